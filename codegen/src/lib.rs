@@ -6,6 +6,8 @@
 
 pub mod entity;
 pub mod model;
+#[doc(hidden)]
+pub mod testing;
 
 pub use entity::WorkspaceEntity;
 pub use uuid;

@@ -282,3 +282,127 @@ impl Field {
         ) && self.field_type != FieldType::TsVector
     }
 }
+
+impl Object {
+    /// An object with no declared fields yet; flags at their usual values.
+    pub fn new(
+        id: Uuid,
+        name_singular: &str,
+        name_plural: &str,
+        label_singular: &str,
+        label_plural: &str,
+    ) -> Object {
+        Object {
+            id,
+            name_singular: name_singular.to_owned(),
+            name_plural: name_plural.to_owned(),
+            label_singular: label_singular.to_owned(),
+            label_plural: label_plural.to_owned(),
+            description: None,
+            icon: None,
+            is_system: false,
+            is_custom: false,
+            is_audit_logged: true,
+            search_fields: Vec::new(),
+            label_identifier: "id".to_owned(),
+            fields: Vec::new(),
+        }
+    }
+
+    /// Adds a field (builder style).
+    pub fn with_field(mut self, field: Field) -> Object {
+        self.fields.push(field);
+        self
+    }
+}
+
+impl Field {
+    /// A nullable field with no default, index or options.
+    pub fn new(id: Uuid, name: &str, field_type: FieldType, label: &str) -> Field {
+        Field {
+            id,
+            name: name.to_owned(),
+            field_type,
+            label: label.to_owned(),
+            description: None,
+            icon: None,
+            is_nullable: true,
+            is_unique: false,
+            is_indexed: false,
+            is_system: false,
+            default: None,
+            options: Vec::new(),
+            relation: None,
+        }
+    }
+
+    /// The many-to-one side of a relation: holds `<name>Id`, pointing at `target`.
+    pub fn many_to_one(
+        id: Uuid,
+        name: &str,
+        label: &str,
+        target: &str,
+        inverse: &str,
+        on_delete: OnDelete,
+    ) -> Field {
+        let mut field = Field::new(id, name, FieldType::Relation, label);
+        field.relation = Some(Relation {
+            kind: RelationKind::ManyToOne,
+            target: target.to_owned(),
+            inverse: inverse.to_owned(),
+            on_delete: Some(on_delete),
+        });
+        field
+    }
+
+    /// The one-to-many side of a relation: the `target` records whose `inverse` points here.
+    pub fn one_to_many(id: Uuid, name: &str, label: &str, target: &str, inverse: &str) -> Field {
+        let mut field = Field::new(id, name, FieldType::Relation, label);
+        field.relation = Some(Relation {
+            kind: RelationKind::OneToMany,
+            target: target.to_owned(),
+            inverse: inverse.to_owned(),
+            on_delete: None,
+        });
+        field
+    }
+
+    /// Makes the field NOT NULL.
+    pub fn required(mut self) -> Field {
+        self.is_nullable = false;
+        self
+    }
+
+    /// Makes the field unique among live (not soft-deleted) records.
+    pub fn unique(mut self) -> Field {
+        self.is_unique = true;
+        self
+    }
+
+    /// Gives the field a plain index.
+    pub fn indexed(mut self) -> Field {
+        self.is_indexed = true;
+        self
+    }
+
+    /// Sets the default.
+    pub fn with_default(mut self, default: DefaultValue) -> Field {
+        self.default = Some(default);
+        self
+    }
+
+    /// Appends SELECT / MULTI_SELECT options `(id, value, label, color)`, positions in order.
+    pub fn with_options(mut self, options: &[(Uuid, &str, &str, &str)]) -> Field {
+        for (id, value, label, color) in options {
+            let position = self.options.len() as u32;
+            self.options.push(SelectOption {
+                id: *id,
+                value: (*value).to_owned(),
+                label: (*label).to_owned(),
+                color: (*color).to_owned(),
+                position,
+            });
+        }
+        self
+    }
+}
