@@ -270,6 +270,9 @@ pub(crate) fn entity(attr: TokenStream, item: &ItemStruct, errors: &mut Errors) 
         seen.push(name);
     }
 
+    if !all_read {
+        return None;
+    }
     Some(Entity {
         ident: item.ident.clone(),
         id: id?.0,
@@ -384,7 +387,7 @@ fn struct_field(
         let on_delete = on_delete(&args, errors);
         match declared {
             Declared::ManyToOne(target) => {
-                let on_delete = on_delete.unwrap_or(Some(OnDelete::SetNull));
+                let on_delete = on_delete.map(|o| o.unwrap_or(OnDelete::SetNull));
                 if on_delete == Some(OnDelete::SetNull) && !nullable {
                     let message = "a required (non-Option) many-to-one cannot use on_delete = \
                                    \"SET_NULL\": set on_delete = \"CASCADE\" (or \"RESTRICT\"), \

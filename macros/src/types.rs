@@ -67,7 +67,6 @@ pub(crate) const ALL: [FieldType; 23] = [
 
 /// The types stored as several columns, whose default is a JSON object.
 pub(crate) const COMPOSITES: [FieldType; 8] = [
-    RICH_TEXT_V2,
     FULL_NAME,
     CURRENCY,
     ADDRESS,
@@ -75,6 +74,7 @@ pub(crate) const COMPOSITES: [FieldType; 8] = [
     EMAILS,
     PHONES,
     ACTOR,
+    RICH_TEXT_V2,
 ];
 
 /// The option colors of the model (`twenty_codegen::model::OPTION_COLORS`).
