@@ -39,7 +39,7 @@ pub(crate) fn entity_impl(entity: &Entity) -> TokenStream {
     }
     if !entity.search.is_empty() {
         let search = &entity.search;
-        settings.push(quote!(object.search_fields = ::std::vec![#(#search.to_owned()),*];));
+        settings.push(quote!(object.search_fields = ::std::vec::Vec::from([#(#search.to_owned()),*]);));
     }
     let fields = entity.fields.iter().map(field);
     quote! {
@@ -55,7 +55,7 @@ pub(crate) fn entity_impl(entity: &Entity) -> TokenStream {
                     #label_plural,
                 );
                 #(#settings)*
-                object.fields = ::std::vec![#(#fields),*];
+                object.fields = ::std::vec::Vec::from([#(#fields),*]);
                 object
             }
         }
@@ -195,7 +195,7 @@ fn json(value: &Value) -> TokenStream {
         Value::String(s) => quote!(#ty::String(#s.to_owned())),
         Value::Array(items) => {
             let items = items.iter().map(json);
-            quote!(#ty::Array(::std::vec![#(#items),*]))
+            quote!(#ty::Array(::std::vec::Vec::from([#(#items),*])))
         }
         Value::Object(map) => {
             let entries = map.iter().map(|(key, value)| {
