@@ -80,8 +80,8 @@ pub(crate) fn parse_default_json(
         errors.spanned(
             lit,
             format!(
-                "the default of a {} field is a JSON object keyed by sub-field, like \
-                 `{{\"primaryEmail\": \"\"}}`",
+                "the default of a {} field must be a JSON object keyed by its sub-field \
+                 names: `{{\"<subField>\": …}}`",
                 field_type.wire
             ),
         );

@@ -39,7 +39,8 @@ pub(crate) fn entity_impl(entity: &Entity) -> TokenStream {
     }
     if !entity.search.is_empty() {
         let search = &entity.search;
-        settings.push(quote!(object.search_fields = ::std::vec::Vec::from([#(#search.to_owned()),*]);));
+        settings
+            .push(quote!(object.search_fields = ::std::vec::Vec::from([#(#search.to_owned()),*]);));
     }
     let fields = entity.fields.iter().map(field);
     quote! {

@@ -183,6 +183,8 @@ pub(crate) fn entity(attr: TokenStream, item: &ItemStruct, errors: &mut Errors) 
             &item.generics,
             "#[workspace_entity] structs cannot be generic: an object has one fixed shape",
         );
+        // Its fields would only add errors about the type parameters.
+        return None;
     }
     let named = match &item.fields {
         Fields::Named(named) => Some(named),

@@ -195,8 +195,11 @@ pub(crate) fn classify(ty: &Type) -> Declared<'_> {
     }
     let known: Vec<&str> = SCALARS.iter().map(|(rust, _)| *rust).collect();
     Declared::Unsupported(format!(
-        "unsupported field type: use one of {}, ManyToOne<T> or OneToMany<T> (optionally \
-         in Option<_>), or name the field type with `type = \"…\"`",
+        "unsupported field type `{}`: use one of {}, ManyToOne<T> or OneToMany<T> \
+         (optionally in Option<_>), or name the field type with `type = \"…\"`",
+        quote::ToTokens::to_token_stream(ty)
+            .to_string()
+            .replace(' ', ""),
         known.join(", ")
     ))
 }

@@ -21,20 +21,46 @@ use twenty_macros::workspace_entity;
     search = ["name", "domainName"],
 )]
 pub struct Company {
-    #[field(id = "20202020-0000-4000-8000-000000000101", label = "Name", icon = "IconBuilding")]
+    #[field(
+        id = "20202020-0000-4000-8000-000000000101",
+        label = "Name",
+        icon = "IconBuilding"
+    )]
     pub name: Option<String>,
 
-    #[field(id = "20202020-0000-4000-8000-000000000102", label = "Domain Name", unique,
-        description = "The company website")]
+    #[field(
+        id = "20202020-0000-4000-8000-000000000102",
+        label = "Domain Name",
+        unique,
+        description = "The company website"
+    )]
     pub domain_name: Option<Links>,
 
-    #[field(id = "20202020-0000-4000-8000-000000000103", label = "ICP", default = false)]
+    #[field(
+        id = "20202020-0000-4000-8000-000000000103",
+        label = "ICP",
+        default = false
+    )]
     pub ideal_customer_profile: bool,
 
-    #[field(id = "20202020-0000-4000-8000-000000000104", label = "Stage", default = "NEW", indexed,
-        option(id = "20202020-0000-4000-8000-000000001041", value = "NEW", label = "New", color = "red"),
-        option(id = "20202020-0000-4000-8000-000000001042", value = "SCREENING", label = "Screening",
-            color = "purple"))]
+    #[field(
+        id = "20202020-0000-4000-8000-000000000104",
+        label = "Stage",
+        default = "NEW",
+        indexed,
+        option(
+            id = "20202020-0000-4000-8000-000000001041",
+            value = "NEW",
+            label = "New",
+            color = "red"
+        ),
+        option(
+            id = "20202020-0000-4000-8000-000000001042",
+            value = "SCREENING",
+            label = "Screening",
+            color = "purple"
+        )
+    )]
     pub stage: Select,
 
     #[field(id = "20202020-0000-4000-8000-000000000105", label = "Employees", default = -7)]
@@ -46,17 +72,32 @@ pub struct Company {
     #[field(id = "20202020-0000-4000-8000-000000000107", label = "Tags", default = ["a", "b"])]
     pub tags: Option<Vec<String>>,
 
-    #[field(id = "20202020-0000-4000-8000-000000000108", label = "ARR",
-        default_json = r#"{"amountMicros": null, "currencyCode": "USD"}"#)]
+    #[field(
+        id = "20202020-0000-4000-8000-000000000108",
+        label = "ARR",
+        default_json = r#"{"amountMicros": null, "currencyCode": "USD"}"#
+    )]
     pub annual_recurring_revenue: Option<Currency>,
 
-    #[field(id = "20202020-0000-4000-8000-000000000109", label = "Score", type = "RATING")]
+    #[field(
+        id = "20202020-0000-4000-8000-000000000109",
+        label = "Score",
+        type = "RATING"
+    )]
     pub score: Option<String>,
 
-    #[field(id = "20202020-0000-4000-8000-000000000110", label = "X", name = "xLink")]
+    #[field(
+        id = "20202020-0000-4000-8000-000000000110",
+        label = "X",
+        name = "xLink"
+    )]
     pub twitter: Option<Links>,
 
-    #[relation(id = "20202020-0000-4000-8000-000000000111", label = "People", inverse = "company")]
+    #[relation(
+        id = "20202020-0000-4000-8000-000000000111",
+        label = "People",
+        inverse = "company"
+    )]
     pub people: OneToMany<Person>,
 }
 
@@ -67,17 +108,25 @@ pub struct Company {
     label_singular = "Person",
     label_plural = "People",
     system,
-    audit_logged = false,
+    audit_logged = false
 )]
 pub struct Person {
     #[field(id = "20202020-0000-4000-8000-000000000201", label = "Name")]
     pub name: Option<FullName>,
 
-    #[relation(id = "20202020-0000-4000-8000-000000000202", label = "Company", inverse = "people",
-        on_delete = "CASCADE")]
+    #[relation(
+        id = "20202020-0000-4000-8000-000000000202",
+        label = "Company",
+        inverse = "people",
+        on_delete = "CASCADE"
+    )]
     pub company: ManyToOne<Company>,
 
-    #[relation(id = "20202020-0000-4000-8000-000000000203", label = "Employer", inverse = "people")]
+    #[relation(
+        id = "20202020-0000-4000-8000-000000000203",
+        label = "Employer",
+        inverse = "people"
+    )]
     pub employer: Option<ManyToOne<Company>>,
 }
 
@@ -161,7 +210,11 @@ fn rust_types_give_field_types_and_option_gives_nullability() {
     assert_eq!(shape("foundedAt"), (FieldType::DateTime, false));
     assert_eq!(shape("tags"), (FieldType::Array, true));
     assert_eq!(shape("annualRecurringRevenue"), (FieldType::Currency, true));
-    assert_eq!(shape("score"), (FieldType::Rating, true), "type = overrides");
+    assert_eq!(
+        shape("score"),
+        (FieldType::Rating, true),
+        "type = overrides"
+    );
     assert_eq!(shape("xLink"), (FieldType::Links, true));
     assert_eq!(
         Person::metadata().field("name").unwrap().field_type,
@@ -196,7 +249,10 @@ fn defaults_become_default_values() {
     assert_eq!(default("stage"), Some(DefaultValue::Value(json!("NEW"))));
     assert_eq!(default("employees"), Some(DefaultValue::Value(json!(-7))));
     assert_eq!(default("foundedAt"), Some(DefaultValue::Now));
-    assert_eq!(default("tags"), Some(DefaultValue::Value(json!(["a", "b"]))));
+    assert_eq!(
+        default("tags"),
+        Some(DefaultValue::Value(json!(["a", "b"])))
+    );
     assert_eq!(
         default("annualRecurringRevenue"),
         Some(DefaultValue::Value(
