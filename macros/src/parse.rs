@@ -169,6 +169,18 @@ pub(crate) fn entity(attr: TokenStream, item: &ItemStruct, errors: &mut Errors) 
     }
     let name_singular = args.required_str("name_singular", errors);
     let name_plural = args.required_str("name_plural", errors);
+    for lit in name_singular.iter().chain(&name_plural) {
+        if !types::is_valid_name(&lit.value()) {
+            errors.spanned(
+                lit,
+                format!(
+                    "`{}` is not a valid object name: use camelCase letters and digits, \
+                     starting with a lowercase letter",
+                    lit.value()
+                ),
+            );
+        }
+    }
     let label_singular = args.required_str("label_singular", errors);
     let label_plural = args.required_str("label_plural", errors);
     let description = args.str("description", errors);
@@ -217,7 +229,16 @@ pub(crate) fn entity(attr: TokenStream, item: &ItemStruct, errors: &mut Errors) 
             all_read = false;
             continue;
         };
-        if types::SYSTEM_FIELD_NAMES.contains(&def.name.as_str()) {
+        if !types::is_valid_name(&def.name) {
+            errors.at(
+                name_span,
+                format!(
+                    "`{}` is not a valid field name: use camelCase letters and digits, starting \
+                     with a lowercase letter (set `name = \"…\"`)",
+                    def.name
+                ),
+            );
+        } else if types::SYSTEM_FIELD_NAMES.contains(&def.name.as_str()) {
             errors.at(
                 name_span,
                 format!(
@@ -600,6 +621,16 @@ fn select_option(
     let label = args.required_str("label", errors);
     let color = args.required_str("color", errors);
     if let Some(value) = &value
+        && !types::is_valid_option_value(&value.value())
+    {
+        errors.spanned(
+            value,
+            format!(
+                "option value `{}` is invalid: use UPPER_SNAKE_CASE starting with a letter",
+                value.value()
+            ),
+        );
+    } else if let Some(value) = &value
         && previous.iter().any(|o| o.value == value.value())
     {
         errors.spanned(

@@ -103,6 +103,19 @@ pub(crate) const SYSTEM_FIELD_NAMES: [&str; 8] = [
     "searchVector",
 ];
 
+/// `^[a-z][a-zA-Z0-9]*$`, as `model::is_valid_name`: object and field names.
+pub(crate) fn is_valid_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some('a'..='z')) && chars.all(|c| c.is_ascii_alphanumeric())
+}
+
+/// `^[A-Z][A-Z0-9_]*$`: an option value is a GraphQL enum value.
+pub(crate) fn is_valid_option_value(value: &str) -> bool {
+    let mut chars = value.chars();
+    matches!(chars.next(), Some('A'..='Z'))
+        && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
 /// The field type with this wire name (`type = "RATING"`).
 pub(crate) fn parse_wire(name: &str) -> Option<FieldType> {
     ALL.into_iter().find(|t| t.wire == name)
@@ -267,6 +280,22 @@ mod tests {
     fn option_colors_and_system_names_mirror_the_model() {
         assert_eq!(OPTION_COLORS, model::OPTION_COLORS);
         assert_eq!(SYSTEM_FIELD_NAMES, model::SYSTEM_FIELD_NAMES);
+    }
+
+    #[test]
+    fn name_rule_mirrors_the_model() {
+        for name in [
+            "company",
+            "domainName",
+            "x1",
+            "Company",
+            "domain_name",
+            "1x",
+            "",
+            "é",
+        ] {
+            assert_eq!(is_valid_name(name), model::is_valid_name(name), "{name}");
+        }
     }
 
     fn declared(source: &str) -> String {
