@@ -2,7 +2,7 @@
 //! constructors. Assumes the entity is valid: every check happens in `parse.rs`.
 
 use crate::defaults::DefaultDef;
-use crate::parse::{Entity, FieldDef, FieldKind};
+use crate::entity::{Entity, FieldDef, FieldKind};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;

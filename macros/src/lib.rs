@@ -4,8 +4,10 @@
 mod attr;
 mod defaults;
 mod emit;
+mod entity;
 mod errors;
 mod expand;
+mod field;
 mod parse;
 mod types;
 
