@@ -193,7 +193,97 @@ fn fits(default: &DefaultDef, field_type: FieldType, options: &[String]) -> Resu
             None => Err("a list of option values"),
         },
         t if t == types::RAW_JSON => Ok(()),
-        _ => Err("nothing: this type has no default"),
+        _ => return Err(format!("a {wire} field cannot have a default")),
     };
     expected.map_err(|expected| format!("a {wire} field's default must be {expected}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn default(source: &str, field_type: FieldType) -> Result<DefaultDef, String> {
+        let expr: Expr = syn::parse_str(source).unwrap();
+        let options = ["NEW".to_owned(), "DONE".to_owned()];
+        let mut errors = Errors::default();
+        match (
+            parse_default(&expr, field_type, &options, &mut errors),
+            errors.finish(),
+        ) {
+            (Some(default), None) => Ok(default),
+            (_, Some(error)) => Err(error.to_string()),
+            (None, None) => panic!("rejected without an error"),
+        }
+    }
+
+    fn value(source: &str, field_type: FieldType) -> Value {
+        match default(source, field_type) {
+            Ok(DefaultDef::Value(value)) => value,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn literals_become_json_values() {
+        assert_eq!(value("\"x\"", types::TEXT), Value::from("x"));
+        assert_eq!(value("-7", types::NUMBER), Value::from(-7));
+        assert_eq!(value("-1.5", types::NUMBER), Value::from(-1.5));
+        assert_eq!(value("true", types::BOOLEAN), Value::from(true));
+        assert_eq!(value("[\"a\"]", types::ARRAY), serde_json::json!(["a"]));
+        assert_eq!(
+            value("\"RATING_2\"", types::RATING),
+            Value::from("RATING_2")
+        );
+        assert_eq!(
+            value("[\"NEW\", \"DONE\"]", types::MULTI_SELECT),
+            serde_json::json!(["NEW", "DONE"])
+        );
+    }
+
+    #[test]
+    fn now_and_uuid_only_fit_their_types() {
+        assert_eq!(default("now", types::DATE_TIME), Ok(DefaultDef::Now));
+        assert_eq!(default("uuid", types::UUID), Ok(DefaultDef::Uuid));
+        assert!(
+            default("now", types::TEXT)
+                .unwrap_err()
+                .contains("DATE_TIME")
+        );
+        assert!(default("uuid", types::TEXT).unwrap_err().contains("UUID"));
+    }
+
+    #[test]
+    fn mismatched_defaults_say_what_fits() {
+        let error = default("1", types::BOOLEAN).unwrap_err();
+        assert_eq!(error, "a BOOLEAN field's default must be `true` or `false`");
+        let error = default("[\"NEW\", \"LATER\"]", types::MULTI_SELECT).unwrap_err();
+        assert!(
+            error.contains("`LATER`") && error.contains("NEW, DONE"),
+            "{error}"
+        );
+        assert!(
+            default("\"x\"", types::CURRENCY)
+                .unwrap_err()
+                .contains("default_json")
+        );
+        assert!(
+            default("1 + 1", types::NUMBER)
+                .unwrap_err()
+                .contains("expected a literal")
+        );
+    }
+
+    #[test]
+    fn default_json_must_be_an_object_for_composites() {
+        let lit: LitStr = syn::parse_str(r#""[1]""#).unwrap();
+        let mut errors = Errors::default();
+        assert_eq!(parse_default_json(&lit, types::LINKS, &mut errors), None);
+        assert!(errors.finish().is_some());
+        let lit: LitStr = syn::parse_str(r#""[1]""#).unwrap();
+        let mut errors = Errors::default();
+        assert_eq!(
+            parse_default_json(&lit, types::RAW_JSON, &mut errors),
+            Some(DefaultDef::Value(serde_json::json!([1])))
+        );
+    }
 }
