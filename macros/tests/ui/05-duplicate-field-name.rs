@@ -1,0 +1,18 @@
+use twenty_codegen::entity::types::*;
+use twenty_macros::workspace_entity;
+
+#[workspace_entity(
+    id = "20202020-0000-4000-8000-000000000001",
+    name_singular = "company",
+    name_plural = "companies",
+    label_singular = "Company",
+    label_plural = "Companies",
+)]
+pub struct Company {
+    #[field(id = "20202020-0000-4000-8000-000000000101", label = "Domain Name")]
+    pub domain_name: Option<Links>,
+    #[field(id = "20202020-0000-4000-8000-000000000102", label = "Domain", name = "domainName")]
+    pub domain: Option<String>,
+}
+
+fn main() {}
