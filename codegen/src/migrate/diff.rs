@@ -3,7 +3,7 @@
 
 use super::{Change, Plan, Step};
 use crate::emit::sql::{Table, foreign_key_name};
-use crate::model::{Column, DefaultValue, FieldType, ForeignKey, Object, Schema, Uuid};
+use crate::model::{Column, DefaultValue, Field, FieldType, ForeignKey, Object, Schema, Uuid};
 use std::collections::BTreeMap;
 
 /// A column's identity across renames: its field's stable id and its sub-field.
@@ -220,7 +220,7 @@ impl Builder<'_> {
                 || old.default != field.default
                 || old.is_unique != field.is_unique
                 || old.is_indexed != field.is_indexed
-                || old.relation != field.relation
+                || !self.same_relation(old, field)
             {
                 self.changes
                     .push(Change::AlterField(object.clone(), field.name.clone()));
@@ -238,6 +238,21 @@ impl Builder<'_> {
         }
         if before.search_fields != after.search_fields && self.changes.len() == start {
             self.changes.push(Change::ChangeSearch(object.clone()));
+        }
+    }
+
+    /// Whether two versions of a field are the same relation: same kind, action and
+    /// target object (by id: a renamed target is still the same relation).
+    fn same_relation(&self, before: &Field, after: &Field) -> bool {
+        match (&before.relation, &after.relation) {
+            (None, None) => true,
+            (Some(a), Some(b)) => {
+                let target = |schema: &Schema, name: &str| schema.object(name).map(|o| o.id);
+                a.kind == b.kind
+                    && a.on_delete == b.on_delete
+                    && target(self.old, &a.target) == target(self.new, &b.target)
+            }
+            _ => false,
         }
     }
 
