@@ -3,7 +3,9 @@
 
 use super::{Change, Plan, Step};
 use crate::emit::sql::{Table, foreign_key_name};
-use crate::model::{Column, DefaultValue, Field, FieldType, ForeignKey, Object, Schema, Uuid};
+use crate::model::{
+    Column, DefaultValue, Field, FieldType, ForeignKey, Object, RelationKind, Schema, Uuid,
+};
 use std::collections::BTreeMap;
 
 /// A column's identity across renames: its field's stable id and its sub-field.
@@ -198,12 +200,16 @@ impl Builder<'_> {
     fn field_changes(&mut self, before: &Object, after: &Object) {
         let object = &after.name_singular;
         let start = self.changes.len();
+        // The search vector is derived: its appearance is a search change, not a field;
+        // a one-to-many side stores nothing and moves with its many-to-one side.
+        let stored = |f: &&Field| {
+            f.field_type != FieldType::TsVector
+                && f.relation
+                    .as_ref()
+                    .is_none_or(|r| r.kind == RelationKind::ManyToOne)
+        };
         // The search vector is derived: its appearance is a search change, not a field.
-        for field in after
-            .fields
-            .iter()
-            .filter(|f| f.field_type != FieldType::TsVector)
-        {
+        for field in after.fields.iter().filter(stored) {
             let Some(old) = before.field_by_id(field.id) else {
                 self.changes
                     .push(Change::AddField(object.clone(), field.name.clone()));
@@ -214,7 +220,7 @@ impl Builder<'_> {
                     .push(Change::RenameField(object.clone(), old.name.clone()));
             } else if old.options != field.options {
                 self.changes
-                    .push(Change::ChangeOptions(object.clone(), field.name.clone()));
+                    .push(Change::Options(object.clone(), field.name.clone()));
             } else if old.field_type != field.field_type
                 || old.is_nullable != field.is_nullable
                 || old.default != field.default
@@ -226,18 +232,14 @@ impl Builder<'_> {
                     .push(Change::AlterField(object.clone(), field.name.clone()));
             }
         }
-        for field in before
-            .fields
-            .iter()
-            .filter(|f| f.field_type != FieldType::TsVector)
-        {
+        for field in before.fields.iter().filter(stored) {
             if after.field_by_id(field.id).is_none() {
                 self.changes
                     .push(Change::DropField(object.clone(), field.name.clone()));
             }
         }
         if before.search_fields != after.search_fields && self.changes.len() == start {
-            self.changes.push(Change::ChangeSearch(object.clone()));
+            self.changes.push(Change::Search(object.clone()));
         }
     }
 

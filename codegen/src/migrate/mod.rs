@@ -46,9 +46,9 @@ enum Change {
     AddField(String, String),
     DropField(String, String),
     RenameField(String, String),
-    ChangeOptions(String, String),
+    Options(String, String),
     AlterField(String, String),
-    ChangeSearch(String),
+    Search(String),
 }
 
 /// The steps of a plan that would lose data, refused without `--allow-destructive`.
@@ -130,9 +130,9 @@ impl Plan {
             Change::AddField(o, f) => format!("add_{}_{}", s(o), s(f)),
             Change::DropField(o, f) => format!("drop_{}_{}", s(o), s(f)),
             Change::RenameField(o, f) => format!("rename_{}_{}", s(o), s(f)),
-            Change::ChangeOptions(o, f) => format!("change_{}_{}_options", s(o), s(f)),
+            Change::Options(o, f) => format!("change_{}_{}_options", s(o), s(f)),
             Change::AlterField(o, f) => format!("alter_{}_{}", s(o), s(f)),
-            Change::ChangeSearch(o) => format!("change_{}_search", s(o)),
+            Change::Search(o) => format!("change_{}_search", s(o)),
         }
     }
 }

@@ -1,5 +1,7 @@
 //! Versions of the CRM fixture, one per kind of change the migration planner handles.
 //! Each mutator edits a list of objects; `build` validates the result.
+// One signature for every mutator (some push or retain), so `&mut Vec` throughout.
+#![allow(clippy::ptr_arg)]
 
 use serde_json::json;
 use twenty_codegen::model::{DefaultValue, Field, FieldType, Object, OnDelete, Schema};
