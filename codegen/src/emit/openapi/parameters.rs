@@ -95,7 +95,7 @@ pub(super) fn component_parameters() -> Vec<(String, RefOr<Parameter>)> {
             ENDING_BEFORE,
             query(
                 ENDING_BEFORE,
-                "Returns the records before this cursor (the `pageInfo.startCursor` of the next page), to page backwards.",
+                "Returns the records before this cursor: the `pageInfo.startCursor` of the current page, to page backwards.",
                 string(),
             ),
         ),

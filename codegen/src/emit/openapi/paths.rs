@@ -57,7 +57,7 @@ fn object_paths(object: &Object) -> Vec<(String, PathItem)> {
     let update_body = || {
         body(
             names::schema_ref(&names::update_schema(object)).into(),
-            format!("The fields to change."),
+            "The fields to change.".to_owned(),
         )
     };
     let op = |spec: Spec| operation(object, spec);
