@@ -135,6 +135,25 @@ fn emitting_twice_gives_identical_bytes() {
 }
 
 #[test]
+fn the_document_does_not_depend_on_the_order_of_objects() {
+    let reversed = Schema::new(vec![testing::person(), testing::company()]).unwrap();
+    assert_eq!(
+        openapi::to_json(&reversed),
+        openapi::to_json(&testing::crm())
+    );
+}
+
+#[test]
+fn an_object_cannot_take_a_derived_schema_name() {
+    for name in ["companyForUpdate", "companyForResponse"] {
+        let object = Object::new(id(9), name, &format!("{name}s"), "X", "Xs");
+        let errors = Schema::new(vec![testing::company(), testing::person(), object])
+            .expect_err("the name collides with a component schema");
+        assert!(errors.to_string().contains(name), "{errors}");
+    }
+}
+
+#[test]
 fn to_json_is_the_pretty_document_with_a_trailing_newline() {
     let schema = testing::crm();
     let text = openapi::to_json(&schema);
