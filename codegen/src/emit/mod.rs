@@ -1,4 +1,6 @@
-//! Emitters: pure functions from the model ([`crate::model::Schema`]) to text.
-//! Each submodule owns one output format and reads the model without changing it.
+//! Emitters: pure functions from a validated [`crate::model::Schema`] to an artifact.
+//! Each submodule owns one output format, reads the model without changing it, and does no I/O.
 
+pub mod graphql;
+pub mod openapi;
 pub mod sql;

@@ -152,6 +152,9 @@ const RESERVED_OBJECT_SUFFIXES: &[&str] = &[
     "UpdateInput",
     "Enum",
     "Filter",
+    // OpenAPI component schemas (`CompanyForUpdate`, `CompanyForResponse`).
+    "ForUpdate",
+    "ForResponse",
 ];
 
 /// Field names taken by the filter grammar (`and`, `or`, `not`) or by GraphQL itself.

@@ -1,0 +1,130 @@
+//! The OpenAPI 3.1 document of the REST API, built from the model with utoipa's builders.
+//! Owns the document's frame (info, servers, security, tags) and its serialization.
+//!
+//! The document is a pure function of the model: no host names (the server is the relative
+//! `/rest`), no timestamps, maps sorted, so the bytes checked into the repository, the bytes
+//! the server serves at `/rest/open-api/core` and the bytes of any rebuild are identical.
+
+mod names;
+mod parameters;
+mod paths;
+mod responses;
+mod schemas;
+mod webhooks;
+
+pub use parameters::{DEFAULT_LIMIT, MAX_LIMIT};
+pub use paths::OPEN_API_PATH;
+pub use webhooks::WEBHOOK_ACTIONS;
+
+use crate::model::Schema;
+use utoipa::openapi::extensions::ExtensionsBuilder;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{
+    Components, ComponentsBuilder, Info, InfoBuilder, LicenseBuilder, OpenApi, OpenApiBuilder,
+    SecurityRequirement, Server, Tag,
+};
+
+/// The command that writes the checked-in copy of this document.
+pub const GENERATED_BY: &str = "cargo xtask codegen";
+
+/// Base path of the REST API, relative so the document is the same on every host.
+pub const SERVER_URL: &str = "/rest";
+
+/// Name of the bearer security scheme, required by every operation but `/open-api/core`
+/// and the webhooks.
+pub const SECURITY_SCHEME: &str = "bearerAuth";
+
+const OPEN_API_TAG: &str = "open-api";
+
+/// The OpenAPI document of the REST API over `schema`'s objects.
+pub fn document(schema: &Schema) -> OpenApi {
+    let mut document = OpenApiBuilder::new()
+        .info(info())
+        .servers(Some([Server::new(SERVER_URL)]))
+        .paths(paths::paths(schema))
+        .webhooks(Some(webhooks::webhooks(schema)))
+        .components(Some(components(schema)))
+        .security(Some([SecurityRequirement::new(
+            SECURITY_SCHEME,
+            Vec::<String>::new(),
+        )]))
+        .tags(Some(tags(schema)))
+        .build();
+    document.extensions = Some(
+        ExtensionsBuilder::new()
+            .add("x-generated-by", GENERATED_BY)
+            .build(),
+    );
+    document
+}
+
+/// [`document`] as pretty JSON with a trailing newline: the exact bytes to check in and serve.
+pub fn to_json(schema: &Schema) -> String {
+    // Serializing cannot fail: every map key in the document is a string. Maps are
+    // BTreeMaps (no `preserve_order` in the workspace) and every `Extensions` (a HashMap)
+    // holds a single key, so the output order is fixed.
+    let mut json = serde_json::to_string_pretty(&document(schema))
+        .expect("an OpenAPI document serializes to JSON");
+    json.push('\n');
+    json
+}
+
+fn info() -> Info {
+    InfoBuilder::new()
+        .title("Twenty Api")
+        .version("v0.1")
+        .description(Some(
+            "The REST API of the workspace's records: one set of routes per object. \
+             Authenticate with `Authorization: Bearer <API key>`.",
+        ))
+        .license(Some(
+            LicenseBuilder::new()
+                .name("AGPL-3.0")
+                .identifier(Some("AGPL-3.0-only"))
+                .build(),
+        ))
+        .build()
+}
+
+fn components(schema: &Schema) -> Components {
+    let bearer = HttpBuilder::new()
+        .scheme(HttpAuthScheme::Bearer)
+        .description(Some(
+            "An API key of the workspace, sent as `Authorization: Bearer <key>`.",
+        ))
+        .build();
+    let mut builder = ComponentsBuilder::new()
+        .schemas_from_iter(responses::shared_schemas())
+        .schemas_from_iter(schemas::component_schemas(schema))
+        .responses_from_iter(responses::error_responses())
+        .security_scheme(SECURITY_SCHEME, SecurityScheme::Http(bearer));
+    for (name, parameter) in parameters::component_parameters()
+        .into_iter()
+        .chain(webhooks::component_parameters())
+    {
+        builder = builder.parameter(name, parameter);
+    }
+    builder.build()
+}
+
+/// One tag per object (its `namePlural`, as Twenty names them), sorted, then the document's own.
+fn tags(schema: &Schema) -> Vec<Tag> {
+    let mut objects: Vec<_> = schema.objects.iter().collect();
+    objects.sort_by(|a, b| a.name_plural.cmp(&b.name_plural));
+    let mut tags: Vec<Tag> = objects
+        .into_iter()
+        .map(|o| {
+            let mut tag = Tag::new(&o.name_plural);
+            tag.description = Some(
+                o.description
+                    .clone()
+                    .unwrap_or_else(|| format!("{} records.", o.label_singular)),
+            );
+            tag
+        })
+        .collect();
+    let mut own = Tag::new(OPEN_API_TAG);
+    own.description = Some("This document.".to_owned());
+    tags.push(own);
+    tags
+}

@@ -1,0 +1,347 @@
+//! The REST routes: per object the collection, record, batch and restore paths with Twenty's
+//! operation ids, plus `/open-api/core`. Bodies and parameters are referenced, not built, here.
+
+use super::names;
+use super::parameters::{
+    DEPTH, ENDING_BEFORE, FIELDS, FILTER, ID_PATH, LIMIT, ORDER_BY, SOFT_DELETE, STARTING_AFTER,
+    UPSERT,
+};
+use super::responses::{self, ErrorResponse};
+use super::schemas::array;
+use crate::model::{Object, Schema as Model};
+use utoipa::openapi::path::{HttpMethod, Operation, OperationBuilder, PathItem, PathItemBuilder};
+use utoipa::openapi::request_body::{RequestBody, RequestBodyBuilder};
+use utoipa::openapi::schema::Type;
+use utoipa::openapi::{
+    ContentBuilder, Paths, PathsBuilder, RefOr, Required, Response, ResponseBuilder, Schema,
+};
+
+/// The path of this document itself (served without authentication).
+pub const OPEN_API_PATH: &str = "/open-api/core";
+
+/// Every path of the REST API.
+pub(super) fn paths(model: &Model) -> Paths {
+    let mut builder = PathsBuilder::new();
+    for object in &model.objects {
+        for (path, item) in object_paths(object) {
+            builder = builder.path(path, item);
+        }
+    }
+    builder.path(OPEN_API_PATH, open_api_item()).build()
+}
+
+/// What varies between the operations of an object.
+struct Spec<'a> {
+    operation_id: String,
+    summary: String,
+    description: Option<String>,
+    parameters: &'a [&'a str],
+    body: Option<RequestBody>,
+    status: &'static str,
+    response: Response,
+    /// Addresses one record by id, so it can answer 404.
+    by_id: bool,
+}
+
+fn object_paths(object: &Object) -> Vec<(String, PathItem)> {
+    let name = object.type_name();
+    let plural = object.plural_type_name();
+    let label = &object.label_singular;
+    let labels = &object.label_plural;
+    let create_body = || {
+        body(
+            names::schema_ref(&names::create_schema(object)).into(),
+            format!("The {label} to create."),
+        )
+    };
+    let update_body = || {
+        body(
+            names::schema_ref(&names::update_schema(object)).into(),
+            "The fields to change.".to_owned(),
+        )
+    };
+    let op = |spec: Spec| operation(object, spec);
+
+    let collection = PathItemBuilder::new()
+        .operation(
+            HttpMethod::Get,
+            op(Spec {
+                operation_id: format!("findMany{plural}"),
+                summary: format!("Find many {labels}"),
+                description: Some(format!(
+                    "Lists the {labels} matching `filter`, in `order_by` order, one page of at most `limit` at a time."
+                )),
+                parameters: &[
+                    ORDER_BY,
+                    FILTER,
+                    LIMIT,
+                    DEPTH,
+                    STARTING_AFTER,
+                    ENDING_BEFORE,
+                    FIELDS,
+                ],
+                body: None,
+                status: "200",
+                response: responses::find_many(object),
+                by_id: false,
+            }),
+        )
+        .operation(
+            HttpMethod::Post,
+            op(Spec {
+                operation_id: format!("createOne{name}"),
+                summary: format!("Create one {label}"),
+                description: None,
+                parameters: &[DEPTH, UPSERT],
+                body: Some(create_body()),
+                status: "201",
+                response: responses::one(
+                    format!("The created {label}."),
+                    &format!("create{name}"),
+                    object,
+                ),
+                by_id: false,
+            }),
+        )
+        .operation(
+            HttpMethod::Patch,
+            op(Spec {
+                operation_id: format!("updateMany{plural}"),
+                summary: format!("Update many {labels}"),
+                description: Some(format!(
+                    "Applies the same change to every {label} matching `filter`."
+                )),
+                parameters: &[FILTER, DEPTH],
+                body: Some(update_body()),
+                status: "200",
+                response: responses::many(
+                    format!("The updated {labels}."),
+                    &format!("update{plural}"),
+                    object,
+                ),
+                by_id: false,
+            }),
+        )
+        .operation(
+            HttpMethod::Delete,
+            op(Spec {
+                operation_id: format!("deleteMany{plural}"),
+                summary: format!("Delete many {labels}"),
+                description: Some(format!(
+                    "Destroys every {label} matching `filter`, or soft-deletes them with `soft_delete=true`."
+                )),
+                parameters: &[FILTER, SOFT_DELETE],
+                body: None,
+                status: "200",
+                response: responses::deleted(
+                    format!(
+                        "The deleted {labels}: under `delete{plural}` when soft-deleted, `destroy{plural}` when destroyed."
+                    ),
+                    &format!("delete{plural}"),
+                    &format!("destroy{plural}"),
+                    responses::records(object),
+                ),
+                by_id: false,
+            }),
+        )
+        .build();
+
+    let record = PathItemBuilder::new()
+        .operation(
+            HttpMethod::Get,
+            op(Spec {
+                operation_id: format!("findOne{name}"),
+                summary: format!("Find one {label}"),
+                description: None,
+                parameters: &[ID_PATH, DEPTH, FIELDS],
+                body: None,
+                status: "200",
+                response: responses::one(
+                    format!("The {label}."),
+                    &object.name_singular,
+                    object,
+                ),
+                by_id: true,
+            }),
+        )
+        .operation(
+            HttpMethod::Patch,
+            op(Spec {
+                // Twenty's spelling, capital U included: clients generated from its
+                // document call this name.
+                operation_id: format!("UpdateOne{name}"),
+                summary: format!("Update one {label}"),
+                description: None,
+                parameters: &[ID_PATH, DEPTH],
+                body: Some(update_body()),
+                status: "200",
+                response: responses::one(
+                    format!("The updated {label}."),
+                    &format!("update{name}"),
+                    object,
+                ),
+                by_id: true,
+            }),
+        )
+        .operation(
+            HttpMethod::Delete,
+            op(Spec {
+                operation_id: format!("deleteOne{name}"),
+                summary: format!("Delete one {label}"),
+                description: Some(format!(
+                    "Destroys the {label}, or soft-deletes it with `soft_delete=true`."
+                )),
+                parameters: &[ID_PATH, SOFT_DELETE],
+                body: None,
+                status: "200",
+                response: responses::deleted(
+                    format!(
+                        "The deleted {label}: under `delete{name}` when soft-deleted, `destroy{name}` when destroyed."
+                    ),
+                    &format!("delete{name}"),
+                    &format!("destroy{name}"),
+                    responses::record(object),
+                ),
+                by_id: true,
+            }),
+        )
+        .build();
+
+    let batch = PathItemBuilder::new()
+        .operation(
+            HttpMethod::Post,
+            op(Spec {
+                operation_id: format!("createMany{plural}"),
+                summary: format!("Create many {labels}"),
+                description: None,
+                parameters: &[DEPTH, UPSERT],
+                body: Some(body(
+                    array(
+                        names::schema_ref(&names::create_schema(object)).into(),
+                        false,
+                    ),
+                    format!("The {labels} to create."),
+                )),
+                status: "201",
+                response: responses::many(
+                    format!("The created {labels}."),
+                    &format!("create{plural}"),
+                    object,
+                ),
+                by_id: false,
+            }),
+        )
+        .build();
+
+    let restore_one = PathItemBuilder::new()
+        .operation(
+            HttpMethod::Patch,
+            op(Spec {
+                operation_id: format!("restoreOne{name}"),
+                summary: format!("Restore one {label}"),
+                description: Some(format!("Restores a soft-deleted {label}.")),
+                parameters: &[ID_PATH, DEPTH],
+                body: None,
+                status: "200",
+                response: responses::one(
+                    format!("The restored {label}."),
+                    &format!("restore{name}"),
+                    object,
+                ),
+                by_id: true,
+            }),
+        )
+        .build();
+
+    let restore_many = PathItemBuilder::new()
+        .operation(
+            HttpMethod::Patch,
+            op(Spec {
+                operation_id: format!("restoreMany{plural}"),
+                summary: format!("Restore many {labels}"),
+                description: Some(format!(
+                    "Restores every soft-deleted {label} matching `filter`."
+                )),
+                parameters: &[FILTER, DEPTH],
+                body: None,
+                status: "200",
+                response: responses::many(
+                    format!("The restored {labels}."),
+                    &format!("restore{plural}"),
+                    object,
+                ),
+                by_id: false,
+            }),
+        )
+        .build();
+
+    let base = format!("/{}", object.name_plural);
+    vec![
+        (format!("{base}/{{id}}"), record),
+        (format!("{base}/{{id}}/restore"), restore_one),
+        (format!("{base}/restore"), restore_many),
+        (format!("/batch/{}", object.name_plural), batch),
+        (base, collection),
+    ]
+}
+
+fn operation(object: &Object, spec: Spec) -> Operation {
+    let mut builder = OperationBuilder::new()
+        .tag(&object.name_plural)
+        .operation_id(Some(spec.operation_id))
+        .summary(Some(spec.summary))
+        .description(spec.description)
+        .request_body(spec.body)
+        .response(spec.status, spec.response);
+    for parameter in spec.parameters {
+        builder = builder.parameter_ref(names::parameter_ref(parameter));
+    }
+    for error in [
+        ErrorResponse::BadRequest,
+        ErrorResponse::Unauthorized,
+        ErrorResponse::Forbidden,
+    ] {
+        builder = builder.response(error.status(), names::response_ref(error.component()));
+    }
+    if spec.by_id {
+        let error = ErrorResponse::NotFound;
+        builder = builder.response(error.status(), names::response_ref(error.component()));
+    }
+    builder.build()
+}
+
+fn body(schema: RefOr<Schema>, description: String) -> RequestBody {
+    RequestBodyBuilder::new()
+        .description(Some(description))
+        .required(Some(Required::True))
+        .content(
+            "application/json",
+            ContentBuilder::new().schema(Some(schema)).build(),
+        )
+        .build()
+}
+
+/// `GET /open-api/core`: public, so tools can fetch the document before they have a key.
+fn open_api_item() -> PathItem {
+    let document =
+        super::schemas::typed(Type::Object, false).description(Some("An OpenAPI 3.1 document."));
+    let operation = OperationBuilder::new()
+        .tag(super::OPEN_API_TAG)
+        .operation_id(Some("getOpenApiCore"))
+        .summary(Some("This OpenAPI document"))
+        .description(Some(
+            "Returns this document, byte for byte. No authentication is needed.",
+        ))
+        .securities(Some(Vec::new()))
+        .response(
+            "200",
+            ResponseBuilder::new()
+                .description("The OpenAPI document of the REST API.")
+                .content(
+                    "application/json",
+                    ContentBuilder::new().schema(Some(document)).build(),
+                ),
+        )
+        .build();
+    PathItem::new(HttpMethod::Get, operation)
+}

@@ -1,0 +1,200 @@
+//! The `webhooks` section (OpenAPI 3.1): one POST per `<nameSingular>.<action>` describing
+//! the payload and the signature headers a subscriber receives. Delivery itself is the server's.
+
+use super::names;
+use super::schemas::{array, typed, uuid_schema, with_description};
+use crate::model::{Object, Schema as Model};
+use utoipa::openapi::path::{
+    HttpMethod, OperationBuilder, Parameter, ParameterBuilder, ParameterIn, PathItem,
+};
+use utoipa::openapi::request_body::RequestBodyBuilder;
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+use utoipa::openapi::{
+    ContentBuilder, Paths, PathsBuilder, RefOr, Required, ResponseBuilder, Schema,
+};
+
+/// The record events a webhook can subscribe to, in Twenty's vocabulary.
+pub const WEBHOOK_ACTIONS: [&str; 5] = ["created", "updated", "deleted", "destroyed", "restored"];
+
+const SIGNATURE: &str = "webhookSignature";
+const TIMESTAMP: &str = "webhookTimestamp";
+const NONCE: &str = "webhookNonce";
+
+/// One webhook per object and action, keyed by event name (`company.created`).
+pub(super) fn webhooks(model: &Model) -> Paths {
+    let mut builder = PathsBuilder::new();
+    for object in &model.objects {
+        for action in WEBHOOK_ACTIONS {
+            builder = builder.path(
+                format!("{}.{action}", object.name_singular),
+                webhook(object, action),
+            );
+        }
+    }
+    builder.build()
+}
+
+/// The signature headers, as reusable header parameters.
+pub(super) fn component_parameters() -> Vec<(String, RefOr<Parameter>)> {
+    let header = |name: &str, description: &str, pattern: &str| {
+        RefOr::T(
+            ParameterBuilder::new()
+                .name(name)
+                .parameter_in(ParameterIn::Header)
+                .required(Required::False)
+                .description(Some(description))
+                .schema(Some(typed(Type::String, false).pattern(Some(pattern))))
+                .build(),
+        )
+    };
+    vec![
+        (
+            SIGNATURE.to_owned(),
+            header(
+                "X-Twenty-Webhook-Signature",
+                "Hex HMAC-SHA256 of `<X-Twenty-Webhook-Timestamp>:<raw request body>`, keyed with the webhook's secret. Recompute it over the exact bytes received and compare in constant time. Sent only when the webhook has a secret.",
+                "^[0-9a-f]{64}$",
+            ),
+        ),
+        (
+            TIMESTAMP.to_owned(),
+            header(
+                "X-Twenty-Webhook-Timestamp",
+                "When the delivery was signed, in milliseconds since the Unix epoch. Reject old timestamps to limit replays. Sent only when the webhook has a secret.",
+                "^[0-9]+$",
+            ),
+        ),
+        (
+            NONCE.to_owned(),
+            header(
+                "X-Twenty-Webhook-Nonce",
+                "16 random bytes in hex, unique per delivery attempt, for replay protection. Sent only when the webhook has a secret.",
+                "^[0-9a-f]{32}$",
+            ),
+        ),
+    ]
+}
+
+fn webhook(object: &Object, action: &str) -> PathItem {
+    let event = format!("{}.{action}", object.name_singular);
+    let label = &object.label_singular;
+    let record_description = match action {
+        "deleted" | "destroyed" => format!("The {label} as it was before the {action} event."),
+        _ => format!("The {label} after the change."),
+    };
+    let string = |format: KnownFormat| {
+        typed(Type::String, false).format(Some(SchemaFormat::KnownFormat(format)))
+    };
+    let mut payload = ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .description(Some(format!("The body of a `{event}` delivery.")))
+        .property(
+            "targetUrl",
+            typed(Type::String, false)
+                .format(Some(SchemaFormat::Custom("uri".to_owned())))
+                .description(Some("The URL the webhook delivers to.")),
+        )
+        .property(
+            "eventName",
+            typed(Type::String, false).enum_values(Some([event.as_str()])),
+        )
+        .property(
+            "objectMetadata",
+            ObjectBuilder::new()
+                .schema_type(Type::Object)
+                .property(
+                    "id",
+                    with_description(uuid_schema(false), Some("The object's metadata id.")),
+                )
+                .property(
+                    "nameSingular",
+                    typed(Type::String, false).enum_values(Some([object.name_singular.as_str()])),
+                )
+                .required("id")
+                .required("nameSingular"),
+        )
+        .property("workspaceId", uuid_schema(false))
+        .property("webhookId", uuid_schema(false))
+        .property(
+            "eventDate",
+            string(KnownFormat::DateTime).description(Some("When the event happened.")),
+        )
+        .property(
+            "userId",
+            with_description(
+                uuid_schema(true),
+                Some("The user behind the change, when known."),
+            ),
+        )
+        .property(
+            "workspaceMemberId",
+            with_description(
+                uuid_schema(true),
+                Some("The workspace member behind the change, when known."),
+            ),
+        )
+        .property(
+            "record",
+            with_description(
+                names::schema_ref(&names::response_schema(object)).into(),
+                Some(&record_description),
+            ),
+        );
+    for required in [
+        "targetUrl",
+        "eventName",
+        "objectMetadata",
+        "workspaceId",
+        "webhookId",
+        "eventDate",
+        "record",
+    ] {
+        payload = payload.required(required);
+    }
+    if action == "updated" {
+        payload = payload
+            .property(
+                "updatedFields",
+                with_description(
+                    array(typed(Type::String, false).into(), false),
+                    Some("The names of the fields the update changed."),
+                ),
+            )
+            .required("updatedFields");
+    }
+
+    let operation = OperationBuilder::new()
+        .tag(&object.name_plural)
+        .operation_id(Some(format!(
+            "on{}{}",
+            object.type_name(),
+            crate::model::upper_first(action)
+        )))
+        .summary(Some(event.clone()))
+        .description(Some(format!(
+            "Sent to every webhook subscribed to `{event}`, `{}.*`, `*.{action}` or `*.*`. Any 2xx answer acknowledges the delivery; other answers and timeouts are retried with backoff.",
+            object.name_singular
+        )))
+        .parameter_ref(names::parameter_ref(SIGNATURE))
+        .parameter_ref(names::parameter_ref(TIMESTAMP))
+        .parameter_ref(names::parameter_ref(NONCE))
+        .request_body(Some(
+            RequestBodyBuilder::new()
+                .required(Some(Required::True))
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(RefOr::<Schema>::from(payload)))
+                        .build(),
+                )
+                .build(),
+        ))
+        // Deliveries are authenticated by the signature, not by a bearer token.
+        .securities(Some(Vec::new()))
+        .response(
+            "2XX",
+            ResponseBuilder::new().description("The delivery was received."),
+        )
+        .build();
+    PathItem::new(HttpMethod::Post, operation)
+}
