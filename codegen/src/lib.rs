@@ -4,6 +4,7 @@
 //! Everything here is a pure function of the model; reading and writing files is the
 //! job of `xtask` and the server.
 
+pub mod emit;
 pub mod entity;
 pub mod model;
 #[doc(hidden)]
