@@ -6,6 +6,7 @@ use async_graphql::dynamic::{FieldFuture, FieldValue};
 use serde_json::json;
 use std::path::Path;
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use twenty_codegen::emit::graphql::{
     self, GraphqlError, NoResolvers, Operation, Resolver, Resolvers,
 };
@@ -432,10 +433,12 @@ fn graphql_js(sdl: &str) -> Option<std::process::Output> {
             dir.display()
         ));
     }
+    // Unique per process and call: `cargo test` runs these tests on parallel threads.
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
     let file = std::env::temp_dir().join(format!(
-        "twenty-graphql-{}-{:x}.graphql",
+        "twenty-graphql-{}-{}.graphql",
         std::process::id(),
-        sdl.len() ^ sdl.lines().count() << 20
+        CALLS.fetch_add(1, Ordering::Relaxed)
     ));
     std::fs::write(&file, sdl).unwrap();
     let output = Command::new("node")
@@ -560,4 +563,13 @@ async fn a_schema_built_with_no_resolvers_says_so_when_queried() {
     let response = schema.execute("{ person(filter: {}) { id } }").await;
     let message = &response.errors[0].message;
     assert!(message.contains("`person` has no resolver"), "{message}");
+}
+
+#[test]
+fn a_schema_without_objects_is_refused_rather_than_printed_invalid() {
+    let err = graphql::sdl(&Schema::new(vec![]).unwrap()).unwrap_err();
+    assert!(
+        matches!(&err, GraphqlError::Schema(m) if m.contains("Query")),
+        "{err}"
+    );
 }

@@ -94,7 +94,7 @@ pub fn build<R: Resolvers>(
     builder.finish().map_err(|e| GraphqlError::Schema(e.0))
 }
 
-/// The SDL of `schema`, as checked in: [`print`] of the schema [`build`] makes with
+/// The SDL of `schema`, as checked in: [`print()`] of the schema [`build`] makes with
 /// [`NoResolvers`].
 pub fn sdl(schema: &Schema) -> Result<String, GraphqlError> {
     Ok(print(&build(schema, NoResolvers)?))
