@@ -1,0 +1,82 @@
+//! The root types: `Query` (find many / find one per object) and `Mutation` (create,
+//! update, delete, destroy and restore, one and many, per object), with their arguments.
+
+use super::GraphqlError;
+use super::connection;
+use super::registry::Fields;
+use super::resolvers::{Operation, Resolvers};
+use super::shape;
+use crate::model::{Object, Schema};
+use async_graphql::dynamic::{Field, InputValue, Object as ObjectType, TypeRef};
+
+/// The name of the query root type.
+pub const QUERY: &str = "Query";
+/// The name of the mutation root type.
+pub const MUTATION: &str = "Mutation";
+
+/// The return type and arguments of `operation` on `object`.
+fn signature(object: &Object, operation: Operation) -> (TypeRef, Vec<InputValue>) {
+    let one = || TypeRef::named(object.type_name());
+    let many = || TypeRef::named_nn_list_nn(object.type_name());
+    let filter = || InputValue::new("filter", TypeRef::named_nn(shape::filter_input(object)));
+    let id = || InputValue::new("id", TypeRef::named_nn("UUID"));
+    let create = shape::create_input(object);
+    let update = || InputValue::new("data", TypeRef::named_nn(shape::update_input(object)));
+    let upsert = || InputValue::new("upsert", TypeRef::named(TypeRef::BOOLEAN));
+    match operation {
+        Operation::FindMany => (
+            TypeRef::named_nn(shape::connection(object)),
+            connection::list_arguments(object),
+        ),
+        Operation::FindOne => (one(), vec![filter()]),
+        Operation::CreateOne => (
+            one(),
+            vec![InputValue::new("data", TypeRef::named_nn(create)), upsert()],
+        ),
+        Operation::CreateMany => (
+            many(),
+            vec![
+                InputValue::new("data", TypeRef::named_nn_list_nn(create)),
+                upsert(),
+            ],
+        ),
+        Operation::UpdateOne => (one(), vec![id(), update()]),
+        Operation::UpdateMany => (many(), vec![filter(), update()]),
+        Operation::DeleteOne | Operation::DestroyOne | Operation::RestoreOne => (one(), vec![id()]),
+        Operation::DeleteMany | Operation::DestroyMany | Operation::RestoreMany => {
+            (many(), vec![filter()])
+        }
+    }
+}
+
+/// Builds `Query` and `Mutation` (their names are claimed by the caller).
+pub(super) fn build(
+    schema: &Schema,
+    resolvers: &impl Resolvers,
+) -> Result<Vec<ObjectType>, GraphqlError> {
+    let mut roots = Vec::new();
+    for (root, operations) in [
+        (QUERY, &Operation::QUERIES[..]),
+        (MUTATION, &Operation::MUTATIONS[..]),
+    ] {
+        let mut fields = Fields::of(root);
+        let mut ty = ObjectType::new(root);
+        for object in &schema.objects {
+            for &operation in operations {
+                let name = operation.field_name(object);
+                fields.claim(
+                    &name,
+                    format!("a root field of {}", shape::object_origin(object)),
+                )?;
+                let (returns, arguments) = signature(object, operation);
+                let field = arguments.into_iter().fold(
+                    Field::new(&name, returns, resolvers.root(object, operation)),
+                    Field::argument,
+                );
+                ty = ty.field(field);
+            }
+        }
+        roots.push(ty);
+    }
+    Ok(roots)
+}
