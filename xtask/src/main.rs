@@ -1,1 +1,51 @@
-fn main() {}
+//! The project's task runner: `cargo xtask codegen [--check] [--allow-destructive]` and
+//! `cargo xtask test`. Owns the I/O around the pure compiler; no emitter logic lives here.
+
+mod codegen;
+mod test;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  codegen [--check] [--allow-destructive]
+      Compiles the standard objects into the checked-in files: migrations/{postgres,sqlite}/,
+      migrations/schema.lock.json, openapi/core.json, graphql/core.graphql.
+      --check               writes nothing; fails naming every stale file
+      --allow-destructive   lets a new migration drop objects, fields or select options
+  test
+      Sets up what the tests need (PostgreSQL, the Node validators) and runs every test:
+      the codegen drift check, the Rust tests (Postgres and SQLite legs) and the doc tests.
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("codegen") => codegen::Options::parse(&args[1..])
+            .and_then(|options| codegen::run(&workspace_root(), options)),
+        Some("test") if args.len() == 1 => test::run(&workspace_root()),
+        Some("help" | "--help" | "-h") | None => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => Err(format!("unknown command or argument `{}`\n\n{USAGE}", {
+            if other == "test" { &args[1] } else { other }
+        })),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The repository root (the xtask crate lives one level below it).
+fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}

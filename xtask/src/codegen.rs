@@ -1,0 +1,329 @@
+//! `cargo xtask codegen [--check] [--allow-destructive]`: writes the standard set's
+//! generated files, or with `--check` fails naming each stale one and the fixing command.
+//!
+//! Migration files are append-only: a model change adds `NNNN_<slug>.sql` per dialect and
+//! updates the lock file; an existing migration is never rewritten.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use twenty_codegen::emit::{graphql, openapi, sql::Dialect};
+use twenty_codegen::migrate::{self, Lock};
+use twenty_codegen::model::Schema;
+
+/// The command that regenerates everything (named in every staleness message).
+const FIX: &str = "cargo xtask codegen";
+/// Where the lock file lives, relative to the repository root.
+pub const LOCK_PATH: &str = "migrations/schema.lock.json";
+
+/// Command-line options of `codegen`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Options {
+    pub check: bool,
+    pub allow_destructive: bool,
+}
+
+impl Options {
+    pub fn parse(args: &[String]) -> Result<Options, String> {
+        let mut options = Options::default();
+        for arg in args {
+            match arg.as_str() {
+                "--check" => options.check = true,
+                "--allow-destructive" => options.allow_destructive = true,
+                other => {
+                    return Err(format!(
+                        "unknown argument `{other}` to codegen (expected --check or --allow-destructive)"
+                    ));
+                }
+            }
+        }
+        Ok(options)
+    }
+}
+
+/// One generated file: where it goes and what it must contain.
+struct Output {
+    path: PathBuf,
+    contents: String,
+    note: Option<String>,
+}
+
+/// Generates (or checks) every output of the standard set under `root`.
+pub fn run(root: &Path, options: Options) -> Result<(), String> {
+    let schema = twenty_standard_objects::schema();
+    println!(
+        "standard objects: {} objects, {} fields",
+        schema.objects.len(),
+        schema.field_count()
+    );
+    let mut outputs = migration_outputs(root, &schema, options)?;
+    let sdl = graphql::sdl(&schema).map_err(|e| format!("GraphQL SDL: {e}"))?;
+    outputs.push(Output {
+        path: "openapi/core.json".into(),
+        contents: openapi::to_json(&schema),
+        note: None,
+    });
+    outputs.push(Output {
+        path: "graphql/core.graphql".into(),
+        contents: sdl,
+        note: None,
+    });
+
+    let mut stale = Vec::new();
+    for output in &outputs {
+        let full = root.join(&output.path);
+        let current = fs::read_to_string(&full).ok();
+        let fresh = current.as_deref() == Some(output.contents.as_str());
+        let status = match (fresh, options.check) {
+            (true, _) => "unchanged",
+            (false, true) => {
+                stale.push(output);
+                if current.is_some() {
+                    "STALE"
+                } else {
+                    "MISSING"
+                }
+            }
+            (false, false) => {
+                write(&full, &output.contents)?;
+                "written"
+            }
+        };
+        let note = output
+            .note
+            .as_deref()
+            .map(|n| format!(" ({n})"))
+            .unwrap_or_default();
+        println!("  {:<48} {status}{note}", output.path.display());
+    }
+    if stale.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<String> = stale
+        .iter()
+        .map(|o| format!("  {}", o.path.display()))
+        .collect();
+    Err(format!(
+        "{} generated file(s) are out of date with the model:\n{}\nrun `{FIX}` and commit the result",
+        stale.len(),
+        names.join("\n")
+    ))
+}
+
+/// The lock file and, when the model changed since it was written, a new migration per
+/// dialect. Migration files already on disk are never part of the outputs.
+fn migration_outputs(
+    root: &Path,
+    schema: &Schema,
+    options: Options,
+) -> Result<Vec<Output>, String> {
+    let lock_path = root.join(LOCK_PATH);
+    let locked = match fs::read_to_string(&lock_path) {
+        Ok(text) => Lock::from_json(&text).map_err(|e| format!("{LOCK_PATH}: {e}"))?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Schema::new(Vec::new()).map_err(|e| e.to_string())?
+        }
+        Err(e) => return Err(format!("cannot read {LOCK_PATH}: {e}")),
+    };
+    let existing = existing_migrations(root)?;
+    let mut outputs = Vec::new();
+    let plan = migrate::diff(&locked, schema);
+    if !plan.is_empty() {
+        plan.check(options.allow_destructive)
+            .map_err(|e| format!("the new migration was not written: {e}"))?;
+        let number = existing.last().map_or(1, |(n, _)| n + 1);
+        let name = format!("{number:04}_{}.sql", plan.slug());
+        for dialect in [Dialect::Postgres, Dialect::Sqlite] {
+            let mut contents = format!(
+                "-- Generated by `{FIX}` from the standard objects: migration {number:04} ({dialect}).\n\
+                 -- Append-only: never edit or regenerate this file; change the model and run `{FIX}`.\n"
+            );
+            if dialect == Dialect::Sqlite && plan.sqlite_needs_foreign_keys_off() {
+                contents.push_str("-- Rebuilds tables: apply with PRAGMA foreign_keys = OFF.\n");
+            }
+            contents.push('\n');
+            contents.push_str(&plan.render(dialect));
+            outputs.push(Output {
+                path: Path::new("migrations").join(dir(dialect)).join(&name),
+                contents,
+                note: Some(format!("new migration, {} steps", plan.steps.len())),
+            });
+        }
+        // A short summary: the first steps, then a count (the file holds them all).
+        const SHOWN: usize = 12;
+        let summary = plan.summary();
+        println!("new migration {name}: {} steps", summary.len());
+        for line in summary.iter().take(SHOWN) {
+            println!("  - {line}");
+        }
+        if summary.len() > SHOWN {
+            println!("  … and {} more", summary.len() - SHOWN);
+        }
+    }
+    outputs.push(Output {
+        path: LOCK_PATH.into(),
+        contents: Lock::to_json(schema),
+        note: None,
+    });
+    Ok(outputs)
+}
+
+fn dir(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::Postgres => "postgres",
+        Dialect::Sqlite => "sqlite",
+    }
+}
+
+/// The numbered migrations on disk, checked to be the same list for both dialects.
+pub fn existing_migrations(root: &Path) -> Result<Vec<(u32, String)>, String> {
+    let list = |dialect: Dialect| -> Result<Vec<(u32, String)>, String> {
+        let path = root.join("migrations").join(dir(dialect));
+        let entries = match fs::read_dir(&path) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(format!("cannot list {}: {e}", path.display())),
+        };
+        let mut found = Vec::new();
+        for entry in entries {
+            let name = entry
+                .map_err(|e| format!("cannot list {}: {e}", path.display()))?
+                .file_name()
+                .to_string_lossy()
+                .into_owned();
+            let number = name
+                .split_once('_')
+                .and_then(|(n, _)| n.parse::<u32>().ok())
+                .filter(|_| name.ends_with(".sql"))
+                .ok_or_else(|| {
+                    format!(
+                        "{}: `{name}` is not a migration file (expected NNNN_<slug>.sql)",
+                        path.display()
+                    )
+                })?;
+            found.push((number, name));
+        }
+        found.sort();
+        Ok(found)
+    };
+    let postgres = list(Dialect::Postgres)?;
+    let sqlite = list(Dialect::Sqlite)?;
+    if postgres != sqlite {
+        return Err(format!(
+            "migrations/postgres and migrations/sqlite hold different migrations ({:?} vs {:?})",
+            postgres.iter().map(|m| &m.1).collect::<Vec<_>>(),
+            sqlite.iter().map(|m| &m.1).collect::<Vec<_>>()
+        ));
+    }
+    Ok(postgres)
+}
+
+fn write(path: &Path, contents: &str) -> Result<(), String> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    }
+    fs::write(path, contents).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Plain `cargo test` catches drift too (rust-analyzer's pattern).
+    #[test]
+    fn generated_files_are_fresh() {
+        let root = crate::workspace_root();
+        let options = Options {
+            check: true,
+            allow_destructive: false,
+        };
+        if let Err(message) = run(&root, options) {
+            panic!("{message}");
+        }
+    }
+
+    #[test]
+    fn a_model_change_adds_a_migration_and_check_reports_it() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path();
+        let write_mode = Options::default();
+        run(root, write_mode).expect("first generation");
+        let first = existing_migrations(root).expect("list");
+        assert_eq!(first.len(), 1);
+        assert_eq!(first[0].1, "0001_initial.sql");
+        // A second run changes nothing and adds no migration.
+        run(
+            root,
+            Options {
+                check: true,
+                ..write_mode
+            },
+        )
+        .expect("fresh after generating");
+        run(root, write_mode).expect("second generation");
+        assert_eq!(existing_migrations(root).expect("list").len(), 1);
+
+        // An older lock (one object fewer) makes the next run add a migration.
+        let mut objects = twenty_standard_objects::schema().objects;
+        objects.retain(|o| o.name_singular != "workflow");
+        for o in &mut objects {
+            o.fields
+                .retain(|f| f.relation.as_ref().is_none_or(|r| r.target != "workflow"));
+        }
+        let older = Schema::new(objects).expect("valid older model");
+        fs::write(root.join(LOCK_PATH), Lock::to_json(&older)).expect("write lock");
+        let error = run(
+            root,
+            Options {
+                check: true,
+                ..write_mode
+            },
+        )
+        .expect_err("stale");
+        assert!(error.contains(LOCK_PATH), "{error}");
+        assert!(error.contains(FIX), "{error}");
+        let initial = fs::read_to_string(root.join("migrations/postgres/0001_initial.sql"))
+            .expect("initial migration");
+        run(root, write_mode).expect("third generation");
+        let after = existing_migrations(root).expect("list");
+        assert_eq!(after.len(), 2, "{after:?}");
+        assert!(after[1].1.starts_with("0002_"), "{after:?}");
+        assert_eq!(
+            fs::read_to_string(root.join("migrations/postgres/0001_initial.sql")).expect("read"),
+            initial,
+            "an existing migration is never rewritten"
+        );
+    }
+
+    /// The checked-in documents of the standard set pass the standard validators
+    /// (graphql-js; the OpenAPI 3.1 JSON Schema and Redocly), run by the real `node`.
+    #[test]
+    fn the_standard_documents_pass_the_standard_validators() {
+        let root = crate::workspace_root();
+        let tools = root.join("tools/spec-check");
+        if !tools.join("node_modules").exists() {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "tools/spec-check/node_modules is missing: run `cargo xtask test`"
+            );
+            eprintln!("skipped: tools/spec-check/node_modules is missing (run `cargo xtask test`)");
+            return;
+        }
+        for (script, file) in [
+            ("check-openapi.mjs", "openapi/core.json"),
+            ("check-graphql.mjs", "graphql/core.graphql"),
+        ] {
+            let output = std::process::Command::new("node")
+                .arg(tools.join(script))
+                .arg(root.join(file))
+                .output()
+                .expect("run node");
+            assert!(
+                output.status.success(),
+                "{file} fails {script}:\n{}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+    }
+}

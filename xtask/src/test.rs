@@ -1,0 +1,128 @@
+//! `cargo xtask test`: sets up what the tests need on a fresh machine (PostgreSQL, the
+//! Node validators), then runs the drift check and every test. Under `CI=true` nothing
+//! may be skipped, so a missing service is an error instead of a skip.
+
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+/// Runs every test of the repository.
+pub fn run(root: &Path) -> Result<(), String> {
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    step("PostgreSQL");
+    ensure_postgres(root, ci)?;
+    step("Node validators (tools/spec-check)");
+    ensure_node_tools(root, ci)?;
+    step("generated files (cargo xtask codegen --check)");
+    crate::codegen::run(
+        root,
+        crate::codegen::Options {
+            check: true,
+            allow_destructive: false,
+        },
+    )?;
+    step("Rust tests");
+    let nextest = Command::new("cargo")
+        .args(["nextest", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if nextest {
+        cargo(root, &["nextest", "run", "--workspace", "--no-fail-fast"])?;
+        step("doc tests");
+        cargo(root, &["test", "--workspace", "--doc"])?;
+    } else {
+        cargo(root, &["test", "--workspace", "--no-fail-fast"])?;
+    }
+    println!("\nall tests passed");
+    Ok(())
+}
+
+fn step(what: &str) {
+    println!("\n==> {what}");
+}
+
+fn cargo(root: &Path, args: &[&str]) -> Result<(), String> {
+    let status = Command::new(env!("CARGO"))
+        .args(args)
+        .current_dir(root)
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`cargo {}` failed", args.join(" ")))
+    }
+}
+
+fn postgres_is_up() -> bool {
+    let address = SocketAddr::from(([127, 0, 0, 1], 5432));
+    TcpStream::connect_timeout(&address, Duration::from_secs(1)).is_ok()
+}
+
+/// Starts (and, when absent, installs) the local PostgreSQL the tests use, unless the
+/// tests were pointed at another server with `TWENTY_TEST_PG_URL`.
+fn ensure_postgres(root: &Path, ci: bool) -> Result<(), String> {
+    if std::env::var_os("TWENTY_TEST_PG_URL").is_some() {
+        println!("using TWENTY_TEST_PG_URL");
+        return Ok(());
+    }
+    if postgres_is_up() {
+        println!("PostgreSQL is listening on 127.0.0.1:5432");
+        return Ok(());
+    }
+    let script = root.join("scripts/ensure-postgres.sh");
+    let started = Command::new("bash")
+        .arg(&script)
+        .status()
+        .is_ok_and(|s| s.success());
+    if started && postgres_is_up() {
+        return Ok(());
+    }
+    let message = format!(
+        "PostgreSQL is not reachable on 127.0.0.1:5432 and {} could not start it",
+        script.display()
+    );
+    if ci {
+        Err(message)
+    } else {
+        println!("warning: {message}; the Postgres tests will print `skipped`");
+        Ok(())
+    }
+}
+
+/// Installs the pinned Node validators from their lockfile when needed.
+fn ensure_node_tools(root: &Path, ci: bool) -> Result<(), String> {
+    let dir = root.join("tools/spec-check");
+    let has_npm = Command::new("npm")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_npm {
+        let message =
+            "node and npm are not installed; the OpenAPI and GraphQL validation tests need them";
+        return if ci {
+            Err(message.to_owned())
+        } else {
+            println!("warning: {message}; they will print `skipped`");
+            Ok(())
+        };
+    }
+    let installed = dir.join("node_modules/.package-lock.json");
+    let lock = dir.join("package-lock.json");
+    let modified = |p: &Path| p.metadata().and_then(|m| m.modified()).ok();
+    if modified(&installed).is_some() && modified(&installed) >= modified(&lock) {
+        println!("up to date");
+        return Ok(());
+    }
+    let status = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(&dir)
+        .status()
+        .map_err(|e| format!("cannot run npm: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`npm ci` failed in {}", dir.display()))
+    }
+}
