@@ -26,7 +26,7 @@ pub mod types {
     pub struct DateTime;
     /// DATE: a calendar day, `YYYY-MM-DD`.
     pub struct Date;
-    /// NUMERIC: an exact decimal, a string on the wire.
+    /// NUMERIC: an exact decimal, a JSON number on the wire (as Twenty sends it).
     pub struct Numeric;
     /// POSITION: a float ordering key.
     pub struct Position;

@@ -22,19 +22,21 @@ pub fn run(root: &Path) -> Result<(), String> {
             allow_destructive: false,
         },
     )?;
-    step("Rust tests");
     let nextest = Command::new("cargo")
         .args(["nextest", "--version"])
         .output()
         .is_ok_and(|o| o.status.success());
     if nextest {
-        cargo(root, &["nextest", "run", "--workspace", "--no-fail-fast"])?;
+        // Doc tests first (nextest does not run them), so that the run closes on
+        // nextest's summary of the whole suite.
         step("doc tests");
         cargo(root, &["test", "--workspace", "--doc"])?;
+        step("Rust tests");
+        cargo(root, &["nextest", "run", "--workspace", "--no-fail-fast"])?;
     } else {
+        step("Rust tests");
         cargo(root, &["test", "--workspace", "--no-fail-fast"])?;
     }
-    println!("\nall tests passed");
     Ok(())
 }
 
