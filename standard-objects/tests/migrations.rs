@@ -2,7 +2,6 @@
 //! Postgres databases, give the same schema as generating the current model from scratch.
 
 #[path = "../../codegen/tests/support/mod.rs"]
-#[allow(dead_code)]
 mod support;
 
 use support::{Db, fresh_postgres, fresh_sqlite, scenarios::assert_same_shape};
