@@ -26,14 +26,15 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::Options::parse(&args[1..])
             .and_then(|options| codegen::run(&workspace_root(), options)),
-        Some("test") if args.len() == 1 => test::run(&workspace_root()),
+        Some("test") => match args.get(1) {
+            None => test::run(&workspace_root()),
+            Some(extra) => Err(format!("`test` takes no arguments (got `{extra}`)")),
+        },
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
         }
-        Some(other) => Err(format!("unknown command or argument `{}`\n\n{USAGE}", {
-            if other == "test" { &args[1] } else { other }
-        })),
+        Some(other) => Err(format!("unknown command `{other}`\n\n{USAGE}")),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
