@@ -237,6 +237,14 @@ impl Store {
         }
     }
 
+    /// Closes every pool; later calls fail (used at shutdown, and by tests of `/healthz`).
+    pub async fn close(&self) {
+        match self {
+            Store::Sqlite(s) => s.close().await,
+            Store::Postgres(s) => s.pool().close().await,
+        }
+    }
+
     /// Checks the database answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
         dispatch!(self, s => s.ping().await)

@@ -72,6 +72,13 @@ impl SqliteStore {
         })
     }
 
+    pub(super) async fn close(&self) {
+        self.core.close().await;
+        for pool in self.pools.lock().await.values() {
+            pool.close().await;
+        }
+    }
+
     pub(super) async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.core).await?;
         Ok(())
