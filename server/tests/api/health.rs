@@ -70,3 +70,30 @@ async fn a_body_over_the_limit_is_refused_with_413() {
     assert_eq!(response.status(), 413);
     server.stop().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_request_id_is_set_or_kept_and_echoed() {
+    let Some(db) = TestDb::new(Backend::Sqlite, "requestid").await else {
+        return;
+    };
+    let server = db.start().await;
+    let client = reqwest::Client::new();
+    let response = client
+        .get(url(server.addr, "/healthz"))
+        .send()
+        .await
+        .unwrap();
+    let generated = response.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(uuid::Uuid::parse_str(&generated).is_ok(), "{generated}");
+    let response = client
+        .get(url(server.addr, "/healthz"))
+        .header("x-request-id", "client-chosen-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["x-request-id"], "client-chosen-1");
+    server.stop().await.unwrap();
+}
