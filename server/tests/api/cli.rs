@@ -1,5 +1,6 @@
 //! The `twenty-server` binary: workspace and API key commands with a temporary
 //! TWENTY_DATA_DIR, `migrate`, and a bad setting stopping start-up with one message.
+use sqlx::Connection as _;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -203,6 +204,53 @@ fn an_unparsable_expiry_names_the_flag() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         stderr.starts_with("error: invalid --expires-in \"soon\""),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn migrate_reports_a_failing_workspace_and_goes_on_with_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = json(
+        dir.path(),
+        &["workspace", "create", "--name", "Broken", "--json"],
+    );
+    let broken_id = broken["workspace"]["id"].as_str().unwrap().to_owned();
+    let fine = json(
+        dir.path(),
+        &["workspace", "create", "--name", "Fine", "--json"],
+    );
+    let fine_id = fine["workspace"]["id"].as_str().unwrap().to_owned();
+    // Pretend an applied file was edited after it ran.
+    let file = dir
+        .path()
+        .join("workspaces")
+        .join(format!("{broken_id}.sqlite"));
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(&file);
+    let mut conn = sqlx::SqliteConnection::connect_with(&options)
+        .await
+        .unwrap();
+    sqlx::query(r#"UPDATE "_twenty_migrations" SET "sha256" = 'edited'"#)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+
+    let output = run(dir.path(), &["migrate"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(&format!("workspace {broken_id} (Broken): FAILED: workspace {broken_id}: migration 0001_initial.sql was applied with a different checksum")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("workspace {fine_id} (Fine): up to date")),
+        "{stdout}"
+    );
+    assert!(stdout.contains("1 of 2 workspaces up to date"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("error: 1 of 2 workspaces failed to migrate"),
         "{stderr}"
     );
 }
