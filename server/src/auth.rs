@@ -1,0 +1,191 @@
+//! API key secrets (generation, hashing, format) and the `Auth` extractor that turns an
+//! `Authorization: Bearer` header into a workspace and scope, or a 401.
+use crate::error::ApiError;
+use crate::http::AppState;
+use crate::store::{ApiKey, Scope, now_ms};
+use axum::extract::{FromRef, FromRequestParts};
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+/// The prefix every secret starts with, so leaked keys are recognizable.
+pub const SECRET_PREFIX: &str = "twk_";
+const SECRET_BYTES: usize = 32;
+
+/// A new random secret: `twk_` + 64 lowercase hex digits.
+pub fn generate_secret() -> Result<String, getrandom::Error> {
+    let mut bytes = [0u8; SECRET_BYTES];
+    getrandom::fill(&mut bytes)?;
+    Ok(format!("{SECRET_PREFIX}{}", hex::encode(bytes)))
+}
+
+/// The stored form of a secret: hex sha256.
+pub fn hash_secret(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// Whether `secret` has the shape of one of our secrets.
+pub fn is_well_formed(secret: &str) -> bool {
+    secret.strip_prefix(SECRET_PREFIX).is_some_and(|hex| {
+        hex.len() == SECRET_BYTES * 2 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    })
+}
+
+/// An authenticated request: the key's workspace and what it may do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Auth {
+    /// The workspace the key opens; every query must be confined to it.
+    pub workspace_id: Uuid,
+    /// The key's id.
+    pub key_id: Uuid,
+    /// The key's name (the `createdBy` name of writes).
+    pub key_name: String,
+    /// What the key may do.
+    pub scope: Scope,
+}
+
+impl Auth {
+    /// 403 `FORBIDDEN` unless the key may write.
+    pub fn require_write(&self) -> Result<(), ApiError> {
+        match self.scope {
+            Scope::ReadWrite => Ok(()),
+            Scope::ReadOnly => Err(ApiError::forbidden(format!(
+                "API key {:?} is read-only and cannot change data",
+                self.key_name
+            ))),
+        }
+    }
+}
+
+/// The bearer token of an `Authorization` header value, or why it is unusable.
+pub fn bearer_token(header: Option<&str>) -> Result<&str, ApiError> {
+    let header = header.ok_or_else(|| {
+        ApiError::unauthenticated("missing API key: send it as `Authorization: Bearer <key>`")
+    })?;
+    let token = header
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| {
+            ApiError::unauthenticated("malformed Authorization header: expected `Bearer <key>`")
+        })?;
+    if !is_well_formed(token) {
+        return Err(ApiError::unauthenticated(format!(
+            "malformed API key: expected `{SECRET_PREFIX}` followed by 64 hex digits"
+        )));
+    }
+    Ok(token)
+}
+
+/// Checks a stored key is usable now.
+pub fn check_usable(key: &ApiKey, now: i64) -> Result<(), ApiError> {
+    if key.revoked_at.is_some() {
+        return Err(ApiError::unauthenticated("API key has been revoked"));
+    }
+    if key.expires_at.is_some_and(|at| at <= now) {
+        return Err(ApiError::unauthenticated("API key has expired"));
+    }
+    Ok(())
+}
+
+/// Resolves a header to an [`Auth`], recording the key's use.
+pub async fn authenticate(state: &AppState, header: Option<&str>) -> Result<Auth, ApiError> {
+    let token = bearer_token(header)?;
+    let key = state
+        .store
+        .api_key_by_hash(&hash_secret(token))
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or_else(|| ApiError::unauthenticated("unknown API key"))?;
+    check_usable(&key, now_ms())?;
+    // A failed bookkeeping write must not fail the request.
+    if let Err(e) = state.store.touch_api_key(key.id).await {
+        tracing::warn!(error = %e, "cannot record API key use");
+    }
+    tracing::Span::current().record("workspace", tracing::field::display(key.workspace_id));
+    Ok(Auth {
+        workspace_id: key.workspace_id,
+        key_id: key.id,
+        key_name: key.name,
+        scope: key.scope,
+    })
+}
+
+impl<S> FromRequestParts<S> for Auth
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let state = AppState::from_ref(state);
+        let header = match parts.headers.get(AUTHORIZATION) {
+            None => None,
+            Some(value) => Some(value.to_str().map_err(|_| {
+                ApiError::unauthenticated("malformed Authorization header: not visible ASCII")
+            })?),
+        };
+        authenticate(&state, header).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_secrets_are_well_formed_and_distinct() {
+        let a = generate_secret().unwrap();
+        let b = generate_secret().unwrap();
+        assert!(is_well_formed(&a), "{a}");
+        assert_ne!(a, b);
+        assert_ne!(hash_secret(&a), a);
+    }
+
+    #[test]
+    fn only_bearer_with_a_well_formed_key_is_accepted() {
+        let key = generate_secret().unwrap();
+        assert_eq!(bearer_token(Some(&format!("Bearer {key}"))).unwrap(), key);
+        for header in [
+            format!("Basic {key}"),
+            format!("bearer{key}"),
+            "Bearer ".to_owned(),
+            "Bearer twk_zz".to_owned(),
+            format!("Bearer {}", key.to_uppercase()),
+        ] {
+            let err = bearer_token(Some(&header)).unwrap_err();
+            assert_eq!(err.code, "UNAUTHENTICATED", "{header}");
+            assert!(
+                err.message.starts_with("malformed"),
+                "{header}: {}",
+                err.message
+            );
+        }
+        assert!(
+            bearer_token(None)
+                .unwrap_err()
+                .message
+                .starts_with("missing")
+        );
+    }
+
+    #[test]
+    fn a_read_only_key_cannot_write() {
+        let auth = Auth {
+            workspace_id: Uuid::nil(),
+            key_id: Uuid::nil(),
+            key_name: "ci".into(),
+            scope: Scope::ReadOnly,
+        };
+        let err = auth.require_write().unwrap_err();
+        assert_eq!(err.status.as_u16(), 403);
+        assert_eq!(err.code, "FORBIDDEN");
+        let writer = Auth {
+            scope: Scope::ReadWrite,
+            ..auth
+        };
+        assert!(writer.require_write().is_ok());
+    }
+}

@@ -1,0 +1,119 @@
+//! The command line: clap definitions of `serve`, `migrate`, `workspace …` and `api-key …`
+//! and the global settings. Parsing only; `main.rs` runs the commands.
+use crate::config::RawSettings;
+use clap::{Args, Parser, Subcommand};
+
+/// The Twenty server.
+#[derive(Debug, Parser)]
+#[command(name = "twenty-server", version, about)]
+pub struct Cli {
+    /// Global settings.
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+    /// What to do (default: serve).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Settings shared by every command.
+#[derive(Debug, Args)]
+pub struct SettingsArgs {
+    /// Postgres URL; without it the embedded SQLite store is used.
+    #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Address to listen on.
+    #[arg(long, global = true, env = "TWENTY_LISTEN")]
+    pub listen: Option<String>,
+    /// Directory of the embedded SQLite store.
+    #[arg(long, global = true, env = "TWENTY_DATA_DIR")]
+    pub data_dir: Option<String>,
+}
+
+impl SettingsArgs {
+    /// The raw settings, with `PG_DATABASE_URL` read from the environment.
+    pub fn raw(self, no_migrate: bool) -> RawSettings {
+        RawSettings {
+            database_url: self.database_url,
+            pg_database_url: std::env::var("PG_DATABASE_URL").ok(),
+            listen: self.listen,
+            data_dir: self.data_dir,
+            no_migrate,
+        }
+    }
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API (the default).
+    Serve {
+        /// Refuse to start when migrations are pending instead of applying them.
+        #[arg(long)]
+        no_migrate: bool,
+    },
+    /// Bring every workspace up to date with the embedded migrations.
+    Migrate,
+    /// Manage workspaces.
+    #[command(subcommand)]
+    Workspace(WorkspaceCommand),
+    /// Manage API keys.
+    #[command(subcommand, name = "api-key")]
+    ApiKey(ApiKeyCommand),
+}
+
+/// `workspace …`
+#[derive(Debug, Subcommand)]
+pub enum WorkspaceCommand {
+    /// Create a workspace and a first (read-write) API key.
+    Create {
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List workspaces.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `api-key …`
+#[derive(Debug, Subcommand)]
+pub enum ApiKeyCommand {
+    /// Create an API key; its secret is printed once.
+    Create {
+        /// The workspace id.
+        #[arg(long)]
+        workspace: String,
+        /// A name for the key.
+        #[arg(long)]
+        name: String,
+        /// Only allow reads.
+        #[arg(long)]
+        read_only: bool,
+        /// Lifetime such as 30d or 12h.
+        #[arg(long)]
+        expires_in: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List API keys (never their secrets).
+    List {
+        /// Only this workspace's keys.
+        #[arg(long)]
+        workspace: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke an API key.
+    Revoke {
+        /// The key id.
+        id: String,
+    },
+}

@@ -1,0 +1,220 @@
+//! The administrative commands (`migrate`, `workspace …`, `api-key …`): run against the
+//! store and print for a human or, with `--json`, for a script. Output only to `out`.
+use crate::cli::{ApiKeyCommand, WorkspaceCommand};
+use crate::store::{ApiKey, Scope, Store, StoreError, now_ms};
+use std::io::Write;
+use std::time::{Duration, UNIX_EPOCH};
+use uuid::Uuid;
+
+/// Why a command failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    /// A bad argument.
+    #[error("{0}")]
+    Usage(String),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Writing the output failed.
+    #[error("cannot write output: {0}")]
+    Output(#[from] std::io::Error),
+    /// Some workspaces could not be migrated.
+    #[error("{failed} of {total} workspaces failed to migrate")]
+    MigrateFailed { failed: usize, total: usize },
+}
+
+fn parse_uuid(what: &str, text: &str) -> Result<Uuid, CommandError> {
+    Uuid::parse_str(text)
+        .map_err(|_| CommandError::Usage(format!("invalid {what} {text:?}: expected a UUID")))
+}
+
+/// RFC 3339 (seconds) of Unix milliseconds.
+pub fn rfc3339(ms: i64) -> String {
+    let time = UNIX_EPOCH + Duration::from_millis(u64::try_from(ms).unwrap_or(0));
+    humantime::format_rfc3339_seconds(time).to_string()
+}
+
+/// `migrate`: each workspace in its own transaction; a failure is reported and the rest go on.
+pub async fn migrate(store: &Store, out: &mut impl Write) -> Result<(), CommandError> {
+    let workspaces = store.list_workspaces().await?;
+    let total = workspaces.len();
+    let mut failed = 0;
+    for (i, workspace) in workspaces.iter().enumerate() {
+        let prefix = format!(
+            "[{}/{total}] workspace {} ({})",
+            i + 1,
+            workspace.id,
+            workspace.name
+        );
+        match store.migrate_workspace(workspace.id).await {
+            Ok(report) if report.applied.is_empty() => writeln!(out, "{prefix}: up to date")?,
+            Ok(report) => writeln!(out, "{prefix}: applied {}", report.applied.join(", "))?,
+            Err(e) => {
+                failed += 1;
+                writeln!(out, "{prefix}: FAILED: {e}")?;
+            }
+        }
+    }
+    writeln!(out, "{} of {total} workspaces up to date", total - failed)?;
+    if failed > 0 {
+        return Err(CommandError::MigrateFailed { failed, total });
+    }
+    Ok(())
+}
+
+/// `workspace create` / `workspace list`.
+pub async fn workspace(
+    store: &Store,
+    command: WorkspaceCommand,
+    out: &mut impl Write,
+) -> Result<(), CommandError> {
+    match command {
+        WorkspaceCommand::Create { name, json } => {
+            if name.trim().is_empty() {
+                return Err(CommandError::Usage("--name must not be empty".into()));
+            }
+            let (workspace, key) = store.create_workspace(&name).await?;
+            if json {
+                let value = serde_json::json!({"workspace": workspace, "apiKey": key});
+                writeln!(out, "{value}")?;
+            } else {
+                writeln!(
+                    out,
+                    "Created workspace \"{}\" ({}).",
+                    workspace.name, workspace.id
+                )?;
+                writeln!(out, "Its API key (shown once, keep it): {}", key.secret)?;
+            }
+        }
+        WorkspaceCommand::List { json } => {
+            let workspaces = store.list_workspaces().await?;
+            if json {
+                writeln!(out, "{}", serde_json::json!(workspaces))?;
+            } else {
+                for w in workspaces {
+                    writeln!(
+                        out,
+                        "{}  {}  created {}",
+                        w.id,
+                        w.name,
+                        rfc3339(w.created_at)
+                    )?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn status(key: &ApiKey, now: i64) -> &'static str {
+    if key.revoked_at.is_some() {
+        "revoked"
+    } else if key.expires_at.is_some_and(|at| at <= now) {
+        "expired"
+    } else {
+        "active"
+    }
+}
+
+/// `api-key create` / `list` / `revoke`.
+pub async fn api_key(
+    store: &Store,
+    command: ApiKeyCommand,
+    out: &mut impl Write,
+) -> Result<(), CommandError> {
+    match command {
+        ApiKeyCommand::Create {
+            workspace,
+            name,
+            read_only,
+            expires_in,
+            json,
+        } => {
+            let workspace_id = parse_uuid("workspace id", &workspace)?;
+            if store.workspace(workspace_id).await?.is_none() {
+                return Err(CommandError::Usage(format!(
+                    "no workspace with id {workspace_id}"
+                )));
+            }
+            let expires_at = match expires_in {
+                None => None,
+                Some(text) => {
+                    let lifetime = humantime::parse_duration(&text).map_err(|e| {
+                        CommandError::Usage(format!(
+                            "invalid --expires-in {text:?}: {e} (examples: 30d, 12h)"
+                        ))
+                    })?;
+                    let ms = i64::try_from(lifetime.as_millis()).map_err(|_| {
+                        CommandError::Usage(format!("--expires-in {text:?} is too long"))
+                    })?;
+                    Some(now_ms().saturating_add(ms))
+                }
+            };
+            let scope = if read_only {
+                Scope::ReadOnly
+            } else {
+                Scope::ReadWrite
+            };
+            let key = store
+                .create_api_key(workspace_id, &name, scope, expires_at)
+                .await?;
+            if json {
+                writeln!(out, "{}", serde_json::json!(key))?;
+            } else {
+                writeln!(
+                    out,
+                    "Created API key {} ({}, {}).",
+                    key.key.id,
+                    key.key.name,
+                    scope.as_str()
+                )?;
+                if let Some(at) = expires_at {
+                    writeln!(out, "Expires at {}.", rfc3339(at))?;
+                }
+                writeln!(out, "Secret (shown once, keep it): {}", key.secret)?;
+            }
+        }
+        ApiKeyCommand::List { workspace, json } => {
+            let workspace = workspace
+                .map(|w| parse_uuid("workspace id", &w))
+                .transpose()?;
+            let keys = store.list_api_keys(workspace).await?;
+            let now = now_ms();
+            if json {
+                let rows: Vec<_> = keys
+                    .iter()
+                    .map(|k| {
+                        let mut value = serde_json::json!(k);
+                        value["status"] = status(k, now).into();
+                        value
+                    })
+                    .collect();
+                writeln!(out, "{}", serde_json::Value::Array(rows))?;
+            } else {
+                for k in keys {
+                    let expires = k.expires_at.map_or("never".to_owned(), rfc3339);
+                    let used = k.last_used_at.map_or("never".to_owned(), rfc3339);
+                    writeln!(
+                        out,
+                        "{}  workspace {}  {}  {}  {}  expires {expires}  last used {used}",
+                        k.id,
+                        k.workspace_id,
+                        k.name,
+                        k.scope.as_str(),
+                        status(&k, now)
+                    )?;
+                }
+            }
+        }
+        ApiKeyCommand::Revoke { id } => {
+            let id = parse_uuid("API key id", &id)?;
+            if !store.revoke_api_key(id).await? {
+                return Err(CommandError::Usage(format!(
+                    "no active API key with id {id}"
+                )));
+            }
+            writeln!(out, "Revoked API key {id}.")?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,153 @@
+//! Settings of a server process (database, listen address, data dir) resolved from flags
+//! and environment, each validated with an error naming the setting. No I/O beyond env.
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Where the data lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Database {
+    /// Embedded SQLite under a directory: `core.sqlite` and `workspaces/<id>.sqlite`.
+    Sqlite { data_dir: PathBuf },
+    /// A Postgres server: core tables in schema `core`, one schema per workspace.
+    Postgres { url: String },
+}
+
+/// A validated server configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// The storage backend.
+    pub database: Database,
+    /// The address `serve` listens on.
+    pub listen: SocketAddr,
+    /// When true, `serve` refuses to start with pending migrations instead of applying them.
+    pub no_migrate: bool,
+}
+
+/// A setting that cannot be used; the message names it.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    /// An unparsable listen address.
+    #[error(
+        "invalid TWENTY_LISTEN (--listen) {value:?}: expected HOST:PORT such as 127.0.0.1:3000 ({reason})"
+    )]
+    Listen { value: String, reason: String },
+    /// A database URL that is not a Postgres URL.
+    #[error(
+        "invalid {name} {value:?}: expected a postgres:// or postgresql:// URL (or leave it unset for the embedded SQLite store)"
+    )]
+    DatabaseUrl { name: &'static str, value: String },
+    /// An empty data directory.
+    #[error("invalid TWENTY_DATA_DIR (--data-dir): it must not be empty")]
+    DataDir,
+}
+
+/// The raw settings as given by flags or environment, before validation.
+#[derive(Debug, Clone, Default)]
+pub struct RawSettings {
+    /// `--database-url` / `DATABASE_URL`.
+    pub database_url: Option<String>,
+    /// `PG_DATABASE_URL`, Twenty's name, used when `DATABASE_URL` is absent.
+    pub pg_database_url: Option<String>,
+    /// `--listen` / `TWENTY_LISTEN`.
+    pub listen: Option<String>,
+    /// `--data-dir` / `TWENTY_DATA_DIR`.
+    pub data_dir: Option<String>,
+    /// `--no-migrate`.
+    pub no_migrate: bool,
+}
+
+/// The default listen address.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:3000";
+/// The default embedded data directory.
+pub const DEFAULT_DATA_DIR: &str = "./.twenty";
+
+impl RawSettings {
+    /// Validates the settings into a [`Config`].
+    pub fn resolve(self) -> Result<Config, ConfigError> {
+        let listen_text = self.listen.unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
+        let listen = listen_text
+            .parse::<SocketAddr>()
+            .map_err(|e| ConfigError::Listen {
+                value: listen_text.clone(),
+                reason: e.to_string(),
+            })?;
+        let non_empty = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
+        let url = match non_empty(self.database_url) {
+            Some(url) => Some(("DATABASE_URL", url)),
+            None => non_empty(self.pg_database_url).map(|url| ("PG_DATABASE_URL", url)),
+        };
+        let database = match url {
+            Some((name, url)) => {
+                if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+                    return Err(ConfigError::DatabaseUrl { name, value: url });
+                }
+                Database::Postgres { url }
+            }
+            None => {
+                let dir = self.data_dir.unwrap_or_else(|| DEFAULT_DATA_DIR.to_owned());
+                if dir.trim().is_empty() {
+                    return Err(ConfigError::DataDir);
+                }
+                Database::Sqlite {
+                    data_dir: PathBuf::from(dir),
+                }
+            }
+        };
+        Ok(Config {
+            database,
+            listen,
+            no_migrate: self.no_migrate,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_to_sqlite_under_dot_twenty_on_port_3000() {
+        let config = RawSettings::default().resolve().unwrap();
+        assert_eq!(config.listen.to_string(), "127.0.0.1:3000");
+        assert_eq!(
+            config.database,
+            Database::Sqlite {
+                data_dir: PathBuf::from("./.twenty")
+            }
+        );
+    }
+
+    #[test]
+    fn pg_database_url_is_used_when_database_url_is_absent() {
+        let raw = RawSettings {
+            pg_database_url: Some("postgres://u@h/db".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            raw.resolve().unwrap().database,
+            Database::Postgres {
+                url: "postgres://u@h/db".into()
+            }
+        );
+    }
+
+    #[test]
+    fn a_bad_listen_address_names_the_setting() {
+        let raw = RawSettings {
+            listen: Some("localhost".into()),
+            ..Default::default()
+        };
+        let message = raw.resolve().unwrap_err().to_string();
+        assert!(message.contains("TWENTY_LISTEN"), "{message}");
+    }
+
+    #[test]
+    fn a_non_postgres_url_names_the_setting() {
+        let raw = RawSettings {
+            database_url: Some("mysql://x".into()),
+            ..Default::default()
+        };
+        let message = raw.resolve().unwrap_err().to_string();
+        assert!(message.starts_with("invalid DATABASE_URL"), "{message}");
+    }
+}

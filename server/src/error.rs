@@ -1,0 +1,86 @@
+//! `ApiError`: the one error every HTTP handler returns (status, stable code, message),
+//! rendered as Twenty's error body plus our `code`. Knows nothing of storage or SQL.
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+/// An error answered to an API client: its status, a stable machine code and a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// A stable code clients can match on (`UNAUTHENTICATED`, `FORBIDDEN`, …).
+    pub code: &'static str,
+    /// What went wrong, for a human.
+    pub message: String,
+}
+
+impl ApiError {
+    /// Any status, code and message.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// 401 `UNAUTHENTICATED`: no usable API key.
+    pub fn unauthenticated(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", message)
+    }
+
+    /// 403 `FORBIDDEN`: the key may not do this (e.g. a write with a read-only key).
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "FORBIDDEN", message)
+    }
+
+    /// 400 `BAD_REQUEST` with a specific code.
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, message)
+    }
+
+    /// 404 `NOT_FOUND`.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "NOT_FOUND", message)
+    }
+
+    /// 500 `INTERNAL_ERROR`: the detail goes to the log, the client gets a generic message.
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %detail, "internal error");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "INTERNAL_ERROR",
+            "internal server error",
+        )
+    }
+
+    /// The JSON body: `{"statusCode","error","messages":[..],"code"}`.
+    pub fn body(&self) -> serde_json::Value {
+        serde_json::json!({
+            "statusCode": self.status.as_u16(),
+            "error": self.status.canonical_reason().unwrap_or("Error"),
+            "messages": [self.message],
+            "code": self.code,
+        })
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {}: {}",
+            self.status.as_u16(),
+            self.code,
+            self.message
+        )
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, axum::Json(self.body())).into_response()
+    }
+}

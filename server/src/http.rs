@@ -1,0 +1,121 @@
+//! The axum application: shared state, `/healthz`, `/rest/open-api/core`, and the layers
+//! around every route (body limit, request ids, tracing with latency).
+use crate::store::Store;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderValue, Request, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::LatencyUnit;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+/// The largest request body accepted, in bytes.
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+/// What every handler shares.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The store.
+    pub store: Arc<Store>,
+    openapi: Bytes,
+}
+
+impl AppState {
+    /// State over a store; renders the standard OpenAPI document once.
+    pub fn new(store: Arc<Store>) -> Self {
+        let schema = twenty_standard_objects::schema();
+        AppState {
+            store,
+            openapi: Bytes::from(twenty_codegen::emit::openapi::to_json(&schema)),
+        }
+    }
+}
+
+/// The application: every route and layer.
+pub fn app(state: AppState) -> Router {
+    with_layers(routes(), state)
+}
+
+/// The routes of this module, before state, so transports can merge theirs in.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/rest/open-api/core", get(open_api_core))
+}
+
+/// Gives `routes` its state and wraps them in the layers every route gets: body limit,
+/// request id (set and echoed as `x-request-id`), and a span per request logging latency.
+pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
+    // Router::layer wraps what is there already: the last layer added runs first.
+    routes
+        .with_state(state)
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_response(
+                    DefaultOnResponse::new()
+                        .level(Level::INFO)
+                        .latency_unit(LatencyUnit::Micros),
+                ),
+        )
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+fn request_span<B>(request: &Request<B>) -> tracing::Span {
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    tracing::info_span!(
+        "request",
+        request_id = %id,
+        method = %request.method(),
+        path = %request.uri().path(),
+        workspace = tracing::field::Empty,
+    )
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    let backend = state.store.backend();
+    match tokio::time::timeout(Duration::from_secs(2), state.store.ping()).await {
+        Ok(Ok(())) => axum::Json(serde_json::json!({
+            "status": "ok",
+            "database": {"backend": backend, "status": "up"},
+        }))
+        .into_response(),
+        Ok(Err(e)) => down(backend, &e.to_string()),
+        Err(_) => down(backend, "timed out after 2s"),
+    }
+}
+
+fn down(backend: &str, error: &str) -> Response {
+    tracing::warn!(%error, "health check: database down");
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        axum::Json(serde_json::json!({
+            "status": "error",
+            "database": {"backend": backend, "status": "down", "error": error},
+        })),
+    )
+        .into_response()
+}
+
+async fn open_api_core(State(state): State<AppState>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        state.openapi.clone(),
+    )
+        .into_response()
+}

@@ -1,0 +1,17 @@
+//! The Twenty server: configuration, storage of workspaces and API keys, authentication,
+//! and the HTTP application. The binary (`main.rs`) is a thin CLI over this library.
+pub mod auth;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod error;
+pub mod http;
+pub mod server;
+pub mod store;
+
+pub use auth::Auth;
+pub use config::{Config, Database};
+pub use error::ApiError;
+pub use http::{AppState, app};
+pub use server::{Server, ServerError, serve};
+pub use store::{Scope, Store, WorkspaceDb};

@@ -1,0 +1,65 @@
+//! The `twenty-server` binary: parses the command line, sets up logging (stderr, so stdout
+//! stays for output such as `--json`), and runs the command. Errors end in one message.
+use clap::Parser;
+use std::process::ExitCode;
+use twenty_server::cli::{Cli, Command};
+use twenty_server::store::Store;
+use twenty_server::{commands, server};
+
+/// The log filter when `RUST_LOG` is unset.
+const DEFAULT_LOG_FILTER: &str = "info,sqlx::postgres::notice=warn";
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                // Postgres reports every `IF NOT EXISTS` that skipped as a notice: not news.
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(DEFAULT_LOG_FILTER)),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let no_migrate = matches!(cli.command, Some(Command::Serve { no_migrate: true }));
+    let config = cli
+        .settings
+        .raw(no_migrate)
+        .resolve()
+        .map_err(|e| e.to_string())?;
+    let command = match cli.command {
+        None | Some(Command::Serve { .. }) => {
+            return server::serve(config).await.map_err(|e| e.to_string());
+        }
+        Some(command) => command,
+    };
+    let store = Store::open(&config.database)
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut out = std::io::stdout().lock();
+    let result = match command {
+        Command::Migrate => commands::migrate(&store, &mut out).await,
+        Command::Workspace(c) => commands::workspace(&store, c, &mut out).await,
+        Command::ApiKey(c) => commands::api_key(&store, c, &mut out).await,
+        Command::Serve { .. } => Ok(()),
+    };
+    result.map_err(|e| e.to_string())
+}

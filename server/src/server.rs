@@ -1,0 +1,174 @@
+//! Start-up and shutdown of a serving process: open the store, bring workspaces up to date
+//! (or refuse), create the first workspace on an empty store, bind, serve until a signal.
+use crate::config::{Config, ConfigError};
+use crate::http::{AppState, app};
+use crate::store::{NewApiKey, Store, StoreError, Workspace};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// Why the server could not start or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    /// A bad setting.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Migrations are pending and `--no-migrate` was given.
+    #[error(
+        "workspace {workspace} has pending migrations ({names}); run `twenty-server migrate` first"
+    )]
+    Pending { workspace: String, names: String },
+    /// A workspace could not be migrated at start-up.
+    #[error("cannot migrate workspace {workspace}: {source}; see `twenty-server migrate`")]
+    Migrate {
+        workspace: String,
+        source: StoreError,
+    },
+    /// The listen address cannot be bound.
+    #[error("cannot listen on {addr} (TWENTY_LISTEN): {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    /// The HTTP server failed.
+    #[error("server error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// A running server.
+#[derive(Debug)]
+pub struct Server {
+    /// The bound address (the real port when the config asked for port 0).
+    pub addr: SocketAddr,
+    /// The application state.
+    pub state: AppState,
+    /// The workspace and key created because the store was empty, to show once.
+    pub first_workspace: Option<(Workspace, NewApiKey)>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+/// Applies pending migrations to every workspace, or with `no_migrate` refuses when any are pending.
+pub async fn prepare_workspaces(store: &Store, no_migrate: bool) -> Result<(), ServerError> {
+    for workspace in store.list_workspaces().await? {
+        let id = workspace.id;
+        if no_migrate {
+            let pending = store.pending_migrations(id).await?;
+            if !pending.is_empty() {
+                return Err(ServerError::Pending {
+                    workspace: id.to_string(),
+                    names: pending.join(", "),
+                });
+            }
+        } else {
+            let report =
+                store
+                    .migrate_workspace(id)
+                    .await
+                    .map_err(|source| ServerError::Migrate {
+                        workspace: id.to_string(),
+                        source,
+                    })?;
+            if !report.applied.is_empty() {
+                tracing::info!(workspace = %id, applied = ?report.applied, "migrated workspace");
+            }
+        }
+    }
+    Ok(())
+}
+
+impl Server {
+    /// Opens the store, prepares workspaces, binds `config.listen` and starts serving.
+    pub async fn start(config: &Config) -> Result<Server, ServerError> {
+        let store = Store::open(&config.database).await?;
+        prepare_workspaces(&store, config.no_migrate).await?;
+        let first_workspace = if store.list_workspaces().await?.is_empty() {
+            Some(store.create_workspace("Default").await?)
+        } else {
+            None
+        };
+        let listener = tokio::net::TcpListener::bind(config.listen)
+            .await
+            .map_err(|source| ServerError::Bind {
+                addr: config.listen,
+                source,
+            })?;
+        let addr = listener.local_addr()?;
+        let state = AppState::new(Arc::new(store));
+        let (shutdown, stopped) = oneshot::channel::<()>();
+        let router = app(state.clone());
+        let task = tokio::spawn(async move {
+            axum::serve(listener, router)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await
+        });
+        tracing::info!(%addr, backend = state.store.backend(), "listening");
+        Ok(Server {
+            addr,
+            state,
+            first_workspace,
+            shutdown: Some(shutdown),
+            task,
+        })
+    }
+
+    /// Stops accepting connections, lets in-flight requests finish, and waits.
+    pub async fn stop(mut self) -> Result<(), ServerError> {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        match (&mut self.task).await {
+            Ok(result) => Ok(result?),
+            Err(e) => Err(ServerError::Io(std::io::Error::other(e))),
+        }
+    }
+
+    /// Serves until ctrl-c or SIGTERM, then shuts down gracefully.
+    pub async fn run_until_signal(self) -> Result<(), ServerError> {
+        shutdown_signal().await;
+        tracing::info!("shutting down");
+        self.stop().await
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+/// Starts the server, prints the first workspace's key when one was just created, and
+/// serves until a signal.
+pub async fn serve(config: Config) -> Result<(), ServerError> {
+    let server = Server::start(&config).await?;
+    if let Some((workspace, key)) = &server.first_workspace {
+        // Shown on stdout once: the secret is never stored, only its hash.
+        println!(
+            "Created workspace \"{}\" ({}).\nIts API key (shown once, keep it): {}\nCreate more with `twenty-server api-key create --workspace {} --name <name>`.",
+            workspace.name, workspace.id, key.secret, workspace.id
+        );
+    }
+    println!("Listening on http://{}", server.addr);
+    server.run_until_signal().await
+}

@@ -1,0 +1,256 @@
+//! The `twenty-server` binary: workspace and API key commands with a temporary
+//! TWENTY_DATA_DIR, `migrate`, and a bad setting stopping start-up with one message.
+use sqlx::Connection as _;
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// Arguments, extra environment, and the start of the expected stderr.
+type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
+
+fn run(data_dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_twenty-server"))
+        .args(args)
+        .env("TWENTY_DATA_DIR", data_dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("PG_DATABASE_URL")
+        .env_remove("TWENTY_LISTEN")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("the binary runs")
+}
+
+fn ok(data_dir: &Path, args: &[&str]) -> String {
+    let output = run(data_dir, args);
+    assert!(
+        output.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+fn json(data_dir: &Path, args: &[&str]) -> serde_json::Value {
+    let stdout = ok(data_dir, args);
+    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{args:?}: {e}: {stdout}"))
+}
+
+#[test]
+fn workspace_create_prints_the_id_and_a_working_first_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let created = json(
+        dir.path(),
+        &["workspace", "create", "--name", "Acme", "--json"],
+    );
+    let id = created["workspace"]["id"].as_str().unwrap();
+    assert_eq!(created["workspace"]["name"], "Acme");
+    let secret = created["apiKey"]["secret"].as_str().unwrap();
+    assert!(twenty_server::auth::is_well_formed(secret), "{secret}");
+    assert_eq!(created["apiKey"]["workspaceId"], id);
+    assert_eq!(created["apiKey"]["scope"], "read_write");
+
+    let listed = json(dir.path(), &["workspace", "list", "--json"]);
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(listed[0]["id"], id);
+    let text = ok(dir.path(), &["workspace", "list"]);
+    assert!(text.contains(id) && text.contains("Acme"), "{text}");
+
+    let migrated = ok(dir.path(), &["migrate"]);
+    assert!(
+        migrated.contains(&format!("[1/1] workspace {id} (Acme): up to date")),
+        "{migrated}"
+    );
+    assert!(
+        migrated.contains("1 of 1 workspaces up to date"),
+        "{migrated}"
+    );
+}
+
+#[test]
+fn api_keys_are_created_listed_and_revoked() {
+    let dir = tempfile::tempdir().unwrap();
+    let created = json(
+        dir.path(),
+        &["workspace", "create", "--name", "Acme", "--json"],
+    );
+    let workspace = created["workspace"]["id"].as_str().unwrap();
+    let key = json(
+        dir.path(),
+        &[
+            "api-key",
+            "create",
+            "--workspace",
+            workspace,
+            "--name",
+            "ci",
+            "--read-only",
+            "--expires-in",
+            "30d",
+            "--json",
+        ],
+    );
+    assert_eq!(key["scope"], "read_only");
+    assert_eq!(key["name"], "ci");
+    let expires = key["expiresAt"].as_i64().unwrap();
+    let in_30_days = twenty_server::store::now_ms() + 30 * 86_400_000;
+    assert!(
+        (expires - in_30_days).abs() < 60_000,
+        "{expires} vs {in_30_days}"
+    );
+    let key_id = key["id"].as_str().unwrap();
+
+    let listed = json(
+        dir.path(),
+        &["api-key", "list", "--workspace", workspace, "--json"],
+    );
+    let rows = listed.as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    assert!(
+        rows.iter()
+            .all(|r| r["status"] == "active" && r.get("secret").is_none()),
+        "{listed}"
+    );
+
+    let revoked = ok(dir.path(), &["api-key", "revoke", key_id]);
+    assert!(revoked.contains(key_id), "{revoked}");
+    let listed = json(dir.path(), &["api-key", "list", "--json"]);
+    let row = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == key_id)
+        .unwrap()
+        .clone();
+    assert_eq!(row["status"], "revoked");
+    assert!(row["revokedAt"].is_i64());
+
+    let again = run(dir.path(), &["api-key", "revoke", key_id]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("no active API key"));
+}
+
+#[test]
+fn bad_arguments_and_settings_stop_with_one_message_naming_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [Case; 4] = [
+        (
+            &["serve"],
+            &[("TWENTY_LISTEN", "not-an-address")],
+            "error: invalid TWENTY_LISTEN",
+        ),
+        (
+            &["workspace", "list"],
+            &[("DATABASE_URL", "mysql://localhost/x")],
+            "error: invalid DATABASE_URL",
+        ),
+        (
+            &["api-key", "create", "--workspace", "nope", "--name", "x"],
+            &[],
+            "error: invalid workspace id \"nope\"",
+        ),
+        (
+            &[
+                "api-key",
+                "create",
+                "--workspace",
+                "00000000-0000-4000-8000-000000000000",
+                "--name",
+                "x",
+                "--expires-in",
+                "soon",
+            ],
+            &[],
+            "error: no workspace with id",
+        ),
+    ];
+    for (args, env, expected) in cases {
+        let output = Command::new(env!("CARGO_BIN_EXE_twenty-server"))
+            .args(args)
+            .env("TWENTY_DATA_DIR", dir.path())
+            .env_remove("DATABASE_URL")
+            .env_remove("PG_DATABASE_URL")
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.starts_with(expected), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
+
+#[test]
+fn an_unparsable_expiry_names_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let created = json(
+        dir.path(),
+        &["workspace", "create", "--name", "Acme", "--json"],
+    );
+    let workspace = created["workspace"]["id"].as_str().unwrap();
+    let output = run(
+        dir.path(),
+        &[
+            "api-key",
+            "create",
+            "--workspace",
+            workspace,
+            "--name",
+            "x",
+            "--expires-in",
+            "soon",
+        ],
+    );
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("error: invalid --expires-in \"soon\""),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn migrate_reports_a_failing_workspace_and_goes_on_with_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = json(
+        dir.path(),
+        &["workspace", "create", "--name", "Broken", "--json"],
+    );
+    let broken_id = broken["workspace"]["id"].as_str().unwrap().to_owned();
+    let fine = json(
+        dir.path(),
+        &["workspace", "create", "--name", "Fine", "--json"],
+    );
+    let fine_id = fine["workspace"]["id"].as_str().unwrap().to_owned();
+    // Pretend an applied file was edited after it ran.
+    let file = dir
+        .path()
+        .join("workspaces")
+        .join(format!("{broken_id}.sqlite"));
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(&file);
+    let mut conn = sqlx::SqliteConnection::connect_with(&options)
+        .await
+        .unwrap();
+    sqlx::query(r#"UPDATE "_twenty_migrations" SET "sha256" = 'edited'"#)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+
+    let output = run(dir.path(), &["migrate"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(&format!("workspace {broken_id} (Broken): FAILED: workspace {broken_id}: migration 0001_initial.sql was applied with a different checksum")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("workspace {fine_id} (Fine): up to date")),
+        "{stdout}"
+    );
+    assert!(stdout.contains("1 of 2 workspaces up to date"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("error: 1 of 2 workspaces failed to migrate"),
+        "{stderr}"
+    );
+}

@@ -1,0 +1,99 @@
+//! `/healthz` and `/rest/open-api/core`.
+use crate::both;
+use crate::support::{Backend, TestDb, url};
+
+async fn healthz_reports_the_database_up_then_down(backend: Backend) {
+    let Some(db) = TestDb::new(backend, "healthz").await else {
+        return;
+    };
+    let server = db.start().await;
+    let response = reqwest::get(url(server.addr, "/healthz")).await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.headers().contains_key("x-request-id"));
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["database"]["status"], "up");
+    assert_eq!(
+        body["database"]["backend"],
+        if backend == Backend::Sqlite {
+            "sqlite"
+        } else {
+            "postgres"
+        }
+    );
+
+    server.state.store.close().await;
+    let response = reqwest::get(url(server.addr, "/healthz")).await.unwrap();
+    assert_eq!(response.status(), 503);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["status"], "error");
+    assert_eq!(body["database"]["status"], "down");
+    server.stop().await.unwrap();
+}
+both!(healthz_reports_the_database_up_then_down);
+
+async fn open_api_core_is_the_checked_in_document_byte_for_byte(backend: Backend) {
+    let Some(db) = TestDb::new(backend, "openapi").await else {
+        return;
+    };
+    let server = db.start().await;
+    // No Authorization header: the document is public.
+    let response = reqwest::get(url(server.addr, "/rest/open-api/core"))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/json");
+    let body = response.bytes().await.unwrap();
+    let checked_in =
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/core.json")).unwrap();
+    assert!(
+        body.as_ref() == checked_in.as_slice(),
+        "served document differs from openapi/core.json"
+    );
+    server.stop().await.unwrap();
+}
+both!(open_api_core_is_the_checked_in_document_byte_for_byte);
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_refused_with_413() {
+    let Some(db) = TestDb::new(Backend::Sqlite, "limit").await else {
+        return;
+    };
+    let server = db.start().await;
+    let big = vec![b'x'; twenty_server::http::MAX_BODY_BYTES + 1];
+    let response = reqwest::Client::new()
+        .post(url(server.addr, "/healthz"))
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+    server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_request_id_is_set_or_kept_and_echoed() {
+    let Some(db) = TestDb::new(Backend::Sqlite, "requestid").await else {
+        return;
+    };
+    let server = db.start().await;
+    let client = reqwest::Client::new();
+    let response = client
+        .get(url(server.addr, "/healthz"))
+        .send()
+        .await
+        .unwrap();
+    let generated = response.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(uuid::Uuid::parse_str(&generated).is_ok(), "{generated}");
+    let response = client
+        .get(url(server.addr, "/healthz"))
+        .header("x-request-id", "client-chosen-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["x-request-id"], "client-chosen-1");
+    server.stop().await.unwrap();
+}

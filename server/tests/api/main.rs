@@ -1,0 +1,8 @@
+//! The server's integration tests: a real HTTP server on 127.0.0.1 over a temporary SQLite
+//! store and over a fresh Postgres database, plus the CLI binary. One binary links once.
+mod support;
+
+mod auth;
+mod cli;
+mod health;
+mod migrations;
