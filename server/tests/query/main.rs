@@ -1,0 +1,6 @@
+//! Integration tests of the read query engine on real SQLite and Postgres databases
+//! holding the standard set.
+
+mod filters;
+mod seed;
+mod support;
