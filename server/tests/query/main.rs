@@ -2,5 +2,6 @@
 //! holding the standard set.
 
 mod filters;
+mod paging;
 mod seed;
 mod support;
