@@ -9,11 +9,11 @@ use twenty_server::query::{Direction, OrderBy, Query, RecordPage, find_many};
 const ROWS: usize = 23;
 
 fn employees(i: usize) -> Option<f64> {
-    (i % 5 != 0).then_some((i % 4) as f64)
+    (!i.is_multiple_of(5)).then_some((i % 4) as f64)
 }
 
 fn name(i: usize) -> Option<String> {
-    (i % 7 != 0).then(|| format!("N{}", i % 3))
+    (!i.is_multiple_of(7)).then(|| format!("N{}", i % 3))
 }
 
 async fn seed(db: &Db) {
