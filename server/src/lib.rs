@@ -6,6 +6,7 @@ pub mod commands;
 pub mod config;
 pub mod error;
 pub mod http;
+pub mod query;
 pub mod server;
 pub mod store;
 

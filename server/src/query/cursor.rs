@@ -1,0 +1,46 @@
+//! Opaque cursors: base64 of a JSON object holding the ordering columns' values and the
+//! id of a record. Decoding re-checks every value like a filter value.
+
+use super::QueryError;
+use super::ast::Direction;
+use super::record::Flat;
+use super::validate::{self, Col, Scalar};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::{Map, Value};
+
+/// The cursor of a row for the ordering `keys` (the last key is `id`).
+pub fn encode(keys: &[(Col, Direction)], row: &Flat) -> String {
+    let mut map = Map::new();
+    for (col, _) in keys {
+        map.insert(
+            col.name.clone(),
+            row.get(&col.name).cloned().unwrap_or(Value::Null),
+        );
+    }
+    URL_SAFE_NO_PAD.encode(Value::Object(map).to_string())
+}
+
+/// The ordering values a cursor holds, in the order of `keys`.
+pub fn decode(keys: &[(Col, Direction)], cursor: &str) -> Result<Vec<Option<Scalar>>, QueryError> {
+    let bad = |why: &str| QueryError::InvalidCursor(why.to_owned());
+    let bytes = URL_SAFE_NO_PAD
+        .decode(cursor.trim_end_matches('='))
+        .map_err(|_| bad("not base64"))?;
+    let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(&bytes) else {
+        return Err(bad("not a JSON object"));
+    };
+    keys.iter()
+        .map(|(col, _)| match map.get(&col.name) {
+            None => Err(QueryError::InvalidCursor(format!(
+                "it has no value for `{}`: it belongs to another ordering",
+                col.label
+            ))),
+            Some(Value::Null) if col.name == "id" => Err(bad("its id is null")),
+            Some(Value::Null) => Ok(None),
+            Some(v) => validate::scalar(col, v)
+                .map(Some)
+                .map_err(|e| QueryError::InvalidCursor(e.to_string())),
+        })
+        .collect()
+}

@@ -1,0 +1,346 @@
+//! Running a read: validation, the page statement (limit + 1 rows), the optional count,
+//! depth-1 relations, cursors and page info. Counts the statements it issues.
+
+use super::ast::{Direction, Filter, Query};
+use super::record::{self, Flat};
+use super::sql::{self, Param, Sql};
+use super::validate::{self, Col, Kind};
+use super::{DEFAULT_LIMIT, MAX_LIMIT, QueryError, cursor, relations};
+use serde_json::{Map, Value};
+use sqlx::AssertSqlSafe;
+use twenty_codegen::emit::sql::Dialect;
+use twenty_codegen::model::{Column, Object, Schema};
+
+/// Where records are read from: a Postgres workspace schema or a SQLite workspace file.
+#[derive(Debug, Clone, Copy)]
+pub enum Target<'a> {
+    Postgres {
+        pool: &'a sqlx::PgPool,
+        schema: &'a str,
+    },
+    Sqlite {
+        pool: &'a sqlx::SqlitePool,
+    },
+}
+
+impl Target<'_> {
+    pub fn dialect(&self) -> Dialect {
+        match self {
+            Target::Postgres { .. } => Dialect::Postgres,
+            Target::Sqlite { .. } => Dialect::Sqlite,
+        }
+    }
+
+    /// The Postgres schema qualifying table names (unused on SQLite).
+    pub fn pg_schema(&self) -> &str {
+        match self {
+            Target::Postgres { schema, .. } => schema,
+            Target::Sqlite { .. } => "",
+        }
+    }
+}
+
+/// Relay-style page information.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PageInfo {
+    pub has_next_page: bool,
+    pub has_previous_page: bool,
+    pub start_cursor: Option<String>,
+    pub end_cursor: Option<String>,
+}
+
+/// One page of records.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordPage {
+    pub records: Vec<Value>,
+    pub page_info: PageInfo,
+    /// Records matching the filter, when the query asked for it.
+    pub total_count: Option<i64>,
+    /// SQL statements issued to answer the query.
+    pub statements: usize,
+}
+
+/// Runs a statement and decodes its rows' `columns`.
+pub(super) async fn fetch(
+    target: &Target<'_>,
+    sql: &Sql,
+    columns: &[Column],
+) -> Result<Vec<Flat>, QueryError> {
+    let text = AssertSqlSafe(sql.text.clone());
+    match target {
+        Target::Postgres { pool, .. } => {
+            let mut q = sqlx::query(text);
+            for p in &sql.params {
+                q = match p {
+                    Param::Text(s) => q.bind(s.clone()),
+                    Param::Float(f) => q.bind(*f),
+                    Param::Int(i) => q.bind(*i),
+                    Param::Bool(b) => q.bind(*b),
+                    Param::TextList(l) => q.bind(l.clone()),
+                };
+            }
+            let rows = q.fetch_all(*pool).await?;
+            Ok(rows
+                .iter()
+                .map(|r| record::flat(r, columns))
+                .collect::<Result<_, _>>()?)
+        }
+        Target::Sqlite { pool } => {
+            let mut q = sqlx::query(text);
+            for p in &sql.params {
+                q = match p {
+                    Param::Text(s) => q.bind(s.clone()),
+                    Param::Float(f) => q.bind(*f),
+                    Param::Int(i) => q.bind(*i),
+                    Param::Bool(b) => q.bind(*b),
+                    Param::TextList(l) => q.bind(Value::from(l.clone()).to_string()),
+                };
+            }
+            let rows = q.fetch_all(*pool).await?;
+            Ok(rows
+                .iter()
+                .map(|r| record::flat(r, columns))
+                .collect::<Result<_, _>>()?)
+        }
+    }
+}
+
+async fn count(target: &Target<'_>, sql: &Sql) -> Result<i64, QueryError> {
+    let text = AssertSqlSafe(sql.text.clone());
+    Ok(match target {
+        Target::Postgres { pool, .. } => {
+            let mut q = sqlx::query_scalar::<_, i64>(text);
+            for p in &sql.params {
+                q = match p {
+                    Param::Text(s) => q.bind(s.clone()),
+                    Param::Float(f) => q.bind(*f),
+                    Param::Int(i) => q.bind(*i),
+                    Param::Bool(b) => q.bind(*b),
+                    Param::TextList(l) => q.bind(l.clone()),
+                };
+            }
+            q.fetch_one(*pool).await?
+        }
+        Target::Sqlite { pool } => {
+            let mut q = sqlx::query_scalar::<_, i64>(text);
+            for p in &sql.params {
+                q = match p {
+                    Param::Text(s) => q.bind(s.clone()),
+                    Param::Float(f) => q.bind(*f),
+                    Param::Int(i) => q.bind(*i),
+                    Param::Bool(b) => q.bind(*b),
+                    Param::TextList(l) => q.bind(Value::from(l.clone()).to_string()),
+                };
+            }
+            q.fetch_one(*pool).await?
+        }
+    })
+}
+
+/// `SELECT <columns> FROM <table> t WHERE <live> AND <filter>` (no ordering yet).
+pub(super) fn select(
+    target: &Target<'_>,
+    object: &Object,
+    columns: &[Column],
+    projection: Option<&str>,
+    filter: Option<&Filter>,
+    with_deleted: bool,
+) -> Result<Sql, QueryError> {
+    let dialect = target.dialect();
+    let mut s = Sql::new(dialect);
+    let exprs = match projection {
+        Some(p) => p.to_owned(),
+        None => columns
+            .iter()
+            .map(|c| record::select_expr(c, "t", dialect))
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
+    s.push("SELECT ")
+        .push(&exprs)
+        .push(" FROM ")
+        .push(&sql::table(object, dialect, target.pg_schema()))
+        .push(" t WHERE ");
+    s.push(if with_deleted {
+        "1=1"
+    } else {
+        "t.\"deletedAt\" IS NULL"
+    });
+    if let Some(f) = filter {
+        s.push(" AND ");
+        sql::filter(&mut s, object, f)?;
+    }
+    Ok(s)
+}
+
+fn check_fields(object: &Object, fields: &[String]) -> Result<(), QueryError> {
+    for name in fields {
+        let known = object.field(name).is_some()
+            || object
+                .many_to_one()
+                .any(|(f, _)| f.join_column().as_deref() == Some(name.as_str()));
+        if !known {
+            return Err(QueryError::UnknownField {
+                object: object.name_singular.clone(),
+                field: name.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The ordering keys with `id` as the final tie-breaker.
+fn keys(object: &Object, query: &Query) -> Result<Vec<(Col, Direction)>, QueryError> {
+    let mut keys = Vec::new();
+    for o in &query.order_by {
+        let col = validate::column(object, &o.field, o.sub_field.as_deref())?;
+        if !col.kind.orderable() {
+            return Err(QueryError::InvalidOrder {
+                field: col.label,
+                reason: "lists and JSON values cannot be ordered".to_owned(),
+            });
+        }
+        let is_id = col.name == "id";
+        keys.push((col, o.direction));
+        if is_id {
+            return Ok(keys);
+        }
+    }
+    let id = Col {
+        name: "id".to_owned(),
+        kind: Kind::Uuid,
+        label: "id".to_owned(),
+    };
+    keys.push((id, Direction::AscNullsLast));
+    Ok(keys)
+}
+
+/// One page of `query.object`'s records.
+pub async fn find_many(
+    target: Target<'_>,
+    schema: &Schema,
+    query: &Query,
+) -> Result<RecordPage, QueryError> {
+    let object = validate::object(schema, &query.object)?;
+    let page = &query.page;
+    if page.first.is_some() && page.last.is_some() {
+        return Err(QueryError::InvalidPage(
+            "give `first` or `last`, not both".to_owned(),
+        ));
+    }
+    if page.after.is_some() && page.before.is_some() {
+        return Err(QueryError::InvalidPage(
+            "give `after` or `before`, not both".to_owned(),
+        ));
+    }
+    if query.depth > 1 {
+        return Err(QueryError::InvalidPage(format!(
+            "depth {} is not 0 or 1",
+            query.depth
+        )));
+    }
+    let limit = page.first.or(page.last).unwrap_or(DEFAULT_LIMIT);
+    if limit > MAX_LIMIT {
+        return Err(QueryError::LimitExceeded {
+            requested: limit,
+            max: MAX_LIMIT,
+        });
+    }
+    if let Some(fields) = &query.fields {
+        check_fields(object, fields)?;
+    }
+    let backward = page.last.is_some() || page.before.is_some();
+    let keys = keys(object, query)?;
+    let position = if backward { &page.before } else { &page.after };
+    let after = match position {
+        Some(c) => Some(cursor::decode(&keys, c)?),
+        None => None,
+    };
+    let read_keys: Vec<(Col, Direction)> = if backward {
+        keys.iter()
+            .map(|(c, d)| (c.clone(), d.reversed()))
+            .collect()
+    } else {
+        keys.clone()
+    };
+    let columns = record::read_columns(object, schema);
+    let mut s = select(
+        &target,
+        object,
+        &columns,
+        None,
+        query.filter.as_ref(),
+        query.with_deleted,
+    )?;
+    if let Some(values) = &after {
+        s.push(" AND ");
+        sql::keyset(&mut s, &read_keys, values);
+    }
+    sql::order_by(&mut s, &read_keys);
+    let fetch_limit = s.bind(Param::Int(i64::from(limit) + 1));
+    s.push(&format!(" LIMIT {fetch_limit}"));
+    let mut rows = fetch(&target, &s, &columns).await?;
+    let mut statements = 1;
+    let more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    if backward {
+        rows.reverse();
+    }
+    let page_info = PageInfo {
+        has_next_page: if backward {
+            page.before.is_some()
+        } else {
+            more
+        },
+        has_previous_page: if backward { more } else { page.after.is_some() },
+        start_cursor: rows.first().map(|r| cursor::encode(&keys, r)),
+        end_cursor: rows.last().map(|r| cursor::encode(&keys, r)),
+    };
+    let total_count = if query.count {
+        let c = select(
+            &target,
+            object,
+            &columns,
+            Some("COUNT(*)"),
+            query.filter.as_ref(),
+            query.with_deleted,
+        )?;
+        statements += 1;
+        Some(count(&target, &c).await?)
+    } else {
+        None
+    };
+    let fields = query.fields.as_deref();
+    let mut records: Vec<Map<String, Value>> = rows
+        .iter()
+        .map(|r| record::record(r, &columns, fields))
+        .collect();
+    if query.depth == 1 {
+        statements +=
+            relations::embed(&target, schema, object, &rows, &mut records, fields).await?;
+    }
+    Ok(RecordPage {
+        records: records.into_iter().map(Value::Object).collect(),
+        page_info,
+        total_count,
+        statements,
+    })
+}
+
+/// The live record with this id (soft-deleted ones are not found), or `None`.
+pub async fn find_one(
+    target: Target<'_>,
+    schema: &Schema,
+    object: &str,
+    id: &str,
+    depth: u8,
+    fields: Option<&[String]>,
+) -> Result<Option<Value>, QueryError> {
+    let mut query = Query::new(object);
+    query.filter = Some(Filter::cmp("id", super::Comparator::Eq, Value::from(id)));
+    query.page.first = Some(1);
+    query.depth = depth;
+    query.fields = fields.map(<[String]>::to_vec);
+    let page = find_many(target, schema, &query).await?;
+    Ok(page.records.into_iter().next())
+}

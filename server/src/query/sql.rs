@@ -1,0 +1,392 @@
+//! SQL text with bound parameters per dialect: filters (every comparator), ordering with
+//! the four null placements, and the keyset condition of a cursor.
+//!
+//! Values are never inlined: the text of one query shape is stable, so prepared statements
+//! are reused. On Postgres, text comparisons and orderings use `COLLATE "C"` so that both
+//! backends order text byte-wise alike (SQLite's default).
+
+use super::QueryError;
+use super::ast::{Comparator, Direction, Filter};
+use super::validate::{self, Col, Kind, Scalar};
+use serde_json::Value;
+use twenty_codegen::emit::sql::{Dialect, quote};
+use twenty_codegen::model::Object;
+
+/// A value bound to a placeholder.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Param {
+    Text(String),
+    Float(f64),
+    Int(i64),
+    Bool(bool),
+    /// A Postgres text[] (cast in the SQL to the element type).
+    TextList(Vec<String>),
+}
+
+/// SQL text being built with its parameters, numbered in order of appearance.
+#[derive(Debug, Clone)]
+pub struct Sql {
+    pub dialect: Dialect,
+    pub text: String,
+    pub params: Vec<Param>,
+}
+
+impl Sql {
+    pub fn new(dialect: Dialect) -> Sql {
+        Sql {
+            dialect,
+            text: String::new(),
+            params: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, s: &str) -> &mut Sql {
+        self.text.push_str(s);
+        self
+    }
+
+    /// Adds a parameter and returns its placeholder (`$n` or `?n`).
+    pub fn bind(&mut self, param: Param) -> String {
+        self.params.push(param);
+        match self.dialect {
+            Dialect::Postgres => format!("${}", self.params.len()),
+            Dialect::Sqlite => format!("?{}", self.params.len()),
+        }
+    }
+
+    /// A scalar as a placeholder expression of the column's type.
+    pub fn scalar(&mut self, kind: &Kind, value: &Scalar) -> String {
+        match (self.dialect, value) {
+            (Dialect::Postgres, Scalar::Text(s)) => {
+                let p = self.bind(Param::Text(s.clone()));
+                match kind {
+                    Kind::Uuid => format!("{p}::uuid"),
+                    Kind::DateTime => format!("{p}::timestamptz"),
+                    Kind::Date => format!("{p}::date"),
+                    _ => p,
+                }
+            }
+            (Dialect::Postgres, Scalar::Number(n)) if *kind == Kind::Numeric => {
+                let p = self.bind(Param::Text(n.to_string()));
+                format!("{p}::numeric")
+            }
+            (Dialect::Sqlite, Scalar::Number(n)) if n.is_i64() && *kind == Kind::Numeric => {
+                self.bind(Param::Int(n.as_i64().unwrap_or_default()))
+            }
+            (_, Scalar::Number(n)) => self.bind(Param::Float(n.as_f64().unwrap_or(f64::NAN))),
+            (Dialect::Postgres, Scalar::Bool(b)) => self.bind(Param::Bool(*b)),
+            (Dialect::Sqlite, Scalar::Bool(b)) => self.bind(Param::Int(i64::from(*b))),
+            (Dialect::Sqlite, Scalar::Text(s)) => self.bind(Param::Text(s.clone())),
+        }
+    }
+
+    /// `<expr> IN <list>`: `= ANY($n::type[])` on Postgres, `json_each` on SQLite, so the
+    /// text does not depend on the list's length.
+    pub fn in_list(&mut self, expr: &str, kind: &Kind, values: &[Scalar]) -> String {
+        match self.dialect {
+            Dialect::Postgres => {
+                let items = values
+                    .iter()
+                    .map(|v| match v {
+                        Scalar::Text(s) => s.clone(),
+                        Scalar::Number(n) => n.to_string(),
+                        Scalar::Bool(b) => b.to_string(),
+                    })
+                    .collect();
+                let p = self.bind(Param::TextList(items));
+                format!("{expr} = ANY({p}::{}[])", pg_type(kind))
+            }
+            Dialect::Sqlite => {
+                let p = self.bind(Param::Text(json_list(values)));
+                format!("{expr} IN (SELECT value FROM json_each({p}))")
+            }
+        }
+    }
+}
+
+fn json_list(values: &[Scalar]) -> String {
+    let items: Vec<Value> = values
+        .iter()
+        .map(|v| match v {
+            Scalar::Text(s) => Value::String(s.clone()),
+            Scalar::Number(n) => Value::Number(n.clone()),
+            Scalar::Bool(b) => Value::from(i64::from(*b)),
+        })
+        .collect();
+    Value::Array(items).to_string()
+}
+
+fn pg_type(kind: &Kind) -> &'static str {
+    match kind {
+        Kind::Uuid => "uuid",
+        Kind::DateTime => "timestamptz",
+        Kind::Date => "date",
+        Kind::Numeric => "numeric",
+        Kind::Double => "float8",
+        Kind::Bool => "boolean",
+        _ => "text",
+    }
+}
+
+/// A column of alias `t`, collated byte-wise on Postgres when it is text (for ranges and
+/// ordering).
+pub fn col_expr(col: &Col, dialect: Dialect, ordered: bool) -> String {
+    let c = format!("t.{}", quote(&col.name));
+    let text = matches!(col.kind, Kind::Text | Kind::Select(_));
+    if ordered && text && dialect == Dialect::Postgres {
+        format!("{c} COLLATE \"C\"")
+    } else {
+        c
+    }
+}
+
+/// `FROM`-able table name: schema-qualified on Postgres.
+pub fn table(object: &Object, dialect: Dialect, pg_schema: &str) -> String {
+    match dialect {
+        Dialect::Postgres => format!("{}.{}", quote(pg_schema), quote(&object.table_name())),
+        Dialect::Sqlite => quote(&object.table_name()),
+    }
+}
+
+/// Escapes LIKE wildcards so a value matches literally (backslash is the escape).
+fn like_literal(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A LIKE pattern (`%`, `_`, `\` escapes) as a GLOB pattern: SQLite's LIKE ignores ASCII
+/// case, GLOB does not, so `like` keeps Postgres' case-sensitive meaning.
+fn like_to_glob(pattern: &str) -> String {
+    let mut out = String::new();
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        let literal = match c {
+            '%' => {
+                out.push('*');
+                continue;
+            }
+            '_' => {
+                out.push('?');
+                continue;
+            }
+            '\\' => chars.next().unwrap_or('\\'),
+            other => other,
+        };
+        match literal {
+            '*' | '?' | '[' => {
+                out.push('[');
+                out.push(literal);
+                out.push(']');
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Appends the condition of a filter tree over alias `t` of `object`.
+pub fn filter(sql: &mut Sql, object: &Object, f: &Filter) -> Result<(), QueryError> {
+    match f {
+        Filter::And(items) | Filter::Or(items) if items.is_empty() => {
+            sql.push(if matches!(f, Filter::And(_)) {
+                "1=1"
+            } else {
+                "1=0"
+            });
+        }
+        Filter::And(items) | Filter::Or(items) => {
+            let joiner = if matches!(f, Filter::And(_)) {
+                " AND "
+            } else {
+                " OR "
+            };
+            sql.push("(");
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    sql.push(joiner);
+                }
+                filter(sql, object, item)?;
+            }
+            sql.push(")");
+        }
+        Filter::Not(inner) => {
+            sql.push("NOT (");
+            filter(sql, object, inner)?;
+            sql.push(")");
+        }
+        Filter::Compare {
+            field,
+            sub_field,
+            op,
+            value,
+        } => {
+            let col = validate::column(object, field, sub_field.as_deref())?;
+            validate::comparator(&col, *op)?;
+            let text = compare(sql, &col, *op, value)?;
+            sql.push(&text);
+        }
+    }
+    Ok(())
+}
+
+fn compare(sql: &mut Sql, col: &Col, op: Comparator, value: &Value) -> Result<String, QueryError> {
+    let d = sql.dialect;
+    let plain = col_expr(col, d, false);
+    let ranged = col_expr(col, d, true);
+    let pattern = |value: &Value| match value {
+        Value::String(s) => Ok(s.clone()),
+        other => Err(QueryError::InvalidValue {
+            field: col.label.clone(),
+            reason: format!("expected a string pattern, got {other}"),
+        }),
+    };
+    Ok(match op {
+        Comparator::Is => {
+            let null = validate::is_null(col, value)?;
+            format!("{plain} IS {}NULL", if null { "" } else { "NOT " })
+        }
+        Comparator::Eq | Comparator::Neq => {
+            let v = validate::scalar(col, value)?;
+            let p = sql.scalar(&col.kind, &v);
+            let sym = if op == Comparator::Eq { "=" } else { "<>" };
+            format!("{plain} {sym} {p}")
+        }
+        Comparator::Gt | Comparator::Gte | Comparator::Lt | Comparator::Lte => {
+            let v = validate::scalar(col, value)?;
+            let p = sql.scalar(&col.kind, &v);
+            let sym = match op {
+                Comparator::Gt => ">",
+                Comparator::Gte => ">=",
+                Comparator::Lt => "<",
+                _ => "<=",
+            };
+            format!("{ranged} {sym} {p}")
+        }
+        Comparator::In => {
+            let values = validate::list(col, value)?;
+            sql.in_list(&plain, &col.kind, &values)
+        }
+        Comparator::ContainsAny => {
+            let values = validate::list(col, value)?;
+            match d {
+                Dialect::Postgres => {
+                    let items = values
+                        .into_iter()
+                        .map(|v| match v {
+                            Scalar::Text(s) => s,
+                            other => format!("{other:?}"),
+                        })
+                        .collect();
+                    let p = sql.bind(Param::TextList(items));
+                    format!("{plain} && {p}::text[]")
+                }
+                Dialect::Sqlite => {
+                    let p = sql.bind(Param::Text(json_list(&values)));
+                    format!(
+                        "EXISTS (SELECT 1 FROM json_each({plain}) e WHERE e.value IN (SELECT value FROM json_each({p})))"
+                    )
+                }
+            }
+        }
+        Comparator::StartsWith | Comparator::EndsWith => {
+            let s = pattern(value)?;
+            let starts = op == Comparator::StartsWith;
+            let like = like_literal(&s);
+            let like = if starts {
+                format!("{like}%")
+            } else {
+                format!("%{like}")
+            };
+            match d {
+                Dialect::Postgres => format!("{plain} LIKE {}", sql.bind(Param::Text(like))),
+                Dialect::Sqlite => format!(
+                    "{plain} GLOB {}",
+                    sql.bind(Param::Text(like_to_glob(&like)))
+                ),
+            }
+        }
+        Comparator::Like => {
+            let s = pattern(value)?;
+            match d {
+                Dialect::Postgres => format!("{plain} LIKE {}", sql.bind(Param::Text(s))),
+                Dialect::Sqlite => {
+                    format!("{plain} GLOB {}", sql.bind(Param::Text(like_to_glob(&s))))
+                }
+            }
+        }
+        Comparator::Ilike => {
+            let s = pattern(value)?;
+            match d {
+                Dialect::Postgres => format!("{plain} ILIKE {}", sql.bind(Param::Text(s))),
+                Dialect::Sqlite => {
+                    format!("{plain} LIKE {} ESCAPE '\\'", sql.bind(Param::Text(s)))
+                }
+            }
+        }
+    })
+}
+
+/// `ORDER BY` keys (the last one is `id`), each with its direction.
+pub fn order_by(sql: &mut Sql, keys: &[(Col, Direction)]) {
+    sql.push(" ORDER BY ");
+    let d = sql.dialect;
+    let parts: Vec<String> = keys
+        .iter()
+        .map(|(col, dir)| {
+            format!(
+                "{} {} NULLS {}",
+                col_expr(col, d, true),
+                if dir.is_asc() { "ASC" } else { "DESC" },
+                if dir.nulls_first() { "FIRST" } else { "LAST" }
+            )
+        })
+        .collect();
+    sql.push(&parts.join(", "));
+}
+
+/// The rows strictly after a cursor in the order `keys`: the lexicographic expansion
+/// `k1 after v1 OR (k1 = v1 AND (k2 after v2 OR …))`, where NULL sorts per direction.
+pub fn keyset(sql: &mut Sql, keys: &[(Col, Direction)], values: &[Option<Scalar>]) {
+    let d = sql.dialect;
+    let mut alternatives = Vec::new();
+    let mut equal_prefix: Vec<String> = Vec::new();
+    for ((col, dir), value) in keys.iter().zip(values) {
+        let c = col_expr(col, d, true);
+        let after = match value {
+            None if dir.nulls_first() => Some(format!("{c} IS NOT NULL")),
+            None => None,
+            Some(v) => {
+                let p = sql.scalar(&col.kind, v);
+                let cmp = if dir.is_asc() { ">" } else { "<" };
+                Some(if dir.nulls_first() {
+                    format!("{c} {cmp} {p}")
+                } else {
+                    format!("({c} {cmp} {p} OR {c} IS NULL)")
+                })
+            }
+        };
+        if let Some(after) = after {
+            let mut parts = equal_prefix.clone();
+            parts.push(after);
+            alternatives.push(format!("({})", parts.join(" AND ")));
+        }
+        equal_prefix.push(match value {
+            None => format!("{c} IS NULL"),
+            Some(v) => {
+                let p = sql.scalar(&col.kind, v);
+                format!("{c} = {p}")
+            }
+        });
+    }
+    if alternatives.is_empty() {
+        sql.push("1=0");
+    } else {
+        sql.push(&format!("({})", alternatives.join(" OR ")));
+    }
+}

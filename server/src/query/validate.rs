@@ -1,0 +1,303 @@
+//! Resolving a query's names against the model (field → column and its value kind) and
+//! checking values: the only place a client's input is trusted into typed form.
+
+use super::QueryError;
+use super::ast::Comparator;
+use serde_json::{Number, Value};
+use twenty_codegen::model::{
+    ColumnType, FieldType, Object, RelationKind, Schema, composite_column_name,
+};
+
+/// How a column's values are typed, compared and decoded.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    Text,
+    Uuid,
+    Double,
+    Numeric,
+    Bool,
+    DateTime,
+    Date,
+    /// SELECT / RATING: text restricted to these values.
+    Select(Vec<String>),
+    /// MULTI_SELECT: a text array restricted to these values.
+    MultiSelect(Vec<String>),
+    /// ARRAY: a text array.
+    Array,
+    Json,
+}
+
+impl Kind {
+    /// The kind of a stored column (select options are not known at this level).
+    pub fn of_column(column_type: ColumnType) -> Kind {
+        match column_type {
+            ColumnType::Uuid => Kind::Uuid,
+            ColumnType::Text | ColumnType::TsVector => Kind::Text,
+            ColumnType::Double => Kind::Double,
+            ColumnType::Numeric => Kind::Numeric,
+            ColumnType::Boolean => Kind::Bool,
+            ColumnType::TimestampTz => Kind::DateTime,
+            ColumnType::Date => Kind::Date,
+            ColumnType::Json => Kind::Json,
+            ColumnType::TextArray => Kind::Array,
+        }
+    }
+
+    fn comparators(&self) -> &'static [Comparator] {
+        use Comparator::*;
+        match self {
+            Kind::Text => &[
+                Eq, Neq, In, Is, Gt, Gte, Lt, Lte, StartsWith, EndsWith, Like, Ilike,
+            ],
+            Kind::Uuid | Kind::Select(_) => &[Eq, Neq, In, Is],
+            Kind::Double | Kind::Numeric | Kind::DateTime | Kind::Date => {
+                &[Eq, Neq, In, Is, Gt, Gte, Lt, Lte]
+            }
+            Kind::Bool => &[Eq, Neq, Is],
+            Kind::MultiSelect(_) | Kind::Array => &[ContainsAny, Is],
+            Kind::Json => &[Is],
+        }
+    }
+
+    /// Whether rows can be ordered by this kind.
+    pub fn orderable(&self) -> bool {
+        !matches!(self, Kind::MultiSelect(_) | Kind::Array | Kind::Json)
+    }
+}
+
+/// A column a filter or an ordering refers to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Col {
+    pub name: String,
+    pub kind: Kind,
+    /// `name.firstName` as the client wrote it, for messages.
+    pub label: String,
+}
+
+/// A checked scalar value, ready to bind.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scalar {
+    Text(String),
+    Number(Number),
+    Bool(bool),
+}
+
+pub fn object<'s>(schema: &'s Schema, name: &str) -> Result<&'s Object, QueryError> {
+    schema
+        .object(name)
+        .ok_or_else(|| QueryError::UnknownObject(name.to_owned()))
+}
+
+fn options(values: Vec<&str>) -> Vec<String> {
+    values.into_iter().map(str::to_owned).collect()
+}
+
+/// The column `field` (or `field.sub_field`) is stored in. A many-to-one relation is
+/// addressed by its join column (`companyId`) or by its name.
+pub fn column(object: &Object, field: &str, sub_field: Option<&str>) -> Result<Col, QueryError> {
+    let unknown = || QueryError::UnknownField {
+        object: object.name_singular.clone(),
+        field: field.to_owned(),
+    };
+    let found = object.field(field).or_else(|| {
+        object
+            .many_to_one()
+            .find(|(f, _)| f.join_column().as_deref() == Some(field))
+            .map(|(f, _)| f)
+    });
+    let f = found.ok_or_else(unknown)?;
+    let label = match sub_field {
+        Some(s) => format!("{field}.{s}"),
+        None => field.to_owned(),
+    };
+    if let Some(relation) = &f.relation {
+        if relation.kind == RelationKind::OneToMany || sub_field.is_some() {
+            return Err(QueryError::InvalidFilter {
+                field: label,
+                reason: "a one-to-many relation or a relation's sub-field cannot be compared"
+                    .to_owned(),
+            });
+        }
+        let name = f.join_column().ok_or_else(unknown)?;
+        return Ok(Col {
+            name,
+            kind: Kind::Uuid,
+            label,
+        });
+    }
+    if let Some(composite) = f.field_type.composite() {
+        let Some(sub) = sub_field else {
+            return Err(QueryError::InvalidFilter {
+                field: label,
+                reason: format!(
+                    "a {} field is compared through one of its sub-fields ({})",
+                    f.field_type.as_str(),
+                    composite
+                        .sub_fields
+                        .iter()
+                        .map(|s| s.name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            });
+        };
+        let s = composite
+            .sub_fields
+            .iter()
+            .find(|s| s.name == sub)
+            .ok_or_else(|| QueryError::UnknownSubField {
+                object: object.name_singular.clone(),
+                field: field.to_owned(),
+                sub_field: sub.to_owned(),
+            })?;
+        let kind = match s.field_type {
+            FieldType::Select => {
+                Kind::Select(options(twenty_codegen::model::ACTOR_SOURCES.to_vec()))
+            }
+            FieldType::Numeric => Kind::Numeric,
+            FieldType::Uuid => Kind::Uuid,
+            FieldType::RawJson => Kind::Json,
+            _ => Kind::Text,
+        };
+        return Ok(Col {
+            name: composite_column_name(field, sub),
+            kind,
+            label,
+        });
+    }
+    if let Some(s) = sub_field {
+        return Err(QueryError::UnknownSubField {
+            object: object.name_singular.clone(),
+            field: field.to_owned(),
+            sub_field: s.to_owned(),
+        });
+    }
+    let kind = match f.field_type {
+        FieldType::Select | FieldType::Rating => Kind::Select(options(f.option_values())),
+        FieldType::MultiSelect => Kind::MultiSelect(options(f.option_values())),
+        FieldType::Uuid => Kind::Uuid,
+        FieldType::Text => Kind::Text,
+        FieldType::Number | FieldType::Position => Kind::Double,
+        FieldType::Numeric => Kind::Numeric,
+        FieldType::Boolean => Kind::Bool,
+        FieldType::DateTime => Kind::DateTime,
+        FieldType::Date => Kind::Date,
+        FieldType::Array => Kind::Array,
+        FieldType::RawJson => Kind::Json,
+        _ => {
+            return Err(QueryError::InvalidFilter {
+                field: label,
+                reason: format!("{} fields cannot be compared", f.field_type.as_str()),
+            });
+        }
+    };
+    Ok(Col {
+        name: f.name.clone(),
+        kind,
+        label,
+    })
+}
+
+/// Checks that `op` applies to the column's kind.
+pub fn comparator(col: &Col, op: Comparator) -> Result<(), QueryError> {
+    if col.kind.comparators().contains(&op) {
+        return Ok(());
+    }
+    Err(QueryError::InvalidFilter {
+        field: col.label.clone(),
+        reason: format!(
+            "comparator `{}` does not apply to this field (allowed: {})",
+            op.as_str(),
+            col.kind
+                .comparators()
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    })
+}
+
+fn invalid(col: &Col, reason: String) -> QueryError {
+    QueryError::InvalidValue {
+        field: col.label.clone(),
+        reason,
+    }
+}
+
+/// One element value checked against the column's kind (for arrays: against the element).
+pub fn scalar(col: &Col, value: &Value) -> Result<Scalar, QueryError> {
+    let text = || match value {
+        Value::String(s) => Ok(s.clone()),
+        other => Err(invalid(col, format!("expected a string, got {other}"))),
+    };
+    match &col.kind {
+        Kind::Text | Kind::Array | Kind::Json => text().map(Scalar::Text),
+        Kind::Uuid => {
+            let s = text()?;
+            uuid::Uuid::parse_str(&s)
+                .map(|u| Scalar::Text(u.hyphenated().to_string()))
+                .map_err(|_| invalid(col, format!("`{s}` is not a UUID")))
+        }
+        Kind::Double | Kind::Numeric => match value {
+            Value::Number(n) => Ok(Scalar::Number(n.clone())),
+            Value::String(s) => s
+                .trim()
+                .parse::<Number>()
+                .map(Scalar::Number)
+                .map_err(|_| invalid(col, format!("`{s}` is not a number"))),
+            other => Err(invalid(col, format!("expected a number, got {other}"))),
+        },
+        Kind::Bool => match value {
+            Value::Bool(b) => Ok(Scalar::Bool(*b)),
+            Value::String(s) if s == "true" || s == "false" => Ok(Scalar::Bool(s == "true")),
+            other => Err(invalid(col, format!("expected true or false, got {other}"))),
+        },
+        Kind::DateTime => {
+            let s = text()?;
+            super::record::normalize_datetime(&s)
+                .map(Scalar::Text)
+                .ok_or_else(|| invalid(col, format!("`{s}` is not an ISO 8601 UTC date-time")))
+        }
+        Kind::Date => {
+            let s = text()?;
+            super::record::normalize_date(&s)
+                .map(Scalar::Text)
+                .ok_or_else(|| invalid(col, format!("`{s}` is not a date (YYYY-MM-DD)")))
+        }
+        Kind::Select(allowed) | Kind::MultiSelect(allowed) => {
+            let s = text()?;
+            if allowed.contains(&s) {
+                Ok(Scalar::Text(s))
+            } else {
+                Err(invalid(
+                    col,
+                    format!("`{s}` is not one of the options ({})", allowed.join(", ")),
+                ))
+            }
+        }
+    }
+}
+
+/// A list value (`in`, `containsAny`): an array of checked elements.
+pub fn list(col: &Col, value: &Value) -> Result<Vec<Scalar>, QueryError> {
+    match value {
+        Value::Array(items) => items.iter().map(|v| scalar(col, v)).collect(),
+        other => Err(invalid(
+            col,
+            format!("expected a list [v1, v2], got {other}"),
+        )),
+    }
+}
+
+/// The operand of `is`: true for NULL, false for NOT_NULL.
+pub fn is_null(col: &Col, value: &Value) -> Result<bool, QueryError> {
+    match value.as_str() {
+        Some("NULL") => Ok(true),
+        Some("NOT_NULL") => Ok(false),
+        _ => Err(invalid(
+            col,
+            format!("`is` takes NULL or NOT_NULL, got {value}"),
+        )),
+    }
+}

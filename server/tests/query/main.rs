@@ -1,0 +1,10 @@
+//! Integration tests of the read query engine on real SQLite and Postgres databases
+//! holding the standard set.
+
+mod errors;
+mod filters;
+mod paging;
+mod records;
+mod relations;
+mod seed;
+mod support;
