@@ -9,14 +9,21 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
 
+/// The name a column's full-precision value is read under for cursors.
+pub fn exact_name(column: &str) -> String {
+    format!("__exact_{column}")
+}
+
 /// The cursor of a row for the ordering `keys` (the last key is `id`).
 pub fn encode(keys: &[(Col, Direction)], row: &Flat) -> String {
     let mut map = Map::new();
     for (col, _) in keys {
-        map.insert(
-            col.name.clone(),
-            row.get(&col.name).cloned().unwrap_or(Value::Null),
-        );
+        let value = row
+            .get(&exact_name(&col.name))
+            .or_else(|| row.get(&col.name))
+            .cloned()
+            .unwrap_or(Value::Null);
+        map.insert(col.name.clone(), value);
     }
     URL_SAFE_NO_PAD.encode(Value::Object(map).to_string())
 }

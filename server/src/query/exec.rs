@@ -8,8 +8,8 @@ use super::validate::{self, Col, Kind};
 use super::{DEFAULT_LIMIT, MAX_LIMIT, QueryError, cursor, relations};
 use serde_json::{Map, Value};
 use sqlx::AssertSqlSafe;
-use twenty_codegen::emit::sql::Dialect;
-use twenty_codegen::model::{Column, Object, Schema};
+use twenty_codegen::emit::sql::{Dialect, quote};
+use twenty_codegen::model::{Column, ColumnType, Object, Schema};
 
 /// Where records are read from: a Postgres workspace schema or a SQLite workspace file.
 #[derive(Debug, Clone, Copy)]
@@ -215,6 +215,40 @@ fn keys(object: &Object, query: &Query) -> Result<Vec<(Col, Direction)>, QueryEr
     Ok(keys)
 }
 
+/// The columns to decode and their SELECT list. On Postgres, date-time ordering keys are
+/// also read to the microsecond (`__exact_<column>`) for cursors: records show
+/// milliseconds, and a cursor rounded to them would revisit rows within one millisecond.
+fn projection(
+    target: &Target<'_>,
+    columns: &[Column],
+    keys: &[(Col, Direction)],
+) -> (Vec<Column>, String) {
+    let dialect = target.dialect();
+    let mut decoded = columns.to_vec();
+    let mut exprs: Vec<String> = columns
+        .iter()
+        .map(|c| record::select_expr(c, "t", dialect))
+        .collect();
+    if dialect == Dialect::Postgres {
+        for (col, _) in keys.iter().filter(|(c, _)| c.kind == Kind::DateTime) {
+            let Some(mut exact) = columns.iter().find(|c| c.name == col.name).cloned() else {
+                continue;
+            };
+            let name = cursor::exact_name(&col.name);
+            exprs.push(format!(
+                "to_char(t.{} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS {}",
+                quote(&col.name),
+                quote(&name)
+            ));
+            exact.name = name;
+            exact.sub_field = None;
+            exact.column_type = ColumnType::Text;
+            decoded.push(exact);
+        }
+    }
+    (decoded, exprs.join(", "))
+}
+
 /// One page of `query.object`'s records.
 pub async fn find_many(
     target: Target<'_>,
@@ -264,11 +298,12 @@ pub async fn find_many(
         keys.clone()
     };
     let columns = record::read_columns(object, schema);
+    let (decoded, projection) = projection(&target, &columns, &keys);
     let mut s = select(
         &target,
         object,
         &columns,
-        None,
+        Some(&projection),
         query.filter.as_ref(),
         query.with_deleted,
     )?;
@@ -279,7 +314,7 @@ pub async fn find_many(
     sql::order_by(&mut s, &read_keys);
     let fetch_limit = s.bind(Param::Int(i64::from(limit) + 1));
     s.push(&format!(" LIMIT {fetch_limit}"));
-    let mut rows = fetch(&target, &s, &columns).await?;
+    let mut rows = fetch(&target, &s, &decoded).await?;
     let mut statements = 1;
     let more = rows.len() > limit as usize;
     rows.truncate(limit as usize);

@@ -36,8 +36,14 @@ pub fn normalize_datetime(s: &str) -> Option<String> {
     if !frac.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 9 {
         return None;
     }
-    let millis = format!("{frac:0<3}");
-    Some(format!("{date}T{h:02}:{m:02}:{sec:02}.{}Z", &millis[..3]))
+    // Milliseconds (how records show time), or microseconds (Postgres' precision, which
+    // cursors carry) when more digits are given.
+    let digits = if frac.len() > 3 { 6 } else { 3 };
+    let frac = format!("{frac:0<6}");
+    Some(format!(
+        "{date}T{h:02}:{m:02}:{sec:02}.{}Z",
+        &frac[..digits]
+    ))
 }
 
 /// `YYYY-MM-DD` when `s` is a valid calendar date in that form.

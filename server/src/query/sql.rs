@@ -76,6 +76,10 @@ impl Sql {
             (_, Scalar::Number(n)) => self.bind(Param::Float(n.as_f64().unwrap_or(f64::NAN))),
             (Dialect::Postgres, Scalar::Bool(b)) => self.bind(Param::Bool(*b)),
             (Dialect::Sqlite, Scalar::Bool(b)) => self.bind(Param::Int(i64::from(*b))),
+            // SQLite stores milliseconds: compare with the value at that precision.
+            (Dialect::Sqlite, Scalar::Text(s)) if *kind == Kind::DateTime && s.len() > 24 => {
+                self.bind(Param::Text(format!("{}Z", &s[..23])))
+            }
             (Dialect::Sqlite, Scalar::Text(s)) => self.bind(Param::Text(s.clone())),
         }
     }

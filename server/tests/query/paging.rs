@@ -195,3 +195,44 @@ crate::both!(
     while_inserting_postgres
 );
 crate::both!(total_count, total_count_sqlite, total_count_postgres);
+
+/// Rows created within the same millisecond (Postgres keeps microseconds, records show
+/// milliseconds): paging by createdAt still visits each exactly once.
+pub async fn same_millisecond(db: Db) {
+    let sql = match db.dialect() {
+        twenty_codegen::emit::sql::Dialect::Postgres => format!(
+            "INSERT INTO \"{}\".\"company\" (\"createdAt\") SELECT clock_timestamp() FROM generate_series(1, 30)",
+            crate::support::PG_SCHEMA
+        ),
+        twenty_codegen::emit::sql::Dialect::Sqlite => "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30) \
+             INSERT INTO \"company\" (\"createdAt\") SELECT '2024-01-01T00:00:00.' || printf('%03d', i / 4) || 'Z' FROM n"
+            .to_owned(),
+    };
+    db.exec(&sql).await;
+    for direction in DIRECTIONS {
+        let mut q = Query::new("company");
+        q.order_by = vec![OrderBy::new("createdAt", direction)];
+        let all = find_many(db.target(), &schema(), &q).await.expect("all");
+        assert_eq!(all.records.len(), 30);
+        let want: Vec<&serde_json::Value> = all.records.iter().map(|r| &r["id"]).collect();
+        q.page.first = Some(4);
+        let mut seen = Vec::new();
+        loop {
+            let page = find_many(db.target(), &schema(), &q).await.expect("page");
+            seen.extend(page.records.iter().map(|r| r["id"].clone()));
+            assert!(seen.len() <= 30, "rows revisited ({direction:?})");
+            if !page.page_info.has_next_page {
+                break;
+            }
+            q.page.after = page.page_info.end_cursor.clone();
+        }
+        let seen: Vec<&serde_json::Value> = seen.iter().collect();
+        assert_eq!(seen, want, "{direction:?}");
+    }
+}
+
+crate::both!(
+    same_millisecond,
+    same_millisecond_sqlite,
+    same_millisecond_postgres
+);
