@@ -6,3 +6,4 @@ mod auth;
 mod cli;
 mod health;
 mod migrations;
+mod query;

@@ -224,16 +224,16 @@ impl Db {
 
 /// Runs a test body on SQLite and, when reachable, on Postgres.
 #[macro_export]
-macro_rules! both {
+macro_rules! query_on_both {
     ($body:path, $sqlite:ident, $postgres:ident) => {
         #[tokio::test]
         async fn $sqlite() {
-            $body($crate::support::sqlite().await).await;
+            $body($crate::query::support::sqlite().await).await;
         }
 
         #[tokio::test]
         async fn $postgres() {
-            if let Some(db) = $crate::support::postgres(stringify!($postgres)).await {
+            if let Some(db) = $crate::query::support::postgres(stringify!($postgres)).await {
                 $body(db).await;
             }
         }

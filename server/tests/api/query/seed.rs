@@ -1,7 +1,7 @@
 //! The fixture records: companies, people, opportunities and workflows with NULLs, ties,
 //! mixed case, wildcard characters and one soft-deleted company.
 
-use crate::support::{Db, Lit, t};
+use crate::query::support::{Db, Lit, t};
 
 /// A stable id per label: `c3` → `00000000-0000-4000-8003-000000000003`; the letter picks
 /// the group, so ids sort by number within an object.

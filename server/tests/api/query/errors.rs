@@ -1,8 +1,8 @@
 //! Each kind of bad input gives its stable code and a message naming the problem, before
 //! any statement runs.
 
-use crate::seed;
-use crate::support::{Db, schema};
+use crate::query::seed;
+use crate::query::support::{Db, schema};
 use serde_json::json;
 use twenty_server::query::{Comparator::*, Direction, Filter, OrderBy, Query, find_many};
 
@@ -221,8 +221,8 @@ pub async fn foreign_cursor(db: Db) {
     assert_eq!(e.code(), "INVALID_CURSOR");
 }
 
-crate::both!(codes, codes_sqlite, codes_postgres);
-crate::both!(
+crate::query_on_both!(codes, codes_sqlite, codes_postgres);
+crate::query_on_both!(
     foreign_cursor,
     foreign_cursor_sqlite,
     foreign_cursor_postgres

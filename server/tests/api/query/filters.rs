@@ -1,8 +1,8 @@
 //! Filter cases run on both backends with the same expected records: every comparator,
 //! composite sub-fields, relations by join column, nested and / or / not, NULLs.
 
-use crate::seed::{self, id};
-use crate::support::{Db, schema};
+use crate::query::seed::{self, id};
+use crate::query::support::{Db, schema};
 use serde_json::{Value, json};
 use twenty_server::query::{Comparator::*, Filter, Query, find_many};
 
@@ -313,5 +313,5 @@ pub async fn soft_deleted(db: Db) {
     assert_eq!(labels(&db, &query).await, "c7");
 }
 
-crate::both!(every_case, every_case_sqlite, every_case_postgres);
-crate::both!(soft_deleted, soft_deleted_sqlite, soft_deleted_postgres);
+crate::query_on_both!(every_case, every_case_sqlite, every_case_postgres);
+crate::query_on_both!(soft_deleted, soft_deleted_sqlite, soft_deleted_postgres);

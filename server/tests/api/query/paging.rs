@@ -1,8 +1,8 @@
 //! Ordering with the four null placements and ties, keyset pages forwards and backwards
 //! (also while rows are inserted between pages), and totalCount.
 
-use crate::seed::{id, label};
-use crate::support::{Db, Lit, schema, t};
+use crate::query::seed::{id, label};
+use crate::query::support::{Db, Lit, schema, t};
 use std::cmp::Ordering;
 use twenty_server::query::{Direction, OrderBy, Query, RecordPage, find_many};
 
@@ -183,18 +183,18 @@ pub async fn total_count(db: Db) {
     assert_eq!(page.total_count, Some(not_null));
 }
 
-crate::both!(ordering, ordering_sqlite, ordering_postgres);
-crate::both!(
+crate::query_on_both!(ordering, ordering_sqlite, ordering_postgres);
+crate::query_on_both!(
     forward_and_backward,
     forward_and_backward_sqlite,
     forward_and_backward_postgres
 );
-crate::both!(
+crate::query_on_both!(
     while_inserting,
     while_inserting_sqlite,
     while_inserting_postgres
 );
-crate::both!(total_count, total_count_sqlite, total_count_postgres);
+crate::query_on_both!(total_count, total_count_sqlite, total_count_postgres);
 
 /// Rows created within the same millisecond (Postgres keeps microseconds, records show
 /// milliseconds): paging by createdAt still visits each exactly once.
@@ -202,7 +202,7 @@ pub async fn same_millisecond(db: Db) {
     let sql = match db.dialect() {
         twenty_codegen::emit::sql::Dialect::Postgres => format!(
             "INSERT INTO \"{}\".\"company\" (\"createdAt\") SELECT clock_timestamp() FROM generate_series(1, 30)",
-            crate::support::PG_SCHEMA
+            crate::query::support::PG_SCHEMA
         ),
         twenty_codegen::emit::sql::Dialect::Sqlite => "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30) \
              INSERT INTO \"company\" (\"createdAt\") SELECT '2024-01-01T00:00:00.' || printf('%03d', i / 4) || 'Z' FROM n"
@@ -231,7 +231,7 @@ pub async fn same_millisecond(db: Db) {
     }
 }
 
-crate::both!(
+crate::query_on_both!(
     same_millisecond,
     same_millisecond_sqlite,
     same_millisecond_postgres

@@ -1,8 +1,8 @@
 //! Record shape: composites re-nested, values decoded alike on both backends (booleans,
 //! numbers, timestamps, arrays), `fields` selection, find_one.
 
-use crate::seed::{self, id};
-use crate::support::{Db, schema};
+use crate::query::seed::{self, id};
+use crate::query::support::{Db, schema};
 use serde_json::{Value, json};
 use twenty_server::query::{Query, find_many, find_one};
 
@@ -80,5 +80,5 @@ pub async fn fields(db: Db) {
     );
 }
 
-crate::both!(shape, shape_sqlite, shape_postgres);
-crate::both!(fields, fields_sqlite, fields_postgres);
+crate::query_on_both!(shape, shape_sqlite, shape_postgres);
+crate::query_on_both!(fields, fields_sqlite, fields_postgres);

@@ -1,8 +1,8 @@
 //! Depth 1: many-to-one records embedded, one-to-many lists bounded per parent, and a
 //! statement count independent of the number of rows.
 
-use crate::seed::{self, id};
-use crate::support::{Db, Lit, schema, t};
+use crate::query::seed::{self, id};
+use crate::query::support::{Db, Lit, schema, t};
 use serde_json::{Value, json};
 use twenty_server::query::{Query, RecordPage, find_many};
 
@@ -137,13 +137,13 @@ pub async fn selected_relations_and_standard_seed(db: Db) {
     assert!(acme.get("opportunities").is_none());
 }
 
-crate::both!(
+crate::query_on_both!(
     constant_statements,
     constant_statements_sqlite,
     constant_statements_postgres
 );
-crate::both!(bounded_lists, bounded_lists_sqlite, bounded_lists_postgres);
-crate::both!(
+crate::query_on_both!(bounded_lists, bounded_lists_sqlite, bounded_lists_postgres);
+crate::query_on_both!(
     selected_relations_and_standard_seed,
     selected_relations_sqlite,
     selected_relations_postgres
