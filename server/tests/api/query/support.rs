@@ -1,7 +1,8 @@
 //! Test databases for the query engine: the standard set created on a fresh SQLite file or
 //! in a dedicated schema of a fresh Postgres database, plus seeding with SQL literals.
 
-use sqlx::{AssertSqlSafe, Connection, postgres::PgPoolOptions, sqlite::SqlitePoolOptions};
+use crate::support::{PgDb, fresh_postgres};
+use sqlx::{AssertSqlSafe, postgres::PgPoolOptions, sqlite::SqlitePoolOptions};
 use twenty_codegen::emit::sql::{Dialect, create_schema};
 use twenty_codegen::model::Schema;
 use twenty_server::query::Target;
@@ -16,18 +17,13 @@ pub fn schema() -> Schema {
 pub enum Db {
     Postgres {
         pool: sqlx::PgPool,
-        name: String,
-        admin_url: String,
+        /// Dropped after the pool: drops the database.
+        _db: PgDb,
     },
     Sqlite {
         pool: sqlx::SqlitePool,
         _dir: tempfile::TempDir,
     },
-}
-
-fn pg_admin_url() -> String {
-    std::env::var("TWENTY_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
 }
 
 /// A fresh SQLite file holding the standard set.
@@ -53,49 +49,10 @@ pub async fn sqlite() -> Db {
 /// A fresh Postgres database with the standard set in [`PG_SCHEMA`], or `None` (after
 /// printing why) when Postgres is unreachable outside CI; in CI that fails the test.
 pub async fn postgres(test: &str) -> Option<Db> {
-    let admin_url = pg_admin_url();
-    let admin = match PgPoolOptions::new()
-        .max_connections(1)
-        .connect(&admin_url)
-        .await
-    {
-        Ok(pool) => pool,
-        Err(e) => {
-            if std::env::var("CI").as_deref() == Ok("true") {
-                panic!("Postgres at {admin_url} is unreachable: {e}");
-            }
-            eprintln!("skipped: Postgres at {admin_url} is unreachable ({e})");
-            return None;
-        }
-    };
-    static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    let short: String = test
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .take(30)
-        .collect();
-    let name = format!(
-        "q_{}_{}_{n}_{nanos}",
-        short.to_lowercase(),
-        std::process::id()
-    );
-    sqlx::raw_sql(AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-        .execute(&admin)
-        .await
-        .expect("create the test database");
-    admin.close().await;
-    let url = match admin_url.rsplit_once('/') {
-        Some((base, _)) => format!("{base}/{name}"),
-        None => panic!("TWENTY_TEST_PG_URL must end with /<database>"),
-    };
+    let db = fresh_postgres(test).await?;
     let pool = PgPoolOptions::new()
         .max_connections(2)
-        .connect(&url)
+        .connect(&db.url)
         .await
         .expect("connect to the test database");
     let ddl = format!(
@@ -108,41 +65,7 @@ pub async fn postgres(test: &str) -> Option<Db> {
         .await
         .expect("create the standard set on Postgres");
     tx.commit().await.expect("commit the schema");
-    Some(Db::Postgres {
-        pool,
-        name,
-        admin_url,
-    })
-}
-
-impl Drop for Db {
-    fn drop(&mut self) {
-        let Db::Postgres {
-            name, admin_url, ..
-        } = self
-        else {
-            return;
-        };
-        let (name, url) = (name.clone(), admin_url.clone());
-        let _ = std::thread::spawn(move || {
-            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
-                return;
-            };
-            runtime.block_on(async move {
-                if let Ok(mut conn) = sqlx::PgConnection::connect(&url).await {
-                    let _ = sqlx::raw_sql(AssertSqlSafe(format!(
-                        "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-                    )))
-                    .execute(&mut conn)
-                    .await;
-                }
-            });
-        })
-        .join();
-    }
+    Some(Db::Postgres { pool, _db: db })
 }
 
 /// A literal value for seeding.
