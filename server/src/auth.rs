@@ -89,7 +89,10 @@ pub fn check_usable(key: &ApiKey, now: i64) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Resolves a header to an [`Auth`], recording the key's use.
+/// How fresh `lastUsedAt` is kept (milliseconds).
+const LAST_USED_RESOLUTION_MS: i64 = 60_000;
+
+/// Resolves a header to an [`Auth`], recording the key's use (to the minute).
 pub async fn authenticate(state: &AppState, header: Option<&str>) -> Result<Auth, ApiError> {
     let token = bearer_token(header)?;
     let key = state
@@ -98,9 +101,14 @@ pub async fn authenticate(state: &AppState, header: Option<&str>) -> Result<Auth
         .await
         .map_err(ApiError::internal)?
         .ok_or_else(|| ApiError::unauthenticated("unknown API key"))?;
-    check_usable(&key, now_ms())?;
-    // A failed bookkeeping write must not fail the request.
-    if let Err(e) = state.store.touch_api_key(key.id).await {
+    let now = now_ms();
+    check_usable(&key, now)?;
+    // `lastUsedAt` is kept to the minute: a write on every request would serialize all
+    // requests on SQLite's single writer. A failed bookkeeping write must not fail the request.
+    let stale = key
+        .last_used_at
+        .is_none_or(|used| now - used >= LAST_USED_RESOLUTION_MS);
+    if stale && let Err(e) = state.store.touch_api_key(key.id).await {
         tracing::warn!(error = %e, "cannot record API key use");
     }
     tracing::Span::current().record("workspace", tracing::field::display(key.workspace_id));

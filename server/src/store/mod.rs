@@ -130,6 +130,19 @@ pub(crate) type KeyRow = (
     i64,
 );
 
+/// A `workspace` row as both backends read it: id, display name, creation time.
+pub(crate) type WorkspaceRow = (String, String, i64);
+
+impl Workspace {
+    pub(crate) fn from_row((id, name, created_at): WorkspaceRow) -> Result<Self, StoreError> {
+        Ok(Workspace {
+            id: parse_id(&id)?,
+            name,
+            created_at,
+        })
+    }
+}
+
 pub(crate) fn parse_id(text: &str) -> Result<Uuid, StoreError> {
     Uuid::parse_str(text).map_err(|_| StoreError::Corrupt(format!("invalid id {text:?}")))
 }

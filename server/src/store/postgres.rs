@@ -2,7 +2,7 @@
 //! (`workspace_<base36 id>`), migrations applied with a transaction-local search_path.
 use super::migrations;
 use super::{
-    ApiKey, KEY_COLUMNS, KeyRow, MigrationReport, StoreError, Workspace, parse_id, schema_name,
+    ApiKey, KEY_COLUMNS, KeyRow, MigrationReport, StoreError, Workspace, WorkspaceRow, schema_name,
 };
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{AssertSqlSafe, PgPool};
@@ -80,20 +80,12 @@ impl PgStore {
     }
 
     pub(super) async fn list_workspaces(&self) -> Result<Vec<Workspace>, StoreError> {
-        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+        let rows: Vec<WorkspaceRow> = sqlx::query_as(
             r#"SELECT "id", "displayName", "createdAt" FROM "core"."workspace" ORDER BY "createdAt", "id""#,
         )
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter()
-            .map(|(id, name, created_at)| {
-                Ok(Workspace {
-                    id: parse_id(&id)?,
-                    name,
-                    created_at,
-                })
-            })
-            .collect()
+        rows.into_iter().map(Workspace::from_row).collect()
     }
 
     pub(super) async fn applied_migrations(

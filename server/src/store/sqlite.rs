@@ -1,7 +1,7 @@
 //! The embedded store: `core.sqlite` (workspace, apiKey) and one SQLite file per workspace
 //! under `workspaces/`, opened with WAL, a busy timeout and foreign keys on.
 use super::migrations::{self, Migration};
-use super::{ApiKey, KEY_COLUMNS, KeyRow, MigrationReport, StoreError, Workspace, parse_id};
+use super::{ApiKey, KEY_COLUMNS, KeyRow, MigrationReport, StoreError, Workspace, WorkspaceRow};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use sqlx::{AssertSqlSafe, Connection, SqliteConnection, SqlitePool};
 use std::collections::HashMap;
@@ -112,20 +112,12 @@ impl SqliteStore {
     }
 
     pub(super) async fn list_workspaces(&self) -> Result<Vec<Workspace>, StoreError> {
-        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+        let rows: Vec<WorkspaceRow> = sqlx::query_as(
             r#"SELECT "id", "displayName", "createdAt" FROM "workspace" ORDER BY "createdAt", "id""#,
         )
         .fetch_all(&self.core)
         .await?;
-        rows.into_iter()
-            .map(|(id, name, created_at)| {
-                Ok(Workspace {
-                    id: parse_id(&id)?,
-                    name,
-                    created_at,
-                })
-            })
-            .collect()
+        rows.into_iter().map(Workspace::from_row).collect()
     }
 
     pub(super) async fn applied_migrations(
