@@ -8,3 +8,4 @@ mod records;
 mod relations;
 mod seed;
 mod support;
+mod writes;
