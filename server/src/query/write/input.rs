@@ -184,7 +184,7 @@ pub fn is_link(s: &str) -> bool {
         _ => host,
     };
     if bare {
-        is_domain(host) && host.contains('.')
+        !authority.contains('@') && is_domain(host) && host.contains('.')
     } else {
         is_domain(host) || (host.starts_with('[') && host.ends_with(']'))
     }
