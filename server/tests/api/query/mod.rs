@@ -10,3 +10,5 @@ mod relations;
 mod seed;
 mod support;
 mod writes;
+mod writes_events;
+mod writes_values;
