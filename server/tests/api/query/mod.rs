@@ -4,7 +4,9 @@
 mod errors;
 mod filters;
 mod paging;
+mod plan;
 mod records;
 mod relations;
 mod seed;
 mod support;
+mod writes;
