@@ -23,23 +23,36 @@ pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 pub struct AppState {
     /// The store.
     pub store: Arc<Store>,
+    /// The GraphQL API (schemas built once, limits).
+    pub graphql: Arc<crate::graphql::Api>,
     openapi: Bytes,
 }
 
 impl AppState {
-    /// State over a store; renders the standard OpenAPI document once.
+    /// State over a store with the default GraphQL limits; renders the standard OpenAPI
+    /// document and builds the GraphQL schema once.
     pub fn new(store: Arc<Store>) -> Self {
+        Self::with_limits(store, crate::graphql::Limits::default())
+    }
+
+    /// State over a store with these GraphQL limits.
+    pub fn with_limits(store: Arc<Store>, limits: crate::graphql::Limits) -> Self {
         let schema = twenty_standard_objects::schema();
+        let openapi = Bytes::from(twenty_codegen::emit::openapi::to_json(&schema));
+        // The standard model always makes a valid schema: `cargo xtask codegen` builds it.
+        let graphql = crate::graphql::Api::new(Arc::new(schema), limits)
+            .unwrap_or_else(|e| panic!("the standard GraphQL schema does not build: {e}"));
         AppState {
             store,
-            openapi: Bytes::from(twenty_codegen::emit::openapi::to_json(&schema)),
+            graphql: Arc::new(graphql),
+            openapi,
         }
     }
 }
 
 /// The application: every route and layer.
 pub fn app(state: AppState) -> Router {
-    with_layers(routes(), state)
+    with_layers(routes().merge(crate::graphql::routes()), state)
 }
 
 /// The routes of this module, before state, so transports can merge theirs in.

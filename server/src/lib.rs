@@ -5,6 +5,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod error;
+pub mod graphql;
 pub mod http;
 pub mod query;
 pub mod server;
