@@ -6,5 +6,5 @@ mod filters;
 mod paging;
 mod records;
 mod relations;
-mod seed;
-mod support;
+pub mod seed;
+pub mod support;
