@@ -144,3 +144,35 @@ fn a_lock_file_with_an_invalid_model_is_rejected() {
     assert!(matches!(Lock::from_json(&json), Err(LockError::Invalid(_))));
     assert!(matches!(Lock::from_json("{"), Err(LockError::Json(_))));
 }
+
+#[test]
+fn a_model_from_before_sort_keys_gets_only_the_default_order_indexes() {
+    // A lock file written before `createdAt` and `position` were sort keys.
+    let mut json: serde_json::Value =
+        serde_json::from_str(&Lock::to_json(&models::crm())).expect("lock JSON");
+    for object in json["schema"]["objects"].as_array_mut().expect("objects") {
+        for field in object["fields"].as_array_mut().expect("fields") {
+            field.as_object_mut().expect("field").remove("isSortKey");
+        }
+    }
+    let old = Lock::from_json(&json.to_string()).expect("an old lock file");
+    let plan = diff(&old, &models::crm());
+    assert_eq!(plan.slug(), "add_indexes");
+    let objects = models::crm().objects.len();
+    assert_eq!(plan.summary().len(), 2 * objects, "{:#?}", plan.summary());
+    let postgres = plan.render(Dialect::Postgres);
+    assert!(
+        postgres.contains("ON \"person\" (\"createdAt\" ASC NULLS FIRST, \"id\");"),
+        "{postgres}"
+    );
+    assert!(
+        postgres.contains("ON \"person\" (\"position\" ASC NULLS FIRST, \"id\");"),
+        "{postgres}"
+    );
+    let sqlite = plan.render(Dialect::Sqlite);
+    assert!(
+        sqlite.contains("ON \"person\" (\"createdAt\", \"id\");"),
+        "{sqlite}"
+    );
+    assert!(!sqlite.contains("NULLS"), "{sqlite}");
+}

@@ -226,6 +226,7 @@ impl Builder<'_> {
                 || old.default != field.default
                 || old.is_unique != field.is_unique
                 || old.is_indexed != field.is_indexed
+                || old.is_sort_key != field.is_sort_key
                 || !self.same_relation(old, field)
             {
                 self.changes
@@ -422,6 +423,7 @@ impl Builder<'_> {
                     n.columns == columns
                         && n.unique == index.unique
                         && n.only_live_rows == index.only_live_rows
+                        && n.leading_nulls_first == index.leading_nulls_first
                 })
             });
             match next {

@@ -114,10 +114,19 @@ impl Plan {
     }
 
     /// A short file-name slug: `initial`, `add_company_tier`, `rename_person_job_title`,
-    /// … or `changes` when the plan does several things.
+    /// … `add_indexes` when it only creates indexes, or `changes` when it does several
+    /// things.
     pub fn slug(&self) -> String {
         if self.initial && !self.changes.is_empty() {
             return "initial".to_owned();
+        }
+        let only_new_indexes = !self.steps.is_empty()
+            && self
+                .steps
+                .iter()
+                .all(|s| matches!(s, Step::CreateIndex { .. }));
+        if self.changes.len() > 1 && only_new_indexes {
+            return "add_indexes".to_owned();
         }
         let [change] = self.changes.as_slice() else {
             return "changes".to_owned();

@@ -108,7 +108,7 @@ fn postgres(step: &Step) -> String {
             quote(&check.name),
             check_condition(check)
         ),
-        Step::CreateIndex { index } => create_index_sql(index),
+        Step::CreateIndex { index } => create_index_sql(index, Dialect::Postgres),
         Step::AddForeignKey {
             table,
             column,
@@ -206,7 +206,11 @@ fn sqlite_step(step: &Step, rebuilds: &BTreeSet<String>) -> String {
         } => rename_column(table, from, to),
         // SQLite has no ALTER INDEX: an index is cheap to rebuild under its new name.
         Step::RenameIndex { from, index } => {
-            format!("DROP INDEX {};\n{}", quote(from), create_index_sql(index))
+            format!(
+                "DROP INDEX {};\n{}",
+                quote(from),
+                create_index_sql(index, Dialect::Sqlite)
+            )
         }
         Step::RenameSearch {
             from, to, columns, ..
@@ -228,7 +232,7 @@ fn sqlite_step(step: &Step, rebuilds: &BTreeSet<String>) -> String {
         }
         Step::AddColumn { .. } => String::new(),
         Step::CreateIndex { index } if rebuilt(&index.table) => String::new(),
-        Step::CreateIndex { index } => create_index_sql(index),
+        Step::CreateIndex { index } => create_index_sql(index, Dialect::Sqlite),
         Step::CreateSearch { table, columns, .. } => {
             search_create_sql(table, columns, "", Dialect::Sqlite)
         }
@@ -288,7 +292,7 @@ fn rebuild(plan: &Plan, table: &Table) -> String {
     sql.push_str(&format!("DROP TABLE {};\n", quote(name)));
     sql.push_str(&rename_table(&temporary, name));
     for index in &table.indexes {
-        sql.push_str(&create_index_sql(index));
+        sql.push_str(&create_index_sql(index, Dialect::Sqlite));
     }
     // The triggers went with the old table; a search step later recreates them itself.
     let search_step_follows = plan.steps.iter().any(|s| match s {

@@ -1,5 +1,6 @@
 //! The indexes an object's table gets, derived from its fields: one per foreign key,
-//! partial uniques for unique fields, plain ones for indexed fields, GIN for search.
+//! partial uniques for unique fields, plain ones for indexed fields, `(field ASC NULLS
+//! FIRST, id)` for the fields lists are ordered by by default, GIN for search.
 
 use super::{Object, RelationKind, column::composite_column_name};
 use sha2::{Digest, Sha256};
@@ -23,6 +24,10 @@ pub struct Index {
     pub unique: bool,
     /// `WHERE "deletedAt" IS NULL`: a soft-deleted row never blocks a unique value.
     pub only_live_rows: bool,
+    /// The first column is `ASC NULLS FIRST` (the engine's default `AscNullsFirst`), the
+    /// others plain `ASC`: Postgres only reads an index in an `ORDER BY` whose null
+    /// placement matches it. SQLite sorts NULLs first anyway and gets a plain index.
+    pub leading_nulls_first: bool,
     pub method: IndexMethod,
 }
 
@@ -31,6 +36,22 @@ pub const LIVE_ROWS_PREDICATE: &str = "\"deletedAt\" IS NULL";
 
 impl Index {
     fn new(table: &str, columns: Vec<String>, unique: bool, method: IndexMethod) -> Index {
+        Index::build(table, columns, unique, false, method)
+    }
+
+    /// The index a list ordered by `column` (then `id`) reads in order.
+    fn sort_key(table: &str, column: &str) -> Index {
+        let columns = vec![column.to_owned(), "id".to_owned()];
+        Index::build(table, columns, false, true, IndexMethod::Btree)
+    }
+
+    fn build(
+        table: &str,
+        columns: Vec<String>,
+        unique: bool,
+        leading_nulls_first: bool,
+        method: IndexMethod,
+    ) -> Index {
         let only_live_rows = unique;
         let mut hasher = Sha256::new();
         hasher.update(table.as_bytes());
@@ -39,6 +60,9 @@ impl Index {
         }
         if only_live_rows {
             hasher.update(LIVE_ROWS_PREDICATE.as_bytes());
+        }
+        if leading_nulls_first {
+            hasher.update(b"NULLS FIRST");
         }
         let hex: String = hasher
             .finalize()
@@ -52,6 +76,7 @@ impl Index {
             columns,
             unique,
             only_live_rows,
+            leading_nulls_first,
             method,
         }
     }
@@ -73,6 +98,9 @@ impl Object {
                     ));
                 }
                 continue;
+            }
+            if field.is_sort_key && field.field_type.composite().is_none() {
+                indexes.push(Index::sort_key(&table, &field.name));
             }
             if field.is_unique || field.is_indexed {
                 let columns: Vec<String> = match field.field_type.composite() {

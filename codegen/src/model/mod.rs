@@ -62,6 +62,10 @@ fn yes() -> bool {
     true
 }
 
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
 /// One field of an object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -82,6 +86,11 @@ pub struct Field {
     /// A plain (non-unique) index on the field's columns.
     #[serde(default)]
     pub is_indexed: bool,
+    /// A field the API orders lists by by default (`createdAt`, `position`): its table gets
+    /// the index `(field ASC NULLS FIRST, id)`, the engine's default ordering with its `id`
+    /// tie-breaker, so a default list reads the first rows of an index instead of sorting.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub is_sort_key: bool,
     /// One of the fields every object gets (id, createdAt, …).
     #[serde(default)]
     pub is_system: bool,
@@ -329,6 +338,7 @@ impl Field {
             is_nullable: true,
             is_unique: false,
             is_indexed: false,
+            is_sort_key: false,
             is_system: false,
             default: None,
             options: Vec::new(),

@@ -50,6 +50,7 @@ fn system_field(
         is_nullable,
         is_unique: false,
         is_indexed: false,
+        is_sort_key: matches!(name, "createdAt" | "position"),
         is_system: true,
         default,
         options: Vec::new(),

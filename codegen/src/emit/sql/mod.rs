@@ -219,8 +219,18 @@ pub fn check_condition(check: &Check) -> String {
 }
 
 /// `CREATE [UNIQUE] INDEX …` for a B-tree index (partial when it only covers live rows).
-pub fn create_index_sql(index: &Index) -> String {
-    let columns: Vec<String> = index.columns.iter().map(|c| quote(c)).collect();
+pub fn create_index_sql(index: &Index, dialect: Dialect) -> String {
+    let columns: Vec<String> = index
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| match dialect {
+            Dialect::Postgres if i == 0 && index.leading_nulls_first => {
+                format!("{} ASC NULLS FIRST", quote(c))
+            }
+            _ => quote(c),
+        })
+        .collect();
     format!(
         "CREATE {}INDEX {} ON {} ({}){};\n",
         if index.unique { "UNIQUE " } else { "" },

@@ -4,6 +4,7 @@
 mod errors;
 mod filters;
 mod paging;
+mod plan;
 mod records;
 mod relations;
 pub mod seed;
