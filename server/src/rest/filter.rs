@@ -246,7 +246,9 @@ impl Parser {
                     return Ok(Value::Array(items));
                 }
                 _ => {
-                    return Err(self.error(&format!("unterminated list for `{path}`: expected `]`")));
+                    return Err(
+                        self.error(&format!("unterminated list for `{path}`: expected `]`"))
+                    );
                 }
             }
         }
