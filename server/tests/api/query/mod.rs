@@ -9,3 +9,4 @@ mod records;
 mod relations;
 pub mod seed;
 pub mod support;
+mod writes;

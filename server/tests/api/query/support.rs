@@ -5,7 +5,7 @@ use crate::support::{PgDb, fresh_postgres};
 use sqlx::{AssertSqlSafe, postgres::PgPoolOptions, sqlite::SqlitePoolOptions};
 use twenty_codegen::emit::sql::{Dialect, create_schema};
 use twenty_codegen::model::Schema;
-use twenty_server::query::Target;
+use twenty_server::query::{Target, events};
 
 /// The Postgres schema the workspace tables live in (queries must qualify it).
 pub const PG_SCHEMA: &str = "workspace_1";
@@ -54,7 +54,11 @@ pub async fn sqlite() -> Db {
         .connect_with(options)
         .await
         .expect("open the SQLite file");
-    let ddl = create_schema(&schema(), Dialect::Sqlite);
+    let ddl = format!(
+        "{};\n{}",
+        create_schema(&schema(), Dialect::Sqlite),
+        events::create_table_sql(Dialect::Sqlite, "")
+    );
     sqlx::raw_sql(AssertSqlSafe(ddl))
         .execute(&pool)
         .await
@@ -75,8 +79,9 @@ pub async fn postgres(test: &str) -> Option<Db> {
         .await
         .expect("connect to the test database");
     let ddl = format!(
-        "CREATE SCHEMA \"{PG_SCHEMA}\"; SET LOCAL search_path TO \"{PG_SCHEMA}\";\n{}",
-        create_schema(&schema(), Dialect::Postgres)
+        "CREATE SCHEMA \"{PG_SCHEMA}\"; SET LOCAL search_path TO \"{PG_SCHEMA}\";\n{};\n{}",
+        create_schema(&schema(), Dialect::Postgres),
+        events::create_table_sql(Dialect::Postgres, PG_SCHEMA)
     );
     let mut tx = pool.begin().await.expect("begin");
     sqlx::raw_sql(AssertSqlSafe(ddl))
