@@ -46,6 +46,15 @@ impl Params {
         self.values.get(name).map(String::as_str)
     }
 
+    /// `true` / `false` (absent: false).
+    pub fn flag(&self, name: &str) -> Result<bool, ApiError> {
+        match self.get(name) {
+            None | Some("false") => Ok(false),
+            Some("true") => Ok(true),
+            Some(other) => Err(invalid(name, format!("`{other}` is not true or false"))),
+        }
+    }
+
     /// `depth`: 0 or 1, default 1.
     pub fn depth(&self) -> Result<u8, ApiError> {
         match self.get("depth") {

@@ -102,7 +102,7 @@ pub async fn find_one(
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
     let object = object(&state.schema, &plural)?;
-    let id = record_id(&id)?;
+    let id = record_id(&id)?.to_string();
     let params = Params::parse(raw.as_deref(), &FIND_ONE_PARAMS)?;
     let depth = params.depth()?;
     let fields = params.fields()?;

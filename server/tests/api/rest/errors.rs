@@ -44,10 +44,22 @@ async fn a_wrong_method_is_405_naming_the_allowed_ones(backend: Backend) {
         "{}",
         response.1
     );
-    let response = api
-        .call(Method::POST, "/rest/open-api/core", &api.key, None)
-        .await;
-    assert_error(&response, 405, "METHOD_NOT_ALLOWED");
+    for (method, path) in [
+        (Method::POST, "/rest/open-api/core"),
+        (Method::GET, "/rest/batch/people"),
+        (
+            Method::POST,
+            "/rest/people/00000000-0000-4000-8000-000000000001",
+        ),
+        (Method::GET, "/rest/people/restore"),
+        (
+            Method::DELETE,
+            "/rest/people/00000000-0000-4000-8000-000000000001/restore",
+        ),
+    ] {
+        let response = api.call(method.clone(), path, &api.key, None).await;
+        assert_error(&response, 405, "METHOD_NOT_ALLOWED");
+    }
 }
 both!(a_wrong_method_is_405_naming_the_allowed_ones);
 

@@ -5,3 +5,4 @@ mod filters;
 mod isolation;
 mod reads;
 mod support;
+mod writes;
