@@ -10,3 +10,5 @@ mod relations;
 pub mod seed;
 pub mod support;
 mod writes;
+mod writes_events;
+mod writes_values;
