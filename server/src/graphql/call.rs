@@ -1,11 +1,13 @@
 //! One GraphQL request's context: the caller's workspace database, the model, who writes,
 //! whether the key may write, and the SQL statements issued so far.
 
+use crate::count_cache::CountCache;
 use crate::query::{Actor, Target};
 use crate::store::WorkspaceDb;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use twenty_codegen::model::Schema;
+use uuid::Uuid;
 
 /// What the resolvers of one request need (put in the request's data as `Arc<Call>`).
 pub struct Call {
@@ -17,8 +19,8 @@ pub struct Call {
     pub actor: Actor,
     /// `None` when the key may write; otherwise why not (a FORBIDDEN message).
     pub read_only: Option<String>,
-    /// Called after every write (committed or not), e.g. to invalidate cached counts.
-    pub on_write: Option<Box<dyn Fn() + Send + Sync>>,
+    /// The shared `totalCount` cache and the workspace's key in it, when used.
+    pub counts: Option<(Arc<CountCache>, Uuid)>,
     statements: AtomicUsize,
 }
 
@@ -35,9 +37,15 @@ impl Call {
             schema,
             actor,
             read_only,
-            on_write: None,
+            counts: None,
             statements: AtomicUsize::new(0),
         }
+    }
+
+    /// Uses (and, after writes, invalidates) the shared count cache for `workspace`.
+    pub fn with_counts(mut self, cache: Arc<CountCache>, workspace: Uuid) -> Call {
+        self.counts = Some((cache, workspace));
+        self
     }
 
     /// The engine's view of the workspace database.

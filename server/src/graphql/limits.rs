@@ -105,8 +105,7 @@ impl<'a> Walker<'a> {
                         });
                     }
                     let name = field.name.node.as_str();
-                    let introspection =
-                        introspection || name == "__schema" || name == "__type";
+                    let introspection = introspection || name == "__schema" || name == "__type";
                     if !introspection {
                         self.tally.depth = self.tally.depth.max(depth);
                         if depth > self.limits.max_depth {
@@ -239,7 +238,8 @@ mod tests {
 
     #[test]
     fn root_fields_fields_and_aliases_are_counted() {
-        let query = "{ a: companies { totalCount } b: people { totalCount } c: notes { totalCount } }";
+        let query =
+            "{ a: companies { totalCount } b: people { totalCount } c: notes { totalCount } }";
         let tight = |f: fn(&mut Limits)| {
             let mut l = Limits::default();
             f(&mut l);

@@ -181,7 +181,8 @@ async fn post_graphql(State(state): State<AppState>, headers: HeaderMap, body: B
         built.model.clone(),
         Actor::api_key(&auth.key_name, &auth.key_id.to_string()),
         read_only,
-    );
+    )
+    .with_counts(state.counts.clone(), auth.workspace_id);
     let response = execute(&state.graphql, &built, Arc::new(call), request).await;
     axum::Json(response).into_response()
 }

@@ -97,10 +97,7 @@ pub fn list_query(
     if let Some(value) = get("filter") {
         query.filter = args::filter(object, &value)?;
     }
-    query.with_deleted = query
-        .filter
-        .as_ref()
-        .is_some_and(args::mentions_deleted_at);
+    query.with_deleted = query.filter.as_ref().is_some_and(args::mentions_deleted_at);
     if let Some(value) = get("orderBy") {
         query.order_by = args::order_by(&value)?;
     }
@@ -191,14 +188,9 @@ pub fn load<'f>(
                     let query = list_query(target, get, wants_count(&field))?;
                     let parents: Vec<String> =
                         records.iter().filter_map(|r| id_of(r, "id")).collect();
-                    let mut children = query::find_children(
-                        call.target(),
-                        &call.schema,
-                        &query,
-                        &fk,
-                        &parents,
-                    )
-                    .await?;
+                    let mut children =
+                        query::find_children(call.target(), &call.schema, &query, &fk, &parents)
+                            .await?;
                     call.count(children.statements);
                     let mut pages = Vec::with_capacity(records.len());
                     let mut all: Vec<Record> = Vec::new();
@@ -209,7 +201,13 @@ pub fn load<'f>(
                             Value::Object(map) => Some(map),
                             _ => None,
                         }));
-                        pages.push((start, all.len(), page.cursors, page.page_info, page.total_count));
+                        pages.push((
+                            start,
+                            all.len(),
+                            page.cursors,
+                            page.page_info,
+                            page.total_count,
+                        ));
                     }
                     load(call, target, &mut all, node_selection(&field)).await?;
                     let mut all = all.into_iter();

@@ -2,10 +2,11 @@
 //! or one write transaction), then the nested relations the selection asks for are
 //! loaded in batches (`nested`); relation fields read what was loaded. No SQL here.
 
+use super::args;
 use super::call::Call;
 use super::errors::{coded, query_error};
 use super::nested::{self, Record};
-use super::args;
+use crate::count_cache::CountKey;
 use crate::query::{self, Filter, QueryError, Selector};
 use async_graphql::dynamic::{FieldFuture, FieldValue, ResolverContext};
 use async_graphql::{Error, Value};
@@ -19,8 +20,13 @@ use twenty_codegen::model::{Field, Object};
 pub struct EngineResolvers;
 
 fn call<'a>(ctx: &ResolverContext<'a>) -> Result<&'a Arc<Call>, Error> {
-    ctx.data::<Arc<Call>>()
-        .map_err(|_| coded("INTERNAL_SERVER_ERROR", "INTERNAL_ERROR", "no request context"))
+    ctx.data::<Arc<Call>>().map_err(|_| {
+        coded(
+            "INTERNAL_SERVER_ERROR",
+            "INTERNAL_ERROR",
+            "no request context",
+        )
+    })
 }
 
 fn model<'c>(call: &'c Call, name: &str) -> Result<&'c Object, Error> {
@@ -56,12 +62,37 @@ async fn find_many(ctx: &ResolverContext<'_>, name: &str) -> Result<Json, Error>
     let call = call(ctx)?;
     let object = model(call, name)?;
     let field = ctx.ctx.field();
-    let query = nested::list_query(object, |n| arg(ctx, n), nested::wants_count(&field))
+    let mut query = nested::list_query(object, |n| arg(ctx, n), nested::wants_count(&field))
         .map_err(query_error)?;
-    let page = query::find_many(call.target(), &call.schema, &query)
+    // The root `totalCount` comes from the count cache REST uses too (same keys).
+    let mut cached = None;
+    if let (true, Some((cache, workspace))) = (query.count, &call.counts) {
+        let key = CountKey {
+            workspace: *workspace,
+            object: name.to_owned(),
+            filter: format!("{}:{:?}", query.with_deleted, query.filter),
+        };
+        match cache.lookup(&key) {
+            Ok(n) => {
+                query.count = false;
+                cached = Some(Ok(n));
+            }
+            Err(ticket) => cached = Some(Err((key, ticket))),
+        }
+    }
+    let mut page = query::find_many(call.target(), &call.schema, &query)
         .await
         .map_err(query_error)?;
     call.count(page.statements);
+    match (cached, &call.counts) {
+        (Some(Ok(n)), _) => page.total_count = Some(n),
+        (Some(Err((key, ticket))), Some((cache, _))) => {
+            if let Some(n) = page.total_count {
+                cache.store(key, ticket, n);
+            }
+        }
+        _ => {}
+    }
     let mut list = records(page.records);
     nested::load(call, object, &mut list, nested::node_selection(&field))
         .await
@@ -82,10 +113,7 @@ async fn find_one(ctx: &ResolverContext<'_>, name: &str) -> Result<Json, Error> 
         Some(v) => args::filter(object, &v).map_err(query_error)?,
         None => None,
     };
-    query.with_deleted = query
-        .filter
-        .as_ref()
-        .is_some_and(args::mentions_deleted_at);
+    query.with_deleted = query.filter.as_ref().is_some_and(args::mentions_deleted_at);
     query.page.first = Some(1);
     let page = query::find_many(call.target(), &call.schema, &query)
         .await
@@ -99,9 +127,14 @@ async fn find_one(ctx: &ResolverContext<'_>, name: &str) -> Result<Json, Error> 
             format!("no {name} record matches the filter"),
         ));
     }
-    nested::load(call, object, &mut list, ctx.ctx.field().selection_set().collect())
-        .await
-        .map_err(query_error)?;
+    nested::load(
+        call,
+        object,
+        &mut list,
+        ctx.ctx.field().selection_set().collect(),
+    )
+    .await
+    .map_err(query_error)?;
     Ok(Json::Object(list.remove(0)))
 }
 
@@ -159,8 +192,15 @@ async fn write(ctx: &ResolverContext<'_>, name: &str, op: Operation) -> Result<J
     let result: Result<Vec<Json>, Failure> = async {
         Ok(match op {
             Operation::CreateOne => {
-                query::create(target, schema, name, vec![args::record(&data)?], upsert, actor)
-                    .await?
+                query::create(
+                    target,
+                    schema,
+                    name,
+                    vec![args::record(&data)?],
+                    upsert,
+                    actor,
+                )
+                .await?
             }
             Operation::CreateMany => {
                 query::create(target, schema, name, args::records(&data)?, upsert, actor).await?
@@ -170,8 +210,15 @@ async fn write(ctx: &ResolverContext<'_>, name: &str, op: Operation) -> Result<J
                     Operation::UpdateOne => id_selector(ctx)?,
                     _ => filter_selector(ctx, object)?,
                 };
-                query::update(target, schema, name, &selector, &args::record(&data)?, actor)
-                    .await?
+                query::update(
+                    target,
+                    schema,
+                    name,
+                    &selector,
+                    &args::record(&data)?,
+                    actor,
+                )
+                .await?
             }
             _ => {
                 let selector = if op.is_many() {
@@ -192,8 +239,9 @@ async fn write(ctx: &ResolverContext<'_>, name: &str, op: Operation) -> Result<J
         })
     }
     .await;
-    if let Some(hook) = &call.on_write {
-        hook();
+    // Even a failed write may have committed nothing or something: counts start over.
+    if let Some((cache, workspace)) = &call.counts {
+        cache.bump(*workspace);
     }
     let written = match result {
         Ok(records) => records,

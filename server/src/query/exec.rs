@@ -283,15 +283,18 @@ pub(super) fn plan<'s>(
     })
 }
 
+/// A page cut from the rows read: rows and records in page order, cursors, page info.
+pub(super) struct Cut {
+    pub rows: Vec<Flat>,
+    pub records: Vec<Map<String, Value>>,
+    pub cursors: Vec<String>,
+    pub page_info: PageInfo,
+}
+
 impl Plan<'_> {
     /// One page from the rows read in reading order (at most `limit + 1`): the records
     /// (restricted to `fields`), each record's cursor, and the page info.
-    pub(super) fn page(
-        &self,
-        mut rows: Vec<Flat>,
-        page: &Page,
-        fields: Option<&[String]>,
-    ) -> (Vec<Flat>, Vec<Map<String, Value>>, Vec<String>, PageInfo) {
+    pub(super) fn page(&self, mut rows: Vec<Flat>, page: &Page, fields: Option<&[String]>) -> Cut {
         let more = rows.len() > self.limit as usize;
         rows.truncate(self.limit as usize);
         if self.backward {
@@ -316,7 +319,12 @@ impl Plan<'_> {
             .iter()
             .map(|r| record::record(r, &self.columns, fields))
             .collect();
-        (rows, records, cursors, page_info)
+        Cut {
+            rows,
+            records,
+            cursors,
+            page_info,
+        }
     }
 }
 
@@ -366,7 +374,12 @@ pub async fn find_many(
         None
     };
     let fields = query.fields.as_deref();
-    let (rows, mut records, cursors, page_info) = plan.page(rows, &query.page, fields);
+    let Cut {
+        rows,
+        mut records,
+        cursors,
+        page_info,
+    } = plan.page(rows, &query.page, fields);
     if query.depth == 1 {
         statements +=
             relations::embed(&target, schema, object, &rows, &mut records, fields).await?;

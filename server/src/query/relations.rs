@@ -235,13 +235,13 @@ pub async fn find_children(
     children.statements += 1;
     let fields = query.fields.as_deref();
     for (parent, rows) in grouped {
-        let (_, records, cursors, page_info) = plan.page(rows, &query.page, fields);
+        let cut = plan.page(rows, &query.page, fields);
         children.pages.insert(
             parent,
             RecordPage {
-                records: records.into_iter().map(Value::Object).collect(),
-                cursors,
-                page_info,
+                records: cut.records.into_iter().map(Value::Object).collect(),
+                cursors: cut.cursors,
+                page_info: cut.page_info,
                 total_count: None,
                 statements: 0,
             },

@@ -8,3 +8,4 @@ mod graphql;
 mod health;
 mod migrations;
 mod query;
+mod rest;

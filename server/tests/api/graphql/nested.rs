@@ -53,7 +53,13 @@ async fn run(db: &Db, query: &str) -> (Value, usize) {
         Actor::api_key("test", "k"),
         None,
     ));
-    let response = execute(&api, &built, call.clone(), async_graphql::Request::new(query)).await;
+    let response = execute(
+        &api,
+        &built,
+        call.clone(),
+        async_graphql::Request::new(query),
+    )
+    .await;
     assert!(response.errors.is_empty(), "{:?}", response.errors);
     let data = response.data.into_json().expect("JSON data");
     (data, call.statements())
@@ -109,9 +115,15 @@ async fn nested_relations_take_a_constant_number_of_statements(db: Db) {
             .collect();
         assert_eq!(
             first_names,
-            [json!("P10"), json!("P09"), json!("P08"), json!("P07"), json!("P06")]
-                .iter()
-                .collect::<Vec<_>>()
+            [
+                json!("P10"),
+                json!("P09"),
+                json!("P08"),
+                json!("P07"),
+                json!("P06")
+            ]
+            .iter()
+            .collect::<Vec<_>>()
         );
         for person in people["edges"].as_array().unwrap() {
             let node = &person["node"];
@@ -159,7 +171,10 @@ async fn total_count_is_computed_only_when_selected(db: Db) {
     assert_eq!(without, 2);
     assert_eq!(with, 4);
     assert_eq!(data["companies"]["totalCount"], 4);
-    assert_eq!(data["companies"]["edges"][0]["node"]["people"]["totalCount"], 3);
+    assert_eq!(
+        data["companies"]["edges"][0]["node"]["people"]["totalCount"],
+        3
+    );
 }
 crate::query_on_both!(
     total_count_is_computed_only_when_selected,

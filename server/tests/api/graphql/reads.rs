@@ -53,7 +53,10 @@ async fn find_many_filters_orders_and_counts(backend: Backend) {
         companies["pageInfo"]["startCursor"],
         companies["edges"][0]["cursor"]
     );
-    assert_eq!(companies["edges"][0]["node"]["address"]["addressCity"], "Paris");
+    assert_eq!(
+        companies["edges"][0]["node"]["address"]["addressCity"],
+        "Paris"
+    );
     assert_eq!(node_ids(companies)[0], ids[2]);
 
     // and / not, an `in` list, `is: NULL`, and a filter with several operators on a field.
@@ -87,7 +90,10 @@ async fn cursor_paging_goes_forwards_and_backwards(backend: Backend) {
     };
     let first = gql.data(&page("first: 2"), json!({})).await;
     let first = &first["companies"];
-    assert_eq!(node_values(first, "name"), vec![json!("Acme"), json!("Beta")]);
+    assert_eq!(
+        node_values(first, "name"),
+        vec![json!("Acme"), json!("Beta")]
+    );
     assert_eq!(first["pageInfo"]["hasNextPage"], true);
     assert_eq!(first["pageInfo"]["hasPreviousPage"], false);
     let end = first["pageInfo"]["endCursor"].as_str().unwrap().to_owned();
@@ -95,9 +101,15 @@ async fn cursor_paging_goes_forwards_and_backwards(backend: Backend) {
         .data(&page(&format!("first: 2, after: \"{end}\"")), json!({}))
         .await;
     let second = &second["companies"];
-    assert_eq!(node_values(second, "name"), vec![json!("Corp"), json!("Delta")]);
+    assert_eq!(
+        node_values(second, "name"),
+        vec![json!("Corp"), json!("Delta")]
+    );
     assert_eq!(second["pageInfo"]["hasPreviousPage"], true);
-    let start = second["pageInfo"]["startCursor"].as_str().unwrap().to_owned();
+    let start = second["pageInfo"]["startCursor"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let back = gql
         .data(&page(&format!("last: 1, before: \"{start}\"")), json!({}))
         .await;

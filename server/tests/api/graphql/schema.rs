@@ -61,7 +61,10 @@ async fn the_served_sdl_is_the_checked_in_file() {
             .starts_with("application/graphql")
     );
     let served = response.text().await.unwrap();
-    assert!(served == checked_in, "the served SDL differs from graphql/core.graphql");
+    assert!(
+        served == checked_in,
+        "the served SDL differs from graphql/core.graphql"
+    );
 
     let anonymous = client
         .get(gql.url("/graphql/schema.graphql"))

@@ -195,6 +195,23 @@ async fn a_failed_write_logs_nothing(db: Db) {
     assert_ne!(acme["id"], other["id"]);
 }
 
+async fn concurrent_writes_all_land_in_the_log(db: Db) {
+    let (a, b, c, d) = tokio::join!(
+        create_one(&db, "company", json!({"name": "a"})),
+        create_one(&db, "company", json!({"name": "b"})),
+        create_one(&db, "person", json!({"jobTitle": "c"})),
+        create_one(&db, "company", json!({"name": "d"})),
+    );
+    for r in [a, b, c, d] {
+        r.expect("each concurrent write commits");
+    }
+    let events = log(&db).await;
+    assert_eq!(events.len(), 4);
+    let mut seqs: Vec<i64> = events.iter().map(|e| e.seq).collect();
+    seqs.dedup();
+    assert_eq!(seqs.len(), 4);
+}
+
 /// Workspaces the store creates have the event log, and `migrate` gives it back to a
 /// workspace that lacks it (one created before it existed).
 async fn the_store_creates_the_event_log(backend: Backend) {
@@ -261,5 +278,10 @@ crate::query_on_both!(
     a_failed_write_logs_nothing,
     a_failed_write_logs_nothing_sqlite,
     a_failed_write_logs_nothing_postgres
+);
+crate::query_on_both!(
+    concurrent_writes_all_land_in_the_log,
+    concurrent_writes_sqlite,
+    concurrent_writes_postgres
 );
 both!(the_store_creates_the_event_log);
