@@ -732,3 +732,8 @@ crate::query_on_both!(
     references_must_be_live_records_sqlite,
     references_must_be_live_records_postgres
 );
+crate::query_on_both!(
+    position_first_and_last,
+    position_first_and_last_sqlite,
+    position_first_and_last_postgres
+);
