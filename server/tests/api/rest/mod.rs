@@ -3,6 +3,7 @@
 mod errors;
 mod filters;
 mod isolation;
+mod readme;
 mod reads;
 mod support;
 mod writes;
