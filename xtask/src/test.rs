@@ -12,8 +12,8 @@ pub fn run(root: &Path) -> Result<(), String> {
     let ci = std::env::var("CI").is_ok_and(|v| v == "true");
     step("PostgreSQL");
     ensure_postgres(root, ci)?;
-    step("Node validators (tools/spec-check)");
-    ensure_node_tools(root, ci)?;
+    step("Node packages (tools/spec-check, sdk-ts)");
+    let node = ensure_node_tools(root, ci)?;
     step("generated files (cargo xtask codegen --check)");
     crate::codegen::run(
         root,
@@ -37,7 +37,30 @@ pub fn run(root: &Path) -> Result<(), String> {
         step("Rust tests");
         cargo(root, &["test", "--workspace", "--no-fail-fast"])?;
     }
+    step("TypeScript SDK (sdk-ts: tsc, the OpenAPI agreement, node --test)");
+    if node {
+        npm(&root.join("sdk-ts"), &["test"])?;
+    } else {
+        println!("skipped: node and npm are not installed");
+    }
     Ok(())
+}
+
+fn npm(dir: &Path, args: &[&str]) -> Result<(), String> {
+    let status = Command::new("npm")
+        .args(args)
+        .current_dir(dir)
+        .status()
+        .map_err(|e| format!("cannot run npm: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "`npm {}` failed in {}",
+            args.join(" "),
+            dir.display()
+        ))
+    }
 }
 
 fn step(what: &str) {
@@ -93,38 +116,32 @@ pub(crate) fn ensure_postgres(root: &Path, ci: bool) -> Result<(), String> {
     }
 }
 
-/// Installs the pinned Node validators from their lockfile when needed.
-fn ensure_node_tools(root: &Path, ci: bool) -> Result<(), String> {
-    let dir = root.join("tools/spec-check");
+/// Installs the pinned Node packages (the validators, the SDK's compiler and
+/// cross-check) from their lockfiles when needed. `Ok(false)`: no Node here (outside CI).
+fn ensure_node_tools(root: &Path, ci: bool) -> Result<bool, String> {
     let has_npm = Command::new("npm")
         .arg("--version")
         .output()
         .is_ok_and(|o| o.status.success());
     if !has_npm {
-        let message =
-            "node and npm are not installed; the OpenAPI and GraphQL validation tests need them";
+        let message = "node and npm are not installed; the OpenAPI and GraphQL validation tests and the TypeScript SDK's tests need them";
         return if ci {
             Err(message.to_owned())
         } else {
             println!("warning: {message}; they will print `skipped`");
-            Ok(())
+            Ok(false)
         };
     }
-    let installed = dir.join("node_modules/.package-lock.json");
-    let lock = dir.join("package-lock.json");
-    let modified = |p: &Path| p.metadata().and_then(|m| m.modified()).ok();
-    if modified(&installed).is_some() && modified(&installed) >= modified(&lock) {
-        println!("up to date");
-        return Ok(());
+    for package in ["tools/spec-check", "sdk-ts"] {
+        let dir = root.join(package);
+        let installed = dir.join("node_modules/.package-lock.json");
+        let lock = dir.join("package-lock.json");
+        let modified = |p: &Path| p.metadata().and_then(|m| m.modified()).ok();
+        if modified(&installed).is_some() && modified(&installed) >= modified(&lock) {
+            println!("{package}: up to date");
+            continue;
+        }
+        npm(&dir, &["ci", "--no-audit", "--no-fund"])?;
     }
-    let status = Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund"])
-        .current_dir(&dir)
-        .status()
-        .map_err(|e| format!("cannot run npm: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("`npm ci` failed in {}", dir.display()))
-    }
+    Ok(true)
 }

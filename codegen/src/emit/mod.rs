@@ -3,4 +3,5 @@
 
 pub mod graphql;
 pub mod openapi;
+pub mod sdk_ts;
 pub mod sql;

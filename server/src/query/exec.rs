@@ -7,7 +7,6 @@ use super::sql::{self, Param, Sql};
 use super::validate::{self, Col, Kind};
 use super::{DEFAULT_LIMIT, MAX_LIMIT, QueryError, cursor, relations};
 use serde_json::{Map, Value};
-use sqlx::AssertSqlSafe;
 use twenty_codegen::emit::sql::{Dialect, quote};
 use twenty_codegen::model::{Column, ColumnType, Object, Schema};
 
@@ -66,37 +65,16 @@ pub(super) async fn fetch(
     sql: &Sql,
     columns: &[Column],
 ) -> Result<Vec<Flat>, QueryError> {
-    let text = AssertSqlSafe(sql.text.clone());
     match target {
         Target::Postgres { pool, .. } => {
-            let mut q = sqlx::query(text);
-            for p in &sql.params {
-                q = match p {
-                    Param::Text(s) => q.bind(s.clone()),
-                    Param::Float(f) => q.bind(*f),
-                    Param::Int(i) => q.bind(*i),
-                    Param::Bool(b) => q.bind(*b),
-                    Param::TextList(l) => q.bind(l.clone()),
-                };
-            }
-            let rows = q.fetch_all(*pool).await?;
+            let rows = sql::pg_query(sql).fetch_all(*pool).await?;
             Ok(rows
                 .iter()
                 .map(|r| record::flat(r, columns))
                 .collect::<Result<_, _>>()?)
         }
         Target::Sqlite { pool } => {
-            let mut q = sqlx::query(text);
-            for p in &sql.params {
-                q = match p {
-                    Param::Text(s) => q.bind(s.clone()),
-                    Param::Float(f) => q.bind(*f),
-                    Param::Int(i) => q.bind(*i),
-                    Param::Bool(b) => q.bind(*b),
-                    Param::TextList(l) => q.bind(Value::from(l.clone()).to_string()),
-                };
-            }
-            let rows = q.fetch_all(*pool).await?;
+            let rows = sql::sqlite_query(sql).fetch_all(*pool).await?;
             Ok(rows
                 .iter()
                 .map(|r| record::flat(r, columns))
@@ -106,34 +84,10 @@ pub(super) async fn fetch(
 }
 
 async fn count(target: &Target<'_>, sql: &Sql) -> Result<i64, QueryError> {
-    let text = AssertSqlSafe(sql.text.clone());
+    use sqlx::Row;
     Ok(match target {
-        Target::Postgres { pool, .. } => {
-            let mut q = sqlx::query_scalar::<_, i64>(text);
-            for p in &sql.params {
-                q = match p {
-                    Param::Text(s) => q.bind(s.clone()),
-                    Param::Float(f) => q.bind(*f),
-                    Param::Int(i) => q.bind(*i),
-                    Param::Bool(b) => q.bind(*b),
-                    Param::TextList(l) => q.bind(l.clone()),
-                };
-            }
-            q.fetch_one(*pool).await?
-        }
-        Target::Sqlite { pool } => {
-            let mut q = sqlx::query_scalar::<_, i64>(text);
-            for p in &sql.params {
-                q = match p {
-                    Param::Text(s) => q.bind(s.clone()),
-                    Param::Float(f) => q.bind(*f),
-                    Param::Int(i) => q.bind(*i),
-                    Param::Bool(b) => q.bind(*b),
-                    Param::TextList(l) => q.bind(Value::from(l.clone()).to_string()),
-                };
-            }
-            q.fetch_one(*pool).await?
-        }
+        Target::Postgres { pool, .. } => sql::pg_query(sql).fetch_one(*pool).await?.try_get(0)?,
+        Target::Sqlite { pool } => sql::sqlite_query(sql).fetch_one(*pool).await?.try_get(0)?,
     })
 }
 

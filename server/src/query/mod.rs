@@ -1,20 +1,31 @@
-//! The read query engine: a typed query validated against the model, compiled to SQL with
-//! bound parameters per dialect, executed, and its rows turned into JSON records.
+//! The query engine: typed reads ([`find_many`], [`find_one`]) and writes ([`create`],
+//! [`update`], [`delete`], [`destroy`], [`restore`]) validated against the model, compiled
+//! to SQL with bound parameters per dialect, and records as JSON; every write logs one
+//! [`Event`] per changed record in its own transaction ([`events_after`] reads them).
 //!
-//! No HTTP here: the REST and GraphQL layers parse their own syntax into [`Query`].
+//! No HTTP here: the REST and GraphQL layers parse their own syntax into these calls and
+//! map [`QueryError::code`] / [`QueryError::http_status`] to their responses.
 
 mod ast;
 mod cursor;
 mod error;
+pub mod events;
 mod exec;
 mod record;
 mod relations;
 mod sql;
+mod time;
 mod validate;
+mod write;
 
 pub use ast::{Comparator, Direction, Filter, OrderBy, Page, Query};
 pub use error::QueryError;
+pub use events::{Action, Event, events_after};
 pub use exec::{PageInfo, RecordPage, Target, find_many, find_one};
+pub use write::{
+    Actor, MAX_MUTATION_RECORDS, Selector, create, delete, destroy, is_email, is_link, restore,
+    update,
+};
 
 /// Default page size when neither `first` nor `last` is given.
 pub const DEFAULT_LIMIT: u32 = 60;

@@ -94,7 +94,25 @@ pub fn read_columns(object: &Object, schema: &Schema) -> Vec<Column> {
 /// One row's columns decoded to JSON, keyed by column name.
 pub type Flat = Map<String, Value>;
 
+/// Largest integer a double holds exactly (2^53).
+const EXACT_INTEGER: f64 = 9_007_199_254_740_992.0;
+
+/// A stored double as JSON: integral values as integers (`100`, as Twenty answers, not
+/// `100.0`), others as floats; NaN and infinities (never written by the API) as none.
+pub fn double_number(f: f64) -> Option<Number> {
+    if f.fract() == 0.0 && f.abs() <= EXACT_INTEGER {
+        // Exact: the value is an integer within the range a double represents exactly.
+        return Some(Number::from(f as i64));
+    }
+    Number::from_f64(f)
+}
+
+/// A decimal's text as JSON: `100.00` → `100`, `1.50` → `1.5` (integers stay integers).
 fn text_number(s: &str) -> Value {
+    let s = match s.contains('.') && !s.contains(['e', 'E']) {
+        true => s.trim_end_matches('0').trim_end_matches('.'),
+        false => s,
+    };
     s.parse::<Number>()
         .map(Value::Number)
         .unwrap_or(Value::Null)
@@ -111,7 +129,7 @@ where
     Ok(match Kind::of_column(column.column_type) {
         Kind::Double => row
             .try_get::<Option<f64>, _>(name)?
-            .and_then(Number::from_f64)
+            .and_then(double_number)
             .map_or(Value::Null, Value::Number),
         Kind::Bool => row
             .try_get::<Option<bool>, _>(name)?

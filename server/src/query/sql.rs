@@ -21,6 +21,44 @@ pub enum Param {
     Bool(bool),
     /// A Postgres text[] (cast in the SQL to the element type).
     TextList(Vec<String>),
+    /// SQL NULL, bound as text (cast in the SQL on Postgres).
+    Null,
+}
+
+/// The statement of `sql` with its parameters bound, for Postgres.
+pub fn pg_query(
+    sql: &Sql,
+) -> sqlx::query::Query<'static, sqlx::Postgres, sqlx::postgres::PgArguments> {
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.text.clone()));
+    for p in &sql.params {
+        q = match p {
+            Param::Text(s) => q.bind(s.clone()),
+            Param::Float(f) => q.bind(*f),
+            Param::Int(i) => q.bind(*i),
+            Param::Bool(b) => q.bind(*b),
+            Param::TextList(l) => q.bind(l.clone()),
+            Param::Null => q.bind(None::<String>),
+        };
+    }
+    q
+}
+
+/// The statement of `sql` with its parameters bound, for SQLite (lists as JSON text).
+pub fn sqlite_query(
+    sql: &Sql,
+) -> sqlx::query::Query<'static, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.text.clone()));
+    for p in &sql.params {
+        q = match p {
+            Param::Text(s) => q.bind(s.clone()),
+            Param::Float(f) => q.bind(*f),
+            Param::Int(i) => q.bind(*i),
+            Param::Bool(b) => q.bind(*b),
+            Param::TextList(l) => q.bind(Value::from(l.clone()).to_string()),
+            Param::Null => q.bind(None::<String>),
+        };
+    }
+    q
 }
 
 /// SQL text being built with its parameters, numbered in order of appearance.

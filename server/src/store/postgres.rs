@@ -7,6 +7,7 @@ use super::{
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{AssertSqlSafe, PgPool};
 use std::time::Duration;
+use twenty_codegen::emit::sql::Dialect;
 use uuid::Uuid;
 
 const CORE_SCHEMA: &str = r#"
@@ -115,7 +116,19 @@ impl PgStore {
     ) -> Result<Vec<&'static str>, StoreError> {
         let done = self.applied_migrations(id).await?;
         let pending = migrations::pending(&id.to_string(), &migrations::postgres(), &done)?;
-        Ok(pending.iter().map(|m| m.name).collect())
+        let mut names: Vec<&'static str> = pending.iter().map(|m| m.name).collect();
+        // A workspace created before the event log existed gets it from `migrate`.
+        let log: Option<(String,)> = sqlx::query_as(
+            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2",
+        )
+        .bind(schema_name(id))
+        .bind(crate::query::events::EVENT_TABLE)
+        .fetch_optional(&self.pool)
+        .await?;
+        if log.is_none() && !done.is_empty() {
+            names.push("the event log table _twenty_event");
+        }
+        Ok(names)
     }
 
     pub(super) async fn migrate_workspace(&self, id: Uuid) -> Result<MigrationReport, StoreError> {
@@ -134,6 +147,13 @@ impl PgStore {
         sqlx::raw_sql(AssertSqlSafe(migrations_table(&schema)))
             .execute(&mut *tx)
             .await?;
+        // The server-owned event log, beside the migrations table (new and old workspaces).
+        sqlx::raw_sql(AssertSqlSafe(crate::query::events::create_table_sql(
+            Dialect::Postgres,
+            &schema,
+        )))
+        .execute(&mut *tx)
+        .await?;
         let done: Vec<(String, String)> = sqlx::query_as(AssertSqlSafe(format!(
             r#"SELECT "name", "sha256" FROM "{schema}"."_twenty_migrations" ORDER BY "name""#
         )))

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tokio::sync::Mutex;
+use twenty_codegen::emit::sql::Dialect;
 use uuid::Uuid;
 
 const CORE_SCHEMA: &str = r#"
@@ -229,6 +230,13 @@ impl SqliteStore {
 
 async fn applied(conn: &mut SqliteConnection) -> Result<Vec<(String, String)>, StoreError> {
     sqlx::raw_sql(MIGRATIONS_TABLE).execute(&mut *conn).await?;
+    // The server-owned event log, beside the migrations table (new and old workspaces).
+    sqlx::raw_sql(AssertSqlSafe(crate::query::events::create_table_sql(
+        Dialect::Sqlite,
+        "",
+    )))
+    .execute(&mut *conn)
+    .await?;
     Ok(
         sqlx::query_as(r#"SELECT "name", "sha256" FROM "_twenty_migrations" ORDER BY "name""#)
             .fetch_all(&mut *conn)

@@ -1,0 +1,342 @@
+//! The typed filter and order-by: the comparator types of each kind of value (the REST
+//! grammar's rules: which comparators apply to which field type), the composites' filters,
+//! and per object its filter (`and` / `or` / `not` and one entry per field) and order-by.
+
+use super::{doc, union_of};
+use crate::model::{COMPOSITES, Field, FieldType, Object, RelationKind, SubField};
+use std::fmt::Write;
+
+/// The comparators of the REST filter grammar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Comparator {
+    Eq,
+    Neq,
+    In,
+    ContainsAny,
+    Is,
+    Gt,
+    Gte,
+    Lt,
+    Lte,
+    StartsWith,
+    EndsWith,
+    Like,
+    Ilike,
+}
+
+impl Comparator {
+    fn name(self) -> &'static str {
+        match self {
+            Comparator::Eq => "eq",
+            Comparator::Neq => "neq",
+            Comparator::In => "in",
+            Comparator::ContainsAny => "containsAny",
+            Comparator::Is => "is",
+            Comparator::Gt => "gt",
+            Comparator::Gte => "gte",
+            Comparator::Lt => "lt",
+            Comparator::Lte => "lte",
+            Comparator::StartsWith => "startsWith",
+            Comparator::EndsWith => "endsWith",
+            Comparator::Like => "like",
+            Comparator::Ilike => "ilike",
+        }
+    }
+
+    fn doc(self) -> &'static str {
+        match self {
+            Comparator::Eq => "Equal to.",
+            Comparator::Neq => "Not equal to.",
+            Comparator::In => "Equal to one of.",
+            Comparator::ContainsAny => "Holds at least one of.",
+            Comparator::Is => "`NULL`: has no value; `NOT_NULL`: has one.",
+            Comparator::Gt => "Greater than.",
+            Comparator::Gte => "Greater than or equal to.",
+            Comparator::Lt => "Less than.",
+            Comparator::Lte => "Less than or equal to.",
+            Comparator::StartsWith => "Starts with (case-sensitive).",
+            Comparator::EndsWith => "Ends with (case-sensitive).",
+            Comparator::Like => "Matches a pattern, `%` standing for any text (case-sensitive).",
+            Comparator::Ilike => "Matches a pattern, `%` standing for any text (case-insensitive).",
+        }
+    }
+}
+
+/// How values of one kind are compared: the filter type's name, the TypeScript type of
+/// an operand, and the comparators that apply (as the server's query engine checks them).
+struct Kind {
+    name: &'static str,
+    generic: bool,
+    operand: &'static str,
+    comparators: &'static [Comparator],
+}
+
+use Comparator::*;
+
+const TEXT: Kind = Kind {
+    name: "TextFilter",
+    generic: false,
+    operand: "string",
+    comparators: &[
+        Eq, Neq, In, Is, Gt, Gte, Lt, Lte, StartsWith, EndsWith, Like, Ilike,
+    ],
+};
+const UUID: Kind = Kind {
+    name: "UuidFilter",
+    generic: false,
+    operand: "string",
+    comparators: &[Eq, Neq, In, Is],
+};
+const NUMBER: Kind = Kind {
+    name: "NumberFilter",
+    generic: false,
+    operand: "number",
+    comparators: &[Eq, Neq, In, Is, Gt, Gte, Lt, Lte],
+};
+const BOOLEAN: Kind = Kind {
+    name: "BooleanFilter",
+    generic: false,
+    operand: "boolean",
+    comparators: &[Eq, Neq, Is],
+};
+const DATE_TIME: Kind = Kind {
+    name: "DateTimeFilter",
+    generic: false,
+    operand: "string | Date",
+    comparators: &[Eq, Neq, In, Is, Gt, Gte, Lt, Lte],
+};
+const DATE: Kind = Kind {
+    name: "DateFilter",
+    generic: false,
+    operand: "string",
+    comparators: &[Eq, Neq, In, Is, Gt, Gte, Lt, Lte],
+};
+const SELECT: Kind = Kind {
+    name: "SelectFilter",
+    generic: true,
+    operand: "T",
+    comparators: &[Eq, Neq, In, Is],
+};
+const MULTI_SELECT: Kind = Kind {
+    name: "MultiSelectFilter",
+    generic: true,
+    operand: "T",
+    comparators: &[ContainsAny, Is],
+};
+const ARRAY: Kind = Kind {
+    name: "ArrayFilter",
+    generic: false,
+    operand: "string",
+    comparators: &[ContainsAny, Is],
+};
+const JSON: Kind = Kind {
+    name: "JsonFilter",
+    generic: false,
+    operand: "unknown",
+    comparators: &[Is],
+};
+
+const KINDS: [&Kind; 10] = [
+    &TEXT,
+    &UUID,
+    &NUMBER,
+    &BOOLEAN,
+    &DATE_TIME,
+    &DATE,
+    &SELECT,
+    &MULTI_SELECT,
+    &ARRAY,
+    &JSON,
+];
+
+/// `filters.ts`: the comparator types, the composites' filters and the order directions.
+pub(super) fn comparator_types() -> String {
+    let mut out = String::new();
+    out.push_str("import type { ActorSource } from \"./composites.js\";\n\n");
+    out.push_str(&doc("", "The operand of `is`."));
+    out.push_str("export type NullCheck = \"NULL\" | \"NOT_NULL\";\n\n");
+    out.push_str(&doc(
+        "",
+        "A sort direction; `AscNullsFirst` is the server's default.",
+    ));
+    out.push_str(
+        "export type OrderDirection = \"AscNullsFirst\" | \"AscNullsLast\" | \"DescNullsFirst\" | \"DescNullsLast\";\n\n",
+    );
+    for kind in KINDS {
+        let head = if kind.generic {
+            format!("{}<T extends string>", kind.name)
+        } else {
+            kind.name.to_owned()
+        };
+        out.push_str(&doc(
+            "",
+            "The comparators that apply to this kind of value; several in one object must all hold.",
+        ));
+        let _ = writeln!(out, "export interface {head} {{");
+        for comparator in kind.comparators {
+            let operand = match comparator {
+                Is => "NullCheck".to_owned(),
+                In | ContainsAny if kind.operand.contains('|') => {
+                    format!("readonly ({})[]", kind.operand)
+                }
+                In | ContainsAny => format!("readonly {}[]", kind.operand),
+                _ => kind.operand.to_owned(),
+            };
+            out.push_str(&doc("  ", comparator.doc()));
+            let _ = writeln!(out, "  {}?: {operand};", comparator.name());
+        }
+        out.push_str("}\n\n");
+    }
+    for composite in &COMPOSITES {
+        out.push_str(&doc(
+            "",
+            &format!(
+                "Compares a `{}` through its sub-fields.",
+                composite.type_name
+            ),
+        ));
+        let _ = writeln!(out, "export interface {}Filter {{", composite.type_name);
+        for sub in composite.sub_fields {
+            let _ = writeln!(out, "  {}?: {};", sub.name, sub_field_filter(sub));
+        }
+        out.push_str("}\n\n");
+    }
+    out
+}
+
+fn sub_field_filter(sub: &SubField) -> String {
+    match sub.field_type {
+        FieldType::Select => "SelectFilter<ActorSource>".to_owned(),
+        FieldType::Numeric => NUMBER.name.to_owned(),
+        FieldType::Uuid => UUID.name.to_owned(),
+        FieldType::RawJson => JSON.name.to_owned(),
+        _ => TEXT.name.to_owned(),
+    }
+}
+
+/// The names `types.ts` imports from `filters.ts`.
+pub(super) fn imported_names() -> Vec<String> {
+    let mut names = vec!["OrderDirection".to_owned()];
+    names.extend(KINDS.iter().map(|k| k.name.to_owned()));
+    names.extend(COMPOSITES.iter().map(|c| format!("{}Filter", c.type_name)));
+    names
+}
+
+/// The filter key of a field and its filter type; `None` when the field cannot be compared.
+pub(super) fn field_filter(field: &Field) -> Option<(String, String)> {
+    if let Some(relation) = &field.relation {
+        return match relation.kind {
+            RelationKind::ManyToOne => Some((
+                field
+                    .join_column()
+                    .unwrap_or_else(|| format!("{}Id", field.name)),
+                UUID.name.to_owned(),
+            )),
+            RelationKind::OneToMany => None,
+        };
+    }
+    if let Some(composite) = field.field_type.composite() {
+        return Some((field.name.clone(), format!("{}Filter", composite.type_name)));
+    }
+    let filter = match field.field_type {
+        FieldType::Select | FieldType::Rating => {
+            format!("SelectFilter<{}>", union_of(&field.option_values()))
+        }
+        FieldType::MultiSelect => {
+            format!("MultiSelectFilter<{}>", union_of(&field.option_values()))
+        }
+        FieldType::Uuid => UUID.name.to_owned(),
+        FieldType::Text => TEXT.name.to_owned(),
+        FieldType::Number | FieldType::Position | FieldType::Numeric => NUMBER.name.to_owned(),
+        FieldType::Boolean => BOOLEAN.name.to_owned(),
+        FieldType::DateTime => DATE_TIME.name.to_owned(),
+        FieldType::Date => DATE.name.to_owned(),
+        FieldType::Array => ARRAY.name.to_owned(),
+        FieldType::RawJson => JSON.name.to_owned(),
+        _ => return None,
+    };
+    Some((field.name.clone(), filter))
+}
+
+/// The keys of an object's filter whose value is a composite's filter (sub-field keys).
+pub(super) fn composite_keys(object: &Object) -> Vec<String> {
+    object
+        .fields
+        .iter()
+        .filter(|f| f.relation.is_none() && f.field_type.composite().is_some())
+        .map(|f| f.name.clone())
+        .collect()
+}
+
+/// The names an object can be ordered by: orderable fields, `<field>Id` of a many-to-one
+/// relation, and `field.subField` for a composite's orderable sub-fields.
+pub(super) fn order_fields(object: &Object) -> Vec<String> {
+    let mut names = Vec::new();
+    for field in &object.fields {
+        if let Some(relation) = &field.relation {
+            if relation.kind == RelationKind::ManyToOne
+                && let Some(join) = field.join_column()
+            {
+                names.push(join);
+            }
+            continue;
+        }
+        if let Some(composite) = field.field_type.composite() {
+            for sub in composite.sub_fields {
+                if sub.field_type != FieldType::RawJson {
+                    names.push(format!("{}.{}", field.name, sub.name));
+                }
+            }
+            continue;
+        }
+        if !matches!(
+            field.field_type,
+            FieldType::MultiSelect | FieldType::Array | FieldType::RawJson | FieldType::TsVector
+        ) {
+            names.push(field.name.clone());
+        }
+    }
+    names
+}
+
+/// An object's filter and order-by types.
+pub(super) fn object_filter_types(object: &Object) -> String {
+    let name = object.type_name();
+    let mut out = doc(
+        "",
+        &format!(
+            "Which {} to keep: every entry must hold (and `and`, `or`, `not` combine filters).",
+            object.label_plural
+        ),
+    );
+    let _ = writeln!(out, "export interface {name}Filter {{");
+    let _ = writeln!(out, "  and?: readonly {name}Filter[];");
+    let _ = writeln!(out, "  or?: readonly {name}Filter[];");
+    let _ = writeln!(out, "  not?: {name}Filter;");
+    for field in &object.fields {
+        if let Some((key, filter)) = field_filter(field) {
+            let _ = writeln!(out, "  {key}?: {filter};");
+        }
+    }
+    out.push_str("}\n\n");
+    out.push_str(&doc(
+        "",
+        &format!("What {} can be sorted by.", object.label_plural),
+    ));
+    let fields = order_fields(object);
+    let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+    let _ = writeln!(
+        out,
+        "export type {name}OrderField = {};\n",
+        union_of(&fields)
+    );
+    out.push_str(&doc(
+        "",
+        "A sort key: a field (ascending, nulls first), or `{ field: direction }`.",
+    ));
+    let _ = writeln!(
+        out,
+        "export type {name}OrderBy = {name}OrderField | {{ readonly [K in {name}OrderField]?: OrderDirection }};"
+    );
+    out
+}

@@ -1,0 +1,170 @@
+// HTTP for the client: URL building, auth and headers, JSON bodies, error mapping, and
+// retries with exponential backoff on 429 and 503 (honouring Retry-After). Only `fetch`.
+
+import { TwentyError, errorFromResponse } from "./errors.js";
+
+/** The `fetch` the client calls (the global one by default). */
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+/** How 429 (too many requests) and 503 (unavailable) responses are retried. */
+export interface RetryOptions {
+  /** How many times a request is retried after the first attempt (default 3; 0 disables). */
+  retries?: number;
+  /** The first backoff delay in milliseconds, doubled on each retry (default 500). */
+  minDelayMs?: number;
+  /** The longest wait, backoff or `Retry-After` (default 30,000 ms); a longer `Retry-After` is not waited for. */
+  maxDelayMs?: number;
+}
+
+/** A value of a query parameter; `undefined` leaves the parameter out. */
+export type QueryValue = string | number | boolean | undefined;
+
+export interface RequestOptions {
+  query?: Readonly<Record<string, QueryValue>>;
+  body?: unknown;
+}
+
+const RETRYABLE = new Set([429, 503]);
+
+/** Reads `TWENTY_API_KEY` where a `process.env` exists (Node); browsers have none. */
+function environmentApiKey(): string | undefined {
+  const process = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+  const key = process?.env?.TWENTY_API_KEY;
+  return key === undefined || key === "" ? undefined : key;
+}
+
+/** The wait a `Retry-After` header asks for, in milliseconds (seconds or an HTTP date). */
+export function retryAfterMs(header: string | null, now: number = Date.now()): number | undefined {
+  if (header === null) return undefined;
+  const trimmed = header.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export class Transport {
+  readonly #base: string;
+  readonly #token: string | undefined;
+  readonly #fetch: FetchLike;
+  readonly #headers: Readonly<Record<string, string>>;
+  readonly #retries: number;
+  readonly #minDelayMs: number;
+  readonly #maxDelayMs: number;
+
+  constructor(options: {
+    url: string;
+    apiKey?: string | undefined;
+    fetch?: FetchLike | undefined;
+    headers?: Readonly<Record<string, string>> | undefined;
+    retry?: RetryOptions | undefined;
+  }) {
+    let parsed: URL;
+    try {
+      parsed = new URL(options.url);
+    } catch {
+      throw new TypeError(`TwentyClient: \`url\` must be an absolute URL such as http://127.0.0.1:3000 (got ${JSON.stringify(options.url)})`);
+    }
+    if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+      throw new TypeError(`TwentyClient: \`url\` must be an http(s) URL such as http://127.0.0.1:3000 (got ${JSON.stringify(options.url)})`);
+    }
+    if (parsed.search !== "" || parsed.hash !== "") {
+      throw new TypeError("TwentyClient: `url` must not have a query string or fragment");
+    }
+    this.#base = parsed.href.replace(/\/+$/, "");
+    this.#token = options.apiKey ?? environmentApiKey();
+    const fetchImpl = options.fetch ?? (typeof globalThis.fetch === "function" ? globalThis.fetch.bind(globalThis) : undefined);
+    if (fetchImpl === undefined) {
+      throw new TypeError("TwentyClient: no global `fetch` here; pass the `fetch` option");
+    }
+    this.#fetch = fetchImpl;
+    this.#headers = { ...options.headers };
+    const retries = options.retry?.retries ?? 3;
+    const minDelayMs = options.retry?.minDelayMs ?? 500;
+    const maxDelayMs = options.retry?.maxDelayMs ?? 30_000;
+    for (const [name, value] of [["retries", retries], ["minDelayMs", minDelayMs], ["maxDelayMs", maxDelayMs]] as const) {
+      if (!Number.isFinite(value) || value < 0) {
+        throw new TypeError(`TwentyClient: \`retry.${name}\` must be a non-negative number (got ${value})`);
+      }
+    }
+    this.#retries = Math.floor(retries);
+    this.#minDelayMs = minDelayMs;
+    this.#maxDelayMs = maxDelayMs;
+  }
+
+  /** Sends a request to `path` (below the server URL) and returns the parsed JSON body of a 2xx response. */
+  async request(method: string, path: string, options: RequestOptions = {}): Promise<unknown> {
+    const url = new URL(this.#base + path);
+    for (const [name, value] of Object.entries(options.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(name, String(value));
+    }
+    const headers: Record<string, string> = { accept: "application/json", ...this.#headers };
+    if (this.#token !== undefined) headers.authorization = `Bearer ${this.#token}`;
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      headers["content-type"] = "application/json";
+      body = JSON.stringify(options.body);
+    }
+    for (let attempt = 0; ; attempt++) {
+      let response: Response;
+      try {
+        response = await this.#fetch(url.href, body === undefined ? { method, headers } : { method, headers, body });
+      } catch (cause) {
+        throw new TwentyError({
+          status: 0,
+          code: "NETWORK_ERROR",
+          messages: [`${method} ${url.href} failed: ${cause instanceof Error ? cause.message : String(cause)}`],
+          cause,
+        });
+      }
+      if (RETRYABLE.has(response.status) && attempt < this.#retries) {
+        const delay = this.#delay(attempt, response.headers.get("retry-after"));
+        if (delay !== undefined) {
+          // Free the connection before waiting.
+          await response.body?.cancel().catch(() => undefined);
+          await sleep(delay);
+          continue;
+        }
+      }
+      return this.#read(response);
+    }
+  }
+
+  /** How long to wait before retry number `attempt + 1`; `undefined` when `Retry-After` asks for longer than allowed. */
+  #delay(attempt: number, retryAfter: string | null): number | undefined {
+    const asked = retryAfterMs(retryAfter);
+    if (asked !== undefined) return asked <= this.#maxDelayMs ? asked : undefined;
+    const backoff = Math.min(this.#maxDelayMs, this.#minDelayMs * 2 ** attempt);
+    // Equal jitter: at least half the backoff, so clients that failed together spread out.
+    return backoff / 2 + Math.random() * (backoff / 2);
+  }
+
+  async #read(response: Response): Promise<unknown> {
+    const requestId = response.headers.get("x-request-id") ?? undefined;
+    const text = await response.text();
+    let parsed: unknown;
+    let json = false;
+    try {
+      parsed = text === "" ? undefined : JSON.parse(text);
+      json = true;
+    } catch {
+      parsed = undefined;
+    }
+    if (!response.ok) {
+      throw errorFromResponse(response.status, parsed, text, requestId);
+    }
+    if (!json || parsed === undefined) {
+      throw new TwentyError({
+        status: response.status,
+        code: "INVALID_RESPONSE",
+        messages: [`expected a JSON body, got ${JSON.stringify(text.slice(0, 200))}`],
+        requestId,
+        body: text,
+      });
+    }
+    return parsed;
+  }
+}

@@ -1,0 +1,178 @@
+//! One write transaction on either backend (SQLite with `BEGIN IMMEDIATE`, so a writer
+//! never fails upgrading a read lock), and database errors a client caused mapped to
+//! typed errors naming the field.
+
+use super::super::QueryError;
+use super::super::exec::Target;
+use super::super::record::{self, Flat};
+use super::super::sql::{self, Sql};
+use sqlx::error::ErrorKind;
+use twenty_codegen::emit::sql::{foreign_key_name, primary_key_name};
+use twenty_codegen::model::{Column, Object, Schema};
+
+/// An open transaction; dropped without [`Tx::commit`], it rolls back.
+pub enum Tx {
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+}
+
+impl Tx {
+    pub async fn begin(target: &Target<'_>) -> Result<Tx, QueryError> {
+        Ok(match target {
+            Target::Postgres { pool, .. } => Tx::Postgres(pool.begin().await?),
+            Target::Sqlite { pool } => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+        })
+    }
+
+    /// Runs a statement and decodes its rows' `columns`.
+    pub async fn fetch(&mut self, sql: &Sql, columns: &[Column]) -> Result<Vec<Flat>, sqlx::Error> {
+        match self {
+            Tx::Postgres(tx) => sql::pg_query(sql)
+                .fetch_all(&mut **tx)
+                .await?
+                .iter()
+                .map(|r| record::flat(r, columns))
+                .collect(),
+            Tx::Sqlite(tx) => sql::sqlite_query(sql)
+                .fetch_all(&mut **tx)
+                .await?
+                .iter()
+                .map(|r| record::flat(r, columns))
+                .collect(),
+        }
+    }
+
+    /// Runs a statement; the number of rows it affected.
+    pub async fn execute(&mut self, sql: &Sql) -> Result<u64, sqlx::Error> {
+        Ok(match self {
+            Tx::Postgres(tx) => sql::pg_query(sql).execute(&mut **tx).await?.rows_affected(),
+            Tx::Sqlite(tx) => sql::sqlite_query(sql)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected(),
+        })
+    }
+
+    /// Runs a statement returning one number.
+    pub async fn scalar_f64(&mut self, sql: &Sql) -> Result<Option<f64>, sqlx::Error> {
+        use sqlx::Row;
+        match self {
+            Tx::Postgres(tx) => sql::pg_query(sql).fetch_one(&mut **tx).await?.try_get(0),
+            Tx::Sqlite(tx) => sql::sqlite_query(sql)
+                .fetch_one(&mut **tx)
+                .await?
+                .try_get(0),
+        }
+    }
+
+    pub async fn commit(self) -> Result<(), QueryError> {
+        match self {
+            Tx::Postgres(tx) => tx.commit().await?,
+            Tx::Sqlite(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+/// The field a stored column belongs to (`companyId` for a join column, `emails` for
+/// `emailsPrimaryEmail`).
+fn field_of(columns: &[Column], column: &str) -> String {
+    columns
+        .iter()
+        .find(|c| c.name == column)
+        .map(|c| match c.sub_field {
+            Some(sub) => format!("{}.{sub}", c.field_name),
+            None => c.name.clone(),
+        })
+        .unwrap_or_else(|| column.to_owned())
+}
+
+/// `Key ("name")=(Acme) already exists.` → `Acme`.
+fn pg_detail_value(detail: &str) -> Option<String> {
+    let (_, rest) = detail.split_once(")=(")?;
+    let end = rest.rfind(')')?;
+    Some(rest[..end].to_owned())
+}
+
+/// `UNIQUE constraint failed: company.domainNamePrimaryLinkUrl` → the first column.
+fn sqlite_column(message: &str) -> Option<&str> {
+    let (_, rest) = message.split_once("failed: ")?;
+    let first = rest.split(", ").next()?;
+    Some(first.rsplit_once('.').map_or(first, |(_, c)| c))
+}
+
+/// A database error as the client's mistake when it is one (unique, foreign key, NOT NULL,
+/// check and data errors), else `Database`. `id` is the record the statement was about.
+pub fn map_error(
+    err: sqlx::Error,
+    schema: &Schema,
+    object: &Object,
+    id: Option<&str>,
+) -> QueryError {
+    let Some(db) = err.as_database_error() else {
+        return QueryError::Database(err);
+    };
+    let columns = object.columns(schema);
+    let table = object.table_name();
+    let pg = db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>();
+    let column: Option<String> = match pg {
+        Some(pg) => match db.kind() {
+            ErrorKind::UniqueViolation => {
+                let constraint = pg.constraint().unwrap_or_default();
+                if constraint == primary_key_name(&table) {
+                    Some("id".to_owned())
+                } else {
+                    object
+                        .indexes()
+                        .into_iter()
+                        .find(|i| i.name == constraint)
+                        .and_then(|i| i.columns.first().cloned())
+                }
+            }
+            ErrorKind::ForeignKeyViolation => columns
+                .iter()
+                .find(|c| pg.constraint() == Some(foreign_key_name(&table, &c.name).as_str()))
+                .map(|c| c.name.clone()),
+            _ => pg.column().map(str::to_owned),
+        },
+        None => sqlite_column(db.message()).map(str::to_owned),
+    };
+    let field = column.as_deref().map(|c| field_of(&columns, c));
+    match db.kind() {
+        ErrorKind::UniqueViolation => QueryError::UniqueViolation {
+            object: object.name_singular.clone(),
+            field: field.unwrap_or_else(|| "?".to_owned()),
+            value: pg.and_then(|p| p.detail()).and_then(pg_detail_value),
+        },
+        ErrorKind::NotNullViolation => QueryError::RequiredField {
+            object: object.name_singular.clone(),
+            field: field.unwrap_or_else(|| "?".to_owned()),
+        },
+        // The engine checks references first, so a violation left is a destroy (or a
+        // restore) of a record other rows still point at with ON DELETE RESTRICT.
+        ErrorKind::ForeignKeyViolation
+            if field.is_none() || pg.and_then(|p| p.table()) != Some(table.as_str()) =>
+        {
+            QueryError::StillReferenced {
+                object: object.name_singular.clone(),
+                id: id.unwrap_or("?").to_owned(),
+                referrer: pg.and_then(|p| p.table()).unwrap_or("other").to_owned(),
+            }
+        }
+        ErrorKind::ForeignKeyViolation => QueryError::InvalidRelation {
+            field: field.unwrap_or_default(),
+            target: "referenced".to_owned(),
+            id: "?".to_owned(),
+        },
+        ErrorKind::CheckViolation => QueryError::InvalidValue {
+            field: field.unwrap_or_else(|| "?".to_owned()),
+            reason: "the value is not one of the options".to_owned(),
+        },
+        // Postgres class 22: data exceptions (out of range, malformed text for the type).
+        _ if pg.is_some_and(|p| p.code().starts_with("22")) => QueryError::InvalidValue {
+            field: field.unwrap_or_else(|| "?".to_owned()),
+            reason: db.message().to_owned(),
+        },
+        _ => QueryError::Database(err),
+    }
+}
