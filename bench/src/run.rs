@@ -155,23 +155,12 @@ async fn run_backend(backend: Backend, options: &Options) -> Result<BackendRun, 
         &format!("floor pid {} on {floor_addr}", floor.pid()),
     );
 
-    let rest = rest_routes(&server_url, &seeded).await?;
-    if rest {
-        same_rows(&floor_url, &server_url, &seeded).await?;
-    } else {
-        progress(
-            backend,
-            "this server has no REST routes (GET /rest/people answered 404): floor only",
-        );
-    }
+    same_rows(&floor_url, &server_url, &seeded).await?;
 
     let mut scenarios = Vec::new();
     for (target, name, request, expected_rows, requests) in
         scenarios_of(&floor_url, &server_url, &seeded)
     {
-        if target == Target::Rest && !rest {
-            continue;
-        }
         progress(
             backend,
             &format!(
@@ -306,20 +295,6 @@ fn scenarios_of(floor_url: &str, server_url: &str, seeded: &Seeded) -> Vec<Scena
             create,
         ),
     ]
-}
-
-/// Whether the server has the REST routes (a server built before them answers 404).
-async fn rest_routes(server_url: &str, seeded: &Seeded) -> Result<bool, String> {
-    let response = reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .map_err(|e| format!("cannot build an HTTP client: {e}"))?
-        .get(format!("{server_url}/rest/people?limit=1"))
-        .bearer_auth(&seeded.api_key)
-        .send()
-        .await
-        .map_err(|e| format!("GET /rest/people failed: {e}"))?;
-    Ok(response.status() != reqwest::StatusCode::NOT_FOUND)
 }
 
 /// Checks that the REST list and the floor return the same people in the same order.

@@ -92,7 +92,16 @@ fn a_tiny_sqlite_run_measures_every_scenario_with_only_successful_requests() {
             )
         })
         .collect();
-    assert!(names.contains(&"floor list-20".to_owned()), "{names:?}");
+    assert_eq!(
+        names,
+        [
+            "floor list-20",
+            "REST list-20",
+            "REST get-by-id",
+            "REST list-filter",
+            "REST create"
+        ],
+    );
     for s in scenarios {
         assert!(s["requests"].as_u64().is_some_and(|n| n > 0), "{s}");
         assert_eq!(s["errors"], 0, "{s}");
