@@ -36,6 +36,8 @@
 //! `updatedAt` on every update, `createdBy` and `updatedBy` = the [`Actor`]
 //! (`{source, name, workspaceMemberId: null, context: {}}`), and `position`, when not
 //! given, before the current first record (records of one batch keep their order).
+//! `position` may also be given as `"first"` or `"last"` (before the first / after the
+//! last live record), as Twenty's GraphQL API accepts.
 
 mod input;
 mod tx;
@@ -397,18 +399,58 @@ impl<'a> Ctx<'a> {
                 reason: "the record matches several existing records (by id and unique fields); upsert needs exactly one".to_owned(),
             });
         }
-        Ok(rows.pop())
+        let row = rows.pop();
+        if let (Some(row), Some(id)) = (&row, &input.id)
+            && &row_id(row) != id
+        {
+            return Err(QueryError::InvalidValue {
+                field: "id".to_owned(),
+                reason: format!(
+                    "the record's unique value belongs to record {}, not to the given id",
+                    row_id(row)
+                ),
+            });
+        }
+        Ok(row)
+    }
+
+    /// The smallest (`first`) or largest position of the live records, if any.
+    async fn edge_position(&self, tx: &mut Tx, first: bool) -> Result<Option<f64>, QueryError> {
+        let mut s = Sql::new(self.dialect());
+        s.push(&format!(
+            "SELECT CAST({}(t.\"position\") AS DOUBLE PRECISION) FROM {} t WHERE t.\"deletedAt\" IS NULL",
+            if first { "MIN" } else { "MAX" },
+            self.table()
+        ));
+        tx.scalar_f64(&s).await.map_err(|e| self.err(e, None))
     }
 
     /// The position before the current first record, minus `room` for a batch.
     async fn first_position(&self, tx: &mut Tx, room: usize) -> Result<f64, QueryError> {
-        let mut s = Sql::new(self.dialect());
-        s.push(&format!(
-            "SELECT CAST(MIN(t.\"position\") AS DOUBLE PRECISION) FROM {} t WHERE t.\"deletedAt\" IS NULL",
-            self.table()
-        ));
-        let min = tx.scalar_f64(&s).await.map_err(|e| self.err(e, None))?;
+        let min = self.edge_position(tx, true).await?;
         Ok(min.map_or(0.0, |m| m - 1.0) - room as f64)
+    }
+
+    /// Turns `position: "first"` / `"last"` into a number before the first / after the
+    /// last live record.
+    async fn resolve_position(
+        &self,
+        tx: &mut Tx,
+        assigns: &mut [Assign],
+    ) -> Result<(), QueryError> {
+        for a in assigns.iter_mut().filter(|a| a.column == "position") {
+            let Val::Text(edge) = &a.value else {
+                continue;
+            };
+            let first = edge == "first";
+            let p = match self.edge_position(tx, first).await? {
+                Some(m) if first => m - 1.0,
+                Some(m) => m + 1.0,
+                None => 0.0,
+            };
+            a.value = Val::Number(serde_json::Number::from_f64(p).unwrap_or_else(|| 0.into()));
+        }
+        Ok(())
     }
 
     /// Creates one record, or with `upsert` updates the one it matches; returns its id and,
@@ -422,6 +464,7 @@ impl<'a> Ctx<'a> {
         room: usize,
     ) -> Result<(String, Option<Flat>), QueryError> {
         self.check_references(tx, &input.references).await?;
+        self.resolve_position(tx, &mut input.assigns).await?;
         if upsert && let Some(row) = self.upsert_match(tx, &input).await? {
             let id = row_id(&row);
             let mut assigns = input.assigns;
@@ -658,6 +701,7 @@ pub async fn update(
     ctx.check_references(&mut tx, &input.references).await?;
     let ids = ids(&before);
     let mut assigns = input.assigns;
+    ctx.resolve_position(&mut tx, &mut assigns).await?;
     assigns.extend(ctx.touch());
     ctx.update_rows(&mut tx, &ids, &assigns).await?;
     finish(&ctx, tx, Action::Updated, before, &ids).await
