@@ -1,10 +1,13 @@
 //! The axum application: shared state, `/healthz`, `/rest/open-api/core`, and the layers
-//! around every route (body limit, request ids, tracing with latency).
+//! around every route (body limit, request ids, tracing with latency, JSON error bodies).
+use crate::count_cache::CountCache;
+use crate::error::ApiError;
 use crate::store::Store;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderValue, Request, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use std::sync::Arc;
@@ -14,6 +17,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
+use twenty_codegen::model::Schema;
 
 /// The largest request body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
@@ -23,6 +27,10 @@ pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 pub struct AppState {
     /// The store.
     pub store: Arc<Store>,
+    /// The workspaces' model (today the standard set for every workspace).
+    pub schema: Arc<Schema>,
+    /// Cached `totalCount`s; every write must bump its workspace's version.
+    pub counts: Arc<CountCache>,
     openapi: Bytes,
 }
 
@@ -33,13 +41,15 @@ impl AppState {
         AppState {
             store,
             openapi: Bytes::from(twenty_codegen::emit::openapi::to_json(&schema)),
+            schema: Arc::new(schema),
+            counts: Arc::new(CountCache::default()),
         }
     }
 }
 
 /// The application: every route and layer.
 pub fn app(state: AppState) -> Router {
-    with_layers(routes(), state)
+    with_layers(routes().merge(crate::rest::routes()), state)
 }
 
 /// The routes of this module, before state, so transports can merge theirs in.
@@ -53,9 +63,14 @@ pub fn routes() -> Router<AppState> {
 /// request id (set and echoed as `x-request-id`), and a span per request logging latency.
 pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
     // Router::layer wraps what is there already: the last layer added runs first.
-    routes
+    // The JSON error bodies wrap the routed router as a whole: axum adds `Allow` to a 405
+    // after a route's own layers have run.
+    let routed = routes
         .with_state(state)
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
+    Router::new()
+        .fallback_service(routed)
+        .layer(middleware::from_fn(json_error_bodies))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(
             TraceLayer::new_for_http()
@@ -118,4 +133,54 @@ async fn open_api_core(State(state): State<AppState>) -> Response {
         state.openapi.clone(),
     )
         .into_response()
+}
+
+/// Gives the error responses produced outside our handlers (no route, wrong method, body
+/// too large, an extractor's rejection) the same JSON body as `ApiError`, keeping headers
+/// such as `Allow`.
+async fn json_error_bodies(request: Request<axum::body::Body>, next: Next) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !status.is_client_error() || is_json {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 4096).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&text).trim().to_owned();
+    let error = match status {
+        StatusCode::NOT_FOUND => ApiError::not_found(format!("no route for {method} {path}")),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            let allowed = parts
+                .headers
+                .get(header::ALLOW)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            ApiError::new(
+                status,
+                "METHOD_NOT_ALLOWED",
+                format!("{method} is not allowed on {path} (allowed: {allowed})"),
+            )
+        }
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+            status,
+            "PAYLOAD_TOO_LARGE",
+            format!("the request body exceeds the limit of {MAX_BODY_BYTES} bytes"),
+        ),
+        _ if text.is_empty() => ApiError::new(status, "INVALID_REQUEST", "invalid request"),
+        _ => ApiError::new(status, "INVALID_REQUEST", text),
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    let body = axum::body::Body::from(error.body().to_string());
+    Response::from_parts(parts, body)
 }

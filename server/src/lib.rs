@@ -4,9 +4,11 @@ pub mod auth;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod count_cache;
 pub mod error;
 pub mod http;
 pub mod query;
+pub mod rest;
 pub mod server;
 pub mod store;
 

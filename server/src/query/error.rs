@@ -52,7 +52,7 @@ pub enum QueryError {
         id: String,
     },
     /// Another live record already has this value of a unique field.
-    #[error("another live {object} record already has this `{field}`{}", value_suffix(.value))]
+    #[error("another {object} record already has this `{field}`{}", value_suffix(.value))]
     UniqueViolation {
         object: String,
         field: String,

@@ -7,3 +7,4 @@ mod cli;
 mod health;
 mod migrations;
 mod query;
+mod rest;

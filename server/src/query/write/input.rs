@@ -503,6 +503,62 @@ pub fn convert(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use twenty_codegen::model::Uuid;
+
+    /// An object with the types the standard set lacks (DATE, RATING).
+    fn schema() -> Schema {
+        let object = Object::new(Uuid::from_u128(1), "pet", "pets", "Pet", "Pets")
+            .with_field(Field::new(
+                Uuid::from_u128(2),
+                "birthday",
+                FieldType::Date,
+                "Birthday",
+            ))
+            .with_field(Field::new(
+                Uuid::from_u128(3),
+                "score",
+                FieldType::Rating,
+                "Score",
+            ));
+        Schema::new(vec![object]).expect("a valid schema")
+    }
+
+    fn convert_one(record: Value) -> Result<Vec<Assign>, QueryError> {
+        let schema = schema();
+        let object = schema.object("pet").expect("pet");
+        let Value::Object(map) = record else {
+            panic!("not an object")
+        };
+        convert(&schema, object, &map, Mode::Create).map(|i| i.assigns)
+    }
+
+    #[test]
+    fn dates_and_ratings_are_checked() {
+        let assigns =
+            convert_one(serde_json::json!({"birthday": "2020-02-29", "score": "RATING_3"}))
+                .expect("valid");
+        let values: Vec<&Val> = assigns.iter().map(|a| &a.value).collect();
+        assert_eq!(
+            values,
+            [
+                &Val::Text("2020-02-29".into()),
+                &Val::Text("RATING_3".into())
+            ]
+        );
+        for (bad, field) in [
+            (serde_json::json!({"birthday": "2021-02-29"}), "birthday"),
+            (
+                serde_json::json!({"birthday": "2021-02-01T00:00:00Z"}),
+                "birthday",
+            ),
+            (serde_json::json!({"score": "RATING_6"}), "score"),
+            (serde_json::json!({"score": 3}), "score"),
+        ] {
+            let err = convert_one(bad.clone()).unwrap_err();
+            assert_eq!(err.code(), "INVALID_VALUE", "{bad}");
+            assert!(err.to_string().contains(field), "{err}");
+        }
+    }
 
     #[test]
     fn links_are_http_urls_or_bare_domains() {

@@ -23,8 +23,13 @@ async fn a_list_ordered_by_created_at_reads_the_index_on_postgres() {
     let Some(db) = postgres("list_reads_index").await else {
         return;
     };
-    let Db::Postgres { pool, _db } = &db else {
-        unreachable!("postgres() returns a Postgres database")
+    let Db::Postgres {
+        pool,
+        _db: Some(_db),
+        ..
+    } = &db
+    else {
+        unreachable!("postgres() returns a fresh Postgres database")
     };
     // Enough rows that a sequential scan and sort would be the planner's choice without
     // the index; ANALYZE so the planner knows it.

@@ -17,13 +17,29 @@ pub fn schema() -> Schema {
 pub enum Db {
     Postgres {
         pool: sqlx::PgPool,
-        /// Dropped after the pool: drops the database.
-        _db: PgDb,
+        /// The schema holding the tables ([`PG_SCHEMA`], or a server workspace's).
+        schema: String,
+        /// Dropped after the pool: drops the database (none for a server's workspace).
+        _db: Option<PgDb>,
     },
     Sqlite {
         pool: sqlx::SqlitePool,
-        _dir: tempfile::TempDir,
+        _dir: Option<tempfile::TempDir>,
     },
+}
+
+impl Db {
+    /// A running server's workspace, to seed the same fixtures through SQL.
+    pub fn of_workspace(db: twenty_server::WorkspaceDb) -> Db {
+        match db {
+            twenty_server::WorkspaceDb::Postgres { pool, schema } => Db::Postgres {
+                pool,
+                schema,
+                _db: None,
+            },
+            twenty_server::WorkspaceDb::Sqlite(pool) => Db::Sqlite { pool, _dir: None },
+        }
+    }
 }
 
 /// A fresh SQLite file holding the standard set.
@@ -47,7 +63,10 @@ pub async fn sqlite() -> Db {
         .execute(&pool)
         .await
         .expect("create the standard set on SQLite");
-    Db::Sqlite { pool, _dir: dir }
+    Db::Sqlite {
+        pool,
+        _dir: Some(dir),
+    }
 }
 
 /// A fresh Postgres database with the standard set in [`PG_SCHEMA`], or `None` (after
@@ -70,7 +89,11 @@ pub async fn postgres(test: &str) -> Option<Db> {
         .await
         .expect("create the standard set on Postgres");
     tx.commit().await.expect("commit the schema");
-    Some(Db::Postgres { pool, _db: db })
+    Some(Db::Postgres {
+        pool,
+        schema: PG_SCHEMA.to_owned(),
+        _db: Some(db),
+    })
 }
 
 /// A literal value for seeding.
@@ -92,10 +115,7 @@ pub fn t(s: &str) -> Lit {
 impl Db {
     pub fn target(&self) -> Target<'_> {
         match self {
-            Db::Postgres { pool, .. } => Target::Postgres {
-                pool,
-                schema: PG_SCHEMA,
-            },
+            Db::Postgres { pool, schema, .. } => Target::Postgres { pool, schema },
             Db::Sqlite { pool, .. } => Target::Sqlite { pool },
         }
     }
@@ -128,9 +148,9 @@ impl Db {
     pub async fn insert(&self, table: &str, values: &[(&str, Lit)]) {
         let columns: Vec<String> = values.iter().map(|(c, _)| format!("\"{c}\"")).collect();
         let literals: Vec<String> = values.iter().map(|(_, v)| self.lit(v)).collect();
-        let table = match self.dialect() {
-            Dialect::Postgres => format!("\"{PG_SCHEMA}\".\"{table}\""),
-            Dialect::Sqlite => format!("\"{table}\""),
+        let table = match self {
+            Db::Postgres { schema, .. } => format!("\"{schema}\".\"{table}\""),
+            Db::Sqlite { .. } => format!("\"{table}\""),
         };
         let sql = format!(
             "INSERT INTO {table} ({}) VALUES ({})",

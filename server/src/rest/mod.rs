@@ -1,0 +1,91 @@
+//! The REST transport: Twenty's `/rest/{namePlural}` routes over the query engine — paths,
+//! query parameters, bodies, envelopes and errors. No SQL here: every read and write goes
+//! through `crate::query`.
+mod filter;
+mod order;
+mod params;
+mod reads;
+mod writes;
+
+use crate::error::ApiError;
+use crate::http::AppState;
+use crate::query::{QueryError, Target};
+use crate::store::WorkspaceDb;
+use axum::Router;
+use axum::http::StatusCode;
+use axum::routing::{get, patch, post};
+use twenty_codegen::model::{Object, Schema};
+
+/// The REST routes over the objects (the OpenAPI route lives in `http`).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/rest/{plural}",
+            get(reads::find_many)
+                .post(writes::create_one)
+                .patch(writes::update_many)
+                .delete(writes::delete_many),
+        )
+        .route(
+            "/rest/{plural}/{id}",
+            get(reads::find_one)
+                .patch(writes::update_one)
+                .put(writes::update_one)
+                .delete(writes::delete_one),
+        )
+        .route("/rest/batch/{plural}", post(writes::create_many))
+        .route("/rest/{plural}/restore", patch(writes::restore_many))
+        .route("/rest/{plural}/{id}/restore", patch(writes::restore_one))
+}
+
+/// The object a path's `{namePlural}` names, or a 404 saying so.
+fn object<'s>(schema: &'s Schema, plural: &str) -> Result<&'s Object, ApiError> {
+    if let Some(object) = schema.object_by_plural(plural) {
+        return Ok(object);
+    }
+    let hint = match schema.object(plural) {
+        Some(o) => format!(" (did you mean `/rest/{}`?)", o.name_plural),
+        None => String::new(),
+    };
+    Err(ApiError::new(
+        StatusCode::NOT_FOUND,
+        "UNKNOWN_OBJECT",
+        format!("no object named `{plural}` in this workspace{hint}"),
+    ))
+}
+
+/// A record id from a path: a UUID, else a 400.
+fn record_id(raw: &str) -> Result<uuid::Uuid, ApiError> {
+    uuid::Uuid::parse_str(raw)
+        .map_err(|_| ApiError::bad_request("INVALID_ID", format!("`{raw}` is not a UUID")))
+}
+
+/// The engine's view of a workspace's database.
+fn target(db: &WorkspaceDb) -> Target<'_> {
+    match db {
+        WorkspaceDb::Sqlite(pool) => Target::Sqlite { pool },
+        WorkspaceDb::Postgres { pool, schema } => Target::Postgres { pool, schema },
+    }
+}
+
+/// An engine error as an API error: a client's mistake keeps the engine's code and status
+/// (400, 404 `NOT_FOUND`, 409 `UNIQUE_VIOLATION` / `STILL_REFERENCED`); the database's is a 500.
+fn query_error(e: QueryError) -> ApiError {
+    let status = match e {
+        QueryError::UnknownObject(_) => StatusCode::NOT_FOUND,
+        _ => StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+    };
+    if status.is_server_error() {
+        return ApiError::internal(e);
+    }
+    ApiError::new(status, e.code(), e.to_string())
+}
+
+/// `person` → `Person` (for `createPerson`, `updatePeople`, …).
+fn upper_first(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

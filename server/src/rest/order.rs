@@ -1,0 +1,88 @@
+//! The `order_by` query parameter: `field[Direction]` or `field.subField[Direction]`,
+//! comma separated, parsed into the engine's [`OrderBy`] (names are checked by the engine).
+use crate::error::ApiError;
+use crate::query::{Direction, OrderBy};
+
+const DIRECTIONS: [(&str, Direction); 4] = [
+    ("AscNullsFirst", Direction::AscNullsFirst),
+    ("AscNullsLast", Direction::AscNullsLast),
+    ("DescNullsFirst", Direction::DescNullsFirst),
+    ("DescNullsLast", Direction::DescNullsLast),
+];
+
+fn invalid(message: String) -> ApiError {
+    ApiError::bad_request("INVALID_ORDER", format!("invalid order_by: {message}"))
+}
+
+fn is_name(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Parses `a,b[DescNullsLast],name.lastName[AscNullsLast]` (the default is AscNullsFirst).
+pub fn parse(input: &str) -> Result<Vec<OrderBy>, ApiError> {
+    let mut keys = Vec::new();
+    for raw in input.split(',') {
+        let item = raw.trim();
+        if item.is_empty() {
+            return Err(invalid(
+                "an empty entry (expected `field` or `field[Direction]`)".into(),
+            ));
+        }
+        let (path, direction) = match item.split_once('[') {
+            None => (item, Direction::AscNullsFirst),
+            Some((path, rest)) => {
+                let name = rest.strip_suffix(']').ok_or_else(|| {
+                    invalid(format!("`{item}`: expected `]` after the direction"))
+                })?;
+                let direction = DIRECTIONS
+                    .iter()
+                    .find(|(n, _)| *n == name.trim())
+                    .map(|(_, d)| *d)
+                    .ok_or_else(|| {
+                        invalid(format!(
+                            "unknown direction `{name}` (expected AscNullsFirst, AscNullsLast, DescNullsFirst or DescNullsLast)"
+                        ))
+                    })?;
+                (path.trim(), direction)
+            }
+        };
+        let (field, sub_field) = match path.split_once('.') {
+            Some((f, s)) => (f, Some(s)),
+            None => (path, None),
+        };
+        if !is_name(field) || sub_field.is_some_and(|s| !is_name(s)) {
+            return Err(invalid(format!(
+                "`{path}` is not a field name (expected `field` or `field.subField`)"
+            )));
+        }
+        keys.push(OrderBy {
+            field: field.to_owned(),
+            sub_field: sub_field.map(str::to_owned),
+            direction,
+        });
+    }
+    Ok(keys)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_with_and_without_directions_parse() {
+        let keys = parse("name.lastName[DescNullsLast], createdAt").unwrap();
+        assert_eq!(keys.len(), 2);
+        assert_eq!(keys[0].field, "name");
+        assert_eq!(keys[0].sub_field.as_deref(), Some("lastName"));
+        assert_eq!(keys[0].direction, Direction::DescNullsLast);
+        assert_eq!(keys[1].direction, Direction::AscNullsFirst);
+    }
+
+    #[test]
+    fn malformed_orderings_are_refused() {
+        for bad in ["", "a,", "a[Desc]", "a[AscNullsLast", "a b", "a.b.c"] {
+            let e = parse(bad).expect_err(bad);
+            assert_eq!(e.code, "INVALID_ORDER", "{bad}");
+        }
+    }
+}

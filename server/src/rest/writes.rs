@@ -1,0 +1,399 @@
+//! The write routes: create one / many (with `upsert`), update one / many, delete (soft)
+//! or destroy one / many, restore one / many. Each is one engine call (one transaction);
+//! every write, even a failed one, bumps the workspace's count version afterwards.
+use super::params::Params;
+use super::{object, query_error, record_id, target, upper_first};
+use crate::auth::Auth;
+use crate::error::ApiError;
+use crate::http::AppState;
+use crate::query::{self, Actor, Comparator, Filter, MAX_MUTATION_RECORDS, Query, Selector};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use serde_json::{Map, Value, json};
+use twenty_codegen::model::Object;
+
+type Reply = Result<(StatusCode, Json<Value>), ApiError>;
+
+/// What a write route needs before it runs: the key may write, the object exists, the
+/// query string holds only `allowed`.
+struct Call<'s> {
+    object: &'s Object,
+    params: Params,
+    actor: Actor,
+}
+
+fn prepare<'s>(
+    state: &'s AppState,
+    auth: &Auth,
+    plural: &str,
+    raw: Option<&str>,
+    allowed: &[&str],
+) -> Result<Call<'s>, ApiError> {
+    auth.require_write()?;
+    let object = object(&state.schema, plural)?;
+    let params = Params::parse(raw, allowed)?;
+    Ok(Call {
+        object,
+        params,
+        actor: Actor::api_key(&auth.key_name, &auth.key_id.to_string()),
+    })
+}
+
+fn invalid_body(message: impl Into<String>) -> ApiError {
+    ApiError::bad_request("INVALID_BODY", message)
+}
+
+/// The body as JSON; empty or malformed is a 400.
+fn json_body(body: &Bytes) -> Result<Value, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(invalid_body("the request needs a JSON body"));
+    }
+    serde_json::from_slice(body)
+        .map_err(|e| invalid_body(format!("the body is not valid JSON: {e}")))
+}
+
+/// The body as one JSON object (a record or a patch).
+fn object_body(body: &Bytes, batch_hint: Option<&str>) -> Result<Map<String, Value>, ApiError> {
+    match json_body(body)? {
+        Value::Object(map) => Ok(map),
+        Value::Array(_) if batch_hint.is_some() => Err(invalid_body(format!(
+            "the body is a list: create many records with POST /rest/batch/{}",
+            batch_hint.unwrap_or_default()
+        ))),
+        other => Err(invalid_body(format!(
+            "the body must be a JSON object, got {}",
+            kind_of(&other)
+        ))),
+    }
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// The required `filter` of the many-record forms.
+fn required_filter(params: &Params, action: &str) -> Result<Filter, ApiError> {
+    params.filter()?.ok_or_else(|| {
+        ApiError::bad_request(
+            "MISSING_FILTER",
+            format!(
+                "{action} many records needs a `filter` (at most {MAX_MUTATION_RECORDS} records may match); \
+                 to change one record use its id in the path"
+            ),
+        )
+    })
+}
+
+/// The written records as the route answers them: as the engine returned them (depth 0),
+/// or read again with their related records (depth 1), in the same order.
+async fn shaped(
+    state: &AppState,
+    auth: &Auth,
+    object: &Object,
+    records: Vec<Value>,
+    depth: u8,
+) -> Result<Vec<Value>, ApiError> {
+    if depth == 0 || records.is_empty() {
+        return Ok(records);
+    }
+    let ids: Vec<Value> = records.iter().map(|r| r["id"].clone()).collect();
+    let mut query = Query::new(&object.name_singular);
+    query.filter = Some(Filter::cmp("id", Comparator::In, Value::Array(ids.clone())));
+    query.page.first = Some(query::MAX_LIMIT);
+    query.depth = 1;
+    query.with_deleted = true;
+    let db = state
+        .store
+        .workspace_db(auth.workspace_id)
+        .await
+        .map_err(ApiError::internal)?;
+    let page = query::find_many(target(&db), &state.schema, &query)
+        .await
+        .map_err(query_error)?;
+    // A record changed again (or destroyed) between the write and this read keeps the
+    // write's answer.
+    Ok(records
+        .into_iter()
+        .map(|written| {
+            page.records
+                .iter()
+                .find(|r| r["id"] == written["id"])
+                .cloned()
+                .unwrap_or(written)
+        })
+        .collect())
+}
+
+/// Runs a write and bumps the count version whatever happened.
+async fn write<F>(state: &AppState, auth: &Auth, run: F) -> Result<Vec<Value>, ApiError>
+where
+    F: AsyncFnOnce(query::Target<'_>) -> Result<Vec<Value>, query::QueryError>,
+{
+    let db = state
+        .store
+        .workspace_db(auth.workspace_id)
+        .await
+        .map_err(ApiError::internal)?;
+    let result = run(target(&db)).await;
+    state.counts.bump(auth.workspace_id);
+    result.map_err(query_error)
+}
+
+fn one(records: Vec<Value>) -> Result<Value, ApiError> {
+    records
+        .into_iter()
+        .next()
+        .ok_or_else(|| ApiError::internal("the engine returned no record for a one-record write"))
+}
+
+fn reply(status: StatusCode, key: String, value: Value) -> Reply {
+    Ok((status, Json(json!({ "data": { key: value } }))))
+}
+
+/// `POST /rest/{namePlural}` (`?upsert=true`): 201 `{data: {create<Singular>: record}}`.
+pub async fn create_one(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(plural): Path<String>,
+    RawQuery(raw): RawQuery,
+    body: Bytes,
+) -> Reply {
+    let call = prepare(&state, &auth, &plural, raw.as_deref(), &["depth", "upsert"])?;
+    let depth = call.params.depth()?;
+    let upsert = call.params.flag("upsert")?;
+    let record = object_body(&body, Some(&call.object.name_plural))?;
+    let name = call.object.name_singular.as_str();
+    let records = write(&state, &auth, async |t| {
+        query::create(t, &state.schema, name, vec![record], upsert, &call.actor).await
+    })
+    .await?;
+    let records = shaped(&state, &auth, call.object, records, depth).await?;
+    reply(
+        StatusCode::CREATED,
+        format!("create{}", upper_first(name)),
+        one(records)?,
+    )
+}
+
+/// `POST /rest/batch/{namePlural}`: all or nothing, at most [`MAX_MUTATION_RECORDS`];
+/// 201 `{data: {create<Plural>: [records]}}`.
+pub async fn create_many(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(plural): Path<String>,
+    RawQuery(raw): RawQuery,
+    body: Bytes,
+) -> Reply {
+    let call = prepare(&state, &auth, &plural, raw.as_deref(), &["depth", "upsert"])?;
+    let depth = call.params.depth()?;
+    let upsert = call.params.flag("upsert")?;
+    let items = match json_body(&body)? {
+        Value::Array(items) => items,
+        other => {
+            return Err(invalid_body(format!(
+                "the body must be a JSON list of records, got {}",
+                kind_of(&other)
+            )));
+        }
+    };
+    if items.len() > MAX_MUTATION_RECORDS {
+        return Err(ApiError::bad_request(
+            "TOO_MANY_RECORDS",
+            format!(
+                "{} records exceed the maximum of {MAX_MUTATION_RECORDS} per batch; split the batch",
+                items.len()
+            ),
+        ));
+    }
+    let records = items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| match item {
+            Value::Object(map) => Ok(map),
+            other => Err(invalid_body(format!(
+                "record {i}: must be a JSON object, got {}",
+                kind_of(&other)
+            ))),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let name = call.object.name_singular.as_str();
+    let records = write(&state, &auth, async |t| {
+        query::create(t, &state.schema, name, records, upsert, &call.actor).await
+    })
+    .await?;
+    let records = shaped(&state, &auth, call.object, records, depth).await?;
+    reply(
+        StatusCode::CREATED,
+        format!("create{}", upper_first(&call.object.name_plural)),
+        Value::Array(records),
+    )
+}
+
+/// `PATCH` (or `PUT`) `/rest/{namePlural}/{id}`: `{data: {update<Singular>: record}}`.
+pub async fn update_one(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((plural, id)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+    body: Bytes,
+) -> Reply {
+    let call = prepare(&state, &auth, &plural, raw.as_deref(), &["depth"])?;
+    let selector = Selector::Id(record_id(&id)?);
+    let depth = call.params.depth()?;
+    let patch = object_body(&body, None)?;
+    let name = call.object.name_singular.as_str();
+    let records = write(&state, &auth, async |t| {
+        query::update(t, &state.schema, name, &selector, &patch, &call.actor).await
+    })
+    .await?;
+    let records = shaped(&state, &auth, call.object, records, depth).await?;
+    reply(
+        StatusCode::OK,
+        format!("update{}", upper_first(name)),
+        one(records)?,
+    )
+}
+
+/// `PATCH /rest/{namePlural}?filter=…`: `{data: {update<Plural>: [records]}}`.
+pub async fn update_many(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(plural): Path<String>,
+    RawQuery(raw): RawQuery,
+    body: Bytes,
+) -> Reply {
+    let call = prepare(&state, &auth, &plural, raw.as_deref(), &["filter", "depth"])?;
+    let filter = required_filter(&call.params, "updating")?;
+    let depth = call.params.depth()?;
+    let patch = object_body(&body, None)?;
+    let selector = Selector::Filter(filter);
+    let name = call.object.name_singular.as_str();
+    let records = write(&state, &auth, async |t| {
+        query::update(t, &state.schema, name, &selector, &patch, &call.actor).await
+    })
+    .await?;
+    let records = shaped(&state, &auth, call.object, records, depth).await?;
+    reply(
+        StatusCode::OK,
+        format!("update{}", upper_first(&call.object.name_plural)),
+        Value::Array(records),
+    )
+}
+
+/// Soft delete (`soft_delete=true`) or destroy of what `selector` picks.
+async fn remove(
+    state: &AppState,
+    auth: &Auth,
+    call: &Call<'_>,
+    selector: Selector,
+) -> Result<(&'static str, Vec<Value>), ApiError> {
+    let soft = call.params.flag("soft_delete")?;
+    let name = call.object.name_singular.as_str();
+    let records = write(state, auth, async |t| {
+        if soft {
+            query::delete(t, &state.schema, name, &selector, &call.actor).await
+        } else {
+            query::destroy(t, &state.schema, name, &selector, &call.actor).await
+        }
+    })
+    .await?;
+    Ok((if soft { "delete" } else { "destroy" }, records))
+}
+
+/// `DELETE /rest/{namePlural}/{id}`: destroys, or with `soft_delete=true` soft-deletes;
+/// `{data: {destroy<Singular>|delete<Singular>: record}}`.
+pub async fn delete_one(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((plural, id)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+) -> Reply {
+    let call = prepare(&state, &auth, &plural, raw.as_deref(), &["soft_delete"])?;
+    let id = record_id(&id)?;
+    let (verb, records) = remove(&state, &auth, &call, Selector::Id(id)).await?;
+    reply(
+        StatusCode::OK,
+        format!("{verb}{}", upper_first(&call.object.name_singular)),
+        one(records)?,
+    )
+}
+
+/// `DELETE /rest/{namePlural}?filter=…`: `{data: {destroy<Plural>|delete<Plural>: [records]}}`.
+pub async fn delete_many(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(plural): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Reply {
+    let call = prepare(
+        &state,
+        &auth,
+        &plural,
+        raw.as_deref(),
+        &["filter", "soft_delete"],
+    )?;
+    let filter = required_filter(&call.params, "deleting")?;
+    let (verb, records) = remove(&state, &auth, &call, Selector::Filter(filter)).await?;
+    reply(
+        StatusCode::OK,
+        format!("{verb}{}", upper_first(&call.object.name_plural)),
+        Value::Array(records),
+    )
+}
+
+/// `PATCH /rest/{namePlural}/{id}/restore`: `{data: {restore<Singular>: record}}`.
+pub async fn restore_one(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((plural, id)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+) -> Reply {
+    let call = prepare(&state, &auth, &plural, raw.as_deref(), &["depth"])?;
+    let id = record_id(&id)?;
+    let depth = call.params.depth()?;
+    let name = call.object.name_singular.as_str();
+    let selector = Selector::Id(id);
+    let records = write(&state, &auth, async |t| {
+        query::restore(t, &state.schema, name, &selector, &call.actor).await
+    })
+    .await?;
+    let records = shaped(&state, &auth, call.object, records, depth).await?;
+    reply(
+        StatusCode::OK,
+        format!("restore{}", upper_first(name)),
+        one(records)?,
+    )
+}
+
+/// `PATCH /rest/{namePlural}/restore?filter=…`: `{data: {restore<Plural>: [records]}}`.
+pub async fn restore_many(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(plural): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Reply {
+    let call = prepare(&state, &auth, &plural, raw.as_deref(), &["filter", "depth"])?;
+    let filter = required_filter(&call.params, "restoring")?;
+    let depth = call.params.depth()?;
+    let name = call.object.name_singular.as_str();
+    let selector = Selector::Filter(filter);
+    let records = write(&state, &auth, async |t| {
+        query::restore(t, &state.schema, name, &selector, &call.actor).await
+    })
+    .await?;
+    let records = shaped(&state, &auth, call.object, records, depth).await?;
+    reply(
+        StatusCode::OK,
+        format!("restore{}", upper_first(&call.object.name_plural)),
+        Value::Array(records),
+    )
+}

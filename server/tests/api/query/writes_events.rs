@@ -1,0 +1,287 @@
+//! The event log: one event per changed record with before / after / updatedFields and
+//! the actor, in the write's transaction (a failed write logs nothing), read in order.
+
+use crate::both;
+use crate::query::support::{Db, schema};
+use crate::query::writes::{actor, create_one, rec};
+use crate::support::{Backend, TestDb};
+use serde_json::{Value, json};
+use twenty_server::query::{
+    Action, Comparator, Event, Filter, Selector, Target, create, delete, destroy, events_after,
+    restore, update,
+};
+use twenty_server::store::WorkspaceDb;
+
+async fn log(db: &Db) -> Vec<Event> {
+    events_after(db.target(), 0, 1000).await.expect("events")
+}
+
+fn selector(record: &Value) -> Selector {
+    Selector::Id(uuid::Uuid::parse_str(record["id"].as_str().unwrap()).unwrap())
+}
+
+async fn every_write_logs_its_changes(db: Db) {
+    let s = schema();
+    let acme = create_one(&db, "company", json!({"name": "Acme", "employees": 5}))
+        .await
+        .expect("create");
+    let events = log(&db).await;
+    assert_eq!(events.len(), 1);
+    let created = &events[0];
+    assert_eq!(created.action, Action::Created);
+    assert_eq!(created.object, "company");
+    assert_eq!(created.record_id, acme["id"].as_str().unwrap());
+    assert_eq!(created.before, None);
+    assert_eq!(created.after.as_ref(), Some(&acme));
+    assert!(created.updated_fields.is_empty());
+    assert_eq!(
+        created.actor,
+        json!({"source": "API", "name": "Zapier key", "workspaceMemberId": null, "apiKeyId": "6f1c2a4e-0000-4000-8000-000000000001"})
+    );
+    assert_eq!(created.created_at, acme["createdAt"].as_str().unwrap());
+    assert!(uuid::Uuid::parse_str(&created.id).is_ok());
+
+    tokio::time::sleep(std::time::Duration::from_millis(3)).await;
+    let updated = update(
+        db.target(),
+        &s,
+        "company",
+        &selector(&acme),
+        &rec(json!({"name": "Acme Inc", "employees": 5})),
+        &actor(),
+    )
+    .await
+    .expect("update");
+    let deleted = delete(db.target(), &s, "company", &selector(&acme), &actor())
+        .await
+        .expect("delete");
+    let restored = restore(db.target(), &s, "company", &selector(&acme), &actor())
+        .await
+        .expect("restore");
+    let destroyed = destroy(db.target(), &s, "company", &selector(&acme), &actor())
+        .await
+        .expect("destroy");
+    let events = log(&db).await;
+    let actions: Vec<Action> = events.iter().map(|e| e.action).collect();
+    assert_eq!(
+        actions,
+        [
+            Action::Created,
+            Action::Updated,
+            Action::Deleted,
+            Action::Restored,
+            Action::Destroyed
+        ]
+    );
+    let seqs: Vec<i64> = events.iter().map(|e| e.seq).collect();
+    assert!(seqs.windows(2).all(|w| w[0] < w[1]), "{seqs:?}");
+
+    let e = &events[1];
+    assert_eq!(e.before.as_ref(), Some(&acme));
+    assert_eq!(e.after.as_ref(), Some(&updated[0]));
+    assert_eq!(
+        e.updated_fields,
+        ["name"],
+        "employees did not change; updatedAt is bookkeeping"
+    );
+    let e = &events[2];
+    assert_eq!(e.before.as_ref(), Some(&updated[0]));
+    assert_eq!(e.after.as_ref(), Some(&deleted[0]));
+    assert_eq!(e.updated_fields, ["deletedAt"]);
+    let e = &events[3];
+    assert_eq!(e.before.as_ref(), Some(&deleted[0]));
+    assert_eq!(e.after.as_ref(), Some(&restored[0]));
+    assert_eq!(e.updated_fields, ["deletedAt"]);
+    let e = &events[4];
+    assert_eq!(e.before.as_ref(), Some(&destroyed[0]));
+    assert_eq!(e.after, None);
+
+    // Reading on from a position, with a limit.
+    let rest = events_after(db.target(), seqs[1], 2).await.expect("after");
+    assert_eq!(rest.iter().map(|e| e.seq).collect::<Vec<_>>(), &seqs[2..4]);
+}
+
+async fn an_upsert_that_updates_logs_updated(db: Db) {
+    let ada = create_one(
+        &db,
+        "person",
+        json!({"emails": {"primaryEmail": "ada@acme.com"}}),
+    )
+    .await
+    .expect("create");
+    let batch = vec![
+        rec(json!({"emails": {"primaryEmail": "ada@acme.com"}, "jobTitle": "CTO"})),
+        rec(json!({"emails": {"primaryEmail": "alan@acme.com"}})),
+    ];
+    let written = create(db.target(), &schema(), "person", batch, true, &actor())
+        .await
+        .expect("upsert");
+    let events = log(&db).await;
+    assert_eq!(events.len(), 3);
+    assert_eq!(events[1].action, Action::Updated);
+    assert_eq!(events[1].record_id, ada["id"].as_str().unwrap());
+    assert_eq!(events[1].before.as_ref(), Some(&ada));
+    assert_eq!(events[1].after.as_ref(), Some(&written[0]));
+    assert_eq!(events[1].updated_fields, ["jobTitle"]);
+    assert_eq!(events[2].action, Action::Created);
+    assert_eq!(events[2].after.as_ref(), Some(&written[1]));
+}
+
+async fn a_write_by_filter_logs_one_event_per_record(db: Db) {
+    let s = schema();
+    let batch = vec![rec(json!({"name": "same"})); 3];
+    create(db.target(), &s, "company", batch, false, &actor())
+        .await
+        .expect("create");
+    let same = Selector::Filter(Filter::cmp("name", Comparator::Eq, json!("same")));
+    let deleted = delete(db.target(), &s, "company", &same, &actor())
+        .await
+        .expect("delete");
+    assert_eq!(deleted.len(), 3);
+    let events = log(&db).await;
+    let deletions: Vec<&Event> = events
+        .iter()
+        .filter(|e| e.action == Action::Deleted)
+        .collect();
+    assert_eq!(deletions.len(), 3);
+    let mut ids: Vec<&str> = deletions.iter().map(|e| e.record_id.as_str()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 3);
+}
+
+async fn a_failed_write_logs_nothing(db: Db) {
+    let s = schema();
+    let acme = create_one(
+        &db,
+        "company",
+        json!({"name": "Acme", "domainName": {"primaryLinkUrl": "acme.com"}}),
+    )
+    .await
+    .expect("create");
+    let before = log(&db).await;
+    let batch = vec![
+        rec(json!({"name": "fine"})),
+        rec(json!({"name": "taken", "domainName": {"primaryLinkUrl": "acme.com"}})),
+    ];
+    let err = create(db.target(), &s, "company", batch, false, &actor())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "UNIQUE_VIOLATION");
+    let other = create_one(&db, "company", json!({"name": "Beta"}))
+        .await
+        .expect("beta");
+    let err = update(
+        db.target(),
+        &s,
+        "company",
+        &selector(&other),
+        &rec(json!({"domainName": {"primaryLinkUrl": "acme.com"}})),
+        &actor(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.code(), "UNIQUE_VIOLATION", "{err}");
+    let after = log(&db).await;
+    assert_eq!(
+        after.len(),
+        before.len() + 1,
+        "only Beta's creation is logged"
+    );
+    assert_eq!(
+        after.last().unwrap().record_id,
+        other["id"].as_str().unwrap()
+    );
+    assert_ne!(acme["id"], other["id"]);
+}
+
+async fn concurrent_writes_all_land_in_the_log(db: Db) {
+    let (a, b, c, d) = tokio::join!(
+        create_one(&db, "company", json!({"name": "a"})),
+        create_one(&db, "company", json!({"name": "b"})),
+        create_one(&db, "person", json!({"jobTitle": "c"})),
+        create_one(&db, "company", json!({"name": "d"})),
+    );
+    for r in [a, b, c, d] {
+        r.expect("each concurrent write commits");
+    }
+    let events = log(&db).await;
+    assert_eq!(events.len(), 4);
+    let mut seqs: Vec<i64> = events.iter().map(|e| e.seq).collect();
+    seqs.dedup();
+    assert_eq!(seqs.len(), 4);
+}
+
+/// Workspaces the store creates have the event log, and `migrate` gives it back to a
+/// workspace that lacks it (one created before it existed).
+async fn the_store_creates_the_event_log(backend: Backend) {
+    let Some(db) = TestDb::new(backend, "eventlog").await else {
+        return;
+    };
+    let store = db.store().await;
+    let (workspace, _) = store.create_workspace("Acme").await.unwrap();
+    let data = store.workspace_db(workspace.id).await.unwrap();
+    let read = |data: WorkspaceDb| async move {
+        match &data {
+            WorkspaceDb::Sqlite(pool) => events_after(Target::Sqlite { pool }, 0, 10).await,
+            WorkspaceDb::Postgres { pool, schema } => {
+                events_after(Target::Postgres { pool, schema }, 0, 10).await
+            }
+        }
+        .map(|e| e.len())
+    };
+    assert_eq!(read(data.clone()).await.expect("the table exists"), 0);
+    let drop = match &data {
+        WorkspaceDb::Sqlite(pool) => sqlx::raw_sql(r#"DROP TABLE "_twenty_event""#)
+            .execute(pool)
+            .await
+            .map(|_| ()),
+        WorkspaceDb::Postgres { pool, schema } => sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            r#"DROP TABLE "{schema}"."_twenty_event""#
+        )))
+        .execute(pool)
+        .await
+        .map(|_| ()),
+    };
+    drop.expect("drop the log");
+    assert!(read(data.clone()).await.is_err());
+    if backend == Backend::Postgres {
+        let pending = store.pending_migrations(workspace.id).await.unwrap();
+        assert!(
+            pending.iter().any(|p| p.contains("_twenty_event")),
+            "{pending:?}"
+        );
+    }
+    store
+        .migrate_workspace(workspace.id)
+        .await
+        .expect("migrate");
+    assert_eq!(read(data).await.expect("the table is back"), 0);
+}
+
+crate::query_on_both!(
+    every_write_logs_its_changes,
+    every_write_logs_its_changes_sqlite,
+    every_write_logs_its_changes_postgres
+);
+crate::query_on_both!(
+    an_upsert_that_updates_logs_updated,
+    upsert_logs_updated_sqlite,
+    upsert_logs_updated_postgres
+);
+crate::query_on_both!(
+    a_write_by_filter_logs_one_event_per_record,
+    filter_write_events_sqlite,
+    filter_write_events_postgres
+);
+crate::query_on_both!(
+    a_failed_write_logs_nothing,
+    a_failed_write_logs_nothing_sqlite,
+    a_failed_write_logs_nothing_postgres
+);
+crate::query_on_both!(
+    concurrent_writes_all_land_in_the_log,
+    concurrent_writes_sqlite,
+    concurrent_writes_postgres
+);
+both!(the_store_creates_the_event_log);

@@ -1,0 +1,9 @@
+//! The REST API over HTTP on both backends: routes, the filter grammar, ordering, paging,
+//! errors, key scopes and tenant isolation.
+mod errors;
+mod filters;
+mod isolation;
+mod readme;
+mod reads;
+mod support;
+mod writes;
