@@ -16,7 +16,7 @@ const CI = process.env.CI === "true";
 const README_EXAMPLES = fileURLToPath(new URL("../readme-examples/", import.meta.url));
 
 /** What the README's example prints (its comments say so too). */
-const README_OUTPUT = "2 [ 'Lovelace', 'Hopper' ]\n400 BAD_REQUEST\n";
+const README_OUTPUT = "2 [ 'Lovelace', 'Hopper' ]\n400 INVALID_VALUE\n";
 
 async function rejection(promise: Promise<unknown>): Promise<TwentyError> {
   const error = await promise.then(
@@ -61,12 +61,12 @@ for (const backend of ["sqlite", "postgres"] as const satisfies readonly Backend
     it("creates a company and its people", async () => {
       acme = await client.companies.create({
         name: "Acme",
-        domainName: { primaryLinkUrl: "https://acme.example" },
+        domainName: { primaryLinkUrl: "https://acme.test" },
         employees: 120,
         address: { addressCity: "Lyon", addressCountry: "France" },
       });
       assert.equal(acme.name, "Acme");
-      assert.equal(acme.domainName.primaryLinkUrl, "https://acme.example");
+      assert.equal(acme.domainName.primaryLinkUrl, "https://acme.test");
       assert.equal(acme.address.addressCity, "Lyon");
       people = await client.people.createMany([
         { name: { firstName: "Ada", lastName: "Lovelace" }, emails: { primaryEmail: "ada@acme.test" }, city: "London", jobTitle: "Engineer", companyId: acme.id },
