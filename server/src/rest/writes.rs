@@ -133,8 +133,15 @@ async fn shaped(
         .collect())
 }
 
-/// Runs a write and bumps the count version whatever happened.
-async fn write<F>(state: &AppState, auth: &Auth, run: F) -> Result<Vec<Value>, ApiError>
+/// Runs a write, bumps the count version whatever happened, and shapes the written
+/// records for `depth`.
+async fn write<F>(
+    state: &AppState,
+    auth: &Auth,
+    object: &Object,
+    depth: u8,
+    run: F,
+) -> Result<Vec<Value>, ApiError>
 where
     F: AsyncFnOnce(query::Target<'_>) -> Result<Vec<Value>, query::QueryError>,
 {
@@ -145,18 +152,23 @@ where
         .map_err(ApiError::internal)?;
     let result = run(target(&db)).await;
     state.counts.bump(auth.workspace_id);
-    result.map_err(query_error)
+    let records = result.map_err(query_error)?;
+    shaped(state, auth, object, records, depth).await
 }
 
-fn one(records: Vec<Value>) -> Result<Value, ApiError> {
-    records
-        .into_iter()
-        .next()
-        .ok_or_else(|| ApiError::internal("the engine returned no record for a one-record write"))
+/// `{data: {<verb><Singular>: record}}`.
+fn reply_one(status: StatusCode, verb: &str, object: &Object, records: Vec<Value>) -> Reply {
+    let record = records.into_iter().next().ok_or_else(|| {
+        ApiError::internal("the engine returned no record for a one-record write")
+    })?;
+    let key = format!("{verb}{}", upper_first(&object.name_singular));
+    Ok((status, Json(json!({ "data": { key: record } }))))
 }
 
-fn reply(status: StatusCode, key: String, value: Value) -> Reply {
-    Ok((status, Json(json!({ "data": { key: value } }))))
+/// `{data: {<verb><Plural>: [records]}}`.
+fn reply_many(status: StatusCode, verb: &str, object: &Object, records: Vec<Value>) -> Reply {
+    let key = format!("{verb}{}", upper_first(&object.name_plural));
+    Ok((status, Json(json!({ "data": { key: records } }))))
 }
 
 /// `POST /rest/{namePlural}` (`?upsert=true`): 201 `{data: {create<Singular>: record}}`.
@@ -172,16 +184,11 @@ pub async fn create_one(
     let upsert = call.params.flag("upsert")?;
     let record = object_body(&body, Some(&call.object.name_plural))?;
     let name = call.object.name_singular.as_str();
-    let records = write(&state, &auth, async |t| {
+    let records = write(&state, &auth, call.object, depth, async |t| {
         query::create(t, &state.schema, name, vec![record], upsert, &call.actor).await
     })
     .await?;
-    let records = shaped(&state, &auth, call.object, records, depth).await?;
-    reply(
-        StatusCode::CREATED,
-        format!("create{}", upper_first(name)),
-        one(records)?,
-    )
+    reply_one(StatusCode::CREATED, "create", call.object, records)
 }
 
 /// `POST /rest/batch/{namePlural}`: all or nothing, at most [`MAX_MUTATION_RECORDS`];
@@ -226,16 +233,11 @@ pub async fn create_many(
         })
         .collect::<Result<Vec<_>, _>>()?;
     let name = call.object.name_singular.as_str();
-    let records = write(&state, &auth, async |t| {
+    let records = write(&state, &auth, call.object, depth, async |t| {
         query::create(t, &state.schema, name, records, upsert, &call.actor).await
     })
     .await?;
-    let records = shaped(&state, &auth, call.object, records, depth).await?;
-    reply(
-        StatusCode::CREATED,
-        format!("create{}", upper_first(&call.object.name_plural)),
-        Value::Array(records),
-    )
+    reply_many(StatusCode::CREATED, "create", call.object, records)
 }
 
 /// `PATCH` (or `PUT`) `/rest/{namePlural}/{id}`: `{data: {update<Singular>: record}}`.
@@ -251,16 +253,11 @@ pub async fn update_one(
     let depth = call.params.depth()?;
     let patch = object_body(&body, None)?;
     let name = call.object.name_singular.as_str();
-    let records = write(&state, &auth, async |t| {
+    let records = write(&state, &auth, call.object, depth, async |t| {
         query::update(t, &state.schema, name, &selector, &patch, &call.actor).await
     })
     .await?;
-    let records = shaped(&state, &auth, call.object, records, depth).await?;
-    reply(
-        StatusCode::OK,
-        format!("update{}", upper_first(name)),
-        one(records)?,
-    )
+    reply_one(StatusCode::OK, "update", call.object, records)
 }
 
 /// `PATCH /rest/{namePlural}?filter=…`: `{data: {update<Plural>: [records]}}`.
@@ -277,16 +274,11 @@ pub async fn update_many(
     let patch = object_body(&body, None)?;
     let selector = Selector::Filter(filter);
     let name = call.object.name_singular.as_str();
-    let records = write(&state, &auth, async |t| {
+    let records = write(&state, &auth, call.object, depth, async |t| {
         query::update(t, &state.schema, name, &selector, &patch, &call.actor).await
     })
     .await?;
-    let records = shaped(&state, &auth, call.object, records, depth).await?;
-    reply(
-        StatusCode::OK,
-        format!("update{}", upper_first(&call.object.name_plural)),
-        Value::Array(records),
-    )
+    reply_many(StatusCode::OK, "update", call.object, records)
 }
 
 /// Soft delete (`soft_delete=true`) or destroy of what `selector` picks.
@@ -298,7 +290,7 @@ async fn remove(
 ) -> Result<(&'static str, Vec<Value>), ApiError> {
     let soft = call.params.flag("soft_delete")?;
     let name = call.object.name_singular.as_str();
-    let records = write(state, auth, async |t| {
+    let records = write(state, auth, call.object, 0, async |t| {
         if soft {
             query::delete(t, &state.schema, name, &selector, &call.actor).await
         } else {
@@ -320,11 +312,7 @@ pub async fn delete_one(
     let call = prepare(&state, &auth, &plural, raw.as_deref(), &["soft_delete"])?;
     let id = record_id(&id)?;
     let (verb, records) = remove(&state, &auth, &call, Selector::Id(id)).await?;
-    reply(
-        StatusCode::OK,
-        format!("{verb}{}", upper_first(&call.object.name_singular)),
-        one(records)?,
-    )
+    reply_one(StatusCode::OK, verb, call.object, records)
 }
 
 /// `DELETE /rest/{namePlural}?filter=…`: `{data: {destroy<Plural>|delete<Plural>: [records]}}`.
@@ -343,11 +331,7 @@ pub async fn delete_many(
     )?;
     let filter = required_filter(&call.params, "deleting")?;
     let (verb, records) = remove(&state, &auth, &call, Selector::Filter(filter)).await?;
-    reply(
-        StatusCode::OK,
-        format!("{verb}{}", upper_first(&call.object.name_plural)),
-        Value::Array(records),
-    )
+    reply_many(StatusCode::OK, verb, call.object, records)
 }
 
 /// `PATCH /rest/{namePlural}/{id}/restore`: `{data: {restore<Singular>: record}}`.
@@ -362,16 +346,11 @@ pub async fn restore_one(
     let depth = call.params.depth()?;
     let name = call.object.name_singular.as_str();
     let selector = Selector::Id(id);
-    let records = write(&state, &auth, async |t| {
+    let records = write(&state, &auth, call.object, depth, async |t| {
         query::restore(t, &state.schema, name, &selector, &call.actor).await
     })
     .await?;
-    let records = shaped(&state, &auth, call.object, records, depth).await?;
-    reply(
-        StatusCode::OK,
-        format!("restore{}", upper_first(name)),
-        one(records)?,
-    )
+    reply_one(StatusCode::OK, "restore", call.object, records)
 }
 
 /// `PATCH /rest/{namePlural}/restore?filter=…`: `{data: {restore<Plural>: [records]}}`.
@@ -386,14 +365,9 @@ pub async fn restore_many(
     let depth = call.params.depth()?;
     let name = call.object.name_singular.as_str();
     let selector = Selector::Filter(filter);
-    let records = write(&state, &auth, async |t| {
+    let records = write(&state, &auth, call.object, depth, async |t| {
         query::restore(t, &state.schema, name, &selector, &call.actor).await
     })
     .await?;
-    let records = shaped(&state, &auth, call.object, records, depth).await?;
-    reply(
-        StatusCode::OK,
-        format!("restore{}", upper_first(&call.object.name_plural)),
-        Value::Array(records),
-    )
+    reply_many(StatusCode::OK, "restore", call.object, records)
 }

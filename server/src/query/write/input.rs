@@ -305,7 +305,17 @@ fn scalar(
     Ok(match field_type {
         FieldType::Uuid => Val::Text(uuid(label, value)?),
         FieldType::Text => Val::Text(text(label, value)?),
-        FieldType::Number | FieldType::Position => Val::Number(number(label, value, false)?),
+        FieldType::Number => Val::Number(number(label, value, false)?),
+        FieldType::Position => match value {
+            Value::String(s) if s == "first" || s == "last" => Val::Text(s.clone()),
+            Value::Number(n) => Val::Number(n.clone()),
+            other => {
+                return Err(invalid(
+                    label,
+                    format!("expected a number, \"first\" or \"last\", got {other}"),
+                ));
+            }
+        },
         FieldType::Numeric => Val::Number(number(label, value, true)?),
         FieldType::Boolean => match value {
             Value::Bool(b) => Val::Bool(*b),

@@ -135,6 +135,37 @@ async fn new_records_go_first_in_batch_order(db: Db) {
     );
 }
 
+async fn position_first_and_last(db: Db) {
+    let s = schema();
+    let a = create_one(&db, "company", json!({"name": "a", "position": 5}))
+        .await
+        .expect("a");
+    let last = create_one(&db, "company", json!({"name": "b", "position": "last"}))
+        .await
+        .expect("last");
+    assert_eq!(last["position"], json!(6));
+    let first = create_one(&db, "company", json!({"name": "c", "position": "first"}))
+        .await
+        .expect("first");
+    assert_eq!(first["position"], json!(4));
+    let moved = update(
+        db.target(),
+        &s,
+        "company",
+        &Selector::Id(id_of(&a)),
+        &rec(json!({"position": "last"})),
+        &actor(),
+    )
+    .await
+    .expect("move");
+    assert_eq!(moved[0]["position"], json!(7));
+    let err = create_one(&db, "company", json!({"position": "middle"}))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "INVALID_VALUE");
+    assert!(err.to_string().contains("`position`"), "{err}");
+}
+
 async fn batch_is_all_or_nothing(db: Db) {
     let s = schema();
     let records = vec![
@@ -539,6 +570,25 @@ async fn upsert_matches_on_id_and_on_unique_fields(db: Db) {
     assert_eq!(by_id[0]["city"], json!("Paris"));
     assert_ne!(by_id[1]["id"], ada["id"]);
     assert_eq!(all(&db, "person", true).await.len(), 2);
+    // An id and a unique value pointing at two different records is refused.
+    let other = uuid::Uuid::new_v4().to_string();
+    let err = create(
+        db.target(),
+        &s,
+        "person",
+        vec![rec(
+            json!({"id": other, "emails": {"primaryEmail": "ada@acme.com"}}),
+        )],
+        true,
+        &actor(),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.code(), "INVALID_VALUE", "{err}");
+    assert!(
+        err.to_string().contains(ada["id"].as_str().unwrap()),
+        "{err}"
+    );
     // A soft-deleted record never matches: the upsert creates a new record.
     delete(
         db.target(),
@@ -681,4 +731,9 @@ crate::query_on_both!(
     references_must_be_live_records,
     references_must_be_live_records_sqlite,
     references_must_be_live_records_postgres
+);
+crate::query_on_both!(
+    position_first_and_last,
+    position_first_and_last_sqlite,
+    position_first_and_last_postgres
 );
