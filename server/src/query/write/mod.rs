@@ -54,11 +54,16 @@ use super::{QueryError, time};
 use input::{Assign, Input, Mode, Reference, Val};
 use serde_json::{Map, Value, json};
 use twenty_codegen::emit::sql::{Dialect, quote, type_sql};
-use twenty_codegen::model::{Column, ColumnType, FieldType, Object, Schema, composite_column_name};
+use twenty_codegen::model::{
+    Column, ColumnType, FieldType, Object, OnDelete, Schema, composite_column_name,
+};
 use tx::{Tx, map_error};
 
 /// Most records one call may create, or one selector may match.
 pub const MAX_MUTATION_RECORDS: usize = 100;
+
+/// Levels of ON DELETE CASCADE a destroy follows itself (logging events).
+const MAX_CASCADE_DEPTH: usize = 8;
 
 /// Who writes: recorded in `createdBy` / `updatedBy` and in each event.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -537,6 +542,117 @@ impl<'a> Ctx<'a> {
         Ok((id, None))
     }
 
+    /// The context of another object in the same call (same actor and time).
+    fn other(&self, object: &'a Object) -> Ctx<'a> {
+        Ctx {
+            target: self.target,
+            schema: self.schema,
+            object,
+            columns: record::read_columns(object, self.schema),
+            actor: self.actor,
+            now: self.now.clone(),
+        }
+    }
+
+    /// Applies the foreign keys pointing at records about to be destroyed as the engine's
+    /// own writes, so that each record they change gets its event: SET NULL clears the key
+    /// (an `updated` event), CASCADE destroys the dependents (recursively, `destroyed`
+    /// events), RESTRICT and NO ACTION refuse with `STILL_REFERENCED`. Past
+    /// [`MAX_CASCADE_DEPTH`] levels the database's own actions apply, without events.
+    fn destroy_dependents<'b>(
+        &'b self,
+        tx: &'b mut Tx,
+        ids: &'b [String],
+        events: &'b mut Vec<Event>,
+        depth: usize,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), QueryError>> + Send + 'b>>
+    {
+        Box::pin(async move {
+            if depth >= MAX_CASCADE_DEPTH || ids.is_empty() {
+                return Ok(());
+            }
+            let keys: Vec<Scalar> = ids.iter().map(|i| Scalar::Text(i.clone())).collect();
+            for other in &self.schema.objects {
+                for (field, relation) in other.many_to_one() {
+                    let Some(fk) = field.join_column() else {
+                        continue;
+                    };
+                    if relation.target != self.object.name_singular {
+                        continue;
+                    }
+                    let dep = self.other(other);
+                    let mut s = select(&dep.target, other, &dep.columns, None, None, true)?;
+                    s.push(" AND ");
+                    let cond = s.in_list(&format!("t.{}", quote(&fk)), &Kind::Uuid, &keys);
+                    s.push(&cond);
+                    let rows: Vec<Flat> = tx
+                        .fetch(&s, &dep.columns)
+                        .await
+                        .map_err(|e| dep.err(e, None))?
+                        .into_iter()
+                        // Rows destroyed by this very call (a self-reference) need nothing.
+                        .filter(|r| {
+                            !(other.name_singular == self.object.name_singular
+                                && ids.contains(&row_id(r)))
+                        })
+                        .collect();
+                    if rows.is_empty() {
+                        continue;
+                    }
+                    let dep_ids = self::ids(&rows);
+                    match relation.on_delete.unwrap_or(OnDelete::SetNull) {
+                        OnDelete::Cascade => {
+                            dep.destroy_dependents(tx, &dep_ids, events, depth + 1)
+                                .await?;
+                            let mut s = Sql::new(dep.dialect());
+                            s.push(&format!("DELETE FROM {} WHERE ", dep.table()));
+                            let dep_keys: Vec<Scalar> =
+                                dep_ids.iter().map(|i| Scalar::Text(i.clone())).collect();
+                            let cond = s.in_list("\"id\"", &Kind::Uuid, &dep_keys);
+                            s.push(&cond);
+                            tx.execute(&s).await.map_err(|e| dep.err(e, None))?;
+                            events.extend(
+                                rows.iter().map(|r| {
+                                    dep.event(Action::Destroyed, Some(dep.record(r)), None)
+                                }),
+                            );
+                        }
+                        OnDelete::SetNull => {
+                            let mut assigns = vec![Assign {
+                                column: fk.clone(),
+                                column_type: ColumnType::Uuid,
+                                value: Val::Null,
+                            }];
+                            assigns.extend(dep.touch());
+                            dep.update_rows(tx, &dep_ids, &assigns).await?;
+                            let after = dep.rows_by_id(tx, &dep_ids).await?;
+                            for b in &rows {
+                                let a = after.iter().find(|a| row_id(a) == row_id(b));
+                                events.push(dep.event(
+                                    Action::Updated,
+                                    Some(dep.record(b)),
+                                    a.map(|a| dep.record(a)),
+                                ));
+                            }
+                        }
+                        OnDelete::Restrict | OnDelete::NoAction => {
+                            return Err(QueryError::StillReferenced {
+                                object: self.object.name_singular.clone(),
+                                id: rows[0]
+                                    .get(&fk)
+                                    .and_then(Value::as_str)
+                                    .unwrap_or_default()
+                                    .to_owned(),
+                                referrer: other.name_singular.clone(),
+                            });
+                        }
+                    }
+                }
+            }
+            Ok(())
+        })
+    }
+
     fn record(&self, row: &Flat) -> Value {
         Value::Object(record::record(row, &self.columns, None))
     }
@@ -764,7 +880,9 @@ pub async fn restore(
 }
 
 /// Hard-deletes the records `selector` picks, soft-deleted ones included; returns them as
-/// they were.
+/// they were. Records of other objects pointing at them follow their relation's ON DELETE
+/// (SET NULL: the key is cleared; CASCADE: destroyed too; RESTRICT: `STILL_REFERENCED`),
+/// each with its event.
 pub async fn destroy(
     target: Target<'_>,
     schema: &Schema,
@@ -777,6 +895,9 @@ pub async fn destroy(
     let mut tx = Tx::begin(&target).await?;
     let before = ctx.matching(&mut tx, selector, Scope::Any).await?;
     let ids = ids(&before);
+    let mut events = Vec::new();
+    ctx.destroy_dependents(&mut tx, &ids, &mut events, 0)
+        .await?;
     if !ids.is_empty() {
         let mut s = Sql::new(ctx.dialect());
         s.push(&format!("DELETE FROM {} WHERE ", ctx.table()));
@@ -787,10 +908,11 @@ pub async fn destroy(
         tx.execute(&s).await.map_err(|e| ctx.err(e, one))?;
     }
     let records: Vec<Value> = before.iter().map(|r| ctx.record(r)).collect();
-    let events: Vec<Event> = records
-        .iter()
-        .map(|r| ctx.event(Action::Destroyed, Some(r.clone()), None))
-        .collect();
+    events.extend(
+        records
+            .iter()
+            .map(|r| ctx.event(Action::Destroyed, Some(r.clone()), None)),
+    );
     ctx.log(&mut tx, &events).await?;
     tx.commit().await?;
     Ok(records)

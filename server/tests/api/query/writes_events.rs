@@ -195,6 +195,68 @@ async fn a_failed_write_logs_nothing(db: Db) {
     assert_ne!(acme["id"], other["id"]);
 }
 
+async fn a_destroy_logs_what_its_foreign_keys_change(db: Db) {
+    let s = schema();
+    let acme = create_one(&db, "company", json!({"name": "Acme"}))
+        .await
+        .expect("company");
+    let ada = create_one(
+        &db,
+        "person",
+        json!({"companyId": acme["id"], "jobTitle": "CEO"}),
+    )
+    .await
+    .expect("person");
+    let note = create_one(&db, "note", json!({"title": "Call"}))
+        .await
+        .expect("note");
+    let target = create_one(
+        &db,
+        "noteTarget",
+        json!({"noteId": note["id"], "companyId": acme["id"]}),
+    )
+    .await
+    .expect("note target");
+    let seen = log(&db).await.last().unwrap().seq;
+    destroy(db.target(), &s, "company", &selector(&acme), &actor())
+        .await
+        .expect("destroy");
+    let events = events_after(db.target(), seen, 100).await.expect("events");
+    let summary: Vec<(&str, Action, &str)> = events
+        .iter()
+        .map(|e| (e.object.as_str(), e.action, e.record_id.as_str()))
+        .collect();
+    assert_eq!(summary.len(), 3, "{summary:?}");
+    assert!(
+        summary.contains(&("person", Action::Updated, ada["id"].as_str().unwrap())),
+        "{summary:?}"
+    );
+    assert!(
+        summary.contains(&(
+            "noteTarget",
+            Action::Destroyed,
+            target["id"].as_str().unwrap()
+        )),
+        "{summary:?}"
+    );
+    assert_eq!(
+        summary[2],
+        ("company", Action::Destroyed, acme["id"].as_str().unwrap()),
+        "the company last"
+    );
+    let person = events.iter().find(|e| e.object == "person").unwrap();
+    assert_eq!(person.updated_fields, ["companyId"]);
+    assert_eq!(person.after.as_ref().unwrap()["companyId"], Value::Null);
+    assert_eq!(person.after.as_ref().unwrap()["jobTitle"], json!("CEO"));
+    let notes = crate::query::writes::all(&db, "note", false).await;
+    assert_eq!(notes.len(), 1, "the note itself stays");
+    assert!(
+        crate::query::writes::all(&db, "noteTarget", true)
+            .await
+            .is_empty()
+    );
+}
+
 async fn concurrent_writes_all_land_in_the_log(db: Db) {
     let (a, b, c, d) = tokio::join!(
         create_one(&db, "company", json!({"name": "a"})),
@@ -283,5 +345,10 @@ crate::query_on_both!(
     concurrent_writes_all_land_in_the_log,
     concurrent_writes_sqlite,
     concurrent_writes_postgres
+);
+crate::query_on_both!(
+    a_destroy_logs_what_its_foreign_keys_change,
+    destroy_cascade_events_sqlite,
+    destroy_cascade_events_postgres
 );
 both!(the_store_creates_the_event_log);
