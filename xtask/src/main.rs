@@ -1,6 +1,8 @@
-//! The project's task runner: `cargo xtask codegen [--check] [--allow-destructive]` and
-//! `cargo xtask test`. Owns the I/O around the pure compiler; no emitter logic lives here.
+//! The project's task runner: `cargo xtask codegen [--check] [--allow-destructive]`,
+//! `cargo xtask test` and `cargo xtask bench`. Owns the I/O around the pure compiler; no
+//! emitter logic lives here.
 
+mod bench;
 mod codegen;
 mod test;
 
@@ -20,6 +22,12 @@ commands:
   test
       Sets up what the tests need (PostgreSQL, the Node validators) and runs every test:
       the codegen drift check, the Rust tests (Postgres and SQLite legs) and the doc tests.
+  bench [--duration 10s] [--warmup 2s] [--connections 16] [--backend sqlite|postgres|both]
+        [--people 10000]
+      Builds the release server, seeds a fresh store, and measures REST list / get / filter /
+      create and a minimal axum + sqlx floor on 127.0.0.1; prints req/s, p50, p99, the ratio
+      to the floor and the server's peak RSS against the targets, and writes
+      <target dir>/bench/report.md.
 ";
 
 fn main() -> ExitCode {
@@ -31,6 +39,9 @@ fn main() -> ExitCode {
             None => test::run(&workspace_root()),
             Some(extra) => Err(format!("`test` takes no arguments (got `{extra}`)")),
         },
+        Some("bench") => {
+            bench::Options::parse(&args[1..]).and_then(|o| bench::run(&workspace_root(), o))
+        }
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

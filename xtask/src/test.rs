@@ -87,7 +87,7 @@ fn postgres_is_up() -> bool {
 
 /// Starts (and, when absent, installs) the local PostgreSQL the tests use, unless the
 /// tests were pointed at another server with `TWENTY_TEST_PG_URL`.
-fn ensure_postgres(root: &Path, ci: bool) -> Result<(), String> {
+pub(crate) fn ensure_postgres(root: &Path, ci: bool) -> Result<(), String> {
     if std::env::var_os("TWENTY_TEST_PG_URL").is_some() {
         println!("using TWENTY_TEST_PG_URL");
         return Ok(());

@@ -1,0 +1,278 @@
+//! The report of a run: a Markdown table per backend (req/s, p50, p99, ratio to the
+//! floor, errors), the server's peak RSS, the targets with pass / fail, and the same
+//! figures as JSON for scripts and the harness's own test.
+
+use crate::run::{BackendRun, Options, Target, ms, target_name};
+use serde_json::{Value, json};
+use std::fmt::Write;
+
+/// The targets of the issue, on this 2-core machine.
+pub const MIN_FLOOR_RATIO: f64 = 0.60;
+pub const MAX_P99_MS: f64 = 10.0;
+pub const MAX_RSS_BYTES: u64 = 50_000_000;
+
+/// The machine's state around a run.
+#[derive(Debug, Clone)]
+pub struct Machine {
+    pub cores: usize,
+    /// `/proc/loadavg`'s 1-minute figure before and after the run.
+    pub load_before: Option<f64>,
+    pub load_after: Option<f64>,
+}
+
+/// The 1-minute load average.
+pub fn load_average() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// One target's verdict on one backend: `None` when it could not be measured.
+pub struct Verdict {
+    pub pass: Option<bool>,
+    pub detail: String,
+}
+
+fn mb(kib: u64) -> f64 {
+    (kib * 1024) as f64 / 1e6
+}
+
+/// The targets, each with its verdict per backend.
+pub fn targets(run: &BackendRun, connections: usize) -> Vec<(String, Verdict)> {
+    let floor = run.scenario(Target::Floor, "list-20");
+    let list = run.scenario(Target::Rest, "list-20");
+    let ratio = match (floor, list) {
+        (Some(f), Some(l)) if f.outcome.rps() > 0.0 => {
+            let r = l.outcome.rps() / f.outcome.rps();
+            Verdict {
+                pass: Some(r >= MIN_FLOOR_RATIO),
+                detail: format!("{:.0} % of the floor", r * 100.0),
+            }
+        }
+        _ => Verdict {
+            pass: None,
+            detail: "not measured".to_owned(),
+        },
+    };
+    let rest: Vec<_> = run
+        .scenarios
+        .iter()
+        .filter(|s| s.target == Target::Rest)
+        .collect();
+    let p99 = if rest.is_empty() {
+        Verdict {
+            pass: None,
+            detail: "not measured".to_owned(),
+        }
+    } else {
+        let worst = rest
+            .iter()
+            .map(|s| (s.name, ms(s.outcome.percentile(99.0))))
+            .fold(("", 0.0_f64), |a, b| if b.1 > a.1 { b } else { a });
+        Verdict {
+            pass: Some(worst.1 < MAX_P99_MS),
+            detail: format!("worst {:.2} ms ({})", worst.1, worst.0),
+        }
+    };
+    let rss = match run.server_rss_kib {
+        Some(kib) => Verdict {
+            pass: Some(kib * 1024 < MAX_RSS_BYTES),
+            detail: format!("{:.1} MB", mb(kib)),
+        },
+        None => Verdict {
+            pass: None,
+            detail: "not measured".to_owned(),
+        },
+    };
+    vec![
+        (
+            format!(
+                "REST list-20 ≥ {:.0} % of the floor's req/s",
+                MIN_FLOOR_RATIO * 100.0
+            ),
+            ratio,
+        ),
+        (
+            format!("p99 < {MAX_P99_MS:.0} ms at {connections} connections (every REST scenario)"),
+            p99,
+        ),
+        (
+            format!("server peak RSS < {} MB", MAX_RSS_BYTES / 1_000_000),
+            rss,
+        ),
+    ]
+}
+
+fn verdict_text(v: &Verdict) -> String {
+    match v.pass {
+        Some(true) => format!("PASS ({})", v.detail),
+        Some(false) => format!("FAIL ({})", v.detail),
+        None => format!("— ({})", v.detail),
+    }
+}
+
+/// The Markdown report.
+pub fn markdown(runs: &[BackendRun], options: &Options, machine: &Machine, when: &str) -> String {
+    let mut out = String::new();
+    let load = |l: Option<f64>| l.map_or("?".to_owned(), |l| format!("{l:.2}"));
+    let _ = writeln!(out, "# twenty-rs benchmark\n");
+    let _ = writeln!(
+        out,
+        "{when}, {} cores, 1-minute load average {} before and {} after the run \
+         (load generator, server, floor and database share the cores).\n",
+        machine.cores,
+        load(machine.load_before),
+        load(machine.load_after)
+    );
+    let _ = writeln!(
+        out,
+        "{} people seeded per backend; {} keep-alive connections; {:.1} s warm-up, then {:.1} s measured per scenario. Server: `{}`.\n",
+        options.people,
+        options.load.connections,
+        options.load.warmup.as_secs_f64(),
+        options.load.duration.as_secs_f64(),
+        options.server_bin.display()
+    );
+    for run in runs {
+        let _ = writeln!(out, "## {}\n", run.backend.as_str());
+        let _ = writeln!(
+            out,
+            "| scenario | request | req/s | p50 ms | p99 ms | vs floor | errors | records |"
+        );
+        let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---:|---:|");
+        let floor_rps = run
+            .scenario(Target::Floor, "list-20")
+            .map(|f| f.outcome.rps())
+            .filter(|r| *r > 0.0);
+        for s in &run.scenarios {
+            let ratio =
+                floor_rps.map_or("—".to_owned(), |f| format!("{:.2}", s.outcome.rps() / f));
+            let rows = s.outcome.rows.map_or("none".to_owned(), |r| format!("{r}"));
+            let _ = writeln!(
+                out,
+                "| {} {} | `{}` | {:.0} | {:.2} | {:.2} | {} | {} | {} |",
+                target_name(s.target),
+                s.name,
+                s.request,
+                s.outcome.rps(),
+                ms(s.outcome.percentile(50.0)),
+                ms(s.outcome.percentile(99.0)),
+                ratio,
+                s.outcome.errors,
+                rows
+            );
+        }
+        let rss = |kib: Option<u64>| kib.map_or("?".to_owned(), |k| format!("{:.1} MB", mb(k)));
+        let _ = writeln!(
+            out,
+            "\nPeak RSS (VmHWM): server {}, floor {}.\n",
+            rss(run.server_rss_kib),
+            rss(run.floor_rss_kib)
+        );
+        for s in run
+            .scenarios
+            .iter()
+            .filter(|s| s.outcome.first_error.is_some())
+        {
+            let _ = writeln!(
+                out,
+                "First error of {} {}: {}\n",
+                target_name(s.target),
+                s.name,
+                s.outcome.first_error.as_deref().unwrap_or_default()
+            );
+        }
+    }
+    let _ = writeln!(out, "## Targets\n");
+    let mut header = "| target |".to_owned();
+    let mut rule = "|---|".to_owned();
+    for run in runs {
+        header.push_str(&format!(" {} |", run.backend.as_str()));
+        rule.push_str("---|");
+    }
+    let _ = writeln!(out, "{header}\n{rule}");
+    let per_backend: Vec<Vec<(String, Verdict)>> = runs
+        .iter()
+        .map(|r| targets(r, options.load.connections))
+        .collect();
+    if let Some(first) = per_backend.first() {
+        for (i, (label, _)) in first.iter().enumerate() {
+            let mut line = format!("| {label} |");
+            for verdicts in &per_backend {
+                line.push_str(&format!(" {} |", verdict_text(&verdicts[i].1)));
+            }
+            let _ = writeln!(out, "{line}");
+        }
+    }
+    out
+}
+
+/// The figures as JSON.
+pub fn json(runs: &[BackendRun]) -> Value {
+    let backends: Vec<Value> = runs
+        .iter()
+        .map(|run| {
+            let scenarios: Vec<Value> = run
+                .scenarios
+                .iter()
+                .map(|s| {
+                    json!({
+                        "target": target_name(s.target),
+                        "name": s.name,
+                        "request": s.request,
+                        "requests": s.outcome.requests,
+                        "errors": s.outcome.errors,
+                        "firstError": s.outcome.first_error,
+                        "rows": s.outcome.rows,
+                        "expectedRows": s.expected_rows,
+                        "rps": s.outcome.rps(),
+                        "p50Ms": ms(s.outcome.percentile(50.0)),
+                        "p99Ms": ms(s.outcome.percentile(99.0)),
+                    })
+                })
+                .collect();
+            json!({
+                "backend": run.backend.as_str(),
+                "serverPeakRssKib": run.server_rss_kib,
+                "floorPeakRssKib": run.floor_rss_kib,
+                "scenarios": scenarios,
+            })
+        })
+        .collect();
+    json!({ "backends": backends })
+}
+
+/// Scenarios whose responses were not all 2xx with the expected records.
+pub fn failures(runs: &[BackendRun]) -> Vec<String> {
+    let mut failures = Vec::new();
+    for run in runs {
+        for s in &run.scenarios {
+            let what = format!(
+                "{} {} {}",
+                run.backend.as_str(),
+                target_name(s.target),
+                s.name
+            );
+            if s.outcome.errors > 0 {
+                failures.push(format!(
+                    "{what}: {} failed requests (first: {})",
+                    s.outcome.errors,
+                    s.outcome.first_error.as_deref().unwrap_or("?")
+                ));
+            }
+            if s.outcome.rows != Some(s.expected_rows) {
+                failures.push(format!(
+                    "{what}: responses held {:?} records instead of {}",
+                    s.outcome.rows, s.expected_rows
+                ));
+            }
+            if s.outcome.requests == 0 {
+                failures.push(format!("{what}: no response in the measured time"));
+            }
+        }
+    }
+    failures
+}

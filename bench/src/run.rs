@@ -1,0 +1,353 @@
+//! One benchmark run: per backend, a fresh store seeded with people, the release server
+//! and the floor started as processes on 127.0.0.1, every scenario driven by the load
+//! generator, the server's peak RSS read, and everything removed again (also on error).
+
+use crate::load::{self, Load, Outcome, Request, Requests};
+use crate::process::{Process, free_address};
+use crate::seed::{Backend, FloorSource, Location, Seeded, seed};
+use reqwest::Method;
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub backends: Vec<Backend>,
+    pub load: Load,
+    /// People seeded per backend.
+    pub people: u32,
+    /// The `twenty-server` binary under test.
+    pub server_bin: PathBuf,
+    /// An admin URL of the Postgres server (ending in `/<database>`).
+    pub pg_admin_url: String,
+}
+
+/// Who answers a scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Floor,
+    Rest,
+}
+
+/// A measured scenario.
+#[derive(Debug, Clone)]
+pub struct Measured {
+    /// A stable short name (`list-20`, `get-by-id`, …).
+    pub name: &'static str,
+    pub target: Target,
+    /// What it sends, for the report.
+    pub request: String,
+    /// The records each response must hold.
+    pub expected_rows: usize,
+    pub outcome: Outcome,
+}
+
+/// Everything measured on one backend.
+#[derive(Debug, Clone)]
+pub struct BackendRun {
+    pub backend: Backend,
+    pub scenarios: Vec<Measured>,
+    /// Peak RSS of the server process, KiB.
+    pub server_rss_kib: Option<u64>,
+    /// Peak RSS of the floor process, KiB.
+    pub floor_rss_kib: Option<u64>,
+}
+
+impl BackendRun {
+    /// The measured scenario `name` of `target`.
+    pub fn scenario(&self, target: Target, name: &str) -> Option<&Measured> {
+        self.scenarios
+            .iter()
+            .find(|s| s.target == target && s.name == name)
+    }
+}
+
+/// The REST list scenario's query: the same 20 rows as the floor.
+pub const LIST_QUERY: &str = "limit=20&order_by=createdAt[AscNullsFirst]&depth=0";
+/// The filtered list: a tenth of the people live in Paris.
+pub const FILTER_QUERY: &str =
+    "limit=20&order_by=createdAt[AscNullsFirst]&depth=0&filter=city[eq]:Paris";
+
+/// Runs every backend of `options` in turn.
+pub async fn run(options: &Options) -> Result<Vec<BackendRun>, String> {
+    let mut runs = Vec::new();
+    for backend in &options.backends {
+        runs.push(run_backend(*backend, options).await?);
+    }
+    Ok(runs)
+}
+
+fn progress(backend: Backend, message: &str) {
+    println!("[{}] {message}", backend.as_str());
+}
+
+async fn run_backend(backend: Backend, options: &Options) -> Result<BackendRun, String> {
+    let started = Instant::now();
+    let location = Location::fresh(backend, &options.pg_admin_url).await?;
+    progress(
+        backend,
+        &format!("seeding {} people through the store…", options.people),
+    );
+    let seeded = seed(&location, options.people).await?;
+    progress(
+        backend,
+        &format!(
+            "seeded workspace {} in {:.1} s",
+            seeded.workspace_id,
+            started.elapsed().as_secs_f64()
+        ),
+    );
+    let logs = tempfile::Builder::new()
+        .prefix("twenty-bench-logs-")
+        .tempdir()
+        .map_err(|e| format!("cannot create a log directory: {e}"))?;
+
+    let server_addr = free_address()?;
+    let mut command = Command::new(&options.server_bin);
+    command
+        .args(["serve", "--listen", &server_addr.to_string()])
+        .env_remove("DATABASE_URL")
+        .env_remove("PG_DATABASE_URL")
+        .env_remove("TWENTY_DATA_DIR")
+        .env_remove("TWENTY_LISTEN")
+        // One log line per request would be measured too: warnings only.
+        .env("RUST_LOG", "warn");
+    match &location.database {
+        twenty_server::Database::Sqlite { data_dir } => {
+            command.env("TWENTY_DATA_DIR", data_dir);
+        }
+        twenty_server::Database::Postgres { url } => {
+            command.env("DATABASE_URL", url);
+        }
+    }
+    let mut server = Process::spawn("twenty-server", command, logs.path())?;
+    let server_url = format!("http://{server_addr}");
+    server.wait_ready(&format!("{server_url}/healthz")).await?;
+    progress(
+        backend,
+        &format!(
+            "server pid {} on {server_addr} ({})",
+            server.pid(),
+            options.server_bin.display()
+        ),
+    );
+
+    let floor_addr = free_address()?;
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find this program: {e}"))?;
+    let mut command = Command::new(exe);
+    command.args(["floor", "--listen", &floor_addr.to_string()]);
+    match &seeded.floor_source {
+        FloorSource::Sqlite { file } => {
+            command.arg("--sqlite-file").arg(file);
+        }
+        FloorSource::Postgres { url, schema } => {
+            command.args(["--postgres-url", url, "--schema", schema]);
+        }
+    }
+    let mut floor = Process::spawn("floor", command, logs.path())?;
+    let floor_url = format!("http://{floor_addr}/people");
+    floor.wait_ready(&floor_url).await?;
+    progress(
+        backend,
+        &format!("floor pid {} on {floor_addr}", floor.pid()),
+    );
+
+    same_rows(&floor_url, &server_url, &seeded).await?;
+
+    let mut scenarios = Vec::new();
+    for (target, name, request, expected_rows, requests) in
+        scenarios_of(&floor_url, &server_url, &seeded)
+    {
+        progress(
+            backend,
+            &format!(
+                "{} {name}: {} connections, warm-up {:.1} s, measuring {:.1} s…",
+                target_name(target),
+                options.load.connections,
+                options.load.warmup.as_secs_f64(),
+                options.load.duration.as_secs_f64()
+            ),
+        );
+        let bearer = (target == Target::Rest).then(|| seeded.api_key.clone());
+        let outcome = load::run(requests, bearer, options.load).await;
+        progress(
+            backend,
+            &format!(
+                "  {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms, {} errors",
+                outcome.rps(),
+                ms(outcome.percentile(50.0)),
+                ms(outcome.percentile(99.0)),
+                outcome.errors
+            ),
+        );
+        if let Some(e) = &outcome.first_error {
+            progress(backend, &format!("  first error: {e}"));
+        }
+        scenarios.push(Measured {
+            name,
+            target,
+            request,
+            expected_rows,
+            outcome,
+        });
+    }
+    let server_rss_kib = server.peak_rss_kib();
+    let floor_rss_kib = floor.peak_rss_kib();
+    drop(floor);
+    drop(server);
+    drop(location);
+    progress(
+        backend,
+        &format!("done in {:.1} s", started.elapsed().as_secs_f64()),
+    );
+    Ok(BackendRun {
+        backend,
+        scenarios,
+        server_rss_kib,
+        floor_rss_kib,
+    })
+}
+
+pub fn target_name(target: Target) -> &'static str {
+    match target {
+        Target::Floor => "floor",
+        Target::Rest => "REST",
+    }
+}
+
+pub fn ms(d: std::time::Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+type Scenario = (Target, &'static str, String, usize, Requests);
+
+fn get(url: String) -> Requests {
+    Arc::new(move |_| Request {
+        method: Method::GET,
+        url: url.clone(),
+        body: None,
+    })
+}
+
+/// The floor, then the REST scenarios; creates last, so the reads see the seeded rows.
+fn scenarios_of(floor_url: &str, server_url: &str, seeded: &Seeded) -> Vec<Scenario> {
+    let list = format!("{server_url}/rest/people?{LIST_QUERY}");
+    let filter = format!("{server_url}/rest/people?{FILTER_QUERY}");
+    let ids = Arc::new(seeded.ids.clone());
+    let by_id = {
+        let base = format!("{server_url}/rest/people/");
+        let ids = ids.clone();
+        let requests: Requests = Arc::new(move |n| Request {
+            method: Method::GET,
+            url: format!("{base}{}?depth=0", ids[(n as usize) % ids.len()]),
+            body: None,
+        });
+        requests
+    };
+    let create = {
+        let url = format!("{server_url}/rest/people");
+        let requests: Requests = Arc::new(move |n| Request {
+            method: Method::POST,
+            url: url.clone(),
+            body: Some(format!(
+                r#"{{"name":{{"firstName":"Bench","lastName":"Created {n}"}},"emails":{{"primaryEmail":"created{n}@example.com"}},"city":"Oslo"}}"#
+            )),
+        });
+        requests
+    };
+    vec![
+        (
+            Target::Floor,
+            "list-20",
+            "GET /people".to_owned(),
+            20,
+            get(floor_url.to_owned()),
+        ),
+        (
+            Target::Rest,
+            "list-20",
+            format!("GET /rest/people?{LIST_QUERY}"),
+            20,
+            get(list),
+        ),
+        (
+            Target::Rest,
+            "get-by-id",
+            "GET /rest/people/{id}?depth=0".to_owned(),
+            1,
+            by_id,
+        ),
+        (
+            Target::Rest,
+            "list-filter",
+            format!("GET /rest/people?{FILTER_QUERY}"),
+            20,
+            get(filter),
+        ),
+        (
+            Target::Rest,
+            "create",
+            "POST /rest/people".to_owned(),
+            1,
+            create,
+        ),
+    ]
+}
+
+/// Checks that the REST list and the floor return the same people in the same order.
+async fn same_rows(floor_url: &str, server_url: &str, seeded: &Seeded) -> Result<(), String> {
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .map_err(|e| format!("cannot build an HTTP client: {e}"))?;
+    let ids = |value: &Value| -> Vec<String> {
+        value["data"]["people"]
+            .as_array()
+            .map(|people| {
+                people
+                    .iter()
+                    .filter_map(|p| p["id"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let fetch = |request: reqwest::RequestBuilder| async move {
+        let response = request.send().await.map_err(|e| e.to_string())?;
+        let status = response.status();
+        let text = response.text().await.map_err(|e| e.to_string())?;
+        if !status.is_success() {
+            return Err(format!(
+                "{status}: {}",
+                text.chars().take(300).collect::<String>()
+            ));
+        }
+        serde_json::from_str::<Value>(&text).map_err(|e| e.to_string())
+    };
+    let floor = fetch(client.get(floor_url))
+        .await
+        .map_err(|e| format!("the floor's list failed: {e}"))?;
+    let rest = fetch(
+        client
+            .get(format!("{server_url}/rest/people?{LIST_QUERY}"))
+            .bearer_auth(&seeded.api_key),
+    )
+    .await
+    .map_err(|e| format!("the REST list failed: {e}"))?;
+    let expected: Vec<String> = seeded.ids.iter().take(20).cloned().collect();
+    if ids(&floor) != expected {
+        return Err(format!(
+            "the floor does not return the 20 oldest people: {:?}",
+            ids(&floor)
+        ));
+    }
+    if ids(&rest) != expected {
+        return Err(format!(
+            "the REST list does not return the floor's 20 people: {:?}",
+            ids(&rest)
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,119 @@
+//! `twenty-bench run` end to end on a tiny run (SQLite, 2 connections, about a second per
+//! scenario) against a real `twenty-server` process, so the command cannot rot: every
+//! request must succeed and return the records the scenario expects.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The `twenty-server` binary, built by the cargo running this test. It builds what
+/// `cargo test --workspace` / `cargo nextest run --workspace` build (same features, so
+/// under `cargo xtask test` this is a no-op) and reads the path from cargo's JSON
+/// messages, which name every artifact, fresh or not.
+fn server_binary() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the workspace root");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = Command::new(cargo)
+        .args(["test", "--workspace", "--no-run", "--message-format=json"])
+        .current_dir(root)
+        .output()
+        .expect("run cargo build");
+    assert!(
+        output.status.success(),
+        "cargo test --workspace --no-run failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        // The binary itself, not its unit-test harness (`profile.test`).
+        .filter(|m| {
+            m["reason"] == "compiler-artifact"
+                && m["target"]["name"] == "twenty-server"
+                && m["profile"]["test"] == false
+        })
+        .find_map(|m| m["executable"].as_str().map(PathBuf::from))
+        .expect("cargo reported no twenty-server executable")
+}
+
+#[test]
+fn a_tiny_sqlite_run_measures_every_scenario_with_only_successful_requests() {
+    let server = server_binary();
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let report = dir.path().join("report.md");
+    let json = dir.path().join("report.json");
+    let output = Command::new(env!("CARGO_BIN_EXE_twenty-bench"))
+        .args([
+            "run",
+            "--backend",
+            "sqlite",
+            "--duration",
+            "1s",
+            "--warmup",
+            "200ms",
+        ])
+        .args(["--connections", "2", "--people", "200", "--server-bin"])
+        .arg(&server)
+        .arg("--report")
+        .arg(&report)
+        .arg("--json")
+        .arg(&json)
+        .output()
+        .expect("run twenty-bench");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "twenty-bench failed\n--- stdout\n{stdout}\n--- stderr\n{stderr}"
+    );
+    assert!(stdout.contains("[sqlite] seeding 200 people"), "{stdout}");
+
+    let figures: Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).expect("the JSON report"))
+            .expect("JSON");
+    let backends = figures["backends"].as_array().expect("backends");
+    assert_eq!(backends.len(), 1);
+    assert_eq!(backends[0]["backend"], "sqlite");
+    assert!(
+        backends[0]["serverPeakRssKib"]
+            .as_u64()
+            .is_some_and(|k| k > 1000)
+    );
+    let scenarios = backends[0]["scenarios"].as_array().expect("scenarios");
+    let names: Vec<String> = scenarios
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {}",
+                s["target"].as_str().unwrap_or("?"),
+                s["name"].as_str().unwrap_or("?")
+            )
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "floor list-20",
+            "REST list-20",
+            "REST get-by-id",
+            "REST list-filter",
+            "REST create"
+        ],
+    );
+    for s in scenarios {
+        assert!(s["requests"].as_u64().is_some_and(|n| n > 0), "{s}");
+        assert_eq!(s["errors"], 0, "{s}");
+        assert_eq!(s["rows"], s["expectedRows"], "{s}");
+        assert!(s["p99Ms"].as_f64().is_some_and(|p| p > 0.0), "{s}");
+    }
+
+    let markdown = std::fs::read_to_string(&report).expect("the Markdown report");
+    assert!(markdown.contains("## sqlite"), "{markdown}");
+    assert!(
+        markdown.contains("| floor list-20 | `GET /people` |"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("server peak RSS < 50 MB"), "{markdown}");
+}
