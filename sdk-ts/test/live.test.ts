@@ -9,7 +9,9 @@ import { readdir } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { TwentyClient, TwentyError, type Company, type Person } from "../src/index.js";
+import { TwentyClient, TwentyError, type Company, type Person, type TwentyObjects } from "../src/index.js";
+import type { ObjectClient, ObjectTypes } from "../src/object-client.js";
+import { COMPARATOR_CASES } from "./generated/comparator-cases.js";
 import { LiveServer, unavailable, type Backend } from "./live-server.js";
 
 const CI = process.env.CI === "true";
@@ -180,6 +182,26 @@ for (const backend of ["sqlite", "postgres"] as const satisfies readonly Backend
       assert.ok(unknown.messages.join(" ").includes("nickname"), unknown.message);
       const tooMany = await rejection(client.people.findMany({ limit: 500 }));
       assert.equal(tooMany.status, 400);
+    });
+
+    it("the server accepts exactly the comparators the filter types allow, for each kind of value", async () => {
+      const objects: TwentyObjects = client;
+      const problems: string[] = [];
+      for (const c of COMPARATOR_CASES) {
+        const target = objects[c.object as keyof TwentyObjects] as unknown as ObjectClient<ObjectTypes>;
+        for (const comparator of [...c.accepted, ...c.refused]) {
+          const operand = comparator === "is" ? "NULL" : comparator === "in" || comparator === "containsAny" ? [c.operand] : c.operand;
+          const [field, sub] = c.path.split(".") as [string, string | undefined];
+          const filter = sub === undefined ? { [field]: { [comparator]: operand } } : { [field]: { [sub]: { [comparator]: operand } } };
+          const outcome = await target.findMany({ filter, limit: 1 }).then(
+            () => "accepted",
+            (e: unknown) => (e instanceof TwentyError && e.status === 400 ? "refused" : `failed: ${String(e)}`),
+          );
+          const expected = c.accepted.includes(comparator) ? "accepted" : "refused";
+          if (outcome !== expected) problems.push(`${c.kind} ${c.object}.${c.path}[${comparator}]: ${outcome}, expected ${expected}`);
+        }
+      }
+      assert.deepEqual(problems, []);
     });
 
     it("rejects writes with a read-only key (403) and everything with a revoked key (401)", async () => {
