@@ -31,6 +31,8 @@ pub struct AppState {
     pub schema: Arc<Schema>,
     /// Cached `totalCount`s; every write must bump its workspace's version.
     pub counts: Arc<CountCache>,
+    /// Verified API keys, trusted for a few seconds.
+    pub keys: Arc<crate::auth::KeyCache>,
     openapi: Bytes,
 }
 
@@ -43,6 +45,7 @@ impl AppState {
             openapi: Bytes::from(twenty_codegen::emit::openapi::to_json(&schema)),
             schema: Arc::new(schema),
             counts: Arc::new(CountCache::default()),
+            keys: Arc::new(crate::auth::KeyCache::default()),
         }
     }
 }
