@@ -33,26 +33,45 @@ pub struct AppState {
     pub counts: Arc<CountCache>,
     /// Verified API keys, trusted for a few seconds.
     pub keys: Arc<crate::auth::KeyCache>,
+    /// The GraphQL API (schemas built once, limits).
+    pub graphql: Arc<crate::graphql::Api>,
     openapi: Bytes,
 }
 
 impl AppState {
-    /// State over a store; renders the standard OpenAPI document once.
+    /// State over a store with the default GraphQL limits; renders the standard OpenAPI
+    /// document and builds the GraphQL schema once.
     pub fn new(store: Arc<Store>) -> Self {
+        Self::with_limits(store, crate::graphql::Limits::default())
+    }
+
+    /// State over a store with these GraphQL limits.
+    pub fn with_limits(store: Arc<Store>, limits: crate::graphql::Limits) -> Self {
         let schema = twenty_standard_objects::schema();
+        let openapi = Bytes::from(twenty_codegen::emit::openapi::to_json(&schema));
+        // The standard model always makes a valid schema: `cargo xtask codegen` builds it.
+        let schema = Arc::new(schema);
+        let graphql = crate::graphql::Api::new(schema.clone(), limits)
+            .unwrap_or_else(|e| panic!("the standard GraphQL schema does not build: {e}"));
         AppState {
             store,
-            openapi: Bytes::from(twenty_codegen::emit::openapi::to_json(&schema)),
-            schema: Arc::new(schema),
+            schema,
             counts: Arc::new(CountCache::default()),
             keys: Arc::new(crate::auth::KeyCache::default()),
+            graphql: Arc::new(graphql),
+            openapi,
         }
     }
 }
 
 /// The application: every route and layer.
 pub fn app(state: AppState) -> Router {
-    with_layers(routes().merge(crate::rest::routes()), state)
+    with_layers(
+        routes()
+            .merge(crate::rest::routes())
+            .merge(crate::graphql::routes()),
+        state,
+    )
 }
 
 /// The routes of this module, before state, so transports can merge theirs in.

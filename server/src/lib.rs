@@ -6,6 +6,7 @@ pub mod commands;
 pub mod config;
 pub mod count_cache;
 pub mod error;
+pub mod graphql;
 pub mod http;
 pub mod query;
 pub mod rest;

@@ -20,8 +20,9 @@ commands:
       --check               writes nothing; fails naming every stale file
       --allow-destructive   lets a new migration drop objects, fields or select options
   test
-      Sets up what the tests need (PostgreSQL, the Node validators) and runs every test:
-      the codegen drift check, the Rust tests (Postgres and SQLite legs) and the doc tests.
+      Sets up what the tests need (PostgreSQL, the Node packages) and runs every test:
+      the codegen drift check, the Rust tests (Postgres and SQLite legs), the doc tests and
+      the TypeScript SDK's tests (tsc, the OpenAPI agreement, node --test, the live server).
   bench [--duration 10s] [--warmup 2s] [--connections 16] [--backend sqlite|postgres|both]
         [--people 10000]
       Builds the release server, seeds a fresh store, and measures REST list / get / filter /

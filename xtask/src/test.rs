@@ -1,9 +1,10 @@
 //! `cargo xtask test`: sets up what the tests need on a fresh machine (PostgreSQL, the
-//! Node validators), then runs the drift check and every test. Under `CI=true` nothing
+//! Node packages), then runs the drift check, every Rust test and the TypeScript SDK's tests. Under `CI=true` nothing
 //! may be skipped, so a missing service is an error instead of a skip.
 
+use std::ffi::OsStr;
 use std::net::{SocketAddr, TcpStream};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
@@ -37,9 +38,31 @@ pub fn run(root: &Path) -> Result<(), String> {
         step("Rust tests");
         cargo(root, &["test", "--workspace", "--no-fail-fast"])?;
     }
-    step("TypeScript SDK (sdk-ts: tsc, the OpenAPI agreement, node --test)");
+    step("TypeScript SDK (sdk-ts: tsc, the OpenAPI agreement, node --test, the live server)");
     if node {
-        npm(&root.join("sdk-ts"), &["test"])?;
+        // The live-server scenario starts the real binary on both backends.
+        cargo(
+            root,
+            &["build", "-p", "twenty-server", "--bin", "twenty-server"],
+        )?;
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .map(|dir| {
+                if dir.is_absolute() {
+                    dir
+                } else {
+                    root.join(dir)
+                }
+            })
+            .unwrap_or_else(|| root.join("target"));
+        let server = target
+            .join("debug")
+            .join(format!("twenty-server{}", std::env::consts::EXE_SUFFIX));
+        npm_with(
+            &root.join("sdk-ts"),
+            &["test"],
+            &[("TWENTY_SERVER_BIN", server.as_os_str())],
+        )?;
     } else {
         println!("skipped: node and npm are not installed");
     }
@@ -47,8 +70,13 @@ pub fn run(root: &Path) -> Result<(), String> {
 }
 
 fn npm(dir: &Path, args: &[&str]) -> Result<(), String> {
+    npm_with(dir, args, &[])
+}
+
+fn npm_with(dir: &Path, args: &[&str], env: &[(&str, &OsStr)]) -> Result<(), String> {
     let status = Command::new("npm")
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(dir)
         .status()
         .map_err(|e| format!("cannot run npm: {e}"))?;

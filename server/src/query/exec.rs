@@ -1,10 +1,10 @@
 //! Running a read: validation, the page statement (limit + 1 rows), the optional count,
 //! depth-1 relations, cursors and page info. Counts the statements it issues.
 
-use super::ast::{Direction, Filter, Query};
+use super::ast::{Direction, Filter, Page, Query};
 use super::record::{self, Flat};
 use super::sql::{self, Param, Sql};
-use super::validate::{self, Col, Kind};
+use super::validate::{self, Col, Kind, Scalar};
 use super::{DEFAULT_LIMIT, MAX_LIMIT, QueryError, cursor, relations};
 use serde_json::{Map, Value};
 use twenty_codegen::emit::sql::{Dialect, quote};
@@ -52,6 +52,8 @@ pub struct PageInfo {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecordPage {
     pub records: Vec<Value>,
+    /// The cursor of each record, in the order of `records`.
+    pub cursors: Vec<String>,
     pub page_info: PageInfo,
     /// Records matching the filter, when the query asked for it.
     pub total_count: Option<i64>,
@@ -83,7 +85,7 @@ pub(super) async fn fetch(
     }
 }
 
-async fn count(target: &Target<'_>, sql: &Sql) -> Result<i64, QueryError> {
+pub(super) async fn count(target: &Target<'_>, sql: &Sql) -> Result<i64, QueryError> {
     use sqlx::Row;
     Ok(match target {
         Target::Postgres { pool, .. } => sql::pg_query(sql).fetch_one(*pool).await?.try_get(0)?,
@@ -203,12 +205,33 @@ fn projection(
     (decoded, exprs.join(", "))
 }
 
-/// One page of `query.object`'s records.
-pub async fn find_many(
-    target: Target<'_>,
-    schema: &Schema,
+/// A validated read, ready to be compiled: ordering keys (read backwards for `last` /
+/// `before`), the cursor position, the page size and the columns to decode.
+pub(super) struct Plan<'s> {
+    pub object: &'s Object,
+    /// The ordering keys (`id` last), as the client asked.
+    pub keys: Vec<(Col, Direction)>,
+    /// The keys in reading order: reversed for a backward page.
+    pub read_keys: Vec<(Col, Direction)>,
+    pub backward: bool,
+    pub limit: u32,
+    /// The decoded cursor (`after`, or `before` for a backward page).
+    pub position: Option<Vec<Option<Scalar>>>,
+    /// The object's read columns (what records show).
+    pub columns: Vec<Column>,
+    /// `columns` plus the exact cursor columns, as selected by `projection`.
+    pub decoded: Vec<Column>,
+    pub projection: String,
+}
+
+/// Validates `query` (page arguments, fields, ordering, cursor) into a [`Plan`];
+/// `default_limit` is the page size when neither `first` nor `last` is given.
+pub(super) fn plan<'s>(
+    target: &Target<'_>,
+    schema: &'s Schema,
     query: &Query,
-) -> Result<RecordPage, QueryError> {
+    default_limit: u32,
+) -> Result<Plan<'s>, QueryError> {
     let object = validate::object(schema, &query.object)?;
     let page = &query.page;
     if page.first.is_some() && page.last.is_some() {
@@ -221,13 +244,7 @@ pub async fn find_many(
             "give `after` or `before`, not both".to_owned(),
         ));
     }
-    if query.depth > 1 {
-        return Err(QueryError::InvalidPage(format!(
-            "depth {} is not 0 or 1",
-            query.depth
-        )));
-    }
-    let limit = page.first.or(page.last).unwrap_or(DEFAULT_LIMIT);
+    let limit = page.first.or(page.last).unwrap_or(default_limit);
     if limit > MAX_LIMIT {
         return Err(QueryError::LimitExceeded {
             requested: limit,
@@ -239,8 +256,8 @@ pub async fn find_many(
     }
     let backward = page.last.is_some() || page.before.is_some();
     let keys = keys(object, query)?;
-    let position = if backward { &page.before } else { &page.after };
-    let after = match position {
+    let cursor = if backward { &page.before } else { &page.after };
+    let position = match cursor {
         Some(c) => Some(cursor::decode(&keys, c)?),
         None => None,
     };
@@ -252,44 +269,101 @@ pub async fn find_many(
         keys.clone()
     };
     let columns = record::read_columns(object, schema);
-    let (decoded, projection) = projection(&target, &columns, &keys);
+    let (decoded, projection) = projection(target, &columns, &keys);
+    Ok(Plan {
+        object,
+        keys,
+        read_keys,
+        backward,
+        limit,
+        position,
+        columns,
+        decoded,
+        projection,
+    })
+}
+
+/// A page cut from the rows read: rows and records in page order, cursors, page info.
+pub(super) struct Cut {
+    pub rows: Vec<Flat>,
+    pub records: Vec<Map<String, Value>>,
+    pub cursors: Vec<String>,
+    pub page_info: PageInfo,
+}
+
+impl Plan<'_> {
+    /// One page from the rows read in reading order (at most `limit + 1`): the records
+    /// (restricted to `fields`), each record's cursor, and the page info.
+    pub(super) fn page(&self, mut rows: Vec<Flat>, page: &Page, fields: Option<&[String]>) -> Cut {
+        let more = rows.len() > self.limit as usize;
+        rows.truncate(self.limit as usize);
+        if self.backward {
+            rows.reverse();
+        }
+        let cursors: Vec<String> = rows.iter().map(|r| cursor::encode(&self.keys, r)).collect();
+        let page_info = PageInfo {
+            has_next_page: if self.backward {
+                page.before.is_some()
+            } else {
+                more
+            },
+            has_previous_page: if self.backward {
+                more
+            } else {
+                page.after.is_some()
+            },
+            start_cursor: cursors.first().cloned(),
+            end_cursor: cursors.last().cloned(),
+        };
+        let records = rows
+            .iter()
+            .map(|r| record::record(r, &self.columns, fields))
+            .collect();
+        Cut {
+            rows,
+            records,
+            cursors,
+            page_info,
+        }
+    }
+}
+
+/// One page of `query.object`'s records.
+pub async fn find_many(
+    target: Target<'_>,
+    schema: &Schema,
+    query: &Query,
+) -> Result<RecordPage, QueryError> {
+    if query.depth > 1 {
+        return Err(QueryError::InvalidPage(format!(
+            "depth {} is not 0 or 1",
+            query.depth
+        )));
+    }
+    let plan = plan(&target, schema, query, DEFAULT_LIMIT)?;
+    let object = plan.object;
     let mut s = select(
         &target,
         object,
-        &columns,
-        Some(&projection),
+        &plan.columns,
+        Some(&plan.projection),
         query.filter.as_ref(),
         query.with_deleted,
     )?;
-    if let Some(values) = &after {
+    if let Some(values) = &plan.position {
         s.push(" AND ");
-        sql::keyset(&mut s, &read_keys, values);
+        sql::keyset(&mut s, &plan.read_keys, values);
     }
-    sql::order_by(&mut s, &read_keys);
-    let fetch_limit = s.bind(Param::Int(i64::from(limit) + 1));
+    sql::order_by(&mut s, &plan.read_keys);
+    let fetch_limit = s.bind(Param::Int(i64::from(plan.limit) + 1));
     s.push(&format!(" LIMIT {fetch_limit}"));
-    let mut rows = fetch(&target, &s, &decoded).await?;
+    let rows = fetch(&target, &s, &plan.decoded).await?;
     let mut statements = 1;
-    let more = rows.len() > limit as usize;
-    rows.truncate(limit as usize);
-    if backward {
-        rows.reverse();
-    }
-    let page_info = PageInfo {
-        has_next_page: if backward {
-            page.before.is_some()
-        } else {
-            more
-        },
-        has_previous_page: if backward { more } else { page.after.is_some() },
-        start_cursor: rows.first().map(|r| cursor::encode(&keys, r)),
-        end_cursor: rows.last().map(|r| cursor::encode(&keys, r)),
-    };
     let total_count = if query.count {
         let c = select(
             &target,
             object,
-            &columns,
+            &plan.columns,
             Some("COUNT(*)"),
             query.filter.as_ref(),
             query.with_deleted,
@@ -300,16 +374,19 @@ pub async fn find_many(
         None
     };
     let fields = query.fields.as_deref();
-    let mut records: Vec<Map<String, Value>> = rows
-        .iter()
-        .map(|r| record::record(r, &columns, fields))
-        .collect();
+    let Cut {
+        rows,
+        mut records,
+        cursors,
+        page_info,
+    } = plan.page(rows, &query.page, fields);
     if query.depth == 1 {
         statements +=
             relations::embed(&target, schema, object, &rows, &mut records, fields).await?;
     }
     Ok(RecordPage {
         records: records.into_iter().map(Value::Object).collect(),
+        cursors,
         page_info,
         total_count,
         statements,

@@ -1,12 +1,16 @@
-//! Depth 1: many-to-one records embedded and one-to-many lists (at most
-//! [`RELATION_LIMIT`] per parent), one statement per relation whatever the row count.
+//! Related records in a number of statements that does not grow with the rows: depth 1
+//! of a read ([`embed`]: many-to-one records and one-to-many lists of at most
+//! [`RELATION_LIMIT`] per parent), and the batched loads transports build nested reads
+//! from ([`find_children`]: a filtered, ordered, paged list per parent; [`find_by_ids`]).
 
-use super::exec::{Target, fetch, select};
+use super::ast::Query;
+use super::exec::{PageInfo, RecordPage, Target, fetch, plan, select};
 use super::record::{self, Flat};
-use super::validate::{Kind, Scalar};
+use super::sql::{self, Param, Sql};
+use super::validate::{self, Kind, Scalar};
 use super::{QueryError, RELATION_LIMIT};
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use twenty_codegen::emit::sql::quote;
 use twenty_codegen::model::{Object, RelationKind, Schema};
 
@@ -123,4 +127,197 @@ pub async fn embed(
         }
     }
     Ok(statements)
+}
+
+/// Pages of related records, one per parent, read in one statement for all parents.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Children {
+    /// The page of each parent id that has at least one matching record.
+    pub pages: HashMap<String, RecordPage>,
+    /// Records matching per parent id (with `query.count`; absent ids have none).
+    pub counts: HashMap<String, i64>,
+    /// Whether counts were computed (`query.count`).
+    pub counted: bool,
+    /// SQL statements issued.
+    pub statements: usize,
+}
+
+impl Children {
+    /// The page of `parent`: its records, or an empty page.
+    pub fn take(&mut self, parent: &str) -> RecordPage {
+        let mut page = self.pages.remove(parent).unwrap_or(RecordPage {
+            records: Vec::new(),
+            cursors: Vec::new(),
+            page_info: PageInfo::default(),
+            total_count: None,
+            statements: 0,
+        });
+        if self.counted {
+            page.total_count = Some(self.counts.get(parent).copied().unwrap_or(0));
+        }
+        page
+    }
+}
+
+/// For every id of `parents`, the page of `query.object` records whose join column
+/// `join_column` holds it, filtered, ordered and paged by `query` as [`super::find_many`]
+/// would (`first` / `last` apply per parent; the default page is [`RELATION_LIMIT`]).
+///
+/// One statement for all parents (`ROW_NUMBER() OVER (PARTITION BY <join column> …)`),
+/// plus one grouped count when `query.count`: the number of statements does not depend
+/// on the number of parents or rows.
+pub async fn find_children(
+    target: Target<'_>,
+    schema: &Schema,
+    query: &Query,
+    join_column: &str,
+    parents: &[String],
+) -> Result<Children, QueryError> {
+    let plan = plan(&target, schema, query, RELATION_LIMIT)?;
+    let object = plan.object;
+    let fk = validate::column(object, join_column, None)?;
+    if fk.kind != Kind::Uuid {
+        return Err(QueryError::InvalidFilter {
+            field: join_column.to_owned(),
+            reason: "not a relation's join column".to_owned(),
+        });
+    }
+    let mut children = Children {
+        counted: query.count,
+        ..Children::default()
+    };
+    let keys: Vec<Scalar> = parents
+        .iter()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .map(|p| Scalar::Text(p.clone()))
+        .collect();
+    if keys.is_empty() {
+        return Ok(children);
+    }
+    let fkq = format!("t.{}", quote(&fk.name));
+    let mut order = Sql::new(target.dialect());
+    sql::order_by(&mut order, &plan.read_keys);
+    let projection = format!(
+        "{}, ROW_NUMBER() OVER (PARTITION BY {fkq}{}) AS \"_rn\"",
+        plan.projection, order.text
+    );
+    let mut inner = select(
+        &target,
+        object,
+        &plan.columns,
+        Some(&projection),
+        query.filter.as_ref(),
+        query.with_deleted,
+    )?;
+    inner.push(" AND ");
+    let cond = inner.in_list(&fkq, &Kind::Uuid, &keys);
+    inner.push(&cond);
+    if let Some(values) = &plan.position {
+        inner.push(" AND ");
+        sql::keyset(&mut inner, &plan.read_keys, values);
+    }
+    let mut s = inner.clone();
+    let fetch_limit = s.bind(Param::Int(i64::from(plan.limit) + 1));
+    s.text = format!(
+        "SELECT * FROM ({}) s WHERE s.\"_rn\" <= {fetch_limit} ORDER BY s.\"_rn\"",
+        inner.text
+    );
+    let mut grouped: BTreeMap<String, Vec<Flat>> = BTreeMap::new();
+    for row in fetch(&target, &s, &plan.decoded).await? {
+        let parent = row
+            .get(&fk.name)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        grouped.entry(parent).or_default().push(row);
+    }
+    children.statements += 1;
+    let fields = query.fields.as_deref();
+    for (parent, rows) in grouped {
+        let cut = plan.page(rows, &query.page, fields);
+        children.pages.insert(
+            parent,
+            RecordPage {
+                records: cut.records.into_iter().map(Value::Object).collect(),
+                cursors: cut.cursors,
+                page_info: cut.page_info,
+                total_count: None,
+                statements: 0,
+            },
+        );
+    }
+    if query.count {
+        let projection = format!("CAST({fkq} AS TEXT), COUNT(*)");
+        let mut c = select(
+            &target,
+            object,
+            &plan.columns,
+            Some(&projection),
+            query.filter.as_ref(),
+            query.with_deleted,
+        )?;
+        c.push(" AND ");
+        let cond = c.in_list(&fkq, &Kind::Uuid, &keys);
+        c.push(&cond);
+        c.push(&format!(" GROUP BY {fkq}"));
+        children.counts = grouped_counts(&target, &c).await?;
+        children.statements += 1;
+    }
+    Ok(children)
+}
+
+async fn grouped_counts(target: &Target<'_>, s: &Sql) -> Result<HashMap<String, i64>, QueryError> {
+    use sqlx::Row;
+    let mut counts = HashMap::new();
+    match target {
+        Target::Postgres { pool, .. } => {
+            for row in sql::pg_query(s).fetch_all(*pool).await? {
+                counts.insert(row.try_get::<String, _>(0)?, row.try_get::<i64, _>(1)?);
+            }
+        }
+        Target::Sqlite { pool } => {
+            for row in sql::sqlite_query(s).fetch_all(*pool).await? {
+                counts.insert(row.try_get::<String, _>(0)?, row.try_get::<i64, _>(1)?);
+            }
+        }
+    }
+    Ok(counts)
+}
+
+/// The live records of `object` with these ids (restricted to `fields` when given), by
+/// id, in one statement (none when `ids` is empty). Returns the records and the number
+/// of statements issued.
+pub async fn find_by_ids(
+    target: Target<'_>,
+    schema: &Schema,
+    object: &str,
+    ids: &[String],
+    fields: Option<&[String]>,
+) -> Result<(HashMap<String, Value>, usize), QueryError> {
+    let object = validate::object(schema, object)?;
+    let keys: Vec<Scalar> = ids
+        .iter()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .map(|p| Scalar::Text(p.clone()))
+        .collect();
+    let mut found = HashMap::new();
+    if keys.is_empty() {
+        return Ok((found, 0));
+    }
+    let columns = record::read_columns(object, schema);
+    let mut s = select(&target, object, &columns, None, None, false)?;
+    s.push(" AND ");
+    let cond = s.in_list("t.\"id\"", &Kind::Uuid, &keys);
+    s.push(&cond);
+    for r in fetch(&target, &s, &columns).await? {
+        let id = r
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        found.insert(id, Value::Object(record::record(&r, &columns, fields)));
+    }
+    Ok((found, 1))
 }

@@ -89,3 +89,16 @@ fn upper_first(name: &str) -> String {
         None => String::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::query;
+    use twenty_codegen::emit::openapi;
+
+    #[test]
+    fn the_limits_served_are_the_limits_documented() {
+        assert_eq!(query::DEFAULT_LIMIT, openapi::DEFAULT_LIMIT);
+        assert_eq!(query::MAX_LIMIT, openapi::MAX_LIMIT);
+        assert_eq!(query::MAX_MUTATION_RECORDS, openapi::MAX_MUTATION_RECORDS);
+    }
+}

@@ -4,6 +4,7 @@ mod support;
 
 mod auth;
 mod cli;
+mod graphql;
 mod health;
 mod migrations;
 mod query;

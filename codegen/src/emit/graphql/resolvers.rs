@@ -100,13 +100,16 @@ pub trait Resolvers {
     }
 }
 
-/// Resolves a field by reading `field_name` from a parent [`Value::Object`]; a missing key
-/// (or a parent of another kind) resolves to null.
+/// Resolves a field by reading `field_name` from a parent [`Value::Object`]; a missing key,
+/// a null (or a parent of another kind) resolves to null.
 pub fn parent_value(field_name: &str) -> Resolver {
     let name = async_graphql::Name::new(field_name);
     Box::new(move |ctx: ResolverContext<'_>| {
         let value = match ctx.parent_value.as_value() {
-            Some(Value::Object(map)) => map.get(&name).cloned(),
+            Some(Value::Object(map)) => map
+                .get(&name)
+                .filter(|v| !matches!(v, Value::Null))
+                .cloned(),
             _ => None,
         };
         FieldFuture::Value(value.map(FieldValue::value))

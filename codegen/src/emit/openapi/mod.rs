@@ -12,7 +12,7 @@ mod responses;
 mod schemas;
 mod webhooks;
 
-pub use parameters::{DEFAULT_LIMIT, MAX_LIMIT};
+pub use parameters::{DEFAULT_LIMIT, MAX_LIMIT, MAX_MUTATION_RECORDS};
 pub use paths::OPEN_API_PATH;
 pub use webhooks::WEBHOOK_ACTIONS;
 

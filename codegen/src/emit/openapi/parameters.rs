@@ -22,6 +22,9 @@ pub(super) const FIELDS: &str = "fields";
 pub const DEFAULT_LIMIT: u32 = 60;
 /// Largest page size; a larger `limit` is a 400, never silently clamped.
 pub const MAX_LIMIT: u32 = 200;
+/// Most records one batch creates or one many-record write may match (Twenty's
+/// `MUTATION_MAXIMUM_AFFECTED_RECORDS`); the server refuses more.
+pub const MAX_MUTATION_RECORDS: usize = 100;
 
 const FILTER_DESCRIPTION: &str = "\
 Keeps the records matching a filter: `field[comparator]:value`.

@@ -3,15 +3,14 @@
 
 use super::names;
 use super::parameters::{
-    DEPTH, ENDING_BEFORE, FIELDS, FILTER, ID_PATH, LIMIT, ORDER_BY, SOFT_DELETE, STARTING_AFTER,
-    UPSERT,
+    DEPTH, ENDING_BEFORE, FIELDS, FILTER, ID_PATH, LIMIT, MAX_MUTATION_RECORDS, ORDER_BY,
+    SOFT_DELETE, STARTING_AFTER, UPSERT,
 };
 use super::responses::{self, ErrorResponse};
-use super::schemas::array;
 use crate::model::{Object, Schema as Model};
 use utoipa::openapi::path::{HttpMethod, Operation, OperationBuilder, PathItem, PathItemBuilder};
 use utoipa::openapi::request_body::{RequestBody, RequestBodyBuilder};
-use utoipa::openapi::schema::Type;
+use utoipa::openapi::schema::{ArrayBuilder, SchemaType, Type};
 use utoipa::openapi::{
     ContentBuilder, Paths, PathsBuilder, RefOr, Required, Response, ResponseBuilder, Schema,
 };
@@ -109,7 +108,7 @@ fn object_paths(object: &Object) -> Vec<(String, PathItem)> {
                 operation_id: format!("updateMany{plural}"),
                 summary: format!("Update many {labels}"),
                 description: Some(format!(
-                    "Applies the same change to every {label} matching `filter`."
+                    "Applies the same change to every {label} matching `filter` (required), in one transaction. At most {MAX_MUTATION_RECORDS} records may match: more is a 400 `TOO_MANY_RECORDS` and nothing changes."
                 )),
                 parameters: &[FILTER, DEPTH],
                 body: Some(update_body()),
@@ -128,7 +127,7 @@ fn object_paths(object: &Object) -> Vec<(String, PathItem)> {
                 operation_id: format!("deleteMany{plural}"),
                 summary: format!("Delete many {labels}"),
                 description: Some(format!(
-                    "Destroys every {label} matching `filter`, or soft-deletes them with `soft_delete=true`."
+                    "Destroys every {label} matching `filter` (required), or soft-deletes them with `soft_delete=true`, in one transaction. At most {MAX_MUTATION_RECORDS} records may match: more is a 400 `TOO_MANY_RECORDS` and nothing changes."
                 )),
                 parameters: &[FILTER, SOFT_DELETE],
                 body: None,
@@ -213,13 +212,16 @@ fn object_paths(object: &Object) -> Vec<(String, PathItem)> {
             op(Spec {
                 operation_id: format!("createMany{plural}"),
                 summary: format!("Create many {labels}"),
-                description: None,
+                description: Some(format!(
+                    "Creates up to {MAX_MUTATION_RECORDS} {labels} in one transaction: all or nothing. When one record is refused, none is created and the error's message starts with its index (`record 2: …`)."
+                )),
                 parameters: &[DEPTH, UPSERT],
                 body: Some(body(
-                    array(
-                        names::schema_ref(&names::create_schema(object)).into(),
-                        false,
-                    ),
+                    ArrayBuilder::new()
+                        .schema_type(SchemaType::new(Type::Array))
+                        .items(names::schema_ref(&names::create_schema(object)))
+                        .max_items(Some(MAX_MUTATION_RECORDS))
+                        .into(),
                     format!("The {labels} to create."),
                 )),
                 status: "201",

@@ -1,0 +1,253 @@
+//! GraphQL arguments to the query engine's types: `<Name>FilterInput` to a [`Filter`],
+//! `[<Name>OrderByInput]` to [`OrderBy`] keys, `first` / `last` / `before` / `after` to a
+//! [`Page`], write inputs to JSON records. Checks nothing the engine checks itself.
+
+use crate::query::{Comparator, Direction, Filter, OrderBy, Page, QueryError};
+use async_graphql::Value;
+use serde_json::{Map, Value as Json};
+use twenty_codegen::model::Object;
+
+fn json(value: &Value) -> Json {
+    value.clone().into_json().unwrap_or(Json::Null)
+}
+
+fn comparator(op: &str) -> Option<Comparator> {
+    Some(match op {
+        "eq" => Comparator::Eq,
+        "neq" => Comparator::Neq,
+        "in" => Comparator::In,
+        "containsAny" => Comparator::ContainsAny,
+        "is" => Comparator::Is,
+        "gt" => Comparator::Gt,
+        "gte" => Comparator::Gte,
+        "lt" => Comparator::Lt,
+        "lte" => Comparator::Lte,
+        "startsWith" => Comparator::StartsWith,
+        "endsWith" => Comparator::EndsWith,
+        "like" => Comparator::Like,
+        "ilike" => Comparator::Ilike,
+        _ => return None,
+    })
+}
+
+fn and(mut items: Vec<Filter>) -> Filter {
+    if items.len() == 1 {
+        items.remove(0)
+    } else {
+        Filter::And(items)
+    }
+}
+
+/// The comparisons of one field's (or sub-field's) operator object, `{gte: 1, lt: 5}`.
+fn comparisons(
+    field: &str,
+    sub_field: Option<&str>,
+    ops: &Value,
+    out: &mut Vec<Filter>,
+) -> Result<(), QueryError> {
+    let label = match sub_field {
+        Some(s) => format!("{field}.{s}"),
+        None => field.to_owned(),
+    };
+    let Value::Object(ops) = ops else {
+        return Err(QueryError::InvalidFilter {
+            field: label,
+            reason: "expected an object of operators such as `{eq: …}`".to_owned(),
+        });
+    };
+    for (op, value) in ops {
+        let Some(comparator) = comparator(op.as_str()) else {
+            return Err(QueryError::InvalidFilter {
+                field: label,
+                reason: format!(
+                    "the operator `{op}` is not supported; use `is: NULL` or `containsAny` instead"
+                ),
+            });
+        };
+        out.push(Filter::Compare {
+            field: field.to_owned(),
+            sub_field: sub_field.map(str::to_owned),
+            op: comparator,
+            value: json(value),
+        });
+    }
+    Ok(())
+}
+
+/// A `<Name>FilterInput` value as an engine filter (`None` for null).
+pub fn filter(object: &Object, value: &Value) -> Result<Option<Filter>, QueryError> {
+    match value {
+        Value::Null => Ok(None),
+        Value::Object(map) => {
+            let mut items = Vec::new();
+            for (key, value) in map {
+                if matches!(value, Value::Null) {
+                    // An explicit null input field is the same as leaving it out.
+                    continue;
+                }
+                match key.as_str() {
+                    "and" | "or" => {
+                        let Value::List(list) = value else {
+                            return Err(QueryError::InvalidFilter {
+                                field: key.to_string(),
+                                reason: "expected a list of filters".to_owned(),
+                            });
+                        };
+                        let mut parts = Vec::with_capacity(list.len());
+                        for item in list {
+                            parts.extend(filter(object, item)?);
+                        }
+                        items.push(if key.as_str() == "and" {
+                            Filter::And(parts)
+                        } else {
+                            Filter::Or(parts)
+                        });
+                    }
+                    "not" => {
+                        if let Some(inner) = filter(object, value)? {
+                            items.push(Filter::Not(Box::new(inner)));
+                        }
+                    }
+                    name => {
+                        let composite = object
+                            .field(name)
+                            .is_some_and(|f| f.field_type.composite().is_some());
+                        match (composite, value) {
+                            (true, Value::Object(subs)) => {
+                                for (sub, ops) in subs {
+                                    if !matches!(ops, Value::Null) {
+                                        comparisons(name, Some(sub.as_str()), ops, &mut items)?;
+                                    }
+                                }
+                            }
+                            _ => comparisons(name, None, value, &mut items)?,
+                        }
+                    }
+                }
+            }
+            Ok(Some(and(items)))
+        }
+        _ => Err(QueryError::InvalidFilter {
+            field: "filter".to_owned(),
+            reason: "expected an object".to_owned(),
+        }),
+    }
+}
+
+/// Whether a filter looks at `deletedAt` (then soft-deleted records are read too, as on
+/// REST and in Twenty).
+pub fn mentions_deleted_at(filter: &Filter) -> bool {
+    match filter {
+        Filter::And(items) | Filter::Or(items) => items.iter().any(mentions_deleted_at),
+        Filter::Not(inner) => mentions_deleted_at(inner),
+        Filter::Compare { field, .. } => field == "deletedAt",
+    }
+}
+
+fn direction(field: &str, value: &Value) -> Result<Direction, QueryError> {
+    let name = match value {
+        Value::Enum(name) => name.as_str(),
+        Value::String(s) => s.as_str(),
+        _ => "",
+    };
+    Ok(match name {
+        "AscNullsFirst" => Direction::AscNullsFirst,
+        "AscNullsLast" => Direction::AscNullsLast,
+        "DescNullsFirst" => Direction::DescNullsFirst,
+        "DescNullsLast" => Direction::DescNullsLast,
+        _ => {
+            return Err(QueryError::InvalidOrder {
+                field: field.to_owned(),
+                reason: "expected AscNullsFirst, AscNullsLast, DescNullsFirst or DescNullsLast"
+                    .to_owned(),
+            });
+        }
+    })
+}
+
+/// `[<Name>OrderByInput]` as ordering keys, in the order given (keys of one input object
+/// in their written order).
+pub fn order_by(value: &Value) -> Result<Vec<OrderBy>, QueryError> {
+    let items: &[Value] = match value {
+        Value::Null => return Ok(Vec::new()),
+        Value::List(items) => items,
+        single => std::slice::from_ref(single),
+    };
+    let mut keys = Vec::new();
+    for item in items {
+        let Value::Object(map) = item else {
+            continue;
+        };
+        for (field, value) in map {
+            match value {
+                Value::Null => {}
+                Value::Object(subs) => {
+                    for (sub, dir) in subs {
+                        if matches!(dir, Value::Null) {
+                            continue;
+                        }
+                        keys.push(OrderBy {
+                            field: field.to_string(),
+                            sub_field: Some(sub.to_string()),
+                            direction: direction(&format!("{field}.{sub}"), dir)?,
+                        });
+                    }
+                }
+                dir => keys.push(OrderBy::new(field, direction(field, dir)?)),
+            }
+        }
+    }
+    Ok(keys)
+}
+
+fn count(name: &str, value: Option<&Value>) -> Result<Option<u32>, QueryError> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => n
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .map(Some)
+            .ok_or_else(|| {
+                QueryError::InvalidPage(format!("`{name}` must be a non-negative integer, got {n}"))
+            }),
+        Some(other) => Err(QueryError::InvalidPage(format!(
+            "`{name}` must be an integer, got {other}"
+        ))),
+    }
+}
+
+fn cursor(value: Option<&Value>) -> Option<String> {
+    match value {
+        Some(Value::String(s)) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+/// `first` / `last` / `before` / `after` as a page (the engine checks combinations and sizes).
+pub fn page(get: impl Fn(&str) -> Option<Value>) -> Result<Page, QueryError> {
+    Ok(Page {
+        first: count("first", get("first").as_ref())?,
+        last: count("last", get("last").as_ref())?,
+        before: cursor(get("before").as_ref()),
+        after: cursor(get("after").as_ref()),
+    })
+}
+
+/// A write input object as the JSON record the write engine takes.
+pub fn record(value: &Value) -> Result<Map<String, Json>, QueryError> {
+    match json(value) {
+        Json::Object(map) => Ok(map),
+        other => Err(QueryError::InvalidValue {
+            field: "data".to_owned(),
+            reason: format!("expected an object, got {other}"),
+        }),
+    }
+}
+
+/// A list of write input objects.
+pub fn records(value: &Value) -> Result<Vec<Map<String, Json>>, QueryError> {
+    match value {
+        Value::List(items) => items.iter().map(record).collect(),
+        single => Ok(vec![record(single)?]),
+    }
+}

@@ -1,0 +1,205 @@
+//! The GraphQL transport: `POST /graphql` (Twenty's schema, built at start-up by the
+//! codegen emitter with resolvers over the query engine), `GET /graphql` (GraphiQL) and
+//! `GET /graphql/schema.graphql` (the caller's workspace SDL). No SQL here.
+mod args;
+mod call;
+mod errors;
+mod graphiql;
+mod limits;
+mod nested;
+mod resolvers;
+
+pub use call::Call;
+pub use limits::{LimitError, Limits};
+pub use resolvers::EngineResolvers;
+
+use crate::auth::{Auth, authenticate};
+use crate::error::ApiError;
+use crate::http::AppState;
+use crate::query::Actor;
+use crate::store::Scope;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::header::AUTHORIZATION;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use std::sync::Arc;
+use twenty_codegen::emit::graphql::{GraphqlError, build, print};
+use twenty_codegen::model::Schema;
+
+/// A workspace model's executable schema and its SDL, built once.
+pub struct Built {
+    /// The executable schema.
+    pub schema: async_graphql::dynamic::Schema,
+    /// Its SDL, as `graphql/core.graphql` holds it for the standard set.
+    pub sdl: String,
+    /// The model it was built from.
+    pub model: Arc<Schema>,
+}
+
+impl Built {
+    /// Builds the schema of `model` with the engine's resolvers.
+    pub fn new(model: Arc<Schema>) -> Result<Built, GraphqlError> {
+        let schema = build(&model, EngineResolvers)?;
+        let sdl = print(&schema);
+        Ok(Built { schema, sdl, model })
+    }
+}
+
+impl std::fmt::Debug for Built {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Built").finish_non_exhaustive()
+    }
+}
+
+/// The GraphQL API's state: the schemas (per workspace model; today every workspace has
+/// the standard model, so one schema serves all and nothing is built per request) and
+/// the limits.
+#[derive(Debug)]
+pub struct Api {
+    standard: Arc<Built>,
+    /// The operation limits.
+    pub limits: Limits,
+}
+
+impl Api {
+    /// The API over `model` with `limits`.
+    pub fn new(model: Arc<Schema>, limits: Limits) -> Result<Api, GraphqlError> {
+        Ok(Api {
+            standard: Arc::new(Built::new(model)?),
+            limits,
+        })
+    }
+
+    /// The schema of a workspace. When workspaces get custom objects this is where the
+    /// cache is keyed by (workspace, metadata version).
+    pub fn schema_for(&self, workspace: uuid::Uuid) -> Arc<Built> {
+        let _ = workspace;
+        self.standard.clone()
+    }
+}
+
+/// The routes of the GraphQL API.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/graphql", get(graphiql::page).post(post_graphql))
+        .route("/graphql/schema.graphql", get(schema_sdl))
+}
+
+/// Runs one GraphQL request for a caller: parses it, checks the limits, executes it.
+/// Every error carries `extensions.code` and `extensions.twentyCode`.
+pub async fn execute(
+    api: &Api,
+    built: &Built,
+    call: Arc<Call>,
+    mut request: async_graphql::Request,
+) -> async_graphql::Response {
+    let document = match request.parsed_query() {
+        Ok(document) => document,
+        Err(e) => {
+            return async_graphql::Response::from_errors(vec![errors::server_error(
+                "GRAPHQL_PARSE_FAILED",
+                "INVALID_QUERY",
+                e.message,
+            )]);
+        }
+    };
+    if let Err(e) = limits::check(document, &api.limits) {
+        return async_graphql::Response::from_errors(vec![errors::server_error(
+            "BAD_USER_INPUT",
+            e.code(),
+            e.to_string(),
+        )]);
+    }
+    let mut response = built.schema.execute(request.data(call)).await;
+    errors::fill_codes(&mut response.errors);
+    response
+}
+
+/// A GraphQL error response outside execution (no key, bad body).
+fn error_response(status: StatusCode, code: &str, twenty_code: &str, message: &str) -> Response {
+    let body = serde_json::json!({
+        "errors": [{
+            "message": message,
+            "extensions": { "code": code, "twentyCode": twenty_code },
+        }],
+    });
+    (status, axum::Json(body)).into_response()
+}
+
+fn auth_error(e: &ApiError) -> Response {
+    error_response(e.status, e.code, e.code, &e.message)
+}
+
+async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Auth, ApiError> {
+    let header = match headers.get(AUTHORIZATION) {
+        None => None,
+        Some(value) => Some(value.to_str().map_err(|_| {
+            ApiError::unauthenticated("malformed Authorization header: not visible ASCII")
+        })?),
+    };
+    authenticate(state, header).await
+}
+
+/// `POST /graphql`: `{query, variables?, operationName?}` → `{data, errors?}`.
+async fn post_graphql(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let auth = match caller(&state, &headers).await {
+        Ok(auth) => auth,
+        Err(e) => return auth_error(&e),
+    };
+    let request: async_graphql::Request = match serde_json::from_slice(&body) {
+        Ok(request) => request,
+        Err(e) => {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                "BAD_USER_INPUT",
+                "INVALID_BODY",
+                &format!(
+                    "the body must be a JSON object {{\"query\": …, \"variables\": …, \"operationName\": …}}: {e}"
+                ),
+            );
+        }
+    };
+    let db = match state.store.workspace_db(auth.workspace_id).await {
+        Ok(db) => db,
+        Err(e) => {
+            return auth_error(&ApiError::internal(e));
+        }
+    };
+    let built = state.graphql.schema_for(auth.workspace_id);
+    let read_only = match auth.scope {
+        Scope::ReadWrite => None,
+        Scope::ReadOnly => Some(format!(
+            "API key {:?} is read-only and cannot change data",
+            auth.key_name
+        )),
+    };
+    let call = Call::new(
+        db,
+        built.model.clone(),
+        Actor::api_key(&auth.key_name, &auth.key_id.to_string()),
+        read_only,
+    )
+    .with_counts(state.counts.clone(), auth.workspace_id);
+    let response = execute(&state.graphql, &built, Arc::new(call), request).await;
+    axum::Json(response).into_response()
+}
+
+/// `GET /graphql/schema.graphql`: the SDL of the caller's workspace.
+async fn schema_sdl(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let auth = match caller(&state, &headers).await {
+        Ok(auth) => auth,
+        Err(e) => return e.into_response(),
+    };
+    let built = state.graphql.schema_for(auth.workspace_id);
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/graphql; charset=utf-8"),
+        )],
+        built.sdl.clone(),
+    )
+        .into_response()
+}

@@ -1,0 +1,225 @@
+//! Nested relations without a statement per row: before records are handed to GraphQL,
+//! every relation their selection asks for is loaded for all of them at once (one
+//! engine call per relation field per level, see `query::find_children` and
+//! `query::find_by_ids`), recursively, and stored in each parent record under a hidden
+//! slot that the relation field's resolver reads back.
+//!
+//! A slot is named after the selection's node in the parsed document, so two selections
+//! of one relation with different arguments (through aliases or fragments) never mix.
+
+use super::args;
+use super::call::Call;
+use crate::query::{self, PageInfo, Query, QueryError};
+use async_graphql::SelectionField;
+use serde_json::{Map, Value, json};
+use std::collections::HashSet;
+use std::future::Future;
+use std::pin::Pin;
+use twenty_codegen::model::{Object, RelationKind};
+
+/// A record as JSON.
+pub type Record = Map<String, Value>;
+
+/// The hidden key a relation selection's value is kept under in its parent record.
+pub fn slot(field: &SelectionField<'_>) -> String {
+    // The address of the field's name in the parsed document identifies the selection
+    // node: the resolver sees the same node as the look-ahead that loaded it.
+    format!("__rel_{:x}", field.name().as_ptr() as usize)
+}
+
+/// The selections of `node` under `edges` of a connection selection.
+pub fn node_selection<'a>(connection: &SelectionField<'a>) -> Vec<SelectionField<'a>> {
+    let mut nodes = Vec::new();
+    for edges in connection.selection_set().filter(|f| f.name() == "edges") {
+        for node in edges.selection_set().filter(|f| f.name() == "node") {
+            nodes.extend(node.selection_set());
+        }
+    }
+    nodes
+}
+
+/// Whether a connection selection asks for `totalCount`.
+pub fn wants_count(connection: &SelectionField<'_>) -> bool {
+    connection.selection_set().any(|f| f.name() == "totalCount")
+}
+
+/// A connection value: `{edges: [{node, cursor}], pageInfo, totalCount?}`.
+pub fn connection(
+    records: Vec<Record>,
+    cursors: Vec<String>,
+    info: &PageInfo,
+    total: Option<i64>,
+) -> Value {
+    let edges: Vec<Value> = records
+        .into_iter()
+        .zip(cursors)
+        .map(|(node, cursor)| json!({ "node": node, "cursor": cursor }))
+        .collect();
+    let mut out = json!({
+        "edges": edges,
+        "pageInfo": {
+            "hasNextPage": info.has_next_page,
+            "hasPreviousPage": info.has_previous_page,
+            "startCursor": info.start_cursor,
+            "endCursor": info.end_cursor,
+        },
+    });
+    if let (Some(n), Value::Object(map)) = (total, &mut out) {
+        map.insert("totalCount".to_owned(), Value::from(n));
+    }
+    out
+}
+
+/// The arguments of a selection, by name.
+fn arguments(
+    field: &SelectionField<'_>,
+) -> Result<Vec<(String, async_graphql::Value)>, QueryError> {
+    field
+        .arguments()
+        .map(|args| {
+            args.into_iter()
+                .map(|(name, value)| (name.to_string(), value))
+                .collect()
+        })
+        .map_err(|e| QueryError::InvalidFilter {
+            field: field.name().to_owned(),
+            reason: e.message,
+        })
+}
+
+/// The read of a connection's records for its arguments (filter, orderBy, paging).
+pub fn list_query(
+    object: &Object,
+    get: impl Fn(&str) -> Option<async_graphql::Value>,
+    count: bool,
+) -> Result<Query, QueryError> {
+    let mut query = Query::new(&object.name_singular);
+    if let Some(value) = get("filter") {
+        query.filter = args::filter(object, &value)?;
+    }
+    query.with_deleted = query.filter.as_ref().is_some_and(args::mentions_deleted_at);
+    if let Some(value) = get("orderBy") {
+        query.order_by = args::order_by(&value)?;
+    }
+    query.page = args::page(&get)?;
+    query.count = count;
+    Ok(query)
+}
+
+fn id_of(record: &Record, key: &str) -> Option<String> {
+    record.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+type Loading<'f> = Pin<Box<dyn Future<Output = Result<(), QueryError>> + Send + 'f>>;
+
+/// Loads every relation `selection` (the selected fields of `object` records) asks for
+/// into `records`, and the relations those ask for, recursively.
+pub fn load<'f>(
+    call: &'f Call,
+    object: &'f Object,
+    records: &'f mut [Record],
+    selection: Vec<SelectionField<'f>>,
+) -> Loading<'f> {
+    Box::pin(async move {
+        if records.is_empty() {
+            return Ok(());
+        }
+        let mut done = HashSet::new();
+        for field in selection {
+            let Some(model_field) = object.field(field.name()) else {
+                continue;
+            };
+            let Some(relation) = &model_field.relation else {
+                continue;
+            };
+            let slot = slot(&field);
+            if !done.insert(slot.clone()) {
+                continue;
+            }
+            let Some(target) = call.schema.object(&relation.target) else {
+                continue;
+            };
+            match relation.kind {
+                RelationKind::ManyToOne => {
+                    let Some(fk) = model_field.join_column() else {
+                        continue;
+                    };
+                    let ids: Vec<String> = records.iter().filter_map(|r| id_of(r, &fk)).collect();
+                    let (found, statements) = query::find_by_ids(
+                        call.target(),
+                        &call.schema,
+                        &target.name_singular,
+                        &ids,
+                        None,
+                    )
+                    .await?;
+                    call.count(statements);
+                    let (keys, mut targets): (Vec<String>, Vec<Record>) = found
+                        .into_iter()
+                        .filter_map(|(id, v)| match v {
+                            Value::Object(map) => Some((id, map)),
+                            _ => None,
+                        })
+                        .unzip();
+                    load(call, target, &mut targets, field.selection_set().collect()).await?;
+                    let by_id: std::collections::HashMap<String, Record> =
+                        keys.into_iter().zip(targets).collect();
+                    for record in records.iter_mut() {
+                        let value = id_of(record, &fk)
+                            .and_then(|id| by_id.get(&id).cloned())
+                            .map_or(Value::Null, Value::Object);
+                        record.insert(slot.clone(), value);
+                    }
+                }
+                RelationKind::OneToMany => {
+                    let Some(fk) = target
+                        .field(&relation.inverse)
+                        .and_then(|f| f.join_column())
+                    else {
+                        continue;
+                    };
+                    let given = arguments(&field)?;
+                    let get = |name: &str| {
+                        given
+                            .iter()
+                            .find(|(n, _)| n == name)
+                            .map(|(_, v)| v.clone())
+                    };
+                    let query = list_query(target, get, wants_count(&field))?;
+                    let parents: Vec<String> =
+                        records.iter().filter_map(|r| id_of(r, "id")).collect();
+                    let mut children =
+                        query::find_children(call.target(), &call.schema, &query, &fk, &parents)
+                            .await?;
+                    call.count(children.statements);
+                    let mut pages = Vec::with_capacity(records.len());
+                    let mut all: Vec<Record> = Vec::new();
+                    for record in records.iter() {
+                        let page = children.take(&id_of(record, "id").unwrap_or_default());
+                        let start = all.len();
+                        all.extend(page.records.into_iter().filter_map(|v| match v {
+                            Value::Object(map) => Some(map),
+                            _ => None,
+                        }));
+                        pages.push((
+                            start,
+                            all.len(),
+                            page.cursors,
+                            page.page_info,
+                            page.total_count,
+                        ));
+                    }
+                    load(call, target, &mut all, node_selection(&field)).await?;
+                    let mut all = all.into_iter();
+                    for (record, (start, end, cursors, info, total)) in
+                        records.iter_mut().zip(pages)
+                    {
+                        let nodes: Vec<Record> = all.by_ref().take(end - start).collect();
+                        record.insert(slot.clone(), connection(nodes, cursors, &info, total));
+                    }
+                }
+            }
+        }
+        Ok(())
+    })
+}

@@ -1,0 +1,311 @@
+//! The resolvers of the served schema: each root field is one query-engine call (reads,
+//! or one write transaction), then the nested relations the selection asks for are
+//! loaded in batches (`nested`); relation fields read what was loaded. No SQL here.
+
+use super::args;
+use super::call::Call;
+use super::errors::{coded, query_error};
+use super::nested::{self, Record};
+use crate::count_cache::CountKey;
+use crate::query::{self, Filter, QueryError, Selector};
+use async_graphql::dynamic::{FieldFuture, FieldValue, ResolverContext};
+use async_graphql::{Error, Value};
+use serde_json::Value as Json;
+use std::sync::Arc;
+use twenty_codegen::emit::graphql::{Operation, Resolver, Resolvers};
+use twenty_codegen::model::{Field, Object};
+
+/// Resolvers over the query engine.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EngineResolvers;
+
+fn call<'a>(ctx: &ResolverContext<'a>) -> Result<&'a Arc<Call>, Error> {
+    ctx.data::<Arc<Call>>().map_err(|_| {
+        coded(
+            "INTERNAL_SERVER_ERROR",
+            "INTERNAL_ERROR",
+            "no request context",
+        )
+    })
+}
+
+fn model<'c>(call: &'c Call, name: &str) -> Result<&'c Object, Error> {
+    call.schema
+        .object(name)
+        .ok_or_else(|| query_error(QueryError::UnknownObject(name.to_owned())))
+}
+
+fn arg(ctx: &ResolverContext<'_>, name: &str) -> Option<Value> {
+    ctx.args.get(name).map(|v| v.as_value().clone())
+}
+
+fn to_value(json: Json) -> Result<Option<FieldValue<'static>>, Error> {
+    match json {
+        Json::Null => Ok(None),
+        other => Value::from_json(other)
+            .map(|v| Some(FieldValue::value(v)))
+            .map_err(|e| coded("INTERNAL_SERVER_ERROR", "INTERNAL_ERROR", e.to_string())),
+    }
+}
+
+fn records(values: Vec<Json>) -> Vec<Record> {
+    values
+        .into_iter()
+        .filter_map(|v| match v {
+            Json::Object(map) => Some(map),
+            _ => None,
+        })
+        .collect()
+}
+
+async fn find_many(ctx: &ResolverContext<'_>, name: &str) -> Result<Json, Error> {
+    let call = call(ctx)?;
+    let object = model(call, name)?;
+    let field = ctx.ctx.field();
+    let mut query = nested::list_query(object, |n| arg(ctx, n), nested::wants_count(&field))
+        .map_err(query_error)?;
+    // The root `totalCount` comes from the count cache REST uses too (same keys).
+    let mut cached = None;
+    if let (true, Some((cache, workspace))) = (query.count, &call.counts) {
+        let key = CountKey {
+            workspace: *workspace,
+            object: name.to_owned(),
+            filter: format!("{}:{:?}", query.with_deleted, query.filter),
+        };
+        match cache.lookup(&key) {
+            Ok(n) => {
+                query.count = false;
+                cached = Some(Ok(n));
+            }
+            Err(ticket) => cached = Some(Err((key, ticket))),
+        }
+    }
+    let mut page = query::find_many(call.target(), &call.schema, &query)
+        .await
+        .map_err(query_error)?;
+    call.count(page.statements);
+    match (cached, &call.counts) {
+        (Some(Ok(n)), _) => page.total_count = Some(n),
+        (Some(Err((key, ticket))), Some((cache, _))) => {
+            if let Some(n) = page.total_count {
+                cache.store(key, ticket, n);
+            }
+        }
+        _ => {}
+    }
+    let mut list = records(page.records);
+    nested::load(call, object, &mut list, nested::node_selection(&field))
+        .await
+        .map_err(query_error)?;
+    Ok(nested::connection(
+        list,
+        page.cursors,
+        &page.page_info,
+        page.total_count,
+    ))
+}
+
+async fn find_one(ctx: &ResolverContext<'_>, name: &str) -> Result<Json, Error> {
+    let call = call(ctx)?;
+    let object = model(call, name)?;
+    let mut query = query::Query::new(name);
+    query.filter = match arg(ctx, "filter") {
+        Some(v) => args::filter(object, &v).map_err(query_error)?,
+        None => None,
+    };
+    query.with_deleted = query.filter.as_ref().is_some_and(args::mentions_deleted_at);
+    query.page.first = Some(1);
+    let page = query::find_many(call.target(), &call.schema, &query)
+        .await
+        .map_err(query_error)?;
+    call.count(page.statements);
+    let mut list = records(page.records);
+    if list.is_empty() {
+        return Err(coded(
+            "NOT_FOUND",
+            "NOT_FOUND",
+            format!("no {name} record matches the filter"),
+        ));
+    }
+    nested::load(
+        call,
+        object,
+        &mut list,
+        ctx.ctx.field().selection_set().collect(),
+    )
+    .await
+    .map_err(query_error)?;
+    Ok(Json::Object(list.remove(0)))
+}
+
+fn id_selector(ctx: &ResolverContext<'_>) -> Result<Selector, Error> {
+    let raw = match arg(ctx, "id") {
+        Some(Value::String(s)) => s,
+        _ => String::new(),
+    };
+    uuid::Uuid::parse_str(&raw).map(Selector::Id).map_err(|_| {
+        coded(
+            "BAD_USER_INPUT",
+            "INVALID_ID",
+            format!("`{raw}` is not a UUID"),
+        )
+    })
+}
+
+fn filter_selector(ctx: &ResolverContext<'_>, object: &Object) -> Result<Selector, Error> {
+    let filter = match arg(ctx, "filter") {
+        Some(v) => args::filter(object, &v).map_err(query_error)?,
+        None => None,
+    };
+    Ok(Selector::Filter(filter.unwrap_or(Filter::And(Vec::new()))))
+}
+
+/// Why a write failed: the engine refused it, or its arguments were unusable.
+enum Failure {
+    Engine(QueryError),
+    Graphql(Error),
+}
+
+impl From<QueryError> for Failure {
+    fn from(e: QueryError) -> Self {
+        Failure::Engine(e)
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Graphql(e)
+    }
+}
+
+async fn write(ctx: &ResolverContext<'_>, name: &str, op: Operation) -> Result<Json, Error> {
+    let call = call(ctx)?;
+    if let Some(why) = &call.read_only {
+        return Err(coded("FORBIDDEN", "FORBIDDEN", why.clone()));
+    }
+    let object = model(call, name)?;
+    let target = call.target();
+    let schema = &call.schema;
+    let actor = &call.actor;
+    let upsert = matches!(arg(ctx, "upsert"), Some(Value::Boolean(true)));
+    let data = arg(ctx, "data").unwrap_or(Value::Null);
+    let result: Result<Vec<Json>, Failure> = async {
+        Ok(match op {
+            Operation::CreateOne => {
+                query::create(
+                    target,
+                    schema,
+                    name,
+                    vec![args::record(&data)?],
+                    upsert,
+                    actor,
+                )
+                .await?
+            }
+            Operation::CreateMany => {
+                query::create(target, schema, name, args::records(&data)?, upsert, actor).await?
+            }
+            Operation::UpdateOne | Operation::UpdateMany => {
+                let selector = match op {
+                    Operation::UpdateOne => id_selector(ctx)?,
+                    _ => filter_selector(ctx, object)?,
+                };
+                query::update(
+                    target,
+                    schema,
+                    name,
+                    &selector,
+                    &args::record(&data)?,
+                    actor,
+                )
+                .await?
+            }
+            _ => {
+                let selector = if op.is_many() {
+                    filter_selector(ctx, object)?
+                } else {
+                    id_selector(ctx)?
+                };
+                match op {
+                    Operation::DeleteOne | Operation::DeleteMany => {
+                        query::delete(target, schema, name, &selector, actor).await?
+                    }
+                    Operation::DestroyOne | Operation::DestroyMany => {
+                        query::destroy(target, schema, name, &selector, actor).await?
+                    }
+                    _ => query::restore(target, schema, name, &selector, actor).await?,
+                }
+            }
+        })
+    }
+    .await;
+    // Even a failed write may have committed nothing or something: counts start over.
+    if let Some((cache, workspace)) = &call.counts {
+        cache.bump(*workspace);
+    }
+    let written = match result {
+        Ok(records) => records,
+        Err(Failure::Engine(e)) => return Err(query_error(e)),
+        Err(Failure::Graphql(e)) => return Err(e),
+    };
+    let mut list = records(written);
+    let field = ctx.ctx.field();
+    nested::load(call, object, &mut list, field.selection_set().collect())
+        .await
+        .map_err(query_error)?;
+    if op.is_many() {
+        return Ok(Json::Array(list.into_iter().map(Json::Object).collect()));
+    }
+    match list.into_iter().next() {
+        Some(record) => Ok(Json::Object(record)),
+        // A one-record write that changed nothing: restore of a live record answers it.
+        None => Err(query_error(QueryError::NotFound {
+            object: name.to_owned(),
+            id: match arg(ctx, "id") {
+                Some(Value::String(s)) => s,
+                _ => String::new(),
+            },
+        })),
+    }
+}
+
+impl Resolvers for EngineResolvers {
+    fn root(&self, object: &Object, operation: Operation) -> Resolver {
+        let name = object.name_singular.clone();
+        Box::new(move |ctx: ResolverContext<'_>| {
+            let name = name.clone();
+            FieldFuture::new(async move {
+                let json = match operation {
+                    Operation::FindMany => find_many(&ctx, &name).await?,
+                    Operation::FindOne => find_one(&ctx, &name).await?,
+                    op => write(&ctx, &name, op).await?,
+                };
+                to_value(json)
+            })
+        })
+    }
+
+    fn relation(&self, object: &Object, field: &Field) -> Resolver {
+        let _ = (object, field);
+        Box::new(|ctx: ResolverContext<'_>| {
+            let slot = nested::slot(&ctx.ctx.field());
+            let found = match ctx.parent_value.as_value() {
+                Some(Value::Object(map)) => map.get(slot.as_str()).cloned(),
+                _ => None,
+            };
+            FieldFuture::Value(match found {
+                Some(Value::Null) => None,
+                Some(value) => Some(FieldValue::value(value)),
+                None => {
+                    return FieldFuture::new(async move {
+                        Err::<Option<FieldValue<'_>>, _>(coded(
+                            "INTERNAL_SERVER_ERROR",
+                            "INTERNAL_ERROR",
+                            format!("relation `{slot}` was not loaded"),
+                        ))
+                    });
+                }
+            })
+        })
+    }
+}

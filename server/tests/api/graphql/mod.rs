@@ -1,0 +1,9 @@
+//! The GraphQL API over a real server: schema and tooling, reads, nested relations with
+//! a constant number of statements, writes, errors and limits.
+mod support;
+
+mod errors;
+mod nested;
+mod reads;
+mod schema;
+mod writes;

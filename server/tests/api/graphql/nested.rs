@@ -1,0 +1,183 @@
+//! Nested relations through the library entry point, with the engine's statement counter:
+//! the number of statements depends on the query's shape, not on the number of rows.
+use crate::query::seed::id;
+use crate::query::support::{Db, Lit, PG_SCHEMA, schema, t};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use twenty_server::graphql::{Api, Call, Limits, execute};
+use twenty_server::query::Actor;
+use twenty_server::store::WorkspaceDb;
+
+async fn companies_with_people(db: &Db, from: usize, to: usize, people: usize) {
+    for c in from..=to {
+        let company = id(&format!("c{c}"));
+        db.insert(
+            "company",
+            &[
+                ("id", Lit::Uuid(company.clone())),
+                ("name", t(&format!("C{c:02}"))),
+            ],
+        )
+        .await;
+        for p in 1..=people {
+            db.insert(
+                "person",
+                &[
+                    ("id", Lit::Uuid(id(&format!("p{}", c * 1000 + p)))),
+                    ("nameFirstName", t(&format!("P{p:02}"))),
+                    ("companyId", Lit::Uuid(company.clone())),
+                ],
+            )
+            .await;
+        }
+    }
+}
+
+fn workspace(db: &Db) -> WorkspaceDb {
+    match db {
+        Db::Sqlite { pool, .. } => WorkspaceDb::Sqlite(pool.clone()),
+        Db::Postgres { pool, .. } => WorkspaceDb::Postgres {
+            pool: pool.clone(),
+            schema: PG_SCHEMA.to_owned(),
+        },
+    }
+}
+
+/// Runs `query`; returns its data and the statements it issued.
+async fn run(db: &Db, query: &str) -> (Value, usize) {
+    let api = Api::new(Arc::new(schema()), Limits::default()).expect("the schema builds");
+    let built = api.schema_for(uuid::Uuid::nil());
+    let call = Arc::new(Call::new(
+        workspace(db),
+        built.model.clone(),
+        Actor::api_key("test", "k"),
+        None,
+    ));
+    let response = execute(
+        &api,
+        &built,
+        call.clone(),
+        async_graphql::Request::new(query),
+    )
+    .await;
+    assert!(response.errors.is_empty(), "{:?}", response.errors);
+    let data = response.data.into_json().expect("JSON data");
+    (data, call.statements())
+}
+
+const NESTED: &str = r#"{
+  companies(first: 50, orderBy: {name: AscNullsFirst}) {
+    totalCount
+    edges { node {
+      id name
+      accountOwner { id }
+      people(first: 5, orderBy: {name: {firstName: DescNullsLast}}) {
+        totalCount
+        pageInfo { hasNextPage endCursor }
+        edges { cursor node {
+          id companyId name { firstName }
+          company { id name people(first: 1) { edges { node { id } } } }
+          pointOfContactForOpportunities { totalCount edges { node { id } } }
+        } }
+      }
+    } }
+  }
+}"#;
+
+async fn nested_relations_take_a_constant_number_of_statements(db: Db) {
+    companies_with_people(&db, 1, 3, 2).await;
+    let (small, small_statements) = run(&db, NESTED).await;
+    assert_eq!(small["companies"]["totalCount"], 3);
+    companies_with_people(&db, 4, 20, 10).await;
+    let (large, large_statements) = run(&db, NESTED).await;
+    assert_eq!(
+        small_statements, large_statements,
+        "the statements grow with the rows"
+    );
+    // companies page + count, people + grouped count, people's company, its people,
+    // opportunities + grouped count (accountOwner has no key to look up).
+    assert_eq!(large_statements, 8);
+    let companies = &large["companies"];
+    assert_eq!(companies["totalCount"], 20);
+    let edges = companies["edges"].as_array().unwrap();
+    assert_eq!(edges.len(), 20);
+    for edge in &edges[3..] {
+        let company = &edge["node"];
+        assert_eq!(company["accountOwner"], Value::Null);
+        let people = &company["people"];
+        assert_eq!(people["totalCount"], 10, "{}", company["name"]);
+        assert_eq!(people["pageInfo"]["hasNextPage"], true);
+        let first_names: Vec<&Value> = people["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| &e["node"]["name"]["firstName"])
+            .collect();
+        assert_eq!(
+            first_names,
+            [
+                json!("P10"),
+                json!("P09"),
+                json!("P08"),
+                json!("P07"),
+                json!("P06")
+            ]
+            .iter()
+            .collect::<Vec<_>>()
+        );
+        for person in people["edges"].as_array().unwrap() {
+            let node = &person["node"];
+            assert_eq!(node["companyId"], company["id"]);
+            assert_eq!(node["company"]["id"], company["id"]);
+            assert_eq!(
+                node["company"]["people"]["edges"].as_array().unwrap().len(),
+                1
+            );
+            assert_eq!(node["pointOfContactForOpportunities"]["totalCount"], 0);
+        }
+    }
+    // The page after a nested cursor continues that company's list.
+    let first = &edges[5]["node"];
+    let after = first["people"]["pageInfo"]["endCursor"].as_str().unwrap();
+    let query = format!(
+        r#"{{ company(filter: {{id: {{eq: "{}"}}}}) {{ people(first: 10, after: "{after}", orderBy: {{name: {{firstName: DescNullsLast}}}}) {{ edges {{ node {{ name {{ firstName }} }} }} pageInfo {{ hasNextPage hasPreviousPage }} }} }} }}"#,
+        first["id"].as_str().unwrap()
+    );
+    let (next, _) = run(&db, &query).await;
+    let people = &next["company"]["people"];
+    assert_eq!(people["edges"].as_array().unwrap().len(), 5);
+    assert_eq!(people["edges"][0]["node"]["name"]["firstName"], "P05");
+    assert_eq!(people["pageInfo"]["hasNextPage"], false);
+    assert_eq!(people["pageInfo"]["hasPreviousPage"], true);
+}
+crate::query_on_both!(
+    nested_relations_take_a_constant_number_of_statements,
+    nested_statements_sqlite,
+    nested_statements_postgres
+);
+
+async fn total_count_is_computed_only_when_selected(db: Db) {
+    companies_with_people(&db, 1, 4, 3).await;
+    let (_, without) = run(
+        &db,
+        "{ companies { edges { node { id people { edges { node { id } } } } } } }",
+    )
+    .await;
+    let (data, with) = run(
+        &db,
+        "{ companies { totalCount edges { node { id people { totalCount } } } } }",
+    )
+    .await;
+    assert_eq!(without, 2);
+    assert_eq!(with, 4);
+    assert_eq!(data["companies"]["totalCount"], 4);
+    assert_eq!(
+        data["companies"]["edges"][0]["node"]["people"]["totalCount"],
+        3
+    );
+}
+crate::query_on_both!(
+    total_count_is_computed_only_when_selected,
+    total_count_sqlite,
+    total_count_postgres
+);
