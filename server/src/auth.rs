@@ -1,12 +1,16 @@
-//! API key secrets (generation, hashing, format) and the `Auth` extractor that turns an
-//! `Authorization: Bearer` header into a workspace and scope, or a 401.
+//! API key secrets (generation, hashing, format), the `Auth` extractor that turns an
+//! `Authorization: Bearer` header into a workspace and scope, or a 401, and the short cache
+//! of verified keys that spares a request the store lookup.
 use crate::error::ApiError;
 use crate::http::AppState;
-use crate::store::{ApiKey, Scope, now_ms};
+use crate::store::{self, ApiKey, Scope, now_ms};
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 use uuid::Uuid;
 
 /// The prefix every secret starts with, so leaked keys are recognizable.
@@ -92,24 +96,116 @@ pub fn check_usable(key: &ApiKey, now: i64) -> Result<(), ApiError> {
 /// How fresh `lastUsedAt` is kept (milliseconds).
 const LAST_USED_RESOLUTION_MS: i64 = 60_000;
 
+/// How long a verified key is used without asking the store again. A key revoked through
+/// this process (the API, or a store in it) stops working at once; one revoked by another
+/// process (`twenty-server api-key revoke` beside a running server) within this time.
+pub const KEY_CACHE_TTL: Duration = Duration::from_secs(2);
+
+/// Entries kept at most; past it, expired entries are dropped (and all, if none expired).
+const KEY_CACHE_MAX: usize = 10_000;
+
+/// Verified keys by secret hash, each trusted for [`KEY_CACHE_TTL`] and until a key is
+/// revoked in this process. Expiry dates are checked on every request all the same.
+#[derive(Debug)]
+pub struct KeyCache {
+    ttl: Duration,
+    entries: Mutex<HashMap<String, CachedKey>>,
+}
+
+#[derive(Debug, Clone)]
+struct CachedKey {
+    key: ApiKey,
+    fetched: Instant,
+    /// [`store::revocations`] before the key was read.
+    revocations: u64,
+}
+
+impl Default for KeyCache {
+    fn default() -> Self {
+        KeyCache::new(KEY_CACHE_TTL)
+    }
+}
+
+impl KeyCache {
+    /// An empty cache trusting entries for `ttl`.
+    pub fn new(ttl: Duration) -> Self {
+        KeyCache {
+            ttl,
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The cached key of `hash`, if still trusted.
+    fn get(&self, hash: &str) -> Option<ApiKey> {
+        let entries = self.entries.lock().ok()?;
+        let entry = entries.get(hash)?;
+        let fresh = entry.fetched.elapsed() < self.ttl && entry.revocations == store::revocations();
+        fresh.then(|| entry.key.clone())
+    }
+
+    /// Remembers `key`, read from the store when the revocation count was `revocations`.
+    fn put(&self, hash: String, key: ApiKey, revocations: u64) {
+        let Ok(mut entries) = self.entries.lock() else {
+            return;
+        };
+        if entries.len() >= KEY_CACHE_MAX {
+            entries.retain(|_, e| e.fetched.elapsed() < self.ttl);
+            if entries.len() >= KEY_CACHE_MAX {
+                entries.clear();
+            }
+        }
+        let fetched = Instant::now();
+        entries.insert(
+            hash,
+            CachedKey {
+                key,
+                fetched,
+                revocations,
+            },
+        );
+    }
+
+    /// Notes that `hash`'s key was recorded as used at `at`.
+    fn mark_used(&self, hash: &str, at: i64) {
+        if let Ok(mut entries) = self.entries.lock()
+            && let Some(entry) = entries.get_mut(hash)
+        {
+            entry.key.last_used_at = Some(at);
+        }
+    }
+}
+
 /// Resolves a header to an [`Auth`], recording the key's use (to the minute).
 pub async fn authenticate(state: &AppState, header: Option<&str>) -> Result<Auth, ApiError> {
     let token = bearer_token(header)?;
-    let key = state
-        .store
-        .api_key_by_hash(&hash_secret(token))
-        .await
-        .map_err(ApiError::internal)?
-        .ok_or_else(|| ApiError::unauthenticated("unknown API key"))?;
+    let hash = hash_secret(token);
     let now = now_ms();
+    let key = match state.keys.get(&hash) {
+        Some(key) => key,
+        None => {
+            let revocations = store::revocations();
+            let key = state
+                .store
+                .api_key_by_hash(&hash)
+                .await
+                .map_err(ApiError::internal)?
+                .ok_or_else(|| ApiError::unauthenticated("unknown API key"))?;
+            check_usable(&key, now)?;
+            state.keys.put(hash.clone(), key.clone(), revocations);
+            key
+        }
+    };
     check_usable(&key, now)?;
     // `lastUsedAt` is kept to the minute: a write on every request would serialize all
     // requests on SQLite's single writer. A failed bookkeeping write must not fail the request.
     let stale = key
         .last_used_at
         .is_none_or(|used| now - used >= LAST_USED_RESOLUTION_MS);
-    if stale && let Err(e) = state.store.touch_api_key(key.id).await {
-        tracing::warn!(error = %e, "cannot record API key use");
+    if stale {
+        if let Err(e) = state.store.touch_api_key(key.id).await {
+            tracing::warn!(error = %e, "cannot record API key use");
+        }
+        state.keys.mark_used(&hash, now);
     }
     tracing::Span::current().record("workspace", tracing::field::display(key.workspace_id));
     Ok(Auth {
@@ -177,6 +273,43 @@ mod tests {
                 .message
                 .starts_with("missing")
         );
+    }
+
+    fn key(name: &str) -> ApiKey {
+        ApiKey {
+            id: Uuid::new_v4(),
+            workspace_id: Uuid::new_v4(),
+            name: name.to_owned(),
+            scope: Scope::ReadWrite,
+            expires_at: None,
+            revoked_at: None,
+            last_used_at: None,
+            created_at: 0,
+        }
+    }
+
+    #[test]
+    fn a_cached_key_is_served_until_its_entry_expires() {
+        let cache = KeyCache::new(Duration::from_secs(60));
+        let k = key("ci");
+        cache.put("h".to_owned(), k.clone(), store::revocations());
+        assert_eq!(cache.get("h"), Some(k.clone()));
+        assert_eq!(cache.get("other"), None);
+        cache.mark_used("h", 42);
+        assert_eq!(cache.get("h").and_then(|k| k.last_used_at), Some(42));
+
+        let expired = KeyCache::new(Duration::ZERO);
+        expired.put("h".to_owned(), k, store::revocations());
+        assert_eq!(expired.get("h"), None, "an expired entry is not trusted");
+    }
+
+    #[test]
+    fn an_entry_read_before_a_revocation_in_this_process_is_not_trusted() {
+        let cache = KeyCache::new(Duration::from_secs(60));
+        // As if a key had been revoked since this one was read.
+        let before = store::revocations().wrapping_sub(1);
+        cache.put("h".to_owned(), key("ci"), before);
+        assert_eq!(cache.get("h"), None);
     }
 
     #[test]

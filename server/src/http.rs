@@ -31,6 +31,8 @@ pub struct AppState {
     pub schema: Arc<Schema>,
     /// Cached `totalCount`s; every write must bump its workspace's version.
     pub counts: Arc<CountCache>,
+    /// Verified API keys, trusted for a few seconds.
+    pub keys: Arc<crate::auth::KeyCache>,
     /// The GraphQL API (schemas built once, limits).
     pub graphql: Arc<crate::graphql::Api>,
     openapi: Bytes,
@@ -55,6 +57,7 @@ impl AppState {
             store,
             schema,
             counts: Arc::new(CountCache::default()),
+            keys: Arc::new(crate::auth::KeyCache::default()),
             graphql: Arc::new(graphql),
             openapi,
         }

@@ -6,7 +6,18 @@ pub mod sqlite;
 
 use crate::config::Database;
 use serde::Serialize;
+use std::sync::atomic::{AtomicU64, Ordering};
 use uuid::Uuid;
+
+/// Keys revoked through any store of this process so far. Caches of verified keys note it
+/// when they fetch a key and refetch once it moved, so a revocation made here takes effect
+/// at once (one made by another process waits for the cache entry to expire).
+static REVOCATIONS: AtomicU64 = AtomicU64::new(0);
+
+/// The count of keys revoked through this process's stores (see [`REVOCATIONS`]).
+pub fn revocations() -> u64 {
+    REVOCATIONS.load(Ordering::Acquire)
+}
 
 /// A storage failure, carrying what an operator needs to fix it.
 #[derive(Debug, thiserror::Error)]
@@ -350,7 +361,11 @@ impl Store {
 
     /// Revokes a key; false when no unrevoked key has this id.
     pub async fn revoke_api_key(&self, id: Uuid) -> Result<bool, StoreError> {
-        dispatch!(self, s => s.revoke_api_key(id, now_ms()).await)
+        let revoked = dispatch!(self, s => s.revoke_api_key(id, now_ms()).await)?;
+        if revoked {
+            REVOCATIONS.fetch_add(1, Ordering::AcqRel);
+        }
+        Ok(revoked)
     }
 
     /// The key whose secret hashes to `hash`.

@@ -181,3 +181,54 @@ async fn a_read_only_key_reads_but_cannot_write(backend: Backend) {
     server.stop().await.unwrap();
 }
 both!(a_read_only_key_reads_but_cannot_write);
+
+async fn a_key_revoked_by_another_process_stops_working_within_the_key_cache_lifetime(
+    backend: Backend,
+) {
+    let Some(db) = TestDb::new(backend, "revokeother").await else {
+        return;
+    };
+    let server = db.start().await;
+    let (_, key) = server.first_workspace.clone().unwrap();
+    let addr = serve_probe(server.state.clone()).await;
+    let bearer = format!("Bearer {}", key.secret);
+    assert_eq!(get_with(addr, Some(&bearer)).await.0, 200, "cached now");
+
+    let mut revoke = std::process::Command::new(env!("CARGO_BIN_EXE_twenty-server"));
+    revoke
+        .args(["api-key", "revoke", &key.key.id.to_string()])
+        .env_remove("DATABASE_URL")
+        .env_remove("PG_DATABASE_URL")
+        .env_remove("TWENTY_DATA_DIR")
+        .env("RUST_LOG", "warn");
+    match &db.database {
+        twenty_server::Database::Sqlite { data_dir } => revoke.env("TWENTY_DATA_DIR", data_dir),
+        twenty_server::Database::Postgres { url } => revoke.env("DATABASE_URL", url),
+    };
+    let output = revoke.output().expect("the binary runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    // This process did not see the revocation: the cached entry may serve until it expires.
+    let deadline = std::time::Instant::now()
+        + twenty_server::auth::KEY_CACHE_TTL
+        + std::time::Duration::from_secs(3);
+    loop {
+        let (status, body) = get_with(addr, Some(&bearer)).await;
+        if status == 401 {
+            assert_unauthenticated((status, body), "API key has been revoked");
+            break;
+        }
+        assert_eq!(status, 200, "{body}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the revoked key still works past the key cache's lifetime"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    server.stop().await.unwrap();
+}
+both!(a_key_revoked_by_another_process_stops_working_within_the_key_cache_lifetime);
