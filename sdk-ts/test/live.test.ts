@@ -184,6 +184,27 @@ for (const backend of ["sqlite", "postgres"] as const satisfies readonly Backend
       assert.equal(tooMany.status, 400);
     });
 
+    it("runs raw GraphQL on the same records, with typed GraphQL errors", async () => {
+      const data = await client.graphql<{ people: { totalCount: number; edges: { node: { id: string; name: { lastName: string } } }[] } }>(
+        `query People($company: UUID) {
+          people(filter: { companyId: { eq: $company } }, orderBy: [{ name: { lastName: AscNullsFirst } }]) {
+            totalCount
+            edges { node { id name { lastName } } }
+          }
+        }`,
+        { company: acme.id },
+      );
+      const rest = await client.people.findMany({ filter: { companyId: { eq: acme.id } }, orderBy: { "name.lastName": "AscNullsFirst" } });
+      assert.equal(data.people.totalCount, rest.totalCount);
+      assert.deepEqual(
+        data.people.edges.map((e) => e.node.id),
+        rest.records.map((p) => p.id),
+      );
+      const error = await rejection(client.graphql("{ people { edges { node { nickname } } } }"));
+      assert.equal(error.code, "GRAPHQL_VALIDATION_FAILED");
+      assert.ok(error.messages.join(" ").includes("nickname"), error.message);
+    });
+
     it("the server accepts exactly the comparators the filter types allow, for each kind of value", async () => {
       const objects: TwentyObjects = client;
       const problems: string[] = [];
