@@ -141,6 +141,21 @@ for (const backend of ["sqlite", "postgres"] as const satisfies readonly Backend
       assert.equal(first.totalCount, 250);
       assert.equal(first.records.length, 10);
       assert.equal(first.pageInfo.hasNextPage, true);
+      // Forward to the second page, then back before it: the first page again.
+      const second = await client.people.findMany({ filter: { jobTitle: { eq: "bulk" } }, limit: 10, startingAfter: first.pageInfo.endCursor! });
+      assert.equal(second.records.length, 10);
+      assert.equal(second.pageInfo.hasPreviousPage, true);
+      const back = await client.people.findMany({ filter: { jobTitle: { eq: "bulk" } }, limit: 10, endingBefore: second.pageInfo.startCursor! });
+      assert.deepEqual(back.records.map((p) => p.id), first.records.map((p) => p.id));
+    });
+
+    it("upserts: a create with an existing id updates that record", async () => {
+      const created = await client.companies.create({ name: "Upsert Co", employees: 1 });
+      const again = await client.companies.create({ id: created.id, name: "Upsert Co", employees: 2 }, { upsert: true });
+      assert.equal(again.id, created.id);
+      assert.equal(again.employees, 2);
+      const conflict = await rejection(client.companies.create({ id: created.id, name: "Upsert Co" }));
+      assert.equal(conflict.status, 409, conflict.message);
     });
 
     it("updates a field and clears another", async () => {
