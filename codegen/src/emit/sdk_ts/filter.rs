@@ -205,13 +205,40 @@ pub(super) fn comparator_types() -> String {
 }
 
 fn sub_field_filter(sub: &SubField) -> String {
-    match sub.field_type {
-        FieldType::Select => "SelectFilter<ActorSource>".to_owned(),
-        FieldType::Numeric => NUMBER.name.to_owned(),
-        FieldType::Uuid => UUID.name.to_owned(),
-        FieldType::RawJson => JSON.name.to_owned(),
-        _ => TEXT.name.to_owned(),
+    let kind = sub_kind(sub);
+    if kind.generic {
+        format!("{}<ActorSource>", kind.name)
+    } else {
+        kind.name.to_owned()
     }
+}
+
+/// How a composite's sub-field is compared.
+fn sub_kind(sub: &SubField) -> &'static Kind {
+    match sub.field_type {
+        FieldType::Select => &SELECT,
+        FieldType::Numeric => &NUMBER,
+        FieldType::Uuid => &UUID,
+        FieldType::RawJson => &JSON,
+        _ => &TEXT,
+    }
+}
+
+/// How a scalar field (not a relation, not a composite) is compared; `None`: it cannot be.
+fn scalar_kind(field_type: FieldType) -> Option<&'static Kind> {
+    Some(match field_type {
+        FieldType::Select | FieldType::Rating => &SELECT,
+        FieldType::MultiSelect => &MULTI_SELECT,
+        FieldType::Uuid => &UUID,
+        FieldType::Text => &TEXT,
+        FieldType::Number | FieldType::Position | FieldType::Numeric => &NUMBER,
+        FieldType::Boolean => &BOOLEAN,
+        FieldType::DateTime => &DATE_TIME,
+        FieldType::Date => &DATE,
+        FieldType::Array => &ARRAY,
+        FieldType::RawJson => &JSON,
+        _ => return None,
+    })
 }
 
 /// The names `types.ts` imports from `filters.ts`.
@@ -238,22 +265,11 @@ pub(super) fn field_filter(field: &Field) -> Option<(String, String)> {
     if let Some(composite) = field.field_type.composite() {
         return Some((field.name.clone(), format!("{}Filter", composite.type_name)));
     }
-    let filter = match field.field_type {
-        FieldType::Select | FieldType::Rating => {
-            format!("SelectFilter<{}>", union_of(&field.option_values()))
-        }
-        FieldType::MultiSelect => {
-            format!("MultiSelectFilter<{}>", union_of(&field.option_values()))
-        }
-        FieldType::Uuid => UUID.name.to_owned(),
-        FieldType::Text => TEXT.name.to_owned(),
-        FieldType::Number | FieldType::Position | FieldType::Numeric => NUMBER.name.to_owned(),
-        FieldType::Boolean => BOOLEAN.name.to_owned(),
-        FieldType::DateTime => DATE_TIME.name.to_owned(),
-        FieldType::Date => DATE.name.to_owned(),
-        FieldType::Array => ARRAY.name.to_owned(),
-        FieldType::RawJson => JSON.name.to_owned(),
-        _ => return None,
+    let kind = scalar_kind(field.field_type)?;
+    let filter = if kind.generic {
+        format!("{}<{}>", kind.name, union_of(&field.option_values()))
+    } else {
+        kind.name.to_owned()
     };
     Some((field.name.clone(), filter))
 }
@@ -339,4 +355,119 @@ pub(super) fn object_filter_types(object: &Object) -> String {
         "export type {name}OrderBy = {name}OrderField | {{ readonly [K in {name}OrderField]?: OrderDirection }};"
     );
     out
+}
+
+/// `test/generated/comparator-cases.ts`: for the first field (or sub-field) of each kind of
+/// value in the model, a sample operand, the comparators the SDK's types allow and the ones
+/// they leave out. The live test sends each to the server: allowed ones must be accepted,
+/// the others refused, so the types and the server's rules cannot drift apart.
+pub(super) fn comparator_cases(schema: &crate::model::Schema) -> String {
+    let all = [
+        Eq,
+        Neq,
+        In,
+        ContainsAny,
+        Is,
+        Gt,
+        Gte,
+        Lt,
+        Lte,
+        StartsWith,
+        EndsWith,
+        Like,
+        Ilike,
+    ];
+    let mut seen: Vec<String> = Vec::new();
+    let mut cases = Vec::new();
+    for object in &schema.objects {
+        for field in &object.fields {
+            // (label of the kind, path, kind, sample operand)
+            let mut candidates: Vec<(String, String, &'static Kind, String)> = Vec::new();
+            if let Some(relation) = &field.relation {
+                if relation.kind == RelationKind::ManyToOne
+                    && let Some(join) = field.join_column()
+                {
+                    candidates.push((
+                        "relation id".to_owned(),
+                        join,
+                        &UUID,
+                        "\"00000000-0000-4000-8000-000000000000\"".to_owned(),
+                    ));
+                }
+            } else if let Some(composite) = field.field_type.composite() {
+                for sub in composite.sub_fields {
+                    let kind = sub_kind(sub);
+                    let sample = match sub.field_type {
+                        FieldType::Select => super::literal(crate::model::ACTOR_SOURCES[0]),
+                        _ => sample(kind, &[]),
+                    };
+                    candidates.push((
+                        format!("{} sub-field", kind.name),
+                        format!("{}.{}", field.name, sub.name),
+                        kind,
+                        sample,
+                    ));
+                }
+            } else if let Some(kind) = scalar_kind(field.field_type) {
+                candidates.push((
+                    format!("{} field", kind.name),
+                    field.name.clone(),
+                    kind,
+                    sample(kind, &field.option_values()),
+                ));
+            }
+            for (label, path, kind, operand) in candidates {
+                if seen.contains(&label) {
+                    continue;
+                }
+                seen.push(label.clone());
+                let accepted: Vec<&str> = kind.comparators.iter().map(|c| c.name()).collect();
+                let refused: Vec<&str> = all
+                    .iter()
+                    .filter(|c| !kind.comparators.contains(c))
+                    .map(|c| c.name())
+                    .collect();
+                let list = |names: &[&str]| {
+                    names
+                        .iter()
+                        .map(|n| super::literal(n))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                cases.push(format!(
+                    "  {{\n    kind: {},\n    object: {},\n    path: {},\n    operand: {operand},\n    accepted: [{}],\n    refused: [{}],\n  }},\n",
+                    super::literal(&label),
+                    super::literal(&object.name_plural),
+                    super::literal(&path),
+                    list(&accepted),
+                    list(&refused),
+                ));
+            }
+        }
+    }
+    let mut out = String::from(
+        "/** One kind of value: a field (or sub-field) of that kind, an operand, the comparators the types allow and the others. */\n\
+         export interface ComparatorCase {\n  kind: string;\n  object: string;\n  path: string;\n  operand: string | number | boolean;\n  accepted: readonly string[];\n  refused: readonly string[];\n}\n\n\
+         export const COMPARATOR_CASES: readonly ComparatorCase[] = [\n",
+    );
+    for case in cases {
+        out.push_str(&case);
+    }
+    out.push_str("];\n");
+    out
+}
+
+/// A valid operand of a kind (for a select: its first option).
+fn sample(kind: &Kind, options: &[&str]) -> String {
+    match kind.name {
+        "UuidFilter" => "\"00000000-0000-4000-8000-000000000000\"".to_owned(),
+        "NumberFilter" => "1".to_owned(),
+        "BooleanFilter" => "true".to_owned(),
+        "DateTimeFilter" => "\"2025-01-01T00:00:00.000Z\"".to_owned(),
+        "DateFilter" => "\"2025-01-01\"".to_owned(),
+        "SelectFilter" | "MultiSelectFilter" => {
+            super::literal(options.first().copied().unwrap_or("x"))
+        }
+        _ => "\"x\"".to_owned(),
+    }
 }

@@ -42,6 +42,10 @@ pub fn files(schema: &Schema) -> Vec<(String, String)> {
             "test/generated/openapi-agreement.ts".to_owned(),
             with_header(&agreement::agreement(schema)),
         ),
+        (
+            "test/generated/comparator-cases.ts".to_owned(),
+            with_header(&filter::comparator_cases(schema)),
+        ),
     ]
 }
 

@@ -154,6 +154,7 @@ async fn ordering_in_every_direction(backend: Backend) {
         ("employees[DescNullsLast", "INVALID_ORDER"),
         ("employees,", "INVALID_ORDER"),
         ("tags", "UNKNOWN_FIELD"),
+        ("accountOwner.name[DescNullsLast]", "INVALID_ORDER"),
     ] {
         let response = api
             .get(&format!("/rest/companies?order_by={}", enc(order)))
@@ -359,3 +360,84 @@ async fn paging_parameters_are_checked(backend: Backend) {
     );
 }
 both!(paging_parameters_are_checked);
+
+async fn backward_pages_stay_exact_while_rows_are_inserted(backend: Backend) {
+    let Some(api) = Api::start(backend, "restinsertback").await else {
+        return;
+    };
+    let db = Db::of_workspace(
+        api.server
+            .state
+            .store
+            .workspace_db(api.workspace)
+            .await
+            .unwrap(),
+    );
+    let insert = |label: String, created: &'static str| {
+        let db = &db;
+        async move {
+            db.insert(
+                "company",
+                &[
+                    ("id", Lit::Uuid(id(&label))),
+                    ("name", t("new")),
+                    ("createdAt", Lit::Time(created.to_owned())),
+                ],
+            )
+            .await;
+        }
+    };
+    // A last row to start from: every other row comes before it.
+    insert("c90".to_owned(), "2099-01-01T00:00:00.000Z").await;
+    let all = api
+        .ok("/rest/companies?depth=0&limit=200&order_by=createdAt")
+        .await;
+    let mut cursor = all["pageInfo"]["endCursor"].as_str().unwrap().to_owned();
+    let mut seen: Vec<String> = Vec::new();
+    let mut n = 30;
+    loop {
+        let body = api
+            .ok(&format!(
+                "/rest/companies?depth=0&limit=2&order_by=createdAt&ending_before={}",
+                enc(&cursor)
+            ))
+            .await;
+        let mut page = ordered(&body, "companies");
+        page.reverse();
+        seen.extend(page);
+        // One row ahead of the walk (seen exactly once), one behind it (never seen).
+        for created in ["2020-01-01T00:00:00.000Z", "2098-01-01T00:00:00.000Z"] {
+            n += 1;
+            insert(format!("c{n}"), created).await;
+        }
+        if body["pageInfo"]["hasPreviousPage"] != true || seen.len() > 200 {
+            break;
+        }
+        cursor = body["pageInfo"]["startCursor"].as_str().unwrap().to_owned();
+    }
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(
+        unique.len(),
+        seen.len(),
+        "a row was visited twice: {seen:?}"
+    );
+    for label in ["c1", "c2", "c3", "c4", "c5", "c6", "c8"] {
+        assert!(seen.contains(&label.to_owned()), "{label} missed: {seen:?}");
+    }
+    assert!(
+        !seen.contains(&"c90".to_owned()),
+        "the cursor's own row: {seen:?}"
+    );
+    // Rows inserted behind the walk (2098) were never reached; those ahead (2020) were.
+    let inserted: Vec<u32> = seen
+        .iter()
+        .filter_map(|l| l[1..].parse::<u32>().ok())
+        .filter(|&n| n > 30)
+        .collect();
+    assert!(!inserted.is_empty(), "{seen:?}");
+    // Odd labels were inserted at 2020 (ahead), even ones at 2098 (behind).
+    assert!(inserted.iter().all(|n| n % 2 == 1), "{seen:?}");
+}
+both!(backward_pages_stay_exact_while_rows_are_inserted);
