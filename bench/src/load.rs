@@ -65,12 +65,22 @@ impl Outcome {
 pub fn records_in(body: &[u8]) -> Result<usize, String> {
     let value: Value = serde_json::from_slice(body)
         .map_err(|e| format!("the response is not JSON ({e}): {}", preview(body)))?;
+    if let Some(errors) = value.get("errors") {
+        return Err(format!("the response has GraphQL errors: {errors}"));
+    }
     let data = value
         .get("data")
         .and_then(Value::as_object)
         .ok_or_else(|| format!("the response has no `data` object: {}", preview(body)))?;
     match data.values().next() {
         Some(Value::Array(items)) => Ok(items.len()),
+        // A GraphQL connection: its edges.
+        Some(Value::Object(connection)) if connection.contains_key("edges") => {
+            match connection.get("edges") {
+                Some(Value::Array(edges)) => Ok(edges.len()),
+                _ => Err(format!("`edges` is not a list: {}", preview(body))),
+            }
+        }
         Some(Value::Object(_)) => Ok(1),
         _ => Err(format!("`data` holds no records: {}", preview(body))),
     }

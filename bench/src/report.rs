@@ -8,6 +8,8 @@ use std::fmt::Write;
 
 /// The targets of the issue, on this 2-core machine.
 pub const MIN_FLOOR_RATIO: f64 = 0.60;
+/// GraphQL list-20 against REST list-20 in the same run.
+pub const MIN_GRAPHQL_RATIO: f64 = 0.75;
 pub const MAX_P99_MS: f64 = 10.0;
 pub const MAX_RSS_BYTES: u64 = 50_000_000;
 
@@ -57,6 +59,19 @@ pub fn targets(run: &BackendRun, connections: usize) -> Vec<(String, Verdict)> {
             detail: "not measured".to_owned(),
         },
     };
+    let graphql = match (list, run.scenario(Target::Graphql, "list-20")) {
+        (Some(r), Some(g)) if r.outcome.rps() > 0.0 => {
+            let ratio = g.outcome.rps() / r.outcome.rps();
+            Verdict {
+                pass: Some(ratio >= MIN_GRAPHQL_RATIO),
+                detail: format!("{:.0} % of REST list-20", ratio * 100.0),
+            }
+        }
+        _ => Verdict {
+            pass: None,
+            detail: "not measured".to_owned(),
+        },
+    };
     let rest: Vec<_> = run
         .scenarios
         .iter()
@@ -94,6 +109,13 @@ pub fn targets(run: &BackendRun, connections: usize) -> Vec<(String, Verdict)> {
                 MIN_FLOOR_RATIO * 100.0
             ),
             ratio,
+        ),
+        (
+            format!(
+                "GraphQL list-20 ≥ {:.0} % of REST list-20's req/s",
+                MIN_GRAPHQL_RATIO * 100.0
+            ),
+            graphql,
         ),
         (
             format!("p99 < {MAX_P99_MS:.0} ms at {connections} connections (every REST scenario)"),

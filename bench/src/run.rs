@@ -30,6 +30,7 @@ pub struct Options {
 pub enum Target {
     Floor,
     Rest,
+    Graphql,
 }
 
 /// A measured scenario.
@@ -70,6 +71,12 @@ pub const LIST_QUERY: &str = "limit=20&order_by=createdAt[AscNullsFirst]&depth=0
 /// The filtered list: a tenth of the people live in Paris.
 pub const FILTER_QUERY: &str =
     "limit=20&order_by=createdAt[AscNullsFirst]&depth=0&filter=city[eq]:Paris";
+
+/// The GraphQL list: the REST list's 20 people, every scalar and composite field, and
+/// `totalCount` as REST answers it.
+pub const GRAPHQL_LIST: &str = "{ people(first: 20, orderBy: {createdAt: AscNullsFirst}) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id name { firstName lastName } emails { primaryEmail additionalEmails } linkedinLink { primaryLinkUrl primaryLinkLabel secondaryLinks } xLink { primaryLinkUrl primaryLinkLabel secondaryLinks } jobTitle phones { primaryPhoneNumber primaryPhoneCountryCode primaryPhoneCallingCode additionalPhones } city avatarUrl companyId createdAt updatedAt deletedAt position createdBy { source workspaceMemberId name context } updatedBy { source workspaceMemberId name context } } } } }";
+/// The nested GraphQL query: 20 companies with 10 people each (and each person's company).
+pub const GRAPHQL_NESTED: &str = "{ companies(first: 20, orderBy: {name: AscNullsFirst}) { edges { node { id name people(first: 10, orderBy: {createdAt: AscNullsFirst}) { totalCount edges { node { id name { firstName lastName } city company { id name } } } } } } } }";
 
 /// Runs every backend of `options` in turn.
 pub async fn run(options: &Options) -> Result<Vec<BackendRun>, String> {
@@ -171,7 +178,7 @@ async fn run_backend(backend: Backend, options: &Options) -> Result<BackendRun, 
                 options.load.duration.as_secs_f64()
             ),
         );
-        let bearer = (target == Target::Rest).then(|| seeded.api_key.clone());
+        let bearer = (target != Target::Floor).then(|| seeded.api_key.clone());
         let outcome = load::run(requests, bearer, options.load).await;
         progress(
             backend,
@@ -215,6 +222,7 @@ pub fn target_name(target: Target) -> &'static str {
     match target {
         Target::Floor => "floor",
         Target::Rest => "REST",
+        Target::Graphql => "GraphQL",
     }
 }
 
@@ -258,6 +266,15 @@ fn scenarios_of(floor_url: &str, server_url: &str, seeded: &Seeded) -> Vec<Scena
         });
         requests
     };
+    let graphql = |query: &'static str| -> Requests {
+        let url = format!("{server_url}/graphql");
+        let body = serde_json::json!({ "query": query }).to_string();
+        Arc::new(move |_| Request {
+            method: Method::POST,
+            url: url.clone(),
+            body: Some(body.clone()),
+        })
+    };
     vec![
         (
             Target::Floor,
@@ -286,6 +303,20 @@ fn scenarios_of(floor_url: &str, server_url: &str, seeded: &Seeded) -> Vec<Scena
             format!("GET /rest/people?{FILTER_QUERY}"),
             20,
             get(filter),
+        ),
+        (
+            Target::Graphql,
+            "list-20",
+            "POST /graphql people(first: 20)".to_owned(),
+            20,
+            graphql(GRAPHQL_LIST),
+        ),
+        (
+            Target::Graphql,
+            "nested",
+            "POST /graphql companies(first: 20) { people(first: 10) { company } }".to_owned(),
+            20,
+            graphql(GRAPHQL_NESTED),
         ),
         (
             Target::Rest,

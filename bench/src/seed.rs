@@ -177,6 +177,10 @@ pub async fn seed(location: &Location, people: u32) -> Result<Seeded, String> {
                 .execute(&pool)
                 .await
                 .map_err(|e| format!("cannot insert the people: {e}"))?;
+            sqlx::raw_sql(AssertSqlSafe(companies_sql("")))
+                .execute(&pool)
+                .await
+                .map_err(|e| format!("cannot insert the companies: {e}"))?;
             sqlx::raw_sql("ANALYZE")
                 .execute(&pool)
                 .await
@@ -211,6 +215,10 @@ pub async fn seed(location: &Location, people: u32) -> Result<Seeded, String> {
                 .execute(&pool)
                 .await
                 .map_err(|e| format!("cannot insert the people: {e}"))?;
+            sqlx::raw_sql(AssertSqlSafe(companies_sql(&format!("\"{schema}\"."))))
+                .execute(&pool)
+                .await
+                .map_err(|e| format!("cannot insert the companies: {e}"))?;
             let ids: Vec<String> = sqlx::query_scalar(AssertSqlSafe(format!(
                 "SELECT id::text FROM \"{schema}\".person ORDER BY \"createdAt\", id"
             )))
@@ -239,6 +247,24 @@ pub async fn seed(location: &Location, people: u32) -> Result<Seeded, String> {
         ids,
         floor_source,
     })
+}
+
+/// Companies of the nested GraphQL scenario: 20, named `Company 0` … `Company 19`; the
+/// first 200 people (by position) work for company `position % 20`, so each has 10.
+pub const COMPANIES: u32 = 20;
+
+fn companies_sql(qualifier: &str) -> String {
+    let rows: Vec<String> = (0..COMPANIES)
+        .map(|n| format!("('Company {n}', {n})"))
+        .collect();
+    format!(
+        "INSERT INTO {qualifier}company (name, position) VALUES {}; \
+         UPDATE {qualifier}person SET \"companyId\" = (SELECT c.id FROM {qualifier}company c \
+           WHERE c.name = 'Company ' || CAST(CAST(person.position AS INTEGER) % {COMPANIES} AS TEXT)) \
+         WHERE person.position <= {}",
+        rows.join(", "),
+        COMPANIES * 10
+    )
 }
 
 /// `CASE i % 10 WHEN 0 THEN 'Paris' … END`.

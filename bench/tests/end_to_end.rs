@@ -99,6 +99,8 @@ fn a_tiny_sqlite_run_measures_every_scenario_with_only_successful_requests() {
             "REST list-20",
             "REST get-by-id",
             "REST list-filter",
+            "GraphQL list-20",
+            "GraphQL nested",
             "REST create"
         ],
     );
@@ -116,4 +118,8 @@ fn a_tiny_sqlite_run_measures_every_scenario_with_only_successful_requests() {
         "{markdown}"
     );
     assert!(markdown.contains("server peak RSS < 50 MB"), "{markdown}");
+    assert!(
+        markdown.contains("GraphQL list-20 ≥ 75 % of REST list-20's req/s"),
+        "{markdown}"
+    );
 }

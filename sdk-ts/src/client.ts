@@ -21,11 +21,9 @@ export interface TwentyClientOptions {
 
 // The per-object properties (`people`, `companies`, …) are declared by the generated
 // `TwentyObjects` and set in the constructor.
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface TwentyClient extends TwentyObjects {}
 
 /** A client of a Twenty server's API. */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class TwentyClient {
   readonly #transport: Transport;
 

@@ -12,6 +12,7 @@ import { promisify } from "node:util";
 import { TwentyClient, TwentyError, type Company, type Person, type TwentyObjects } from "../src/index.js";
 import type { ObjectClient, ObjectTypes } from "../src/object-client.js";
 import { COMPARATOR_CASES } from "./generated/comparator-cases.js";
+import { RECORD_KEYS } from "./generated/record-keys.js";
 import { LiveServer, unavailable, type Backend } from "./live-server.js";
 
 const CI = process.env.CI === "true";
@@ -85,6 +86,20 @@ for (const backend of ["sqlite", "postgres"] as const satisfies readonly Backend
       assert.equal(own.name.firstName, "Ada");
     });
 
+    it("returns records with exactly the keys of the record types (depth 0, then depth 1)", async () => {
+      const checks: [keyof typeof client & ("companies" | "people"), string][] = [
+        ["companies", acme.id],
+        ["people", people[0]!.id],
+      ];
+      for (const [plural, id] of checks) {
+        const keys = RECORD_KEYS[plural]!;
+        const flat = await client[plural].findOne(id, { depth: 0 });
+        assert.deepEqual(Object.keys(flat).sort(), [...keys.depth0].sort(), `${plural} at depth 0`);
+        const deep = await client[plural].findOne(id, { depth: 1 });
+        assert.deepEqual(Object.keys(deep).sort(), [...keys.depth0, ...keys.relations].sort(), `${plural} at depth 1`);
+      }
+    });
+
     it("filters with nested or / and on composite sub-fields, in order", async () => {
       const page = await client.people.findMany({
         filter: {
@@ -141,6 +156,21 @@ for (const backend of ["sqlite", "postgres"] as const satisfies readonly Backend
       assert.equal(first.totalCount, 250);
       assert.equal(first.records.length, 10);
       assert.equal(first.pageInfo.hasNextPage, true);
+      // Forward to the second page, then back before it: the first page again.
+      const second = await client.people.findMany({ filter: { jobTitle: { eq: "bulk" } }, limit: 10, startingAfter: first.pageInfo.endCursor! });
+      assert.equal(second.records.length, 10);
+      assert.equal(second.pageInfo.hasPreviousPage, true);
+      const back = await client.people.findMany({ filter: { jobTitle: { eq: "bulk" } }, limit: 10, endingBefore: second.pageInfo.startCursor! });
+      assert.deepEqual(back.records.map((p) => p.id), first.records.map((p) => p.id));
+    });
+
+    it("upserts: a create with an existing id updates that record", async () => {
+      const created = await client.companies.create({ name: "Upsert Co", employees: 1 });
+      const again = await client.companies.create({ id: created.id, name: "Upsert Co", employees: 2 }, { upsert: true });
+      assert.equal(again.id, created.id);
+      assert.equal(again.employees, 2);
+      const conflict = await rejection(client.companies.create({ id: created.id, name: "Upsert Co" }));
+      assert.equal(conflict.status, 409, conflict.message);
     });
 
     it("updates a field and clears another", async () => {
@@ -182,6 +212,27 @@ for (const backend of ["sqlite", "postgres"] as const satisfies readonly Backend
       assert.ok(unknown.messages.join(" ").includes("nickname"), unknown.message);
       const tooMany = await rejection(client.people.findMany({ limit: 500 }));
       assert.equal(tooMany.status, 400);
+    });
+
+    it("runs raw GraphQL on the same records, with typed GraphQL errors", async () => {
+      const data = await client.graphql<{ people: { totalCount: number; edges: { node: { id: string; name: { lastName: string } } }[] } }>(
+        `query People($company: UUID) {
+          people(filter: { companyId: { eq: $company } }, orderBy: [{ name: { lastName: AscNullsFirst } }]) {
+            totalCount
+            edges { node { id name { lastName } } }
+          }
+        }`,
+        { company: acme.id },
+      );
+      const rest = await client.people.findMany({ filter: { companyId: { eq: acme.id } }, orderBy: { "name.lastName": "AscNullsFirst" } });
+      assert.equal(data.people.totalCount, rest.totalCount);
+      assert.deepEqual(
+        data.people.edges.map((e) => e.node.id),
+        rest.records.map((p) => p.id),
+      );
+      const error = await rejection(client.graphql("{ people { edges { node { nickname } } } }"));
+      assert.equal(error.code, "GRAPHQL_VALIDATION_FAILED");
+      assert.ok(error.messages.join(" ").includes("nickname"), error.message);
     });
 
     it("the server accepts exactly the comparators the filter types allow, for each kind of value", async () => {

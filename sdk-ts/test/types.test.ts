@@ -7,13 +7,16 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { it } from "node:test";
 import { fileURLToPath } from "node:url";
+import type { Assert, Deep, Equal, OptionalKeys, S } from "./generated/openapi-agreement.js";
 import type {
+  Company,
   CompanyCreateInput,
   CompanyFilter,
   CompanyOrderBy,
   CompanyUpdateInput,
   OpportunityFilter,
   Person,
+  PersonCreateInput,
   PersonFilter,
   TwentyClient,
 } from "../src/index.js";
@@ -57,6 +60,20 @@ export const refused = [
   { idealCustomerProfile: null } satisfies CompanyUpdateInput,
   // @ts-expect-error: relations are written through their id
   { people: [] } satisfies CompanyCreateInput,
+];
+
+/** The agreement check's comparisons see the smallest difference between the spec and the SDK. */
+export type AgreementCanFail = [
+  // @ts-expect-error: the create input is not the update body
+  Assert<Equal<PersonCreateInput, S["PersonForUpdate"]>>,
+  // @ts-expect-error: one property's type differs
+  Assert<Equal<PersonCreateInput, { [K in keyof S["Person"]]?: K extends "jobTitle" ? string : S["Person"][K] }>>,
+  // @ts-expect-error: a nested relation's record differs
+  Assert<Equal<Deep<Company>, Deep<{ [K in keyof S["CompanyForResponse"]]: K extends "people" ? S["OpportunityForResponse"][] : S["CompanyForResponse"][K] }>>>,
+  // @ts-expect-error: a record whose relation would always be present
+  Assert<Equal<OptionalKeys<Person>, never>>,
+  // The spec itself, rebuilt property by property, agrees.
+  Assert<Equal<PersonCreateInput, { [K in keyof S["Person"]]: S["Person"][K] }>>,
 ];
 
 /** A record's fields are there without `?.`; its relations may be absent. */

@@ -38,8 +38,16 @@ impl SettingsArgs {
             listen: self.listen,
             data_dir: self.data_dir,
             no_migrate,
+            graphql_max_depth: env("TWENTY_GRAPHQL_MAX_DEPTH"),
+            graphql_max_fields: env("TWENTY_GRAPHQL_MAX_FIELDS"),
+            graphql_max_root_fields: env("TWENTY_GRAPHQL_MAX_ROOT_FIELDS"),
+            graphql_max_aliases: env("TWENTY_GRAPHQL_MAX_ALIASES"),
         }
     }
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok()
 }
 
 /// The subcommands.

@@ -1,5 +1,6 @@
 //! Settings of a server process (database, listen address, data dir) resolved from flags
 //! and environment, each validated with an error naming the setting. No I/O beyond env.
+use crate::graphql::Limits;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -21,6 +22,8 @@ pub struct Config {
     pub listen: SocketAddr,
     /// When true, `serve` refuses to start with pending migrations instead of applying them.
     pub no_migrate: bool,
+    /// The limits of a GraphQL operation.
+    pub graphql: Limits,
 }
 
 /// A setting that cannot be used; the message names it.
@@ -39,6 +42,9 @@ pub enum ConfigError {
     /// An empty data directory.
     #[error("invalid TWENTY_DATA_DIR (--data-dir): it must not be empty")]
     DataDir,
+    /// A GraphQL limit that is not a positive integer.
+    #[error("invalid {name} {value:?}: expected a whole number from 1 to 100000")]
+    GraphqlLimit { name: &'static str, value: String },
 }
 
 /// The raw settings as given by flags or environment, before validation.
@@ -54,6 +60,22 @@ pub struct RawSettings {
     pub data_dir: Option<String>,
     /// `--no-migrate`.
     pub no_migrate: bool,
+    /// `TWENTY_GRAPHQL_MAX_DEPTH`, `_MAX_FIELDS`, `_MAX_ROOT_FIELDS`, `_MAX_ALIASES`.
+    pub graphql_max_depth: Option<String>,
+    pub graphql_max_fields: Option<String>,
+    pub graphql_max_root_fields: Option<String>,
+    pub graphql_max_aliases: Option<String>,
+}
+
+/// A limit setting: unset keeps `default`; otherwise 1 to 100000.
+fn limit(name: &'static str, value: Option<String>, default: usize) -> Result<usize, ConfigError> {
+    let Some(value) = value.filter(|v| !v.trim().is_empty()) else {
+        return Ok(default);
+    };
+    match value.trim().parse::<usize>() {
+        Ok(n) if (1..=100_000).contains(&n) => Ok(n),
+        _ => Err(ConfigError::GraphqlLimit { name, value }),
+    }
 }
 
 /// The default listen address.
@@ -93,10 +115,34 @@ impl RawSettings {
                 }
             }
         };
+        let defaults = Limits::default();
+        let graphql = Limits {
+            max_depth: limit(
+                "TWENTY_GRAPHQL_MAX_DEPTH",
+                self.graphql_max_depth,
+                defaults.max_depth,
+            )?,
+            max_fields: limit(
+                "TWENTY_GRAPHQL_MAX_FIELDS",
+                self.graphql_max_fields,
+                defaults.max_fields,
+            )?,
+            max_root_fields: limit(
+                "TWENTY_GRAPHQL_MAX_ROOT_FIELDS",
+                self.graphql_max_root_fields,
+                defaults.max_root_fields,
+            )?,
+            max_aliases: limit(
+                "TWENTY_GRAPHQL_MAX_ALIASES",
+                self.graphql_max_aliases,
+                defaults.max_aliases,
+            )?,
+        };
         Ok(Config {
             database,
             listen,
             no_migrate: self.no_migrate,
+            graphql,
         })
     }
 }
@@ -139,6 +185,26 @@ mod tests {
         };
         let message = raw.resolve().unwrap_err().to_string();
         assert!(message.contains("TWENTY_LISTEN"), "{message}");
+    }
+
+    #[test]
+    fn graphql_limits_default_and_are_validated() {
+        let config = RawSettings::default().resolve().unwrap();
+        assert_eq!(config.graphql, Limits::default());
+        let raw = RawSettings {
+            graphql_max_depth: Some("8".into()),
+            ..Default::default()
+        };
+        assert_eq!(raw.resolve().unwrap().graphql.max_depth, 8);
+        let raw = RawSettings {
+            graphql_max_aliases: Some("0".into()),
+            ..Default::default()
+        };
+        let message = raw.resolve().unwrap_err().to_string();
+        assert!(
+            message.starts_with("invalid TWENTY_GRAPHQL_MAX_ALIASES \"0\""),
+            "{message}"
+        );
     }
 
     #[test]

@@ -98,7 +98,7 @@ impl Server {
                 source,
             })?;
         let addr = listener.local_addr()?;
-        let state = AppState::new(Arc::new(store));
+        let state = AppState::with_limits(Arc::new(store), config.graphql);
         let (shutdown, stopped) = oneshot::channel::<()>();
         let router = app(state.clone());
         let task = tokio::spawn(async move {

@@ -6,20 +6,20 @@ import type { components } from "../.openapi/core.js";
 import type * as C from "../../src/generated/composites.js";
 import type * as T from "../../src/generated/types.js";
 
-type S = components["schemas"];
+export type S = components["schemas"];
 /** Compiles only when `V` is `true`. */
-type Assert<V extends true> = V;
+export type Assert<V extends true> = V;
 /** `true` when `A` and `B` are the same type, property modifiers included. */
-type Equal<A, B> =
+export type Equal<A, B> =
   (<X>() => X extends A ? 1 : 2) extends (<X>() => X extends B ? 1 : 2) ? true : false;
 /** Every property required, recursively: the shape of a record whatever is optional. */
-type Deep<V> = V extends readonly (infer U)[]
+export type Deep<V> = V extends readonly (infer U)[]
   ? Deep<U>[]
   : V extends object
     ? { [K in keyof V]-?: Deep<V[K]> }
     : V;
 /** The optional keys of `V`. */
-type OptionalKeys<V> = { [K in keyof V]-?: {} extends Pick<V, K> ? K : never }[keyof V];
+export type OptionalKeys<V> = { [K in keyof V]-?: {} extends Pick<V, K> ? K : never }[keyof V];
 
 export type Composites = [
   Assert<Equal<C.FullName, S["FullName"]>>,

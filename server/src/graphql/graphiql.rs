@@ -1,8 +1,9 @@
-//! `GET /graphql`: the GraphiQL IDE. The page is served by the binary; its scripts load
-//! from the unpkg CDN, so the browser needs internet (the API itself never does).
+//! `GET /graphql`: the GraphiQL IDE, vendored (`server/assets/graphiql/`, see its README)
+//! and served from the binary under `/graphql/assets/…`, so it works without internet.
 //! Paste the API key into the headers tab as `{"Authorization": "Bearer twk_…"}`.
 
-use axum::http::{HeaderValue, header};
+use axum::extract::Path;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 const PAGE: &str = r#"<!doctype html>
@@ -11,13 +12,13 @@ const PAGE: &str = r#"<!doctype html>
   <meta charset="utf-8">
   <title>Twenty GraphQL</title>
   <style>body { margin: 0; height: 100vh; } #graphiql { height: 100vh; }</style>
-  <link rel="stylesheet" href="https://unpkg.com/graphiql@3.8.3/graphiql.min.css">
-  <script crossorigin src="https://unpkg.com/react@18.3.1/umd/react.production.min.js"></script>
-  <script crossorigin src="https://unpkg.com/react-dom@18.3.1/umd/react-dom.production.min.js"></script>
-  <script crossorigin src="https://unpkg.com/graphiql@3.8.3/graphiql.min.js"></script>
+  <link rel="stylesheet" href="/graphql/assets/graphiql.min.css">
+  <script src="/graphql/assets/react.production.min.js"></script>
+  <script src="/graphql/assets/react-dom.production.min.js"></script>
+  <script src="/graphql/assets/graphiql.min.js"></script>
 </head>
 <body>
-  <div id="graphiql">Loading GraphiQL from unpkg.com (the browser needs internet access)…</div>
+  <div id="graphiql">Loading GraphiQL…</div>
   <script>
     const fetcher = GraphiQL.createFetcher({ url: window.location.origin + '/graphql' });
     ReactDOM.createRoot(document.getElementById('graphiql')).render(
@@ -34,6 +35,30 @@ const PAGE: &str = r#"<!doctype html>
 </html>
 "#;
 
+/// The vendored files: name, content type, bytes.
+const ASSETS: [(&str, &str, &[u8]); 4] = [
+    (
+        "graphiql.min.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../assets/graphiql/graphiql.min.js"),
+    ),
+    (
+        "graphiql.min.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../../assets/graphiql/graphiql.min.css"),
+    ),
+    (
+        "react.production.min.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../assets/graphiql/react.production.min.js"),
+    ),
+    (
+        "react-dom.production.min.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../assets/graphiql/react-dom.production.min.js"),
+    ),
+];
+
 /// The GraphiQL page (no key needed to load it; queries need one).
 pub async fn page() -> Response {
     (
@@ -44,4 +69,27 @@ pub async fn page() -> Response {
         PAGE,
     )
         .into_response()
+}
+
+/// `GET /graphql/assets/{file}`: one vendored file, cacheable for a day.
+pub async fn asset(Path(file): Path<String>) -> Response {
+    match ASSETS.iter().find(|(name, _, _)| *name == file) {
+        Some((_, content_type, bytes)) => (
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=86400"),
+                ),
+            ],
+            *bytes,
+        )
+            .into_response(),
+        None => crate::error::ApiError::new(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            format!("no GraphiQL asset named `{file}`"),
+        )
+        .into_response(),
+    }
 }

@@ -86,6 +86,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/graphql", get(graphiql::page).post(post_graphql))
         .route("/graphql/schema.graphql", get(schema_sdl))
+        .route("/graphql/assets/{file}", get(graphiql::asset))
 }
 
 /// Runs one GraphQL request for a caller: parses it, checks the limits, executes it.

@@ -20,11 +20,13 @@ use twenty_codegen::model::{Object, RelationKind};
 /// A record as JSON.
 pub type Record = Map<String, Value>;
 
+const SLOT_PREFIX: &str = "__rel_";
+
 /// The hidden key a relation selection's value is kept under in its parent record.
 pub fn slot(field: &SelectionField<'_>) -> String {
     // The address of the field's name in the parsed document identifies the selection
     // node: the resolver sees the same node as the look-ahead that loaded it.
-    format!("__rel_{:x}", field.name().as_ptr() as usize)
+    format!("{SLOT_PREFIX}{:x}", field.name().as_ptr() as usize)
 }
 
 /// The selections of `node` under `edges` of a connection selection.
@@ -114,6 +116,9 @@ type Loading<'f> = Pin<Box<dyn Future<Output = Result<(), QueryError>> + Send + 
 
 /// Loads every relation `selection` (the selected fields of `object` records) asks for
 /// into `records`, and the relations those ask for, recursively.
+///
+/// Then every record keeps only what the selection reads (its fields and the loaded
+/// relations), so nothing unselected is converted or handed to GraphQL.
 pub fn load<'f>(
     call: &'f Call,
     object: &'f Object,
@@ -124,6 +129,7 @@ pub fn load<'f>(
         if records.is_empty() {
             return Ok(());
         }
+        let keep: HashSet<&str> = selection.iter().map(|f| f.name()).collect();
         let mut done = HashSet::new();
         for field in selection {
             let Some(model_field) = object.field(field.name()) else {
@@ -219,6 +225,9 @@ pub fn load<'f>(
                     }
                 }
             }
+        }
+        for record in records.iter_mut() {
+            record.retain(|key, _| keep.contains(key.as_str()) || key.starts_with(SLOT_PREFIX));
         }
         Ok(())
     })

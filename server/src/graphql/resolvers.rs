@@ -269,7 +269,40 @@ async fn write(ctx: &ResolverContext<'_>, name: &str, op: Operation) -> Result<J
     }
 }
 
+/// The parent of a field: the root's owned value, or a value borrowed from it.
+fn parent<'a>(ctx: &ResolverContext<'a>) -> Option<&'a Value> {
+    ctx.parent_value
+        .as_value()
+        .or_else(|| ctx.parent_value.downcast_ref::<Value>())
+}
+
+/// Whether a field holds records or page data (object types), which are handed down by
+/// reference: a connection's subtree is never copied level by level.
+fn holds_objects(type_name: &str, field_name: &str) -> bool {
+    (type_name.ends_with("Connection") && matches!(field_name, "edges" | "pageInfo"))
+        || (type_name.ends_with("Edge") && field_name == "node")
+}
+
 impl Resolvers for EngineResolvers {
+    fn value(&self, type_name: &str, field_name: &str) -> Resolver {
+        let name = async_graphql::Name::new(field_name);
+        let objects = holds_objects(type_name, field_name);
+        Box::new(move |ctx: ResolverContext<'_>| {
+            let found = match parent(&ctx) {
+                Some(Value::Object(map)) => map.get(&name),
+                _ => None,
+            };
+            FieldFuture::Value(match found {
+                None | Some(Value::Null) => None,
+                Some(Value::List(items)) if objects => Some(FieldValue::list(
+                    items.iter().map(|item| FieldValue::borrowed_any(item)),
+                )),
+                Some(value) if objects => Some(FieldValue::borrowed_any(value)),
+                Some(value) => Some(FieldValue::value(value.clone())),
+            })
+        })
+    }
+
     fn root(&self, object: &Object, operation: Operation) -> Resolver {
         let name = object.name_singular.clone();
         Box::new(move |ctx: ResolverContext<'_>| {
@@ -289,13 +322,13 @@ impl Resolvers for EngineResolvers {
         let _ = (object, field);
         Box::new(|ctx: ResolverContext<'_>| {
             let slot = nested::slot(&ctx.ctx.field());
-            let found = match ctx.parent_value.as_value() {
-                Some(Value::Object(map)) => map.get(slot.as_str()).cloned(),
+            let found = match parent(&ctx) {
+                Some(Value::Object(map)) => map.get(slot.as_str()),
                 _ => None,
             };
             FieldFuture::Value(match found {
                 Some(Value::Null) => None,
-                Some(value) => Some(FieldValue::value(value)),
+                Some(value) => Some(FieldValue::borrowed_any(value)),
                 None => {
                     return FieldFuture::new(async move {
                         Err::<Option<FieldValue<'_>>, _>(coded(

@@ -119,38 +119,50 @@ pub(super) fn pg_lock_sql(pg_schema: &str) -> Sql {
     s
 }
 
-/// The INSERT of one event (its `seq` is assigned by the database).
-pub(super) fn insert_sql(dialect: Dialect, pg_schema: &str, event: &Event) -> Sql {
+/// One INSERT of all of a write's events, in order (the database assigns `seq`). The
+/// events travel as one JSON array parameter, so the statement's text is the same for
+/// any number of events (one prepared statement).
+pub(super) fn insert_sql(dialect: Dialect, pg_schema: &str, events: &[Event]) -> Sql {
+    let rows: Vec<Value> = events
+        .iter()
+        .map(|e| {
+            serde_json::json!({
+                "id": e.id,
+                "objectNameSingular": e.object,
+                "action": e.action.as_str(),
+                "recordId": e.record_id,
+                "before": e.before,
+                "after": e.after,
+                "updatedFields": e.updated_fields,
+                "actor": e.actor,
+                "createdAt": e.created_at,
+            })
+        })
+        .collect();
     let mut s = Sql::new(dialect);
-    let json = |v: &Option<Value>| {
-        v.as_ref()
-            .map_or(Param::Null, |v| Param::Text(v.to_string()))
-    };
-    let (uuid, jsonb, ts) = match dialect {
-        Dialect::Postgres => ("::uuid", "::jsonb", "::timestamptz"),
-        Dialect::Sqlite => ("", "", ""),
-    };
-    let values = [
-        format!("{}{uuid}", s.bind(Param::Text(event.id.clone()))),
-        s.bind(Param::Text(event.object.clone())),
-        s.bind(Param::Text(event.action.as_str().to_owned())),
-        format!("{}{uuid}", s.bind(Param::Text(event.record_id.clone()))),
-        format!("{}{jsonb}", s.bind(json(&event.before))),
-        format!("{}{jsonb}", s.bind(json(&event.after))),
-        format!(
-            "{}{jsonb}",
-            s.bind(Param::Text(
-                Value::from(event.updated_fields.clone()).to_string()
-            ))
+    let p = s.bind(Param::Text(Value::Array(rows).to_string()));
+    let select = match dialect {
+        // `e->'before'` of a JSON null is the jsonb `null`, not SQL NULL.
+        Dialect::Postgres => format!(
+            "SELECT (e->>'id')::uuid, e->>'objectNameSingular', e->>'action', \
+             (e->>'recordId')::uuid, NULLIF(e->'before', 'null'::jsonb), \
+             NULLIF(e->'after', 'null'::jsonb), e->'updatedFields', e->'actor', \
+             (e->>'createdAt')::timestamptz \
+             FROM jsonb_array_elements({p}::jsonb) WITH ORDINALITY AS x(e, n) ORDER BY n"
         ),
-        format!("{}{jsonb}", s.bind(Param::Text(event.actor.to_string()))),
-        format!("{}{ts}", s.bind(Param::Text(event.created_at.clone()))),
-    ];
+        // json_extract gives objects and arrays as JSON text, a JSON null as SQL NULL.
+        Dialect::Sqlite => format!(
+            "SELECT json_extract(value, '$.id'), json_extract(value, '$.objectNameSingular'), \
+             json_extract(value, '$.action'), json_extract(value, '$.recordId'), \
+             json_extract(value, '$.before'), json_extract(value, '$.after'), \
+             json_extract(value, '$.updatedFields'), json_extract(value, '$.actor'), \
+             json_extract(value, '$.createdAt') FROM json_each({p}) ORDER BY key"
+        ),
+    };
     s.push(&format!(
         "INSERT INTO {} (\"id\", \"objectNameSingular\", \"action\", \"recordId\", \"before\", \
-         \"after\", \"updatedFields\", \"actor\", \"createdAt\") VALUES ({})",
+         \"after\", \"updatedFields\", \"actor\", \"createdAt\") {select}",
         table(dialect, pg_schema),
-        values.join(", ")
     ));
     s
 }

@@ -38,6 +38,18 @@ pub async fn find_many(
         .as_ref()
         .is_some_and(|f| filter::mentions(f, "deletedAt"));
     query.order_by = params.order_by()?;
+    for key in &query.order_by {
+        let relation = object.field(&key.field).and_then(|f| f.relation.as_ref());
+        if let (Some(relation), Some(sub)) = (relation, &key.sub_field) {
+            return Err(ApiError::bad_request(
+                "INVALID_ORDER",
+                format!(
+                    "invalid order_by: `{}.{sub}` orders by a field of the related {}, which is not supported; order by this object's own fields",
+                    key.field, relation.target
+                ),
+            ));
+        }
+    }
     let limit = params.limit()?.unwrap_or(query::DEFAULT_LIMIT);
     match (params.get("starting_after"), params.get("ending_before")) {
         (Some(_), Some(_)) => {

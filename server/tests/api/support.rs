@@ -154,6 +154,7 @@ impl TestDb {
             database: self.database.clone(),
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             no_migrate: false,
+            graphql: twenty_server::graphql::Limits::default(),
         }
     }
 

@@ -13,15 +13,15 @@ pub(super) fn agreement(schema: &Schema) -> String {
          import type { components } from \"../.openapi/core.js\";\n\
          import type * as C from \"../../src/generated/composites.js\";\n\
          import type * as T from \"../../src/generated/types.js\";\n\n\
-         type S = components[\"schemas\"];\n\
+         export type S = components[\"schemas\"];\n\
          /** Compiles only when `V` is `true`. */\n\
-         type Assert<V extends true> = V;\n\
+         export type Assert<V extends true> = V;\n\
          /** `true` when `A` and `B` are the same type, property modifiers included. */\n\
-         type Equal<A, B> =\n  (<X>() => X extends A ? 1 : 2) extends (<X>() => X extends B ? 1 : 2) ? true : false;\n\
+         export type Equal<A, B> =\n  (<X>() => X extends A ? 1 : 2) extends (<X>() => X extends B ? 1 : 2) ? true : false;\n\
          /** Every property required, recursively: the shape of a record whatever is optional. */\n\
-         type Deep<V> = V extends readonly (infer U)[]\n  ? Deep<U>[]\n  : V extends object\n    ? { [K in keyof V]-?: Deep<V[K]> }\n    : V;\n\
+         export type Deep<V> = V extends readonly (infer U)[]\n  ? Deep<U>[]\n  : V extends object\n    ? { [K in keyof V]-?: Deep<V[K]> }\n    : V;\n\
          /** The optional keys of `V`. */\n\
-         type OptionalKeys<V> = { [K in keyof V]-?: {} extends Pick<V, K> ? K : never }[keyof V];\n\n",
+         export type OptionalKeys<V> = { [K in keyof V]-?: {} extends Pick<V, K> ? K : never }[keyof V];\n\n",
     );
     let mut covered: Vec<String> = vec!["Error".to_owned(), "PageInfo".to_owned()];
     out.push_str("export type Composites = [\n");

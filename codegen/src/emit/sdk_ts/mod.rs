@@ -43,6 +43,10 @@ pub fn files(schema: &Schema) -> Vec<(String, String)> {
             with_header(&agreement::agreement(schema)),
         ),
         (
+            "test/generated/record-keys.ts".to_owned(),
+            with_header(&types::record_keys(schema)),
+        ),
+        (
             "test/generated/comparator-cases.ts".to_owned(),
             with_header(&filter::comparator_cases(schema)),
         ),

@@ -538,14 +538,12 @@ impl Ctx<'_> {
         if let Target::Postgres { schema, .. } = self.target {
             tx.execute(&events::pg_lock_sql(schema)).await?;
         }
-        for e in events {
-            tx.execute(&events::insert_sql(
-                self.dialect(),
-                self.target.pg_schema(),
-                e,
-            ))
-            .await?;
-        }
+        tx.execute(&events::insert_sql(
+            self.dialect(),
+            self.target.pg_schema(),
+            events,
+        ))
+        .await?;
         Ok(())
     }
 }

@@ -100,11 +100,26 @@ pub fn uuid(label: &str, value: &Value) -> Result<String, QueryError> {
         .map_err(|_| invalid(label, format!("`{s}` is not a UUID")))
 }
 
+const NUL: &str = "text cannot contain the NUL character (\\u0000)";
+
 fn text(label: &str, value: &Value) -> Result<String, QueryError> {
-    value
+    let s = value
         .as_str()
-        .map(str::to_owned)
-        .ok_or_else(|| invalid(label, format!("expected a string, got {value}")))
+        .ok_or_else(|| invalid(label, format!("expected a string, got {value}")))?;
+    if s.contains('\0') {
+        return Err(invalid(label, NUL));
+    }
+    Ok(s.to_owned())
+}
+
+/// Whether a JSON value holds a NUL character anywhere (Postgres cannot store it).
+fn has_nul(value: &Value) -> bool {
+    match value {
+        Value::String(s) => s.contains('\0'),
+        Value::Array(items) => items.iter().any(has_nul),
+        Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
+        _ => false,
+    }
 }
 
 fn number(label: &str, value: &Value, decimal_text: bool) -> Result<Number, QueryError> {
@@ -355,6 +370,7 @@ fn scalar(
         }
         FieldType::MultiSelect => string_list(label, value, Some(&field.option_values()))?,
         FieldType::Array => string_list(label, value, None)?,
+        FieldType::RawJson if has_nul(value) => return Err(invalid(label, NUL)),
         FieldType::RawJson => Val::Json(value.clone()),
         other => {
             return Err(invalid(

@@ -4,6 +4,8 @@ mod support;
 
 mod errors;
 mod nested;
+mod parity;
+mod readme;
 mod reads;
 mod schema;
 mod writes;

@@ -103,5 +103,25 @@ async fn graphiql_is_served_at_get_graphql() {
     );
     let page = response.text().await.unwrap();
     assert!(page.contains("GraphiQL"), "{page}");
+    // Every script and style the page loads is served by the server itself.
+    let mut assets = 0;
+    for part in page.split(['"', '\'']) {
+        if !part.starts_with("/graphql/assets/") {
+            continue;
+        }
+        assets += 1;
+        let asset = reqwest::get(gql.url(part)).await.unwrap();
+        assert_eq!(asset.status().as_u16(), 200, "{part}");
+        assert!(asset.bytes().await.unwrap().len() > 1000, "{part}");
+    }
+    assert_eq!(assets, 4, "{page}");
+    assert!(
+        !page.contains("https://"),
+        "the page loads nothing from the internet"
+    );
+    let missing = reqwest::get(gql.url("/graphql/assets/nope.js"))
+        .await
+        .unwrap();
+    assert_eq!(missing.status().as_u16(), 404);
     gql.stop().await;
 }

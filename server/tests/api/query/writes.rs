@@ -239,12 +239,18 @@ async fn update_changes_only_given_fields(db: Db) {
         "company",
         &Selector::Id(id_of(&created)),
         &patch,
-        &actor(),
+        &Actor::api_key("Sync job", "6f1c2a4e-0000-4000-8000-000000000002"),
     )
     .await
     .expect("update");
     assert_eq!(updated.len(), 1);
     let u = &updated[0];
+    assert_eq!(
+        u["updatedBy"]["name"],
+        json!("Sync job"),
+        "updatedBy is the updater"
+    );
+    assert_eq!(u["createdBy"], created["createdBy"], "createdBy stays");
     assert_eq!(u["address"]["addressCity"], json!("Lyon"));
     assert_eq!(
         u["address"]["addressStreet1"],

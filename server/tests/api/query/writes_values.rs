@@ -204,6 +204,18 @@ fn bad_creates() -> Vec<(&'static str, Value, &'static str, &'static str)> {
             "`html`",
         ),
         ("spaceship", json!({}), "UNKNOWN_OBJECT", "spaceship"),
+        (
+            "company",
+            json!({"name": "a\u{0}b"}),
+            "INVALID_VALUE",
+            "`name`",
+        ),
+        (
+            "connectedAccount",
+            json!({"connectionParameters": {"k": "a\u{0}"}}),
+            "INVALID_VALUE",
+            "`connectionParameters`",
+        ),
     ]
 }
 

@@ -3,7 +3,7 @@
 mod errors;
 mod filters;
 mod isolation;
-mod readme;
+pub mod readme;
 mod reads;
 mod support;
 mod writes;

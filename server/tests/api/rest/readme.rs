@@ -1,6 +1,8 @@
-//! The README's "REST API" examples, run as written: every `curl` command of its `sh`
-//! blocks against a real server (with `TWENTY_URL` and `TWENTY_KEY` set), each answered
-//! with the status in the `# NNN` comment under it. The docs cannot rot unnoticed.
+//! The README's "REST API" (and "GraphQL API") examples, run as written: every `curl`
+//! command of a section's `sh` blocks against a real server (with `TWENTY_URL` and
+//! `TWENTY_KEY` set), each answered with the status in the `# NNN` comment under it, and
+//! with every `"code":"…"` / `"twentyCode":"…"` the comment shows. The docs cannot rot
+//! unnoticed.
 use crate::both;
 use crate::support::{Backend, TestDb};
 
@@ -9,13 +11,16 @@ use crate::support::{Backend, TestDb};
 struct Example {
     command: String,
     status: u16,
+    comment: String,
 }
 
-/// The `curl` commands of the `sh` blocks of the README section titled `## REST API`.
-fn examples() -> Vec<Example> {
+/// The `curl` commands of the `sh` blocks of the README section titled `## {title}`.
+fn examples(title: &str) -> Vec<Example> {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
         .expect("the README");
-    let start = readme.find("\n## REST API\n").expect("a REST API section");
+    let start = readme
+        .find(&format!("\n## {title}\n"))
+        .unwrap_or_else(|| panic!("a {title} section"));
     let section = &readme[start + 1..];
     let section = &section[..section[3..].find("\n## ").map_or(section.len(), |i| i + 3)];
     let mut examples = Vec::new();
@@ -52,7 +57,11 @@ fn examples() -> Vec<Example> {
                 .get(..3)
                 .and_then(|s| s.parse().ok())
                 .unwrap_or_else(|| panic!("`{line}` does not start with a status"));
-            examples.push(Example { command, status });
+            examples.push(Example {
+                command,
+                status,
+                comment: rest.to_owned(),
+            });
         }
     }
     assert!(
@@ -62,8 +71,28 @@ fn examples() -> Vec<Example> {
     examples
 }
 
+/// The `"code":"X"` and `"twentyCode":"X"` fragments of a comment.
+fn codes(comment: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for key in ["\"code\":\"", "\"twentyCode\":\""] {
+        for (i, _) in comment.match_indices(key) {
+            let rest = &comment[i + key.len()..];
+            if let Some(end) = rest.find('"') {
+                found.push(format!("{key}{}\"", &rest[..end]));
+            }
+        }
+    }
+    found
+}
+
 async fn the_readme_curl_examples_answer_as_documented(backend: Backend) {
-    let examples = examples();
+    run_section(backend, "REST API", "restreadme").await;
+}
+both!(the_readme_curl_examples_answer_as_documented);
+
+/// Runs every example of the README section `title` against a fresh server.
+pub async fn run_section(backend: Backend, title: &str, test: &str) {
+    let examples = examples(title);
     assert!(examples.len() >= 10, "{examples:?}");
     if std::process::Command::new("curl")
         .arg("--version")
@@ -76,7 +105,7 @@ async fn the_readme_curl_examples_answer_as_documented(backend: Backend) {
         eprintln!("skipped: curl is not installed");
         return;
     }
-    let Some(db) = TestDb::new(backend, "restreadme").await else {
+    let Some(db) = TestDb::new(backend, test).await else {
         return;
     };
     let server = db.start().await;
@@ -101,10 +130,16 @@ async fn the_readme_curl_examples_answer_as_documented(backend: Backend) {
             example.command,
             String::from_utf8_lossy(&output.stderr)
         );
-        if example.status < 300 {
+        if example.status < 300 && example.comment.contains("{\"data\":{") {
             let json: serde_json::Value = serde_json::from_str(body).expect("a JSON body");
             assert!(json["data"].is_object(), "{body}");
         }
+        for code in codes(&example.comment) {
+            assert!(
+                body.contains(&code),
+                "{}\n→ {body}\nlacks {code}",
+                example.command
+            );
+        }
     }
 }
-both!(the_readme_curl_examples_answer_as_documented);

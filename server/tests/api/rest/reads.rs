@@ -154,6 +154,7 @@ async fn ordering_in_every_direction(backend: Backend) {
         ("employees[DescNullsLast", "INVALID_ORDER"),
         ("employees,", "INVALID_ORDER"),
         ("tags", "UNKNOWN_FIELD"),
+        ("accountOwner.name[DescNullsLast]", "INVALID_ORDER"),
     ] {
         let response = api
             .get(&format!("/rest/companies?order_by={}", enc(order)))
