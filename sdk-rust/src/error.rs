@@ -146,3 +146,39 @@ pub(crate) fn from_response(status: u16, text: &str, request_id: Option<String>)
         body: Value::String(text.to_owned()),
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rest_error_body_gives_code_messages_and_kind() {
+        let body = r#"{"statusCode":400,"error":"BadRequestException","messages":["createdAt: not a date"],"code":"INVALID_VALUE"}"#;
+        let error = from_response(400, body, Some("req-1".to_owned()));
+        let Error::Api(api) = &error else {
+            panic!("{error:?}")
+        };
+        assert_eq!(api.status, 400);
+        assert_eq!(api.code, "INVALID_VALUE");
+        assert_eq!(api.messages, ["createdAt: not a date"]);
+        assert_eq!(api.kind.as_deref(), Some("BadRequestException"));
+        assert_eq!(api.request_id.as_deref(), Some("req-1"));
+        assert_eq!(
+            error.to_string(),
+            "400 INVALID_VALUE: createdAt: not a date"
+        );
+    }
+
+    #[test]
+    fn without_a_code_or_json_the_status_decides() {
+        let error = from_response(403, r#"{"error":"Forbidden"}"#, None);
+        assert_eq!(error.code(), Some("FORBIDDEN"));
+        assert_eq!(error.messages(), ["Forbidden"]);
+        let error = from_response(502, "<html>bad gateway</html>", None);
+        assert_eq!(error.code(), Some("INTERNAL_SERVER_ERROR"));
+        assert_eq!(error.messages(), ["<html>bad gateway</html>"]);
+        let error = from_response(429, "", None);
+        assert_eq!(error.code(), Some("TOO_MANY_REQUESTS"));
+        assert_eq!(error.messages(), ["request failed with status 429"]);
+    }
+}

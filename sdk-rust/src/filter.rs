@@ -375,3 +375,75 @@ field_type! {
     /// A JSON value: only whether it is null can be compared.
     JsonField {}
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct P;
+
+    fn text(path: &str) -> TextField<P> {
+        TextField::new(path)
+    }
+
+    #[test]
+    fn strings_are_quoted_with_backslash_and_quote_escaped() {
+        assert_eq!(quote(r#"a"b\c"#), r#""a\"b\\c""#);
+        let f = text("city").eq(r#"Pa"ris\, (x)"#);
+        assert_eq!(f.to_query().unwrap(), r#"city[eq]:"Pa\"ris\\, (x)""#);
+    }
+
+    #[test]
+    fn comparators_and_lists_use_the_rest_grammar() {
+        let id = Uuid::from_u128(1);
+        let f = Filter::all([
+            UuidField::<P>::new("companyId").is_in([id]),
+            NumberField::new("employees").gte(10),
+            BooleanField::new("done").eq(false),
+            TextField::sub("name", "firstName").starts_with("A"),
+            MultiSelectField::new("tags").contains_any(["x", "y"]),
+            JsonField::new("data").is_not_null(),
+        ]);
+        assert_eq!(
+            f.to_query().unwrap(),
+            "companyId[in]:[\"00000000-0000-0000-0000-000000000001\"],employees[gte]:10,done[eq]:false,\
+             name.firstName[startsWith]:\"A\",tags[containsAny]:[\"x\",\"y\"],data[is]:NOT_NULL"
+        );
+        assert_eq!(
+            NumberField::<P>::new("n").lt(1.5).to_query().unwrap(),
+            "n[lt]:1.5"
+        );
+    }
+
+    #[test]
+    fn and_or_not_nest() {
+        let f = text("a").eq("1").and(
+            text("b")
+                .eq("2")
+                .or(!text("c").is_null())
+                .or(text("d").eq("4").and(text("e").eq("5"))),
+        );
+        assert_eq!(
+            f.to_query().unwrap(),
+            r#"a[eq]:"1",or(b[eq]:"2",not(c[is]:NULL),and(d[eq]:"4",e[eq]:"5"))"#
+        );
+        // A lone `or` at the top stays an `or`.
+        assert_eq!(
+            Filter::any([text("a").eq("1"), text("b").eq("2")])
+                .to_query()
+                .unwrap(),
+            r#"or(a[eq]:"1",b[eq]:"2")"#
+        );
+    }
+
+    #[test]
+    fn what_the_grammar_cannot_carry_is_refused() {
+        let empty = text("a").eq("1").and(Filter::any([]));
+        assert!(empty.to_query().unwrap_err().contains("empty `or`"));
+        assert!(Filter::<P>::all([]).to_query().is_err());
+        let nan = NumberField::<P>::new("n").eq(f64::NAN);
+        assert!(nan.to_query().unwrap_err().contains("not a finite number"));
+        let infinite = NumberField::<P>::new("n").is_in([1.0, f64::INFINITY]);
+        assert!(infinite.to_query().is_err());
+    }
+}

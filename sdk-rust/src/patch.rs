@@ -41,3 +41,37 @@ impl<T: Serialize> Serialize for Patch<T> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize, Default)]
+    struct Update {
+        #[serde(skip_serializing_if = "Patch::is_unchanged")]
+        city: Patch<String>,
+        #[serde(skip_serializing_if = "Patch::is_unchanged")]
+        job: Patch<String>,
+        #[serde(skip_serializing_if = "Patch::is_unchanged")]
+        age: Patch<u32>,
+    }
+
+    #[test]
+    fn unchanged_is_left_out_null_clears_set_sends() {
+        let update = Update {
+            city: Patch::Null,
+            job: "Admiral".to_owned().into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            serde_json::to_string(&update).unwrap(),
+            r#"{"city":null,"job":"Admiral"}"#
+        );
+        assert_eq!(serde_json::to_string(&Update::default()).unwrap(), "{}");
+    }
+
+    #[test]
+    fn an_unskipped_unchanged_is_an_error_not_a_null() {
+        assert!(serde_json::to_string(&Patch::<u32>::Unchanged).is_err());
+    }
+}
