@@ -10,10 +10,12 @@ use futures_util::TryStreamExt;
 use server::{Backend, LiveServer};
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
-use twenty_sdk::filters::person;
+use twenty_sdk::filters::{
+    company, connected_account, opportunity, person, timeline_activity, workflow,
+};
 use twenty_sdk::{
     Address, Client, Company, CompanyCreate, Depth, Direction, Emails, Error, Filter, FullName,
-    Links, Patch, Person, PersonCreate, PersonOrderField, PersonUpdate,
+    Links, Object, Patch, Person, PersonCreate, PersonOrderField, PersonUpdate,
 };
 use uuid::Uuid;
 
@@ -98,6 +100,7 @@ async fn scenario(backend: Backend) {
     update_and_clear(&client, &people).await;
     soft_delete_and_restore(&client, &people).await;
     bad_input(&client).await;
+    comparators_are_accepted(&client).await;
     keys(&server, &acme).await;
 }
 
@@ -454,4 +457,135 @@ async fn keys(server: &LiveServer, acme: &Company) {
     let revoked = expect_api_error(soon_revoked.companies().find_one(acme.id).await);
     assert_eq!(revoked.status(), Some(401));
     assert_eq!(revoked.code(), Some("UNAUTHENTICATED"));
+}
+
+/// Sends each filter and expects the server to accept it (a 2xx page).
+async fn accepted<O: Object + std::fmt::Debug>(client: &Client, filters: Vec<Filter<O>>) {
+    for filter in filters {
+        let text = filter.to_query().unwrap();
+        let result = client
+            .object::<O>()
+            .find_many()
+            .filter(filter)
+            .limit(1)
+            .depth(Depth::Zero)
+            .await;
+        assert!(
+            result.is_ok(),
+            "{} refused `{text}`: {:?}",
+            O::NAME_PLURAL,
+            result.err()
+        );
+    }
+}
+
+/// Every comparator the typed fields offer, one field (or sub-field) of each kind of value
+/// (the TypeScript SDK's comparator cases): the server accepts them all.
+async fn comparators_are_accepted(client: &Client) {
+    let id = Uuid::from_u128(0x0000_0000_0000_4000_8000_0000_0000_0000);
+    let uuid = |f: twenty_sdk::filter::UuidField<Company>| {
+        vec![
+            f.eq(id),
+            f.neq(id),
+            f.is_in([id]),
+            f.is_null(),
+            f.is_not_null(),
+        ]
+    };
+    let text = |f: twenty_sdk::filter::TextField<Company>| {
+        vec![
+            f.eq("x"),
+            f.neq("x"),
+            f.is_in(["x"]),
+            f.is_null(),
+            f.is_not_null(),
+            f.gt("x"),
+            f.gte("x"),
+            f.lt("x"),
+            f.lte("x"),
+            f.starts_with("x"),
+            f.ends_with("x"),
+            f.like("%x%"),
+            f.ilike("%x%"),
+        ]
+    };
+    let number = |f: twenty_sdk::filter::NumberField<Company>| {
+        vec![
+            f.eq(1),
+            f.neq(1),
+            f.is_in([1]),
+            f.is_null(),
+            f.gt(1),
+            f.gte(1),
+            f.lt(1),
+            f.lte(1.5),
+        ]
+    };
+    accepted(client, uuid(company::id())).await;
+    accepted(client, uuid(company::account_owner_id())).await;
+    accepted(client, uuid(company::created_by().workspace_member_id())).await;
+    accepted(client, text(company::name())).await;
+    accepted(client, text(company::domain_name().primary_link_label())).await;
+    accepted(client, number(company::employees())).await;
+    accepted(
+        client,
+        number(company::annual_recurring_revenue().amount_micros()),
+    )
+    .await;
+    let json = company::domain_name().secondary_links();
+    accepted(client, vec![json.is_null(), json.is_not_null()]).await;
+    let boolean = company::ideal_customer_profile();
+    accepted(
+        client,
+        vec![boolean.eq(true), boolean.neq(false), boolean.is_null()],
+    )
+    .await;
+    let at = company::created_at();
+    let t = "2025-01-01T00:00:00.000Z";
+    accepted(
+        client,
+        vec![
+            at.eq(t),
+            at.neq(t),
+            at.is_in([t]),
+            at.is_null(),
+            at.gt(t),
+            at.gte(t),
+            at.lt(t),
+            at.lte(t),
+        ],
+    )
+    .await;
+    let source = company::created_by().source();
+    accepted(
+        client,
+        vec![
+            source.eq("EMAIL"),
+            source.neq("EMAIL"),
+            source.is_in(["EMAIL"]),
+            source.is_null(),
+        ],
+    )
+    .await;
+    let stage = opportunity::stage();
+    accepted(
+        client,
+        vec![
+            stage.eq("NEW"),
+            stage.neq("NEW"),
+            stage.is_in(["NEW"]),
+            stage.is_not_null(),
+        ],
+    )
+    .await;
+    let properties = timeline_activity::properties();
+    accepted(client, vec![properties.is_null(), properties.is_not_null()]).await;
+    let scopes = connected_account::scopes();
+    accepted(client, vec![scopes.contains_any(["x"]), scopes.is_null()]).await;
+    let statuses = workflow::statuses();
+    accepted(
+        client,
+        vec![statuses.contains_any(["DRAFT"]), statuses.is_not_null()],
+    )
+    .await;
 }
