@@ -232,6 +232,7 @@ for (const backend of ["sqlite", "postgres"] as const satisfies readonly Backend
       );
       const error = await rejection(client.graphql("{ people { edges { node { nickname } } } }"));
       assert.equal(error.code, "GRAPHQL_VALIDATION_FAILED");
+      assert.ok(error.requestId, "the x-request-id of the response");
       assert.ok(error.messages.join(" ").includes("nickname"), error.message);
     });
 

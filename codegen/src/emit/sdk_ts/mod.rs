@@ -7,7 +7,7 @@
 //! type-level test that holds them to what openapi-typescript makes of `openapi/core.json`.
 
 mod agreement;
-mod filter;
+pub(crate) mod filter;
 mod objects;
 mod types;
 
