@@ -138,7 +138,7 @@ pub struct Phones {
     pub additional_phones: Option<Vec<PhoneItem>>,
 }
 
-/// Who made a record; `workspace_member_id` and `name` are filled in by the server.
+/// Who made a record: where the change came from and, when known, the workspace member. `workspaceMemberId` and `name` are filled in by the server.
 ///
 /// Every sub-field is optional: `None` is `null` in a record and left out of an input.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

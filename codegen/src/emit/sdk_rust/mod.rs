@@ -8,7 +8,9 @@
 //! from two sources. The wire decisions are the OpenAPI emitter's (and the TypeScript SDK's):
 //! nullable values, composites, `<field>Id` foreign keys, relations only at `depth=1`.
 
+use crate::emit::openapi::schemas::composite_description;
 use crate::emit::sdk_ts::filter::order_fields;
+use crate::emit::sdk_ts::objects::envelope_keys;
 use crate::model::upper_first;
 use crate::model::{
     ACTOR_SOURCES, COMPOSITES, Field, FieldType, Object, RelationKind, Schema, SubField,
@@ -109,26 +111,6 @@ fn doc(indent: &str, text: &str) -> String {
 
 fn literal(s: &str) -> String {
     serde_json::Value::from(s).to_string()
-}
-
-fn composite_description(field_type: FieldType) -> &'static str {
-    match field_type {
-        FieldType::FullName => "A person's first and last name.",
-        FieldType::Currency => {
-            "An amount in micros (the amount × 1,000,000) and its ISO 4217 currency code."
-        }
-        FieldType::Address => "A postal address with optional coordinates.",
-        FieldType::Links => "A primary link and any number of secondary links.",
-        FieldType::Emails => "A primary email address and any number of additional ones.",
-        FieldType::Phones => "A primary phone number and any number of additional ones.",
-        FieldType::Actor => {
-            "Who made a record; `workspace_member_id` and `name` are filled in by the server."
-        }
-        FieldType::RichTextV2 => {
-            "Rich text: a BlockNote document (JSON, as a string) and its Markdown."
-        }
-        _ => "A composite value.",
-    }
 }
 
 fn sub_field_type(sub: &SubField) -> &'static str {
@@ -451,7 +433,6 @@ fn order(object: &Object) -> String {
 
 fn object_impl(object: &Object) -> String {
     let name = object.type_name();
-    let plural = object.plural_type_name();
     let mut out = String::new();
     let _ = writeln!(out, "impl Object for {name} {{");
     let _ = writeln!(out, "    type Create = {name}Create;");
@@ -463,19 +444,8 @@ fn object_impl(object: &Object) -> String {
         literal(&object.name_plural)
     );
     out.push_str("    const KEYS: Keys = Keys {\n");
-    let keys = [
-        ("find_one", object.name_singular.clone()),
-        ("find_many", object.name_plural.clone()),
-        ("create", format!("create{name}")),
-        ("create_many", format!("create{plural}")),
-        ("update", format!("update{name}")),
-        ("update_many", format!("update{plural}")),
-        ("delete", format!("delete{name}")),
-        ("destroy", format!("destroy{name}")),
-        ("restore", format!("restore{name}")),
-    ];
-    for (operation, key) in keys {
-        let _ = writeln!(out, "        {operation}: {},", literal(&key));
+    for (operation, key) in envelope_keys(object) {
+        let _ = writeln!(out, "        {}: {},", snake(operation), literal(&key));
     }
     out.push_str("    };\n");
     let _ = writeln!(
