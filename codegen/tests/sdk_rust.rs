@@ -114,6 +114,15 @@ fn filter_fields_follow_the_field_types() {
             "{name}: {person:?}"
         );
     }
+    // Select values are enums, in records, inputs and filters alike.
+    assert!(text.contains("pub fn tier() -> SelectField<O, CompanyTier> {"));
+    assert!(text.contains("    #[serde(rename = \"SMALL\")]\n    Small,\n"));
+    assert!(text.contains("Self::Small => \"SMALL\","));
+    assert!(
+        block(&text, "pub struct CompanyUpdate")
+            .contains(&"pub tier: Option<CompanyTier>,".to_owned())
+    );
+    assert!(text.contains("pub fn source(&self) -> SelectField<O, ActorSource> {"));
     // A one-to-many relation cannot be filtered on.
     assert!(
         !text.contains("pub fn people() -> "),

@@ -2,6 +2,7 @@
 //! `and(…)` / `or(…)` / `not(…)`, `field.subField`. Each field type offers only the
 //! comparators the server accepts for it; `Filter<O>` only combines filters of one object.
 
+use crate::object::SelectValue;
 use std::fmt::Write;
 use std::marker::PhantomData;
 use uuid::Uuid;
@@ -343,23 +344,101 @@ field_type! {
     }
 }
 
-field_type! {
-    /// A select (or rating): one of the field's option values.
-    SelectField {
-        /// Equal to.
-        eq => "eq" (value: impl Into<String>) Ok(quote(&value.into()));
-        /// Not equal to.
-        neq => "neq" (value: impl Into<String>) Ok(quote(&value.into()));
-        /// Equal to one of.
-        is_in => "in" (values: impl IntoIterator<Item = impl Into<String>>) list(values, |v| Ok(quote(&v.into())));
+/// A select (or rating) field with values `V` (the generated enum of its options).
+pub struct SelectField<O, V> {
+    path: String,
+    object: PhantomData<fn() -> (O, V)>,
+}
+
+/// A multi-select field: a list of values `V` (the generated enum of its options).
+pub struct MultiSelectField<O, V> {
+    path: String,
+    object: PhantomData<fn() -> (O, V)>,
+}
+
+macro_rules! select_common {
+    ($name:ident) => {
+        impl<O, V: SelectValue> $name<O, V> {
+            /// The field with this wire name.
+            pub fn new(field: &str) -> Self {
+                Self {
+                    path: field.to_owned(),
+                    object: PhantomData,
+                }
+            }
+
+            /// A composite field's sub-field (`field.subField`).
+            pub fn sub(field: &str, sub_field: &str) -> Self {
+                Self {
+                    path: format!("{field}.{sub_field}"),
+                    object: PhantomData,
+                }
+            }
+
+            fn predicate(&self, comparator: &str, operand: String) -> Filter<O> {
+                Filter::from_node(Node::Predicate(Ok(format!(
+                    "{}[{comparator}]:{operand}",
+                    self.path
+                ))))
+            }
+
+            fn values(values: impl IntoIterator<Item = V>) -> String {
+                let quoted: Vec<String> = values.into_iter().map(|v| quote(v.as_str())).collect();
+                format!("[{}]", quoted.join(","))
+            }
+
+            /// Has no value (`is:NULL`).
+            pub fn is_null(&self) -> Filter<O> {
+                self.predicate("is", "NULL".to_owned())
+            }
+
+            /// Has a value (`is:NOT_NULL`).
+            pub fn is_not_null(&self) -> Filter<O> {
+                self.predicate("is", "NOT_NULL".to_owned())
+            }
+        }
+
+        impl<O, V> Clone for $name<O, V> {
+            fn clone(&self) -> Self {
+                Self {
+                    path: self.path.clone(),
+                    object: PhantomData,
+                }
+            }
+        }
+
+        impl<O, V> std::fmt::Debug for $name<O, V> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}({})", stringify!($name), self.path)
+            }
+        }
+    };
+}
+
+select_common!(SelectField);
+select_common!(MultiSelectField);
+
+impl<O, V: SelectValue> SelectField<O, V> {
+    /// Equal to.
+    pub fn eq(&self, value: V) -> Filter<O> {
+        self.predicate("eq", quote(value.as_str()))
+    }
+
+    /// Not equal to.
+    pub fn neq(&self, value: V) -> Filter<O> {
+        self.predicate("neq", quote(value.as_str()))
+    }
+
+    /// Equal to one of.
+    pub fn is_in(&self, values: impl IntoIterator<Item = V>) -> Filter<O> {
+        self.predicate("in", Self::values(values))
     }
 }
 
-field_type! {
-    /// A multi-select: a list of the field's option values.
-    MultiSelectField {
-        /// Holds at least one of.
-        contains_any => "containsAny" (values: impl IntoIterator<Item = impl Into<String>>) list(values, |v| Ok(quote(&v.into())));
+impl<O, V: SelectValue> MultiSelectField<O, V> {
+    /// Holds at least one of.
+    pub fn contains_any(&self, values: impl IntoIterator<Item = V>) -> Filter<O> {
+        self.predicate("containsAny", Self::values(values))
     }
 }
 
@@ -382,6 +461,21 @@ mod tests {
 
     struct P;
 
+    #[derive(Clone, Copy)]
+    enum Tag {
+        X,
+        Y,
+    }
+
+    impl SelectValue for Tag {
+        fn as_str(&self) -> &'static str {
+            match self {
+                Tag::X => "x",
+                Tag::Y => "y",
+            }
+        }
+    }
+
     fn text(path: &str) -> TextField<P> {
         TextField::new(path)
     }
@@ -401,7 +495,7 @@ mod tests {
             NumberField::new("employees").gte(10),
             BooleanField::new("done").eq(false),
             TextField::sub("name", "firstName").starts_with("A"),
-            MultiSelectField::new("tags").contains_any(["x", "y"]),
+            MultiSelectField::<P, Tag>::new("tags").contains_any([Tag::X, Tag::Y]),
             JsonField::new("data").is_not_null(),
         ]);
         assert_eq!(

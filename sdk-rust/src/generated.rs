@@ -5,12 +5,54 @@ use crate::filter::{
     SelectField, TextField, UuidField,
 };
 use crate::client::{Client, Objects};
-use crate::object::{Keys, Object, OrderField};
+use crate::object::{Keys, Object, OrderField, SelectValue};
 use crate::patch::Patch;
 use crate::types::{LinkItem, PhoneItem};
 use serde::{Deserialize, Serialize};
 use std::marker::PhantomData;
 use uuid::Uuid;
+
+/// Where a change came from (the `source` of an `Actor`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ActorSource {
+    #[serde(rename = "EMAIL")]
+    Email,
+    #[serde(rename = "CALENDAR")]
+    Calendar,
+    #[serde(rename = "WORKFLOW")]
+    Workflow,
+    #[serde(rename = "AGENT")]
+    Agent,
+    #[serde(rename = "API")]
+    Api,
+    #[serde(rename = "IMPORT")]
+    Import,
+    #[serde(rename = "MANUAL")]
+    Manual,
+    #[serde(rename = "SYSTEM")]
+    System,
+    #[serde(rename = "WEBHOOK")]
+    Webhook,
+    #[serde(rename = "APPLICATION")]
+    Application,
+}
+
+impl SelectValue for ActorSource {
+    fn as_str(&self) -> &'static str {
+        match self {
+            Self::Email => "EMAIL",
+            Self::Calendar => "CALENDAR",
+            Self::Workflow => "WORKFLOW",
+            Self::Agent => "AGENT",
+            Self::Api => "API",
+            Self::Import => "IMPORT",
+            Self::Manual => "MANUAL",
+            Self::System => "SYSTEM",
+            Self::Webhook => "WEBHOOK",
+            Self::Application => "APPLICATION",
+        }
+    }
+}
 
 /// A person's first and last name.
 ///
@@ -96,13 +138,13 @@ pub struct Phones {
     pub additional_phones: Option<Vec<PhoneItem>>,
 }
 
-/// Who made a record; `workspace_member_id` and `name` are filled in by the server.
+/// Who made a record: where the change came from and, when known, the workspace member. `workspaceMemberId` and `name` are filled in by the server.
 ///
 /// Every sub-field is optional: `None` is `null` in a record and left out of an input.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Actor {
     #[serde(rename = "source", default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
+    pub source: Option<ActorSource>,
     /// Filled in by the server; ignored in inputs.
     #[serde(rename = "workspaceMemberId", default, skip_serializing_if = "Option::is_none")]
     pub workspace_member_id: Option<Uuid>,
@@ -673,6 +715,33 @@ impl Object for Person {
     }
 }
 
+/// The values of Opportunity `stage`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum OpportunityStage {
+    #[serde(rename = "NEW")]
+    New,
+    #[serde(rename = "SCREENING")]
+    Screening,
+    #[serde(rename = "MEETING")]
+    Meeting,
+    #[serde(rename = "PROPOSAL")]
+    Proposal,
+    #[serde(rename = "CUSTOMER")]
+    Customer,
+}
+
+impl SelectValue for OpportunityStage {
+    fn as_str(&self) -> &'static str {
+        match self {
+            Self::New => "NEW",
+            Self::Screening => "SCREENING",
+            Self::Meeting => "MEETING",
+            Self::Proposal => "PROPOSAL",
+            Self::Customer => "CUSTOMER",
+        }
+    }
+}
+
 /// A Opportunity as the API returns it. Relations are present only at depth 1 (the server's default).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Opportunity {
@@ -690,7 +759,7 @@ pub struct Opportunity {
     pub close_date: Option<String>,
     /// Opportunity stage
     #[serde(rename = "stage")]
-    pub stage: String,
+    pub stage: OpportunityStage,
     /// Id of the related person (`pointOfContact`).
     #[serde(rename = "pointOfContactId", default)]
     pub point_of_contact_id: Option<Uuid>,
@@ -761,7 +830,7 @@ pub struct OpportunityCreate {
     pub close_date: Option<String>,
     /// Opportunity stage
     #[serde(rename = "stage", skip_serializing_if = "Option::is_none")]
-    pub stage: Option<String>,
+    pub stage: Option<OpportunityStage>,
     /// Point of Contact
     #[serde(rename = "pointOfContactId", skip_serializing_if = "Option::is_none")]
     pub point_of_contact_id: Option<Uuid>,
@@ -790,7 +859,7 @@ pub struct OpportunityUpdate {
     pub close_date: Patch<String>,
     /// Opportunity stage
     #[serde(rename = "stage", skip_serializing_if = "Option::is_none")]
-    pub stage: Option<String>,
+    pub stage: Option<OpportunityStage>,
     /// Point of Contact
     #[serde(rename = "pointOfContactId", skip_serializing_if = "Patch::is_unchanged")]
     pub point_of_contact_id: Patch<Uuid>,
@@ -1057,6 +1126,27 @@ impl Object for Note {
     }
 }
 
+/// The values of Task `status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TaskStatus {
+    #[serde(rename = "TODO")]
+    Todo,
+    #[serde(rename = "IN_PROGRESS")]
+    InProgress,
+    #[serde(rename = "DONE")]
+    Done,
+}
+
+impl SelectValue for TaskStatus {
+    fn as_str(&self) -> &'static str {
+        match self {
+            Self::Todo => "TODO",
+            Self::InProgress => "IN_PROGRESS",
+            Self::Done => "DONE",
+        }
+    }
+}
+
 /// A Task as the API returns it. Relations are present only at depth 1 (the server's default).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Task {
@@ -1077,7 +1167,7 @@ pub struct Task {
     pub due_at: Option<String>,
     /// Task status
     #[serde(rename = "status", default)]
-    pub status: Option<String>,
+    pub status: Option<TaskStatus>,
     /// Id of the related workspaceMember (`assignee`).
     #[serde(rename = "assigneeId", default)]
     pub assignee_id: Option<Uuid>,
@@ -1136,7 +1226,7 @@ pub struct TaskCreate {
     pub due_at: Option<String>,
     /// Task status
     #[serde(rename = "status", skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<TaskStatus>,
     /// Assignee
     #[serde(rename = "assigneeId", skip_serializing_if = "Option::is_none")]
     pub assignee_id: Option<Uuid>,
@@ -1162,7 +1252,7 @@ pub struct TaskUpdate {
     pub due_at: Patch<String>,
     /// Task status
     #[serde(rename = "status", skip_serializing_if = "Patch::is_unchanged")]
-    pub status: Patch<String>,
+    pub status: Patch<TaskStatus>,
     /// Assignee
     #[serde(rename = "assigneeId", skip_serializing_if = "Patch::is_unchanged")]
     pub assignee_id: Patch<Uuid>,
@@ -1600,6 +1690,42 @@ impl Object for TaskTarget {
     }
 }
 
+/// The values of Attachment `fileCategory`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AttachmentFileCategory {
+    #[serde(rename = "ARCHIVE")]
+    Archive,
+    #[serde(rename = "AUDIO")]
+    Audio,
+    #[serde(rename = "IMAGE")]
+    Image,
+    #[serde(rename = "PRESENTATION")]
+    Presentation,
+    #[serde(rename = "SPREADSHEET")]
+    Spreadsheet,
+    #[serde(rename = "TEXT_DOCUMENT")]
+    TextDocument,
+    #[serde(rename = "VIDEO")]
+    Video,
+    #[serde(rename = "OTHER")]
+    Other,
+}
+
+impl SelectValue for AttachmentFileCategory {
+    fn as_str(&self) -> &'static str {
+        match self {
+            Self::Archive => "ARCHIVE",
+            Self::Audio => "AUDIO",
+            Self::Image => "IMAGE",
+            Self::Presentation => "PRESENTATION",
+            Self::Spreadsheet => "SPREADSHEET",
+            Self::TextDocument => "TEXT_DOCUMENT",
+            Self::Video => "VIDEO",
+            Self::Other => "OTHER",
+        }
+    }
+}
+
 /// A Attachment as the API returns it. Relations are present only at depth 1 (the server's default).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Attachment {
@@ -1614,7 +1740,7 @@ pub struct Attachment {
     pub full_path: Option<String>,
     /// Attachment file category
     #[serde(rename = "fileCategory")]
-    pub file_category: String,
+    pub file_category: AttachmentFileCategory,
     /// Id of the related task (`task`).
     #[serde(rename = "taskId", default)]
     pub task_id: Option<Uuid>,
@@ -1685,7 +1811,7 @@ pub struct AttachmentCreate {
     pub full_path: Option<String>,
     /// Attachment file category
     #[serde(rename = "fileCategory", skip_serializing_if = "Option::is_none")]
-    pub file_category: Option<String>,
+    pub file_category: Option<AttachmentFileCategory>,
     /// Task
     #[serde(rename = "taskId", skip_serializing_if = "Option::is_none")]
     pub task_id: Option<Uuid>,
@@ -1720,7 +1846,7 @@ pub struct AttachmentUpdate {
     pub full_path: Patch<String>,
     /// Attachment file category
     #[serde(rename = "fileCategory", skip_serializing_if = "Option::is_none")]
-    pub file_category: Option<String>,
+    pub file_category: Option<AttachmentFileCategory>,
     /// Task
     #[serde(rename = "taskId", skip_serializing_if = "Patch::is_unchanged")]
     pub task_id: Patch<Uuid>,
@@ -2350,6 +2476,78 @@ impl Object for TimelineActivity {
     }
 }
 
+/// The values of Workspace Member `dateFormat`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum WorkspaceMemberDateFormat {
+    #[serde(rename = "SYSTEM")]
+    System,
+    #[serde(rename = "MONTH_FIRST")]
+    MonthFirst,
+    #[serde(rename = "DAY_FIRST")]
+    DayFirst,
+    #[serde(rename = "YEAR_FIRST")]
+    YearFirst,
+}
+
+impl SelectValue for WorkspaceMemberDateFormat {
+    fn as_str(&self) -> &'static str {
+        match self {
+            Self::System => "SYSTEM",
+            Self::MonthFirst => "MONTH_FIRST",
+            Self::DayFirst => "DAY_FIRST",
+            Self::YearFirst => "YEAR_FIRST",
+        }
+    }
+}
+
+/// The values of Workspace Member `timeFormat`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum WorkspaceMemberTimeFormat {
+    #[serde(rename = "SYSTEM")]
+    System,
+    #[serde(rename = "HOUR_24")]
+    Hour24,
+    #[serde(rename = "HOUR_12")]
+    Hour12,
+}
+
+impl SelectValue for WorkspaceMemberTimeFormat {
+    fn as_str(&self) -> &'static str {
+        match self {
+            Self::System => "SYSTEM",
+            Self::Hour24 => "HOUR_24",
+            Self::Hour12 => "HOUR_12",
+        }
+    }
+}
+
+/// The values of Workspace Member `numberFormat`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum WorkspaceMemberNumberFormat {
+    #[serde(rename = "SYSTEM")]
+    System,
+    #[serde(rename = "COMMAS_AND_DOT")]
+    CommasAndDot,
+    #[serde(rename = "SPACES_AND_COMMA")]
+    SpacesAndComma,
+    #[serde(rename = "DOTS_AND_COMMA")]
+    DotsAndComma,
+    #[serde(rename = "APOSTROPHE_AND_DOT")]
+    ApostropheAndDot,
+}
+
+impl SelectValue for WorkspaceMemberNumberFormat {
+    fn as_str(&self) -> &'static str {
+        match self {
+            Self::System => "SYSTEM",
+            Self::CommasAndDot => "COMMAS_AND_DOT",
+            Self::SpacesAndComma => "SPACES_AND_COMMA",
+            Self::DotsAndComma => "DOTS_AND_COMMA",
+            Self::ApostropheAndDot => "APOSTROPHE_AND_DOT",
+        }
+    }
+}
+
 /// A Workspace Member as the API returns it. Relations are present only at depth 1 (the server's default).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WorkspaceMember {
@@ -2382,13 +2580,13 @@ pub struct WorkspaceMember {
     pub calendar_start_day: f64,
     /// User's preferred date format
     #[serde(rename = "dateFormat")]
-    pub date_format: String,
+    pub date_format: WorkspaceMemberDateFormat,
     /// User's preferred time format
     #[serde(rename = "timeFormat")]
-    pub time_format: String,
+    pub time_format: WorkspaceMemberTimeFormat,
     /// User's preferred number format
     #[serde(rename = "numberFormat")]
-    pub number_format: String,
+    pub number_format: WorkspaceMemberNumberFormat,
     /// Assigned tasks
     #[serde(rename = "assignedTasks", default, skip_serializing_if = "Option::is_none")]
     pub assigned_tasks: Option<Vec<Task>>,
@@ -2465,13 +2663,13 @@ pub struct WorkspaceMemberCreate {
     pub calendar_start_day: Option<f64>,
     /// User's preferred date format
     #[serde(rename = "dateFormat", skip_serializing_if = "Option::is_none")]
-    pub date_format: Option<String>,
+    pub date_format: Option<WorkspaceMemberDateFormat>,
     /// User's preferred time format
     #[serde(rename = "timeFormat", skip_serializing_if = "Option::is_none")]
-    pub time_format: Option<String>,
+    pub time_format: Option<WorkspaceMemberTimeFormat>,
     /// User's preferred number format
     #[serde(rename = "numberFormat", skip_serializing_if = "Option::is_none")]
-    pub number_format: Option<String>,
+    pub number_format: Option<WorkspaceMemberNumberFormat>,
     /// Position
     #[serde(rename = "position", skip_serializing_if = "Option::is_none")]
     pub position: Option<f64>,
@@ -2506,13 +2704,13 @@ pub struct WorkspaceMemberUpdate {
     pub calendar_start_day: Option<f64>,
     /// User's preferred date format
     #[serde(rename = "dateFormat", skip_serializing_if = "Option::is_none")]
-    pub date_format: Option<String>,
+    pub date_format: Option<WorkspaceMemberDateFormat>,
     /// User's preferred time format
     #[serde(rename = "timeFormat", skip_serializing_if = "Option::is_none")]
-    pub time_format: Option<String>,
+    pub time_format: Option<WorkspaceMemberTimeFormat>,
     /// User's preferred number format
     #[serde(rename = "numberFormat", skip_serializing_if = "Option::is_none")]
-    pub number_format: Option<String>,
+    pub number_format: Option<WorkspaceMemberNumberFormat>,
     /// Position
     #[serde(rename = "position", skip_serializing_if = "Option::is_none")]
     pub position: Option<f64>,
@@ -3163,6 +3361,30 @@ impl Object for MessageThread {
     }
 }
 
+/// The values of Message Participant `role`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MessageParticipantRole {
+    #[serde(rename = "FROM")]
+    From,
+    #[serde(rename = "TO")]
+    To,
+    #[serde(rename = "CC")]
+    Cc,
+    #[serde(rename = "BCC")]
+    Bcc,
+}
+
+impl SelectValue for MessageParticipantRole {
+    fn as_str(&self) -> &'static str {
+        match self {
+            Self::From => "FROM",
+            Self::To => "TO",
+            Self::Cc => "CC",
+            Self::Bcc => "BCC",
+        }
+    }
+}
+
 /// A Message Participant as the API returns it. Relations are present only at depth 1 (the server's default).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MessageParticipant {
@@ -3171,7 +3393,7 @@ pub struct MessageParticipant {
     pub id: Uuid,
     /// Role
     #[serde(rename = "role")]
-    pub role: String,
+    pub role: MessageParticipantRole,
     /// Handle
     #[serde(rename = "handle", default)]
     pub handle: Option<String>,
@@ -3224,7 +3446,7 @@ pub struct MessageParticipantCreate {
     pub id: Option<Uuid>,
     /// Role
     #[serde(rename = "role", skip_serializing_if = "Option::is_none")]
-    pub role: Option<String>,
+    pub role: Option<MessageParticipantRole>,
     /// Handle
     #[serde(rename = "handle", skip_serializing_if = "Option::is_none")]
     pub handle: Option<String>,
@@ -3250,7 +3472,7 @@ pub struct MessageParticipantCreate {
 pub struct MessageParticipantUpdate {
     /// Role
     #[serde(rename = "role", skip_serializing_if = "Option::is_none")]
-    pub role: Option<String>,
+    pub role: Option<MessageParticipantRole>,
     /// Handle
     #[serde(rename = "handle", skip_serializing_if = "Patch::is_unchanged")]
     pub handle: Patch<String>,
@@ -3616,6 +3838,30 @@ impl Object for CalendarEvent {
     }
 }
 
+/// The values of Calendar event participant `responseStatus`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum CalendarEventParticipantResponseStatus {
+    #[serde(rename = "NEEDS_ACTION")]
+    NeedsAction,
+    #[serde(rename = "DECLINED")]
+    Declined,
+    #[serde(rename = "TENTATIVE")]
+    Tentative,
+    #[serde(rename = "ACCEPTED")]
+    Accepted,
+}
+
+impl SelectValue for CalendarEventParticipantResponseStatus {
+    fn as_str(&self) -> &'static str {
+        match self {
+            Self::NeedsAction => "NEEDS_ACTION",
+            Self::Declined => "DECLINED",
+            Self::Tentative => "TENTATIVE",
+            Self::Accepted => "ACCEPTED",
+        }
+    }
+}
+
 /// A Calendar event participant as the API returns it. Relations are present only at depth 1 (the server's default).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CalendarEventParticipant {
@@ -3633,7 +3879,7 @@ pub struct CalendarEventParticipant {
     pub is_organizer: bool,
     /// Response status
     #[serde(rename = "responseStatus")]
-    pub response_status: String,
+    pub response_status: CalendarEventParticipantResponseStatus,
     /// Id of the related calendarEvent (`calendarEvent`).
     #[serde(rename = "calendarEventId")]
     pub calendar_event_id: Uuid,
@@ -3689,7 +3935,7 @@ pub struct CalendarEventParticipantCreate {
     pub is_organizer: Option<bool>,
     /// Response status
     #[serde(rename = "responseStatus", skip_serializing_if = "Option::is_none")]
-    pub response_status: Option<String>,
+    pub response_status: Option<CalendarEventParticipantResponseStatus>,
     /// Event
     #[serde(rename = "calendarEventId")]
     pub calendar_event_id: Uuid,
@@ -3718,7 +3964,7 @@ pub struct CalendarEventParticipantUpdate {
     pub is_organizer: Option<bool>,
     /// Response status
     #[serde(rename = "responseStatus", skip_serializing_if = "Option::is_none")]
-    pub response_status: Option<String>,
+    pub response_status: Option<CalendarEventParticipantResponseStatus>,
     /// Event
     #[serde(rename = "calendarEventId", skip_serializing_if = "Option::is_none")]
     pub calendar_event_id: Option<Uuid>,
@@ -3820,6 +4066,27 @@ impl Object for CalendarEventParticipant {
     }
 }
 
+/// The values of Workflow `statuses`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum WorkflowStatuses {
+    #[serde(rename = "DRAFT")]
+    Draft,
+    #[serde(rename = "ACTIVE")]
+    Active,
+    #[serde(rename = "DEACTIVATED")]
+    Deactivated,
+}
+
+impl SelectValue for WorkflowStatuses {
+    fn as_str(&self) -> &'static str {
+        match self {
+            Self::Draft => "DRAFT",
+            Self::Active => "ACTIVE",
+            Self::Deactivated => "DEACTIVATED",
+        }
+    }
+}
+
 /// A Workflow as the API returns it. Relations are present only at depth 1 (the server's default).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Workflow {
@@ -3834,7 +4101,7 @@ pub struct Workflow {
     pub last_published_version_id: Option<String>,
     /// The current statuses of the workflow versions
     #[serde(rename = "statuses", default)]
-    pub statuses: Option<Vec<String>>,
+    pub statuses: Option<Vec<WorkflowStatuses>>,
     /// Favorites
     #[serde(rename = "favorites", default, skip_serializing_if = "Option::is_none")]
     pub favorites: Option<Vec<Favorite>>,
@@ -3878,7 +4145,7 @@ pub struct WorkflowCreate {
     pub last_published_version_id: Option<String>,
     /// The current statuses of the workflow versions
     #[serde(rename = "statuses", skip_serializing_if = "Option::is_none")]
-    pub statuses: Option<Vec<String>>,
+    pub statuses: Option<Vec<WorkflowStatuses>>,
     /// Position
     #[serde(rename = "position", skip_serializing_if = "Option::is_none")]
     pub position: Option<f64>,
@@ -3895,7 +4162,7 @@ pub struct WorkflowUpdate {
     pub last_published_version_id: Patch<String>,
     /// The current statuses of the workflow versions
     #[serde(rename = "statuses", skip_serializing_if = "Patch::is_unchanged")]
-    pub statuses: Patch<Vec<String>>,
+    pub statuses: Patch<Vec<WorkflowStatuses>>,
     /// Position
     #[serde(rename = "position", skip_serializing_if = "Option::is_none")]
     pub position: Option<f64>,
@@ -4154,7 +4421,7 @@ impl<O> ActorFilter<O> {
         Self { field, object: PhantomData }
     }
     /// `<field>.source`
-    pub fn source(&self) -> SelectField<O> {
+    pub fn source(&self) -> SelectField<O, ActorSource> {
         SelectField::sub(self.field, "source")
     }
     /// `<field>.workspaceMemberId`
@@ -4363,7 +4630,7 @@ pub mod filters {
             DateTimeField::new("closeDate")
         }
         /// Opportunity stage
-        pub fn stage() -> SelectField<O> {
+        pub fn stage() -> SelectField<O, OpportunityStage> {
             SelectField::new("stage")
         }
         /// Point of Contact
@@ -4477,7 +4744,7 @@ pub mod filters {
             DateTimeField::new("dueAt")
         }
         /// Task status
-        pub fn status() -> SelectField<O> {
+        pub fn status() -> SelectField<O, TaskStatus> {
             SelectField::new("status")
         }
         /// Assignee
@@ -4630,7 +4897,7 @@ pub mod filters {
             TextField::new("fullPath")
         }
         /// Attachment file category
-        pub fn file_category() -> SelectField<O> {
+        pub fn file_category() -> SelectField<O, AttachmentFileCategory> {
             SelectField::new("fileCategory")
         }
         /// Task
@@ -4879,15 +5146,15 @@ pub mod filters {
             NumberField::new("calendarStartDay")
         }
         /// User's preferred date format
-        pub fn date_format() -> SelectField<O> {
+        pub fn date_format() -> SelectField<O, WorkspaceMemberDateFormat> {
             SelectField::new("dateFormat")
         }
         /// User's preferred time format
-        pub fn time_format() -> SelectField<O> {
+        pub fn time_format() -> SelectField<O, WorkspaceMemberTimeFormat> {
             SelectField::new("timeFormat")
         }
         /// User's preferred number format
-        pub fn number_format() -> SelectField<O> {
+        pub fn number_format() -> SelectField<O, WorkspaceMemberNumberFormat> {
             SelectField::new("numberFormat")
         }
         /// Creation date
@@ -5099,7 +5366,7 @@ pub mod filters {
             UuidField::new("id")
         }
         /// Role
-        pub fn role() -> SelectField<O> {
+        pub fn role() -> SelectField<O, MessageParticipantRole> {
             SelectField::new("role")
         }
         /// Handle
@@ -5253,7 +5520,7 @@ pub mod filters {
             BooleanField::new("isOrganizer")
         }
         /// Response status
-        pub fn response_status() -> SelectField<O> {
+        pub fn response_status() -> SelectField<O, CalendarEventParticipantResponseStatus> {
             SelectField::new("responseStatus")
         }
         /// Event
@@ -5312,7 +5579,7 @@ pub mod filters {
             TextField::new("lastPublishedVersionId")
         }
         /// The current statuses of the workflow versions
-        pub fn statuses() -> MultiSelectField<O> {
+        pub fn statuses() -> MultiSelectField<O, WorkflowStatuses> {
             MultiSelectField::new("statuses")
         }
         /// Creation date

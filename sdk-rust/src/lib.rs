@@ -17,6 +17,6 @@ pub use client::{
 pub use error::{ApiError, Error};
 pub use filter::Filter;
 pub use generated::*;
-pub use object::{Depth, Direction, Keys, Object, OrderField};
+pub use object::{Depth, Direction, Keys, Object, OrderField, SelectValue};
 pub use patch::Patch;
 pub use types::{LinkItem, PhoneItem};

@@ -40,6 +40,12 @@ pub trait OrderField: Copy + Send + Sync + 'static {
     fn as_str(&self) -> &'static str;
 }
 
+/// The value of a select field (a generated enum such as `OpportunityStage`).
+pub trait SelectValue: Copy + Send + Sync + 'static {
+    /// The wire value (`NEW`).
+    fn as_str(&self) -> &'static str;
+}
+
 /// A sort direction; `AscNullsFirst` is the server's default.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum Direction {

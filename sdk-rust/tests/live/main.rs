@@ -14,9 +14,11 @@ use twenty_sdk::filters::{
     company, connected_account, opportunity, person, timeline_activity, workflow,
 };
 use twenty_sdk::{
-    Address, Client, Company, CompanyCreate, Depth, Direction, Emails, Error, Filter, FullName,
-    Links, Object, Patch, Person, PersonCreate, PersonOrderField, PersonUpdate,
+    ActorSource, Address, Client, Company, CompanyCreate, Depth, Direction, Emails, Error, Filter,
+    FullName, Links, Object, OpportunityStage, Patch, Person, PersonCreate, PersonOrderField,
+    PersonUpdate, WorkflowStatuses,
 };
+use twenty_sdk::{OpportunityCreate, OpportunityOrderField, OpportunityUpdate};
 use uuid::Uuid;
 
 /// What the README's example prints (its comments say so too).
@@ -101,6 +103,7 @@ async fn scenario(backend: Backend) {
     soft_delete_and_restore(&client, &people).await;
     bad_input(&client).await;
     comparators_are_accepted(&client).await;
+    select_values_are_enums(&client, &acme).await;
     keys(&server, &acme).await;
 }
 
@@ -560,9 +563,9 @@ async fn comparators_are_accepted(client: &Client) {
     accepted(
         client,
         vec![
-            source.eq("EMAIL"),
-            source.neq("EMAIL"),
-            source.is_in(["EMAIL"]),
+            source.eq(ActorSource::Email),
+            source.neq(ActorSource::Email),
+            source.is_in([ActorSource::Email]),
             source.is_null(),
         ],
     )
@@ -571,9 +574,9 @@ async fn comparators_are_accepted(client: &Client) {
     accepted(
         client,
         vec![
-            stage.eq("NEW"),
-            stage.neq("NEW"),
-            stage.is_in(["NEW"]),
+            stage.eq(OpportunityStage::New),
+            stage.neq(OpportunityStage::New),
+            stage.is_in([OpportunityStage::New]),
             stage.is_not_null(),
         ],
     )
@@ -585,7 +588,57 @@ async fn comparators_are_accepted(client: &Client) {
     let statuses = workflow::statuses();
     accepted(
         client,
-        vec![statuses.contains_any(["DRAFT"]), statuses.is_not_null()],
+        vec![
+            statuses.contains_any([WorkflowStatuses::Draft]),
+            statuses.is_not_null(),
+        ],
     )
     .await;
+}
+
+/// A select field's values are an enum both ways: written, read back, filtered on.
+async fn select_values_are_enums(client: &Client, acme: &Company) {
+    let deal = client
+        .opportunities()
+        .create(OpportunityCreate {
+            name: Some("Big deal".into()),
+            stage: Some(OpportunityStage::Meeting),
+            company_id: Some(acme.id),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(deal.stage, OpportunityStage::Meeting);
+    let updated = client
+        .opportunities()
+        .update(
+            deal.id,
+            &OpportunityUpdate {
+                stage: Some(OpportunityStage::Proposal),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(updated.stage, OpportunityStage::Proposal);
+    let page = client
+        .opportunities()
+        .find_many()
+        .filter(
+            opportunity::stage().is_in([OpportunityStage::Proposal, OpportunityStage::Customer]),
+        )
+        .order_by(OpportunityOrderField::Stage, Direction::AscNullsFirst)
+        .await
+        .unwrap();
+    assert_eq!(
+        page.records.iter().map(|o| o.id).collect::<Vec<_>>(),
+        [deal.id]
+    );
+    let none = client
+        .opportunities()
+        .find_many()
+        .filter(opportunity::stage().eq(OpportunityStage::Meeting))
+        .await
+        .unwrap();
+    assert_eq!(none.total_count, 0);
 }

@@ -8,9 +8,13 @@
 //! from two sources. The wire decisions are the OpenAPI emitter's (and the TypeScript SDK's):
 //! nullable values, composites, `<field>Id` foreign keys, relations only at `depth=1`.
 
+use crate::emit::openapi::schemas::composite_description;
 use crate::emit::sdk_ts::filter::order_fields;
+use crate::emit::sdk_ts::objects::envelope_keys;
 use crate::model::upper_first;
-use crate::model::{COMPOSITES, Field, FieldType, Object, RelationKind, Schema, SubField};
+use crate::model::{
+    ACTOR_SOURCES, COMPOSITES, Field, FieldType, Object, RelationKind, Schema, SubField,
+};
 use std::fmt::Write;
 
 /// The command that writes the checked-in file (named in its header).
@@ -30,14 +34,28 @@ fn generated(schema: &Schema) -> String {
     );
     out.push_str("use crate::filter::{\n    ArrayField, BooleanField, DateField, DateTimeField, JsonField, MultiSelectField, NumberField,\n    SelectField, TextField, UuidField,\n};\n");
     out.push_str("use crate::client::{Client, Objects};\n");
-    out.push_str("use crate::object::{Keys, Object, OrderField};\n");
+    out.push_str("use crate::object::{Keys, Object, OrderField, SelectValue};\n");
     out.push_str("use crate::patch::Patch;\n");
     out.push_str("use crate::types::{LinkItem, PhoneItem};\n");
     out.push_str("use serde::{Deserialize, Serialize};\n");
     out.push_str("use std::marker::PhantomData;\n");
     out.push_str("use uuid::Uuid;\n\n");
+    out.push_str(&select_enum(
+        "ActorSource",
+        "Where a change came from (the `source` of an `Actor`).",
+        &ACTOR_SOURCES,
+    ));
     out.push_str(&composites());
     for object in &schema.objects {
+        for field in &object.fields {
+            if field.relation.is_none() && field.field_type.has_options() {
+                out.push_str(&select_enum(
+                    &enum_name(object, field),
+                    &format!("The values of {} `{}`.", object.label_singular, field.name),
+                    &field.option_values(),
+                ));
+            }
+        }
         out.push_str(&record(object));
         out.push_str(&create(object));
         out.push_str(&update(object));
@@ -95,32 +113,13 @@ fn literal(s: &str) -> String {
     serde_json::Value::from(s).to_string()
 }
 
-fn composite_description(field_type: FieldType) -> &'static str {
-    match field_type {
-        FieldType::FullName => "A person's first and last name.",
-        FieldType::Currency => {
-            "An amount in micros (the amount × 1,000,000) and its ISO 4217 currency code."
-        }
-        FieldType::Address => "A postal address with optional coordinates.",
-        FieldType::Links => "A primary link and any number of secondary links.",
-        FieldType::Emails => "A primary email address and any number of additional ones.",
-        FieldType::Phones => "A primary phone number and any number of additional ones.",
-        FieldType::Actor => {
-            "Who made a record; `workspace_member_id` and `name` are filled in by the server."
-        }
-        FieldType::RichTextV2 => {
-            "Rich text: a BlockNote document (JSON, as a string) and its Markdown."
-        }
-        _ => "A composite value.",
-    }
-}
-
 fn sub_field_type(sub: &SubField) -> &'static str {
     match sub.name {
         "secondaryLinks" => "Vec<LinkItem>",
         "additionalEmails" => "Vec<String>",
         "additionalPhones" => "Vec<PhoneItem>",
         "context" => "serde_json::Map<String, serde_json::Value>",
+        _ if sub.field_type == FieldType::Select => "ActorSource",
         _ => scalar_type(sub.field_type),
     }
 }
@@ -181,11 +180,64 @@ fn rename(name: &str, extra: &str) -> String {
 }
 
 /// The value type of a non-relation field (without the nullability).
-fn value_type(field: &Field) -> String {
+fn value_type(object: &Object, field: &Field) -> String {
+    match field.field_type {
+        FieldType::Select | FieldType::Rating => return enum_name(object, field),
+        FieldType::MultiSelect => return format!("Vec<{}>", enum_name(object, field)),
+        _ => {}
+    }
     match field.field_type.composite() {
         Some(composite) => composite.type_name.to_owned(),
         None => scalar_type(field.field_type).to_owned(),
     }
+}
+
+/// The enum of a select field's values: `OpportunityStage`.
+fn enum_name(object: &Object, field: &Field) -> String {
+    format!("{}{}", object.type_name(), upper_first(&field.name))
+}
+
+/// `RATING_1` → `Rating1`, `NEW` → `New` (a leading digit gets a `V`).
+fn value_variant(value: &str) -> String {
+    let mut out = String::new();
+    for part in value.split(|c: char| !c.is_ascii_alphanumeric()) {
+        let mut chars = part.chars();
+        if let Some(first) = chars.next() {
+            out.push(first.to_ascii_uppercase());
+            out.extend(chars.map(|c| c.to_ascii_lowercase()));
+        }
+    }
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, 'V');
+    }
+    out
+}
+
+/// An enum of select values, serialized as the values themselves.
+fn select_enum(name: &str, summary: &str, values: &[&str]) -> String {
+    let mut out = doc("", summary);
+    out.push_str(
+        "#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+",
+    );
+    let _ = writeln!(out, "pub enum {name} {{");
+    for value in values {
+        let _ = writeln!(out, "    #[serde(rename = {})]", literal(value));
+        let _ = writeln!(out, "    {},", value_variant(value));
+    }
+    out.push_str("}\n\n");
+    let _ = writeln!(out, "impl SelectValue for {name} {{");
+    out.push_str("    fn as_str(&self) -> &'static str {\n        match self {\n");
+    for value in values {
+        let _ = writeln!(
+            out,
+            "            Self::{} => {},",
+            value_variant(value),
+            literal(value)
+        );
+    }
+    out.push_str("        }\n    }\n}\n\n");
+    out
 }
 
 fn record(object: &Object) -> String {
@@ -247,7 +299,7 @@ fn record(object: &Object) -> String {
             continue;
         }
         out.push_str(&field_doc(field));
-        let value = value_type(field);
+        let value = value_type(object, field);
         let ty = if field.field_type.composite().is_some() {
             out.push_str(&rename(
                 &field.name,
@@ -283,7 +335,7 @@ fn input_fields(object: &Object) -> Vec<(&Field, String, String)> {
             }
             continue;
         }
-        fields.push((field, field.name.clone(), value_type(field)));
+        fields.push((field, field.name.clone(), value_type(object, field)));
     }
     fields
 }
@@ -381,7 +433,6 @@ fn order(object: &Object) -> String {
 
 fn object_impl(object: &Object) -> String {
     let name = object.type_name();
-    let plural = object.plural_type_name();
     let mut out = String::new();
     let _ = writeln!(out, "impl Object for {name} {{");
     let _ = writeln!(out, "    type Create = {name}Create;");
@@ -393,19 +444,8 @@ fn object_impl(object: &Object) -> String {
         literal(&object.name_plural)
     );
     out.push_str("    const KEYS: Keys = Keys {\n");
-    let keys = [
-        ("find_one", object.name_singular.clone()),
-        ("find_many", object.name_plural.clone()),
-        ("create", format!("create{name}")),
-        ("create_many", format!("create{plural}")),
-        ("update", format!("update{name}")),
-        ("update_many", format!("update{plural}")),
-        ("delete", format!("delete{name}")),
-        ("destroy", format!("destroy{name}")),
-        ("restore", format!("restore{name}")),
-    ];
-    for (operation, key) in keys {
-        let _ = writeln!(out, "        {operation}: {},", literal(&key));
+    for (operation, key) in envelope_keys(object) {
+        let _ = writeln!(out, "        {}: {},", snake(operation), literal(&key));
     }
     out.push_str("    };\n");
     let _ = writeln!(
@@ -428,7 +468,7 @@ fn sub_field_filter(sub: &SubField) -> &'static str {
 }
 
 /// The filter field type of an object's field (`None` when it cannot be compared).
-fn field_filter(field: &Field) -> Option<(String, String)> {
+fn field_filter(object: &Object, field: &Field) -> Option<(String, String)> {
     if let Some(relation) = &field.relation {
         return match relation.kind {
             RelationKind::ManyToOne => Some((join_column(field), "UuidField<O>".to_owned())),
@@ -442,8 +482,18 @@ fn field_filter(field: &Field) -> Option<(String, String)> {
         ));
     }
     let kind = match field.field_type {
-        FieldType::Select | FieldType::Rating => "SelectField",
-        FieldType::MultiSelect => "MultiSelectField",
+        FieldType::Select | FieldType::Rating => {
+            return Some((
+                field.name.clone(),
+                format!("SelectField<O, {}>", enum_name(object, field)),
+            ));
+        }
+        FieldType::MultiSelect => {
+            return Some((
+                field.name.clone(),
+                format!("MultiSelectField<O, {}>", enum_name(object, field)),
+            ));
+        }
         FieldType::Uuid => "UuidField",
         FieldType::Text => "TextField",
         FieldType::Number | FieldType::Position | FieldType::Numeric => "NumberField",
@@ -479,12 +529,16 @@ fn filters() -> String {
         out.push_str("    pub const fn new(field: &'static str) -> Self {\n        Self { field, object: PhantomData }\n    }\n");
         for sub in composite.sub_fields {
             let _ = writeln!(out, "    /// `<field>.{}`", sub.name);
+            let kind = sub_field_filter(sub);
+            let params = if sub.field_type == FieldType::Select {
+                "<O, ActorSource>"
+            } else {
+                "<O>"
+            };
             let _ = writeln!(
                 out,
-                "    pub fn {}(&self) -> {}<O> {{\n        {}::sub(self.field, {})\n    }}",
+                "    pub fn {}(&self) -> {kind}{params} {{\n        {kind}::sub(self.field, {})\n    }}",
                 snake(sub.name),
-                sub_field_filter(sub),
-                sub_field_filter(sub),
                 literal(sub.name)
             );
         }
@@ -510,7 +564,7 @@ fn accessors(schema: &Schema) -> String {
         out.push_str("        #[allow(unused_imports)]\n        use super::super::*;\n");
         let _ = writeln!(out, "        type O = {name};");
         for field in &object.fields {
-            let Some((key, ty)) = field_filter(field) else {
+            let Some((key, ty)) = field_filter(object, field) else {
                 continue;
             };
             out.push_str(&doc(

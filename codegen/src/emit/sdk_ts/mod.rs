@@ -8,7 +8,7 @@
 
 mod agreement;
 pub(crate) mod filter;
-mod objects;
+pub(crate) mod objects;
 mod types;
 
 use crate::model::Schema;
