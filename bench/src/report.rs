@@ -162,9 +162,9 @@ pub fn markdown(runs: &[BackendRun], options: &Options, machine: &Machine, when:
         let _ = writeln!(out, "## {}\n", run.backend.as_str());
         let _ = writeln!(
             out,
-            "| scenario | request | req/s | p50 ms | p99 ms | vs floor | errors | records |"
+            "| scenario | request | req/s | p50 ms | p99 ms | vs floor | errors | records | server peak RSS so far |"
         );
-        let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---:|---:|");
+        let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---:|---:|---:|");
         let floor_rps = run
             .scenario(Target::Floor, "list-20")
             .map(|f| f.outcome.rps())
@@ -175,7 +175,7 @@ pub fn markdown(runs: &[BackendRun], options: &Options, machine: &Machine, when:
             let rows = s.outcome.rows.map_or("none".to_owned(), |r| format!("{r}"));
             let _ = writeln!(
                 out,
-                "| {} {} | `{}` | {:.0} | {:.2} | {:.2} | {} | {} | {} |",
+                "| {} {} | `{}` | {:.0} | {:.2} | {:.2} | {} | {} | {} | {} |",
                 target_name(s.target),
                 s.name,
                 s.request,
@@ -184,7 +184,9 @@ pub fn markdown(runs: &[BackendRun], options: &Options, machine: &Machine, when:
                 ms(s.outcome.percentile(99.0)),
                 ratio,
                 s.outcome.errors,
-                rows
+                rows,
+                s.server_peak_kib
+                    .map_or("?".to_owned(), |k| format!("{:.1} MB", mb(k)))
             );
         }
         let rss = |kib: Option<u64>| kib.map_or("?".to_owned(), |k| format!("{:.1} MB", mb(k)));
@@ -253,6 +255,7 @@ pub fn json(runs: &[BackendRun]) -> Value {
                         "rps": s.outcome.rps(),
                         "p50Ms": ms(s.outcome.percentile(50.0)),
                         "p99Ms": ms(s.outcome.percentile(99.0)),
+                        "serverPeakRssKib": s.server_peak_kib,
                     })
                 })
                 .collect();

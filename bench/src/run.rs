@@ -44,6 +44,9 @@ pub struct Measured {
     /// The records each response must hold.
     pub expected_rows: usize,
     pub outcome: Outcome,
+    /// The server's peak RSS (KiB) once this scenario ended: the peak so far, so the
+    /// scenario where it grows is the one that drove it.
+    pub server_peak_kib: Option<u64>,
 }
 
 /// Everything measured on one backend.
@@ -193,12 +196,14 @@ async fn run_backend(backend: Backend, options: &Options) -> Result<BackendRun, 
         if let Some(e) = &outcome.first_error {
             progress(backend, &format!("  first error: {e}"));
         }
+        let server_peak_kib = server.peak_rss_kib();
         scenarios.push(Measured {
             name,
             target,
             request,
             expected_rows,
             outcome,
+            server_peak_kib,
         });
     }
     let server_rss_kib = server.peak_rss_kib();

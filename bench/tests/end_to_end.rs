@@ -109,6 +109,10 @@ fn a_tiny_sqlite_run_measures_every_scenario_with_only_successful_requests() {
         assert_eq!(s["errors"], 0, "{s}");
         assert_eq!(s["rows"], s["expectedRows"], "{s}");
         assert!(s["p99Ms"].as_f64().is_some_and(|p| p > 0.0), "{s}");
+        assert!(
+            s["serverPeakRssKib"].as_u64().is_some_and(|k| k > 1000),
+            "{s}"
+        );
     }
 
     let markdown = std::fs::read_to_string(&report).expect("the Markdown report");

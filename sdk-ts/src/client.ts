@@ -39,18 +39,18 @@ export class TwentyClient {
 
   /** Runs a GraphQL operation (POST /graphql) and returns its `data`; GraphQL errors reject with a TwentyError. */
   async graphql<T = unknown>(query: string, variables?: Readonly<Record<string, unknown>>): Promise<T> {
-    const body = await this.#transport.request("POST", "/graphql", {
+    const { body, requestId } = await this.#transport.send("POST", "/graphql", {
       body: variables === undefined ? { query } : { query, variables },
     });
     if (typeof body !== "object" || body === null) {
-      throw new TwentyError({ status: 200, code: "INVALID_RESPONSE", messages: ["the GraphQL response is not an object"], body });
+      throw new TwentyError({ status: 200, code: "INVALID_RESPONSE", messages: ["the GraphQL response is not an object"], requestId, body });
     }
     const record = body as Record<string, unknown>;
     if (Array.isArray(record.errors) && record.errors.length > 0) {
-      throw graphqlError(200, record, undefined);
+      throw graphqlError(200, record, requestId);
     }
     if (!("data" in record)) {
-      throw new TwentyError({ status: 200, code: "INVALID_RESPONSE", messages: ["the GraphQL response has no data"], body });
+      throw new TwentyError({ status: 200, code: "INVALID_RESPONSE", messages: ["the GraphQL response has no data"], requestId, body });
     }
     return record.data as T;
   }

@@ -97,6 +97,11 @@ export class Transport {
 
   /** Sends a request to `path` (below the server URL) and returns the parsed JSON body of a 2xx response. */
   async request(method: string, path: string, options: RequestOptions = {}): Promise<unknown> {
+    return (await this.send(method, path, options)).body;
+  }
+
+  /** Like `request`, with the response's `x-request-id` too. */
+  async send(method: string, path: string, options: RequestOptions = {}): Promise<{ body: unknown; requestId: string | undefined }> {
     const url = new URL(this.#base + path);
     for (const [name, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) url.searchParams.set(name, String(value));
@@ -142,7 +147,7 @@ export class Transport {
     return backoff / 2 + Math.random() * (backoff / 2);
   }
 
-  async #read(response: Response): Promise<unknown> {
+  async #read(response: Response): Promise<{ body: unknown; requestId: string | undefined }> {
     const requestId = response.headers.get("x-request-id") ?? undefined;
     const text = await response.text();
     let parsed: unknown;
@@ -165,6 +170,6 @@ export class Transport {
         body: text,
       });
     }
-    return parsed;
+    return { body: parsed, requestId };
   }
 }

@@ -208,7 +208,12 @@ describe("errors", () => {
     handler = (request, response) => {
       const body = request.body as { query: string; variables?: Record<string, unknown> };
       if (body.query.includes("boom")) {
-        return json(response, 200, { data: null, errors: [{ message: "Cannot query field boom", extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }] });
+        return json(
+          response,
+          200,
+          { data: null, errors: [{ message: "Cannot query field boom", extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }] },
+          { "x-request-id": "gql-1" },
+        );
       }
       json(response, 200, { data: { echo: body.variables } });
     };
@@ -219,6 +224,7 @@ describe("errors", () => {
       assert.ok(e instanceof TwentyError);
       assert.equal(e.code, "GRAPHQL_VALIDATION_FAILED");
       assert.deepEqual(e.messages, ["Cannot query field boom"]);
+      assert.equal(e.requestId, "gql-1");
       return true;
     });
   });

@@ -12,6 +12,7 @@ import { promisify } from "node:util";
 import { TwentyClient, TwentyError, type Company, type Person, type TwentyObjects } from "../src/index.js";
 import type { ObjectClient, ObjectTypes } from "../src/object-client.js";
 import { COMPARATOR_CASES } from "./generated/comparator-cases.js";
+import { RECORD_KEYS } from "./generated/record-keys.js";
 import { LiveServer, unavailable, type Backend } from "./live-server.js";
 
 const CI = process.env.CI === "true";
@@ -83,6 +84,20 @@ for (const backend of ["sqlite", "postgres"] as const satisfies readonly Backend
       const own = await client.people.findOne(people[0]!.id, { depth: 0 });
       assert.equal(own.company, undefined);
       assert.equal(own.name.firstName, "Ada");
+    });
+
+    it("returns records with exactly the keys of the record types (depth 0, then depth 1)", async () => {
+      const checks: [keyof typeof client & ("companies" | "people"), string][] = [
+        ["companies", acme.id],
+        ["people", people[0]!.id],
+      ];
+      for (const [plural, id] of checks) {
+        const keys = RECORD_KEYS[plural]!;
+        const flat = await client[plural].findOne(id, { depth: 0 });
+        assert.deepEqual(Object.keys(flat).sort(), [...keys.depth0].sort(), `${plural} at depth 0`);
+        const deep = await client[plural].findOne(id, { depth: 1 });
+        assert.deepEqual(Object.keys(deep).sort(), [...keys.depth0, ...keys.relations].sort(), `${plural} at depth 1`);
+      }
     });
 
     it("filters with nested or / and on composite sub-fields, in order", async () => {
@@ -217,6 +232,7 @@ for (const backend of ["sqlite", "postgres"] as const satisfies readonly Backend
       );
       const error = await rejection(client.graphql("{ people { edges { node { nickname } } } }"));
       assert.equal(error.code, "GRAPHQL_VALIDATION_FAILED");
+      assert.ok(error.requestId, "the x-request-id of the response");
       assert.ok(error.messages.join(" ").includes("nickname"), error.message);
     });
 

@@ -6,7 +6,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use twenty_codegen::emit::{graphql, openapi, sdk_ts, sql::Dialect};
+use twenty_codegen::emit::{graphql, openapi, sdk_rust, sdk_ts, sql::Dialect};
 use twenty_codegen::migrate::{self, Lock};
 use twenty_codegen::model::Schema;
 
@@ -67,6 +67,13 @@ pub fn run(root: &Path, options: Options) -> Result<(), String> {
         contents: sdl,
         note: None,
     });
+    for (path, contents) in sdk_rust::files(&schema) {
+        outputs.push(Output {
+            path: Path::new(sdk_rust::CRATE_DIR).join(path),
+            contents,
+            note: None,
+        });
+    }
     for (path, contents) in sdk_ts::files(&schema) {
         outputs.push(Output {
             path: Path::new(sdk_ts::PACKAGE_DIR).join(path),

@@ -16,7 +16,8 @@ commands:
   codegen [--check] [--allow-destructive]
       Compiles the standard objects into the checked-in files: migrations/{postgres,sqlite}/,
       migrations/schema.lock.json, openapi/core.json, graphql/core.graphql,
-      sdk-ts/src/generated/ and sdk-ts/test/generated/ (the TypeScript SDK's types).
+      sdk-ts/src/generated/ and sdk-ts/test/generated/ (the TypeScript SDK's types),
+      sdk-rust/src/generated.rs (the Rust SDK's types).
       --check               writes nothing; fails naming every stale file
       --allow-destructive   lets a new migration drop objects, fields or select options
   test

@@ -23,6 +23,14 @@ pub fn run(root: &Path) -> Result<(), String> {
             allow_destructive: false,
         },
     )?;
+    // The Rust SDK's live test starts the real server and runs the README's example: built
+    // here so that the test finds them next to itself in the target dir.
+    step("binaries the live tests start (twenty-server, the Rust SDK's README example)");
+    cargo(
+        root,
+        &["build", "-p", "twenty-server", "--bin", "twenty-server"],
+    )?;
+    cargo(root, &["build", "-p", "twenty-sdk", "--examples"])?;
     let nextest = Command::new("cargo")
         .args(["nextest", "--version"])
         .output()

@@ -3,5 +3,6 @@
 
 pub mod graphql;
 pub mod openapi;
+pub mod sdk_rust;
 pub mod sdk_ts;
 pub mod sql;

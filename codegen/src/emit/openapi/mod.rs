@@ -9,7 +9,7 @@ mod names;
 mod parameters;
 mod paths;
 mod responses;
-mod schemas;
+pub(crate) mod schemas;
 mod webhooks;
 
 pub use parameters::{DEFAULT_LIMIT, MAX_LIMIT, MAX_MUTATION_RECORDS};

@@ -220,7 +220,7 @@ fn composite_schema(composite: &CompositeType) -> RefOr<Schema> {
     builder.into()
 }
 
-fn composite_description(field_type: FieldType) -> &'static str {
+pub(crate) fn composite_description(field_type: FieldType) -> &'static str {
     match field_type {
         FieldType::FullName => "A person's first and last name.",
         FieldType::Currency => {

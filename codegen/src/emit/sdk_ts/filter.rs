@@ -275,7 +275,7 @@ pub(super) fn field_filter(field: &Field) -> Option<(String, String)> {
 }
 
 /// The keys of an object's filter whose value is a composite's filter (sub-field keys).
-pub(super) fn composite_keys(object: &Object) -> Vec<String> {
+pub(crate) fn composite_keys(object: &Object) -> Vec<String> {
     object
         .fields
         .iter()
@@ -286,7 +286,7 @@ pub(super) fn composite_keys(object: &Object) -> Vec<String> {
 
 /// The names an object can be ordered by: orderable fields, `<field>Id` of a many-to-one
 /// relation, and `field.subField` for a composite's orderable sub-fields.
-pub(super) fn order_fields(object: &Object) -> Vec<String> {
+pub(crate) fn order_fields(object: &Object) -> Vec<String> {
     let mut names = Vec::new();
     for field in &object.fields {
         if let Some(relation) = &field.relation {

@@ -7,8 +7,8 @@
 //! type-level test that holds them to what openapi-typescript makes of `openapi/core.json`.
 
 mod agreement;
-mod filter;
-mod objects;
+pub(crate) mod filter;
+pub(crate) mod objects;
 mod types;
 
 use crate::model::Schema;
@@ -41,6 +41,10 @@ pub fn files(schema: &Schema) -> Vec<(String, String)> {
         (
             "test/generated/openapi-agreement.ts".to_owned(),
             with_header(&agreement::agreement(schema)),
+        ),
+        (
+            "test/generated/record-keys.ts".to_owned(),
+            with_header(&types::record_keys(schema)),
         ),
         (
             "test/generated/comparator-cases.ts".to_owned(),

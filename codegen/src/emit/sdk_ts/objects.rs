@@ -76,10 +76,11 @@ pub(super) fn objects(schema: &Schema) -> String {
     out
 }
 
-fn descriptor(object: &Object) -> String {
+/// The key under `data` of each REST operation's response: `(operation, key)`.
+pub(crate) fn envelope_keys(object: &Object) -> [(&'static str, String); 9] {
     let name = object.type_name();
     let plural = object.plural_type_name();
-    let keys = [
+    [
         ("findOne", object.name_singular.clone()),
         ("findMany", object.name_plural.clone()),
         ("create", format!("create{name}")),
@@ -89,7 +90,11 @@ fn descriptor(object: &Object) -> String {
         ("delete", format!("delete{name}")),
         ("destroy", format!("destroy{name}")),
         ("restore", format!("restore{name}")),
-    ];
+    ]
+}
+
+fn descriptor(object: &Object) -> String {
+    let keys = envelope_keys(object);
     let mut out = String::new();
     let _ = writeln!(out, "  {}: {{", object.name_plural);
     let _ = writeln!(out, "    nameSingular: {},", literal(&object.name_singular));

@@ -223,3 +223,42 @@ pub(super) fn names_literal(names: &[String]) -> String {
     let quoted: Vec<String> = names.iter().map(|n| literal(n)).collect();
     format!("[{}]", quoted.join(", "))
 }
+
+/// `test/generated/record-keys.ts`: per object (by `namePlural`) the keys of a record read
+/// at `depth: 0` (every field, relations as `<field>Id`) and the relation members `depth: 1`
+/// adds; the live test compares them with what the server returns.
+pub(super) fn record_keys(schema: &Schema) -> String {
+    let mut out = String::from(
+        "/** The keys of a record at `depth: 0`, and the relations `depth: 1` adds. */\n\
+         export const RECORD_KEYS: { readonly [namePlural: string]: { readonly depth0: readonly string[]; readonly relations: readonly string[] } } = {\n",
+    );
+    for object in &schema.objects {
+        let mut own = Vec::new();
+        let mut relations = Vec::new();
+        for field in &object.fields {
+            if field.field_type == FieldType::TsVector {
+                continue;
+            }
+            match &field.relation {
+                Some(r) => {
+                    if r.kind == RelationKind::ManyToOne
+                        && let Some(join) = field.join_column()
+                    {
+                        own.push(join);
+                    }
+                    relations.push(field.name.clone());
+                }
+                None => own.push(field.name.clone()),
+            }
+        }
+        let _ = writeln!(
+            out,
+            "  {}: {{\n    depth0: {},\n    relations: {},\n  }},",
+            object.name_plural,
+            names_literal(&own),
+            names_literal(&relations)
+        );
+    }
+    out.push_str("};\n");
+    out
+}

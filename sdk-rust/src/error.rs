@@ -1,0 +1,184 @@
+//! The one error type of the SDK.
+
+use serde_json::Value;
+
+/// An error response of the server: the HTTP status, a stable code to branch on, and messages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: u16,
+    /// The server's code (`BAD_REQUEST`, `UNAUTHENTICATED`, `FORBIDDEN`, `NOT_FOUND`, …),
+    /// or one derived from the status when the body names none.
+    pub code: String,
+    /// The server's messages (never empty).
+    pub messages: Vec<String>,
+    /// The kind of error the server named (`BadRequestException`, …).
+    pub kind: Option<String>,
+    /// The `x-request-id` of the response.
+    pub request_id: Option<String>,
+    /// The response body, as received (JSON when it parsed, else a string).
+    pub body: Value,
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {}: {}",
+            self.status,
+            self.code,
+            self.messages.join("; ")
+        )
+    }
+}
+
+/// Every failed call returns this.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The server answered with an error status.
+    #[error("{0}")]
+    Api(Box<ApiError>),
+    /// No response arrived (connection refused, timeout, TLS, …).
+    #[error("network error: {0}")]
+    Network(#[source] reqwest::Error),
+    /// A 2xx response whose body is not what the API returns.
+    #[error("invalid response (status {status}): {message}")]
+    InvalidResponse { status: u16, message: String },
+    /// The call was refused before sending: a bad URL, an empty filter group, a value the
+    /// REST grammar cannot carry.
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+}
+
+impl Error {
+    /// The HTTP status of an API error (`None` for the others).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(api) => Some(api.status),
+            _ => None,
+        }
+    }
+
+    /// The code of an API error (`None` for the others).
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Error::Api(api) => Some(&api.code),
+            _ => None,
+        }
+    }
+
+    /// The messages of an API error (empty for the others).
+    pub fn messages(&self) -> &[String] {
+        match self {
+            Error::Api(api) => &api.messages,
+            _ => &[],
+        }
+    }
+}
+
+/// The code used when the server sent none: derived from the status.
+fn code_of_status(status: u16) -> &'static str {
+    match status {
+        400 => "BAD_REQUEST",
+        401 => "UNAUTHENTICATED",
+        403 => "FORBIDDEN",
+        404 => "NOT_FOUND",
+        409 => "CONFLICT",
+        413 => "PAYLOAD_TOO_LARGE",
+        429 => "TOO_MANY_REQUESTS",
+        503 => "SERVICE_UNAVAILABLE",
+        s if s >= 500 => "INTERNAL_SERVER_ERROR",
+        _ => "HTTP_ERROR",
+    }
+}
+
+fn strings(value: Option<&Value>) -> Vec<String> {
+    match value {
+        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The error of a non-2xx response: the REST body (`statusCode`, `error`, `messages`,
+/// `code`), else the text.
+pub(crate) fn from_response(status: u16, text: &str, request_id: Option<String>) -> Error {
+    let parsed: Option<Value> = serde_json::from_str(text).ok();
+    if let Some(Value::Object(map)) = &parsed {
+        let mut messages = strings(map.get("messages"));
+        messages.extend(strings(map.get("message")));
+        let kind = map.get("error").and_then(Value::as_str).map(str::to_owned);
+        if messages.is_empty() {
+            messages.extend(kind.clone());
+        }
+        if messages.is_empty() {
+            messages.push(format!("request failed with status {status}"));
+        }
+        let code = map
+            .get("code")
+            .and_then(Value::as_str)
+            .unwrap_or(code_of_status(status))
+            .to_owned();
+        return Error::Api(Box::new(ApiError {
+            status,
+            code,
+            messages,
+            kind,
+            request_id,
+            body: parsed.unwrap_or(Value::Null),
+        }));
+    }
+    let trimmed = text.trim();
+    let message = if trimmed.is_empty() {
+        format!("request failed with status {status}")
+    } else {
+        trimmed.chars().take(500).collect()
+    };
+    Error::Api(Box::new(ApiError {
+        status,
+        code: code_of_status(status).to_owned(),
+        messages: vec![message],
+        kind: None,
+        request_id,
+        body: Value::String(text.to_owned()),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rest_error_body_gives_code_messages_and_kind() {
+        let body = r#"{"statusCode":400,"error":"BadRequestException","messages":["createdAt: not a date"],"code":"INVALID_VALUE"}"#;
+        let error = from_response(400, body, Some("req-1".to_owned()));
+        let Error::Api(api) = &error else {
+            panic!("{error:?}")
+        };
+        assert_eq!(api.status, 400);
+        assert_eq!(api.code, "INVALID_VALUE");
+        assert_eq!(api.messages, ["createdAt: not a date"]);
+        assert_eq!(api.kind.as_deref(), Some("BadRequestException"));
+        assert_eq!(api.request_id.as_deref(), Some("req-1"));
+        assert_eq!(
+            error.to_string(),
+            "400 INVALID_VALUE: createdAt: not a date"
+        );
+    }
+
+    #[test]
+    fn without_a_code_or_json_the_status_decides() {
+        let error = from_response(403, r#"{"error":"Forbidden"}"#, None);
+        assert_eq!(error.code(), Some("FORBIDDEN"));
+        assert_eq!(error.messages(), ["Forbidden"]);
+        let error = from_response(502, "<html>bad gateway</html>", None);
+        assert_eq!(error.code(), Some("INTERNAL_SERVER_ERROR"));
+        assert_eq!(error.messages(), ["<html>bad gateway</html>"]);
+        let error = from_response(429, "", None);
+        assert_eq!(error.code(), Some("TOO_MANY_REQUESTS"));
+        assert_eq!(error.messages(), ["request failed with status 429"]);
+    }
+}
