@@ -381,15 +381,39 @@ pub fn order_by(sql: &mut Sql, keys: &[(Col, Direction)]) {
     let parts: Vec<String> = keys
         .iter()
         .map(|(col, dir)| {
-            format!(
-                "{} {} NULLS {}",
+            let key = format!(
+                "{} {}",
                 col_expr(col, d, true),
-                if dir.is_asc() { "ASC" } else { "DESC" },
-                if dir.nulls_first() { "FIRST" } else { "LAST" }
-            )
+                if dir.is_asc() { "ASC" } else { "DESC" }
+            );
+            // The NULLS clause only where it changes the order: an index matches the plain
+            // form better (SQLite never matches `ASC NULLS LAST` to an ascending index).
+            if never_null(col) || dir.nulls_first() == nulls_first_by_default(d, *dir) {
+                key
+            } else {
+                format!(
+                    "{key} NULLS {}",
+                    if dir.nulls_first() { "FIRST" } else { "LAST" }
+                )
+            }
         })
         .collect();
     sql.push(&parts.join(", "));
+}
+
+/// Whether the dialect puts NULLs first in this direction without a NULLS clause
+/// (Postgres: NULL is the largest value; SQLite: the smallest).
+fn nulls_first_by_default(dialect: Dialect, dir: Direction) -> bool {
+    match dialect {
+        Dialect::Postgres => !dir.is_asc(),
+        Dialect::Sqlite => dir.is_asc(),
+    }
+}
+
+/// Columns that are never NULL, so their NULL placement is moot: the primary key, the
+/// tie-breaker of every ordering.
+fn never_null(col: &Col) -> bool {
+    col.name == "id"
 }
 
 /// The rows strictly after a cursor in the order `keys`: the lexicographic expansion
@@ -406,7 +430,7 @@ pub fn keyset(sql: &mut Sql, keys: &[(Col, Direction)], values: &[Option<Scalar>
             Some(v) => {
                 let p = sql.scalar(&col.kind, v);
                 let cmp = if dir.is_asc() { ">" } else { "<" };
-                Some(if dir.nulls_first() {
+                Some(if dir.nulls_first() || never_null(col) {
                     format!("{c} {cmp} {p}")
                 } else {
                     format!("({c} {cmp} {p} OR {c} IS NULL)")
@@ -430,5 +454,59 @@ pub fn keyset(sql: &mut Sql, keys: &[(Col, Direction)], values: &[Option<Scalar>
         sql.push("1=0");
     } else {
         sql.push(&format!("({})", alternatives.join(" OR ")));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn col(name: &str, kind: Kind) -> Col {
+        Col {
+            name: name.to_owned(),
+            kind,
+            label: name.to_owned(),
+        }
+    }
+
+    fn order_text(dialect: Dialect, keys: &[(Col, Direction)]) -> String {
+        let mut sql = Sql::new(dialect);
+        order_by(&mut sql, keys);
+        sql.text
+    }
+
+    #[test]
+    fn the_default_ordering_is_written_the_way_the_model_index_is() {
+        let keys = [
+            (col("createdAt", Kind::DateTime), Direction::AscNullsFirst),
+            (col("id", Kind::Uuid), Direction::AscNullsLast),
+        ];
+        // The indexes are `("createdAt" ASC NULLS FIRST, "id")` on Postgres and
+        // `("createdAt", "id")` on SQLite; SQLite only reads its index for the plain form.
+        assert_eq!(
+            order_text(Dialect::Postgres, &keys),
+            r#" ORDER BY t."createdAt" ASC NULLS FIRST, t."id" ASC"#
+        );
+        assert_eq!(
+            order_text(Dialect::Sqlite, &keys),
+            r#" ORDER BY t."createdAt" ASC, t."id" ASC"#
+        );
+    }
+
+    #[test]
+    fn a_nulls_clause_is_kept_where_it_differs_from_the_dialect_default() {
+        for dir in [
+            Direction::AscNullsFirst,
+            Direction::AscNullsLast,
+            Direction::DescNullsFirst,
+            Direction::DescNullsLast,
+        ] {
+            let keys = [(col("city", Kind::Text), dir)];
+            let pg = order_text(Dialect::Postgres, &keys);
+            let lite = order_text(Dialect::Sqlite, &keys);
+            let explicit = |text: &str| text.contains("NULLS");
+            assert_eq!(explicit(&pg), dir.is_asc() == dir.nulls_first(), "{pg}");
+            assert_eq!(explicit(&lite), dir.is_asc() != dir.nulls_first(), "{lite}");
+        }
     }
 }
