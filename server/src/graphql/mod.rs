@@ -18,6 +18,8 @@ use crate::error::ApiError;
 use crate::http::AppState;
 use crate::query::Actor;
 use crate::store::Scope;
+use async_graphql::ServerError;
+use async_graphql::parser::types::ExecutableDocument;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -25,7 +27,8 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use twenty_codegen::emit::graphql::{GraphqlError, build, print};
 use twenty_codegen::model::Schema;
 
@@ -62,7 +65,15 @@ pub struct Api {
     standard: Arc<Built>,
     /// The operation limits.
     pub limits: Limits,
+    /// Parsed documents by query text: clients repeat the same few operations, and
+    /// parsing costs more than copying the parsed tree.
+    documents: Mutex<HashMap<String, ExecutableDocument>>,
 }
+
+/// Parsed documents kept at most; past this the cache starts over.
+const MAX_DOCUMENTS: usize = 256;
+/// Longer query texts are not kept.
+const MAX_DOCUMENT_BYTES: usize = 16 * 1024;
 
 impl Api {
     /// The API over `model` with `limits`.
@@ -70,7 +81,30 @@ impl Api {
         Ok(Api {
             standard: Arc::new(Built::new(model)?),
             limits,
+            documents: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// Gives `request` its parsed document from the cache, or parses it and keeps it.
+    fn parse(&self, request: &mut async_graphql::Request) -> Result<(), ServerError> {
+        let lock = || {
+            self.documents
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        if let Some(document) = lock().get(&request.query) {
+            request.set_parsed_query(document.clone());
+            return Ok(());
+        }
+        let document = request.parsed_query()?.clone();
+        if request.query.len() <= MAX_DOCUMENT_BYTES {
+            let mut documents = lock();
+            if documents.len() >= MAX_DOCUMENTS {
+                documents.clear();
+            }
+            documents.insert(request.query.clone(), document);
+        }
+        Ok(())
     }
 
     /// The schema of a workspace. When workspaces get custom objects this is where the
@@ -97,7 +131,10 @@ pub async fn execute(
     call: Arc<Call>,
     mut request: async_graphql::Request,
 ) -> async_graphql::Response {
-    let document = match request.parsed_query() {
+    let parsed = api
+        .parse(&mut request)
+        .and_then(|()| request.parsed_query());
+    let document = match parsed {
         Ok(document) => document,
         Err(e) => {
             return async_graphql::Response::from_errors(vec![errors::server_error(

@@ -181,3 +181,39 @@ crate::query_on_both!(
     total_count_sqlite,
     total_count_postgres
 );
+
+async fn aliases_and_fragments_of_one_relation_keep_their_own_arguments(db: Db) {
+    companies_with_people(&db, 1, 2, 4).await;
+    let (data, statements) = run(
+        &db,
+        r#"{ companies(orderBy: {name: AscNullsFirst}) { edges { node {
+              one: people(first: 1, orderBy: {name: {firstName: AscNullsFirst}}) { edges { node { name { firstName } } } }
+              two: people(first: 2, orderBy: {name: {firstName: DescNullsLast}}) { totalCount edges { node { name { firstName } } } }
+              ...Everyone
+            } } } }
+            fragment Everyone on Company { people { edges { node { id } } } }"#,
+    )
+    .await;
+    // The page, then one statement per selection (plus the count of `two`).
+    assert_eq!(statements, 5);
+    let names = |connection: &Value| -> Vec<Value> {
+        connection["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["node"]["name"]["firstName"].clone())
+            .collect()
+    };
+    for edge in data["companies"]["edges"].as_array().unwrap() {
+        let company = &edge["node"];
+        assert_eq!(names(&company["one"]), vec![json!("P01")]);
+        assert_eq!(names(&company["two"]), vec![json!("P04"), json!("P03")]);
+        assert_eq!(company["two"]["totalCount"], 4);
+        assert_eq!(company["people"]["edges"].as_array().unwrap().len(), 4);
+    }
+}
+crate::query_on_both!(
+    aliases_and_fragments_of_one_relation_keep_their_own_arguments,
+    aliases_sqlite,
+    aliases_postgres
+);
