@@ -116,7 +116,8 @@ impl Client {
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query);
         }
-        for attempt in 0.. {
+        let mut attempt = 0;
+        loop {
             let mut request = self
                 .http
                 .request(method.clone(), url.clone())
@@ -141,6 +142,7 @@ impl Client {
                 if let Some(delay) = delay(&self.retry, attempt, retry_after.as_deref()) {
                     drop(response);
                     tokio::time::sleep(delay).await;
+                    attempt += 1;
                     continue;
                 }
             }
@@ -158,7 +160,6 @@ impl Client {
                 message: format!("the body is not JSON ({e}): {:.200}", text),
             });
         }
-        unreachable!("the retry loop returns")
     }
 }
 
@@ -486,36 +487,54 @@ impl<'a, O: Object> FindMany<'a, O> {
 
     /// Every matching record, page after page from the given cursor (or the start), each
     /// exactly once (cursors, not offsets). `limit` is the page size (default 200).
+    /// A page size of 0 or an `ending_before` cursor (the stream pages forwards) is
+    /// refused: the stream yields that one error.
     pub fn stream(self) -> impl Stream<Item = Result<O, Error>> + Send + 'a {
         let mut request = self;
+        let refused = match (request.limit, &request.ending_before) {
+            (Some(0), _) => Some("stream: the page size (`limit`) must be at least 1"),
+            (_, Some(_)) => {
+                Some("stream: pages forwards from `starting_after`; `ending_before` is not allowed")
+            }
+            _ => None,
+        };
         if request.limit.is_none() {
             request.limit = Some(200);
         }
-        let state = (request, Vec::<O>::new().into_iter(), false);
-        futures_util::stream::unfold(state, |(mut request, mut buffered, mut done)| async move {
-            loop {
-                if let Some(record) = buffered.next() {
-                    return Some((Ok(record), (request, buffered, done)));
+        let state = (request, Vec::<O>::new().into_iter(), false, refused);
+        futures_util::stream::unfold(
+            state,
+            |(mut request, mut buffered, mut done, refused)| async move {
+                if let Some(why) = refused {
+                    return Some((
+                        Err(Error::InvalidInput(why.to_owned())),
+                        (request, buffered, true, None),
+                    ));
                 }
-                if done {
-                    return None;
-                }
-                match request.send().await {
-                    Err(error) => return Some((Err(error), (request, buffered, true))),
-                    Ok(page) => {
-                        match page.page_info.end_cursor {
-                            Some(cursor)
-                                if page.page_info.has_next_page && !page.records.is_empty() =>
-                            {
-                                request.starting_after = Some(cursor);
+                loop {
+                    if let Some(record) = buffered.next() {
+                        return Some((Ok(record), (request, buffered, done, None)));
+                    }
+                    if done {
+                        return None;
+                    }
+                    match request.send().await {
+                        Err(error) => return Some((Err(error), (request, buffered, true, None))),
+                        Ok(page) => {
+                            match page.page_info.end_cursor {
+                                Some(cursor)
+                                    if page.page_info.has_next_page && !page.records.is_empty() =>
+                                {
+                                    request.starting_after = Some(cursor);
+                                }
+                                _ => done = true,
                             }
-                            _ => done = true,
+                            buffered = page.records.into_iter();
                         }
-                        buffered = page.records.into_iter();
                     }
                 }
-            }
-        })
+            },
+        )
     }
 }
 

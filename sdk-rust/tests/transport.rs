@@ -190,3 +190,32 @@ fn retry_after_is_seconds_or_an_http_date() {
     assert_eq!(retry_after("soon", now), None);
     assert_eq!(retry_after("-1", now), None);
 }
+
+#[tokio::test]
+async fn a_stream_refuses_what_it_cannot_page_and_stops_on_an_error() {
+    use futures_util::StreamExt;
+    let (url, script) = serve(vec![(400, None)]).await;
+    let client = Client::new(&url).unwrap().api_key("k");
+    for request in [
+        client.people().find_many().limit(0),
+        client.people().find_many().ending_before("c"),
+    ] {
+        let items: Vec<_> = request.stream().collect().await;
+        assert_eq!(items.len(), 1);
+        assert!(
+            matches!(items[0], Err(Error::InvalidInput(_))),
+            "{:?}",
+            items[0]
+        );
+    }
+    assert!(script.lock().unwrap().seen.is_empty());
+    let items: Vec<_> = client.people().find_many().stream().collect().await;
+    assert_eq!(items.len(), 1, "one error, then the end");
+    assert_eq!(items[0].as_ref().unwrap_err().status(), Some(400));
+    let seen = script.lock().unwrap().seen.clone();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(
+        url_pairs(seen[0].0.as_deref().unwrap()),
+        [("limit".to_owned(), "200".to_owned())]
+    );
+}
