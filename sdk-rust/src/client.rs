@@ -104,6 +104,39 @@ impl Client {
         url
     }
 
+    /// Runs a GraphQL operation (`POST /graphql`) and returns its `data`. A response with
+    /// `errors` is an [`Error::Api`] with the first error's `extensions.code` (`BAD_USER_INPUT`,
+    /// `FORBIDDEN`, `NOT_FOUND`, …) and every error's message.
+    pub async fn graphql(&self, query: &str, variables: Option<Value>) -> Result<Value, Error> {
+        let mut body = serde_json::Map::new();
+        body.insert("query".to_owned(), Value::String(query.to_owned()));
+        if let Some(variables) = variables {
+            body.insert("variables".to_owned(), variables);
+        }
+        let (response, request_id) = self
+            .send(Method::POST, "/graphql", &[], Some(Value::Object(body)))
+            .await?;
+        let Value::Object(mut response) = response else {
+            return Err(Error::InvalidResponse {
+                status: 200,
+                message: "the GraphQL response is not an object".to_owned(),
+            });
+        };
+        if response
+            .get("errors")
+            .and_then(Value::as_array)
+            .is_some_and(|errors| !errors.is_empty())
+        {
+            return Err(error::from_graphql(200, &response, request_id));
+        }
+        response
+            .remove("data")
+            .ok_or_else(|| Error::InvalidResponse {
+                status: 200,
+                message: "the GraphQL response has no data".to_owned(),
+            })
+    }
+
     /// Sends a request and returns the JSON body of a 2xx response.
     async fn request(
         &self,
@@ -112,6 +145,19 @@ impl Client {
         query: &[(&str, String)],
         body: Option<Value>,
     ) -> Result<Value, Error> {
+        self.send(method, path, query, body)
+            .await
+            .map(|(body, _request_id)| body)
+    }
+
+    /// Sends a request and returns the JSON body of a 2xx response with its `x-request-id`.
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<Value>,
+    ) -> Result<(Value, Option<String>), Error> {
         let mut url = self.url(path);
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query);
@@ -155,10 +201,12 @@ impl Client {
             if !status.is_success() {
                 return Err(error::from_response(status.as_u16(), &text, request_id));
             }
-            return serde_json::from_str(&text).map_err(|e| Error::InvalidResponse {
-                status: status.as_u16(),
-                message: format!("the body is not JSON ({e}): {:.200}", text),
-            });
+            return serde_json::from_str(&text)
+                .map(|body| (body, request_id))
+                .map_err(|e| Error::InvalidResponse {
+                    status: status.as_u16(),
+                    message: format!("the body is not JSON ({e}): {:.200}", text),
+                });
         }
     }
 }

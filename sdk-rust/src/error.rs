@@ -107,6 +107,12 @@ fn strings(value: Option<&Value>) -> Vec<String> {
 /// `code`), else the text.
 pub(crate) fn from_response(status: u16, text: &str, request_id: Option<String>) -> Error {
     let parsed: Option<Value> = serde_json::from_str(text).ok();
+    if let Some(Value::Object(map)) = &parsed
+        && map.contains_key("errors")
+    {
+        // A GraphQL error response (401 for a missing key, 400 for a bad body).
+        return from_graphql(status, map, request_id);
+    }
     if let Some(Value::Object(map)) = &parsed {
         let mut messages = strings(map.get("messages"));
         messages.extend(strings(map.get("message")));
@@ -144,6 +150,42 @@ pub(crate) fn from_response(status: u16, text: &str, request_id: Option<String>)
         kind: None,
         request_id,
         body: Value::String(text.to_owned()),
+    }))
+}
+
+/// The error of a GraphQL response with `errors`: the first one's `extensions.code` and
+/// every message.
+pub(crate) fn from_graphql(
+    status: u16,
+    body: &serde_json::Map<String, Value>,
+    request_id: Option<String>,
+) -> Error {
+    let errors: Vec<&serde_json::Map<String, Value>> = body
+        .get("errors")
+        .and_then(Value::as_array)
+        .map(|errors| errors.iter().filter_map(Value::as_object).collect())
+        .unwrap_or_default();
+    let code = errors
+        .first()
+        .and_then(|e| e.get("extensions"))
+        .and_then(|x| x.get("code"))
+        .and_then(Value::as_str)
+        .unwrap_or("GRAPHQL_ERROR")
+        .to_owned();
+    let mut messages: Vec<String> = errors
+        .iter()
+        .flat_map(|e| strings(e.get("message")))
+        .collect();
+    if messages.is_empty() {
+        messages.push(format!("the GraphQL request failed with status {status}"));
+    }
+    Error::Api(Box::new(ApiError {
+        status,
+        code,
+        messages,
+        kind: None,
+        request_id,
+        body: Value::Object(body.clone()),
     }))
 }
 

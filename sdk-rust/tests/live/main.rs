@@ -104,7 +104,51 @@ async fn scenario(backend: Backend) {
     bad_input(&client).await;
     comparators_are_accepted(&client).await;
     select_values_are_enums(&client, &acme).await;
+    graphql(&server, &client, &acme).await;
     keys(&server, &acme).await;
+}
+
+/// The raw GraphQL call reads the records REST wrote, and its errors are typed.
+async fn graphql(server: &LiveServer, client: &Client, acme: &Company) {
+    let data = client
+        .graphql(
+            "query($id: UUID!) { company(filter: {id: {eq: $id}}) { id name } }",
+            Some(serde_json::json!({ "id": acme.id })),
+        )
+        .await
+        .unwrap();
+    assert_eq!(data["company"]["id"], acme.id.to_string());
+    assert_eq!(data["company"]["name"], serde_json::json!(acme.name));
+
+    let bad = expect_api_error(client.graphql("{ companies { nope } }", None).await);
+    assert_eq!(bad.code(), Some("GRAPHQL_VALIDATION_FAILED"), "{bad}");
+    assert!(bad.messages()[0].contains("nope"), "{bad}");
+
+    let read_only = Client::new(&server.url)
+        .unwrap()
+        .api_key(&server.read_only_key);
+    let forbidden = expect_api_error(
+        read_only
+            .graphql(
+                "mutation { createCompany(data: {name: \"Nope\"}) { id } }",
+                None,
+            )
+            .await,
+    );
+    assert_eq!(forbidden.code(), Some("FORBIDDEN"), "{forbidden}");
+
+    let anonymous = Client::new(&server.url).unwrap();
+    let unauthenticated = expect_api_error(
+        anonymous
+            .graphql("{ companies { totalCount } }", None)
+            .await,
+    );
+    assert_eq!(unauthenticated.status(), Some(401));
+    assert_eq!(
+        unauthenticated.code(),
+        Some("UNAUTHENTICATED"),
+        "{unauthenticated}"
+    );
 }
 
 /// The README's example (`examples/readme.rs`, the same text) runs as written.
