@@ -7,7 +7,7 @@ use super::call::Call;
 use super::errors::{coded, query_error};
 use super::nested::{self, Record};
 use crate::count_cache::CountKey;
-use crate::query::{self, Filter, QueryError, Selector};
+use crate::query::{self, Filter, MAX_MUTATION_RECORDS, QueryError, Selector};
 use async_graphql::dynamic::{FieldFuture, FieldValue, ResolverContext};
 use async_graphql::{Error, Value};
 use serde_json::Value as Json;
@@ -152,12 +152,30 @@ fn id_selector(ctx: &ResolverContext<'_>) -> Result<Selector, Error> {
     })
 }
 
+/// The required `filter` of the many-record mutations. One that compares nothing
+/// (`{}`, `{id: null}`, `{and: []}`) would match every record: refused, as REST refuses a
+/// missing filter.
 fn filter_selector(ctx: &ResolverContext<'_>, object: &Object) -> Result<Selector, Error> {
     let filter = match arg(ctx, "filter") {
         Some(v) => args::filter(object, &v).map_err(query_error)?,
         None => None,
     };
-    Ok(Selector::Filter(filter.unwrap_or(Filter::And(Vec::new()))))
+    match filter {
+        Some(filter) if !matches_everything(&filter) => Ok(Selector::Filter(filter)),
+        _ => Err(coded(
+            "BAD_USER_INPUT",
+            "MISSING_FILTER",
+            format!(
+                "`filter` must compare at least one field (every record: `{{id: {{is: NOT_NULL}}}}`); \
+                 a mutation of many records changes at most {MAX_MUTATION_RECORDS} matching records"
+            ),
+        )),
+    }
+}
+
+/// Whether a filter has no comparison left: an `and` of nothing but such filters.
+fn matches_everything(filter: &Filter) -> bool {
+    matches!(filter, Filter::And(parts) if parts.iter().all(matches_everything))
 }
 
 /// Why a write failed: the engine refused it, or its arguments were unusable.

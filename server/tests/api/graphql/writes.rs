@@ -118,7 +118,7 @@ async fn the_write_mutations_return_their_records(backend: Backend) {
     assert_eq!(restored_many["restorePeople"].as_array().unwrap().len(), 2);
 
     let destroyed = gql
-        .data("mutation { destroyPeople(filter: {}) { id } }", json!({}))
+        .data("mutation { destroyPeople(filter: {id: {is: NOT_NULL}}) { id } }", json!({}))
         .await;
     assert_eq!(destroyed["destroyPeople"].as_array().unwrap().len(), 2);
     let destroyed = gql
@@ -139,3 +139,39 @@ async fn the_write_mutations_return_their_records(backend: Backend) {
     gql.stop().await;
 }
 both!(the_write_mutations_return_their_records);
+
+/// A many-record mutation whose filter compares nothing would match every record: it is
+/// refused like REST's missing filter, and nothing changes.
+async fn a_filter_that_compares_nothing_is_refused(backend: Backend) {
+    let Some(gql) = Gql::start(backend, "gqlemptyfilter").await else {
+        return;
+    };
+    gql.companies(&["Acme", "Globex"]).await;
+    for mutation in [
+        "mutation { destroyCompanies(filter: {}) { id } }",
+        "mutation { deleteCompanies(filter: {id: null}) { id } }",
+        "mutation { updateCompanies(filter: {and: [{}, {and: []}]}, data: {employees: 1}) { id } }",
+        "mutation { restoreCompanies(filter: {and: []}) { id } }",
+    ] {
+        let (code, twenty_code, message) = gql.error(mutation, json!({})).await;
+        assert_eq!(
+            (code.as_str(), twenty_code.as_str()),
+            ("BAD_USER_INPUT", "MISSING_FILTER"),
+            "{mutation}: {message}"
+        );
+        assert!(message.contains("`filter`"), "{message}");
+    }
+    let left = gql
+        .data(
+            "{ companies { totalCount edges { node { employees } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(left["companies"]["totalCount"], 2);
+    assert_eq!(
+        node_values(&left["companies"], "employees"),
+        vec![Value::Null, Value::Null]
+    );
+    gql.stop().await;
+}
+both!(a_filter_that_compares_nothing_is_refused);
