@@ -232,11 +232,11 @@ fn delay(retry: &Retry, attempt: u32, retry_after_header: Option<&str>) -> Optio
         .saturating_mul(2u32.saturating_pow(attempt))
         .min(retry.max_delay);
     // Equal jitter: at least half the backoff, so clients that failed together spread out.
-    let nanos = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    let fraction = f64::from(nanos % 1000) / 1000.0;
+    // A fresh `RandomState` is seeded per instance: a random fraction in [0, 1) without a
+    // dependency (a clock's sub-second digits are coarse on some platforms).
+    let random =
+        std::hash::BuildHasher::hash_one(&std::collections::hash_map::RandomState::new(), attempt);
+    let fraction = (random >> 11) as f64 / (1u64 << 53) as f64;
     Some(backoff / 2 + backoff.mul_f64(fraction / 2.0))
 }
 
