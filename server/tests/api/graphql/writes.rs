@@ -118,7 +118,10 @@ async fn the_write_mutations_return_their_records(backend: Backend) {
     assert_eq!(restored_many["restorePeople"].as_array().unwrap().len(), 2);
 
     let destroyed = gql
-        .data("mutation { destroyPeople(filter: {id: {is: NOT_NULL}}) { id } }", json!({}))
+        .data(
+            "mutation { destroyPeople(filter: {id: {is: NOT_NULL}}) { id } }",
+            json!({}),
+        )
         .await;
     assert_eq!(destroyed["destroyPeople"].as_array().unwrap().len(), 2);
     let destroyed = gql

@@ -111,11 +111,14 @@ pub async fn run_section(backend: Backend, title: &str, test: &str) {
     let server = db.start().await;
     let (_, key) = server.first_workspace.clone().expect("a first workspace");
     let base = format!("http://{}", server.addr);
+    // Examples may write files (`-o schema.graphql`): they run in a directory of their own.
+    let cwd = tempfile::tempdir().expect("a temporary directory");
     for example in examples {
         // The status goes on a line of its own after the body.
         let output = tokio::process::Command::new("sh")
             .arg("-c")
             .arg(format!("{} -w '\\n%{{http_code}}'", example.command))
+            .current_dir(cwd.path())
             .env("TWENTY_URL", &base)
             .env("TWENTY_KEY", &key.secret)
             .output()
