@@ -156,6 +156,9 @@ pub async fn run(requests: Requests, bearer: Option<String>, load: Load) -> Outc
     }
 }
 
+/// How long one request may take before it counts as an error.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// One keep-alive connection: requests back to back until `end`. Returns the latencies
 /// measured after `measure_from` and the records of its first successful response.
 async fn connection(
@@ -171,6 +174,8 @@ async fn connection(
     let client = match reqwest::Client::builder()
         .pool_max_idle_per_host(1)
         .tcp_nodelay(true)
+        // A request the server never answers is an error, not a bench that hangs.
+        .timeout(REQUEST_TIMEOUT)
         .no_proxy()
         .build()
     {
