@@ -22,27 +22,74 @@ pub type Record = Map<String, Value>;
 
 const SLOT_PREFIX: &str = "__rel_";
 
+/// A selected field as the loader sees it: async-graphql's look-ahead
+/// ([`SelectionField`], under its resolvers) or the direct executor's collected field.
+pub trait Selected: Sized + Send + Sync {
+    /// The field's name (not its alias).
+    fn name(&self) -> &str;
+    /// The field's node in the parsed document: the address of its name there. The
+    /// loader and whoever reads the loaded value see the same node.
+    fn node(&self) -> usize;
+    /// Its arguments, variables replaced.
+    fn arguments(&self) -> Result<Vec<(String, async_graphql::Value)>, QueryError>;
+    /// The fields of its selection set.
+    fn children(&self) -> Vec<Self>;
+}
+
+impl<'a> Selected for SelectionField<'a> {
+    fn name(&self) -> &str {
+        SelectionField::name(self)
+    }
+
+    fn node(&self) -> usize {
+        SelectionField::name(self).as_ptr() as usize
+    }
+
+    fn arguments(&self) -> Result<Vec<(String, async_graphql::Value)>, QueryError> {
+        SelectionField::arguments(self)
+            .map(|args| {
+                args.into_iter()
+                    .map(|(name, value)| (name.to_string(), value))
+                    .collect()
+            })
+            .map_err(|e| QueryError::InvalidFilter {
+                field: SelectionField::name(self).to_owned(),
+                reason: e.message,
+            })
+    }
+
+    fn children(&self) -> Vec<Self> {
+        self.selection_set().collect()
+    }
+}
+
 /// The hidden key a relation selection's value is kept under in its parent record.
-pub fn slot(field: &SelectionField<'_>) -> String {
-    // The address of the field's name in the parsed document identifies the selection
-    // node: the resolver sees the same node as the look-ahead that loaded it.
-    format!("{SLOT_PREFIX}{:x}", field.name().as_ptr() as usize)
+pub fn slot(field: &impl Selected) -> String {
+    slot_of(field.node())
+}
+
+/// The hidden key of the selection node at `node` (see [`Selected::node`]).
+pub fn slot_of(node: usize) -> String {
+    format!("{SLOT_PREFIX}{node:x}")
 }
 
 /// The selections of `node` under `edges` of a connection selection.
-pub fn node_selection<'a>(connection: &SelectionField<'a>) -> Vec<SelectionField<'a>> {
+pub fn node_selection<S: Selected>(connection: &S) -> Vec<S> {
     let mut nodes = Vec::new();
-    for edges in connection.selection_set().filter(|f| f.name() == "edges") {
-        for node in edges.selection_set().filter(|f| f.name() == "node") {
-            nodes.extend(node.selection_set());
+    for edges in connection.children().iter().filter(|f| f.name() == "edges") {
+        for node in edges.children().iter().filter(|f| f.name() == "node") {
+            nodes.extend(node.children());
         }
     }
     nodes
 }
 
 /// Whether a connection selection asks for `totalCount`.
-pub fn wants_count(connection: &SelectionField<'_>) -> bool {
-    connection.selection_set().any(|f| f.name() == "totalCount")
+pub fn wants_count(connection: &impl Selected) -> bool {
+    connection
+        .children()
+        .iter()
+        .any(|f| f.name() == "totalCount")
 }
 
 /// A connection value: `{edges: [{node, cursor}], pageInfo, totalCount?}`.
@@ -70,23 +117,6 @@ pub fn connection(
         map.insert("totalCount".to_owned(), Value::from(n));
     }
     out
-}
-
-/// The arguments of a selection, by name.
-fn arguments(
-    field: &SelectionField<'_>,
-) -> Result<Vec<(String, async_graphql::Value)>, QueryError> {
-    field
-        .arguments()
-        .map(|args| {
-            args.into_iter()
-                .map(|(name, value)| (name.to_string(), value))
-                .collect()
-        })
-        .map_err(|e| QueryError::InvalidFilter {
-            field: field.name().to_owned(),
-            reason: e.message,
-        })
 }
 
 /// The read of a connection's records for its arguments (filter, orderBy, paging).
@@ -119,11 +149,11 @@ type Loading<'f> = Pin<Box<dyn Future<Output = Result<(), QueryError>> + Send + 
 ///
 /// Then every record keeps only what the selection reads (its fields and the loaded
 /// relations), so nothing unselected is converted or handed to GraphQL.
-pub fn load<'f>(
+pub fn load<'f, S: Selected + 'f>(
     call: &'f Call,
     object: &'f Object,
     records: &'f mut [Record],
-    selection: Vec<SelectionField<'f>>,
+    selection: Vec<S>,
 ) -> Loading<'f> {
     Box::pin(async move {
         if records.is_empty() {
@@ -131,14 +161,14 @@ pub fn load<'f>(
         }
         let keep: HashSet<&str> = selection.iter().map(|f| f.name()).collect();
         let mut done = HashSet::new();
-        for field in selection {
+        for field in &selection {
             let Some(model_field) = object.field(field.name()) else {
                 continue;
             };
             let Some(relation) = &model_field.relation else {
                 continue;
             };
-            let slot = slot(&field);
+            let slot = slot(field);
             if !done.insert(slot.clone()) {
                 continue;
             }
@@ -167,7 +197,7 @@ pub fn load<'f>(
                             _ => None,
                         })
                         .unzip();
-                    load(call, target, &mut targets, field.selection_set().collect()).await?;
+                    load(call, target, &mut targets, field.children()).await?;
                     let by_id: std::collections::HashMap<String, Record> =
                         keys.into_iter().zip(targets).collect();
                     for record in records.iter_mut() {
@@ -184,14 +214,8 @@ pub fn load<'f>(
                     else {
                         continue;
                     };
-                    let given = arguments(&field)?;
-                    let get = |name: &str| {
-                        given
-                            .iter()
-                            .find(|(n, _)| n == name)
-                            .map(|(_, v)| v.clone())
-                    };
-                    let query = list_query(target, get, wants_count(&field))?;
+                    let given = args::Args(field.arguments()?);
+                    let query = list_query(target, |n| given.get(n), wants_count(field))?;
                     let parents: Vec<String> =
                         records.iter().filter_map(|r| id_of(r, "id")).collect();
                     let mut children =
@@ -215,7 +239,7 @@ pub fn load<'f>(
                             page.total_count,
                         ));
                     }
-                    load(call, target, &mut all, node_selection(&field)).await?;
+                    load(call, target, &mut all, node_selection(field)).await?;
                     let mut all = all.into_iter();
                     for (record, (start, end, cursors, info, total)) in
                         records.iter_mut().zip(pages)
