@@ -109,11 +109,10 @@ async fn find_one(ctx: &ResolverContext<'_>, name: &str) -> Result<Json, Error> 
     let call = call(ctx)?;
     let object = model(call, name)?;
     let mut query = query::Query::new(name);
-    query.filter = match arg(ctx, "filter") {
+    query.set_filter(match arg(ctx, "filter") {
         Some(v) => args::filter(object, &v).map_err(query_error)?,
         None => None,
-    };
-    query.with_deleted = query.filter.as_ref().is_some_and(args::mentions_deleted_at);
+    });
     query.page.first = Some(1);
     let page = query::find_many(call.target(), &call.schema, &query)
         .await
