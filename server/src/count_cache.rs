@@ -6,6 +6,7 @@
 //! `companyId` a filter may look at. The cache assumes it sees every write (one server
 //! process per database); entries also expire after [`MAX_AGE`] so a second process
 //! writing to the same database is only ever seen late, never wrongly forever.
+use crate::query::Query;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -24,6 +25,18 @@ pub struct CountKey {
     pub object: String,
     /// A canonical rendering of the filter (and whether soft-deleted rows are included).
     pub filter: String,
+}
+
+impl CountKey {
+    /// The key of `query`'s count in `workspace`: its object, filter and whether it reads
+    /// soft-deleted records (what the count depends on; ordering and page do not count).
+    pub fn for_query(workspace: Uuid, query: &Query) -> CountKey {
+        CountKey {
+            workspace,
+            object: query.object.clone(),
+            filter: format!("{}:{:?}", query.with_deleted, query.filter),
+        }
+    }
 }
 
 /// The version a cache miss was observed at: store the count computed after it under it.
@@ -107,6 +120,35 @@ mod tests {
         cache.bump(a);
         assert!(cache.lookup(&key(a, "f")).is_err());
         assert_eq!(cache.lookup(&key(b, "f")), Ok(3));
+    }
+
+    #[test]
+    fn a_query_is_keyed_by_object_filter_and_deleted_records_not_by_page() {
+        use crate::query::{Comparator, Filter, OrderBy};
+        let a = Uuid::new_v4();
+        let mut paris = Query::new("person");
+        paris.set_filter(Some(Filter::cmp("city", Comparator::Eq, "Paris".into())));
+        let mut next_page = paris.clone();
+        next_page.page.after = Some("cursor".into());
+        next_page.order_by = vec![OrderBy::new("createdAt", Default::default())];
+        assert_eq!(
+            CountKey::for_query(a, &paris),
+            CountKey::for_query(a, &next_page)
+        );
+        let mut with_deleted = paris.clone();
+        with_deleted.with_deleted = true;
+        let mut company = paris.clone();
+        company.object = "company".into();
+        for other in [Query::new("person"), with_deleted, company] {
+            assert_ne!(
+                CountKey::for_query(a, &paris),
+                CountKey::for_query(a, &other)
+            );
+        }
+        assert_ne!(
+            CountKey::for_query(a, &paris),
+            CountKey::for_query(Uuid::new_v4(), &paris)
+        );
     }
 
     #[test]

@@ -67,11 +67,7 @@ async fn find_many(ctx: &ResolverContext<'_>, name: &str) -> Result<Json, Error>
     // The root `totalCount` comes from the count cache REST uses too (same keys).
     let mut cached = None;
     if let (true, Some((cache, workspace))) = (query.count, &call.counts) {
-        let key = CountKey {
-            workspace: *workspace,
-            object: name.to_owned(),
-            filter: format!("{}:{:?}", query.with_deleted, query.filter),
-        };
+        let key = CountKey::for_query(*workspace, &query);
         match cache.lookup(&key) {
             Ok(n) => {
                 query.count = false;

@@ -66,11 +66,7 @@ pub async fn find_many(
     query.depth = params.depth()?;
     query.fields = params.fields()?;
 
-    let key = CountKey {
-        workspace: auth.workspace_id,
-        object: object.name_singular.clone(),
-        filter: format!("{}:{:?}", query.with_deleted, query.filter),
-    };
+    let key = CountKey::for_query(auth.workspace_id, &query);
     let cached = state.counts.lookup(&key);
     query.count = cached.is_err();
     let db = state
