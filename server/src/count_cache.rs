@@ -93,11 +93,35 @@ impl CountCache {
         *inner.versions.entry(workspace).or_insert(0) += 1;
         inner.counts.retain(|k, _| k.workspace != workspace);
     }
+
+    /// A guard that bumps `workspace` when dropped. Take it before a write starts: a
+    /// request cancelled after its write committed (the client went away) still bumps.
+    pub fn bump_on_drop(&self, workspace: Uuid) -> BumpOnDrop<'_> {
+        BumpOnDrop {
+            cache: self,
+            workspace,
+        }
+    }
+}
+
+/// Bumps its workspace's count version when dropped (see [`CountCache::bump_on_drop`]).
+#[must_use = "the bump happens when the guard is dropped: hold it across the write"]
+#[derive(Debug)]
+pub struct BumpOnDrop<'c> {
+    cache: &'c CountCache,
+    workspace: Uuid,
+}
+
+impl Drop for BumpOnDrop<'_> {
+    fn drop(&mut self) {
+        self.cache.bump(self.workspace);
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::future::Future;
 
     fn key(workspace: Uuid, filter: &str) -> CountKey {
         CountKey {
@@ -149,6 +173,43 @@ mod tests {
             CountKey::for_query(a, &paris),
             CountKey::for_query(Uuid::new_v4(), &paris)
         );
+    }
+
+    #[test]
+    fn dropping_the_write_guard_bumps_its_workspace() {
+        let cache = CountCache::default();
+        let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
+        for workspace in [a, b] {
+            let ticket = cache.lookup(&key(workspace, "f")).unwrap_err();
+            cache.store(key(workspace, "f"), ticket, 7);
+        }
+        let guard = cache.bump_on_drop(a);
+        assert_eq!(cache.lookup(&key(a, "f")), Ok(7), "not before the drop");
+        drop(guard);
+        assert!(cache.lookup(&key(a, "f")).is_err());
+        assert_eq!(cache.lookup(&key(b, "f")), Ok(7));
+    }
+
+    #[test]
+    fn a_write_future_dropped_mid_way_still_bumps() {
+        let cache = CountCache::default();
+        let a = Uuid::new_v4();
+        let ticket = cache.lookup(&key(a, "f")).unwrap_err();
+        cache.store(key(a, "f"), ticket, 7);
+        // As a handler is dropped when its client disconnects: the write never finishes.
+        let write = async {
+            let _bump = cache.bump_on_drop(a);
+            std::future::pending::<()>().await;
+        };
+        let mut write = Box::pin(write);
+        let waker = std::task::Waker::noop();
+        let polled = write
+            .as_mut()
+            .poll(&mut std::task::Context::from_waker(waker));
+        assert!(polled.is_pending());
+        assert_eq!(cache.lookup(&key(a, "f")), Ok(7), "the write is under way");
+        drop(write);
+        assert!(cache.lookup(&key(a, "f")).is_err());
     }
 
     #[test]

@@ -202,6 +202,8 @@ async fn write(ctx: &ResolverContext<'_>, name: &str, op: Operation) -> Result<J
     let actor = &call.actor;
     let upsert = matches!(arg(ctx, "upsert"), Some(Value::Boolean(true)));
     let data = arg(ctx, "data").unwrap_or(Value::Null);
+    // Even a failed or cancelled write may have committed something: counts start over.
+    let bump = call.counts.as_ref().map(|(c, w)| c.bump_on_drop(*w));
     let result: Result<Vec<Json>, Failure> = async {
         Ok(match op {
             Operation::CreateOne => {
@@ -252,10 +254,7 @@ async fn write(ctx: &ResolverContext<'_>, name: &str, op: Operation) -> Result<J
         })
     }
     .await;
-    // Even a failed write may have committed nothing or something: counts start over.
-    if let Some((cache, workspace)) = &call.counts {
-        cache.bump(*workspace);
-    }
+    drop(bump);
     let written = match result {
         Ok(records) => records,
         Err(Failure::Engine(e)) => return Err(query_error(e)),
