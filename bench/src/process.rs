@@ -111,3 +111,93 @@ impl Drop for Process {
         let _ = self.child.wait();
     }
 }
+
+/// Clock ticks per second of `/proc/<pid>/stat` (`USER_HZ`, 100 on Linux).
+const TICKS_PER_SECOND: u64 = 100;
+
+/// CPU time (user + system) of a process so far, from `/proc/<pid>/stat`.
+fn cpu_of(stat: &str) -> Option<Duration> {
+    // The command name is in parentheses and may hold spaces: fields follow the last `)`.
+    let fields: Vec<&str> = stat
+        .get(stat.rfind(')')? + 1..)?
+        .split_whitespace()
+        .collect();
+    let utime: u64 = fields.get(11)?.parse().ok()?;
+    let stime: u64 = fields.get(12)?.parse().ok()?;
+    Some(Duration::from_millis(
+        (utime + stime) * 1000 / TICKS_PER_SECOND,
+    ))
+}
+
+fn cpu_of_pid(pid: &str) -> Option<(String, Duration)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let name = stat.get(stat.find('(')? + 1..stat.rfind(')')?)?.to_owned();
+    Some((name, cpu_of(&stat)?))
+}
+
+/// CPU time used so far by the process under test, by the PostgreSQL server's processes
+/// (none on SQLite, where the database runs inside the server) and by this program (the
+/// load generator; its other threads are idle while it runs).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cpu {
+    pub target: Duration,
+    pub database: Duration,
+    pub generator: Duration,
+}
+
+impl Cpu {
+    /// Reads the figures now; `None` when `/proc` cannot tell (not Linux, process gone).
+    pub fn read(target_pid: u32) -> Option<Cpu> {
+        let target = cpu_of_pid(&target_pid.to_string())?.1;
+        let generator = cpu_of_pid("self")?.1;
+        let mut database = Duration::ZERO;
+        for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+            let name = entry.file_name();
+            let Some(pid) = name
+                .to_str()
+                .filter(|p| p.bytes().all(|b| b.is_ascii_digit()))
+            else {
+                continue;
+            };
+            if let Some((command, spent)) = cpu_of_pid(pid)
+                && command == "postgres"
+            {
+                database += spent;
+            }
+        }
+        Some(Cpu {
+            target,
+            database,
+            generator,
+        })
+    }
+
+    /// What was spent between `earlier` and this reading; `None` if a process restarted.
+    pub fn since(&self, earlier: &Cpu) -> Option<Cpu> {
+        Some(Cpu {
+            target: self.target.checked_sub(earlier.target)?,
+            // Postgres backends come and go: a negative difference counts as nothing.
+            database: self.database.saturating_sub(earlier.database),
+            generator: self.generator.checked_sub(earlier.generator)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cpu_time_is_read_after_the_command_name() {
+        let stat = "4242 (tokio (x) 1) S 1 4242 4242 0 -1 4194560 300 0 0 0 150 25 0 0 20 0 3 0";
+        assert_eq!(cpu_of(stat), Some(Duration::from_millis(1750)));
+        assert_eq!(cpu_of("garbage"), None);
+    }
+
+    #[test]
+    fn this_process_has_a_cpu_reading() {
+        let now = Cpu::read(std::process::id()).expect("a reading of /proc");
+        let later = Cpu::read(std::process::id()).expect("a second reading");
+        assert!(later.since(&now).is_some());
+    }
+}

@@ -2,7 +2,7 @@
 //! floor, errors), the server's peak RSS, the targets with pass / fail, and the same
 //! figures as JSON for scripts and the harness's own test.
 
-use crate::run::{BackendRun, Options, Target, ms, target_name};
+use crate::run::{BackendRun, Measured, Options, Target, ms, target_name};
 use serde_json::{Value, json};
 use std::fmt::Write;
 
@@ -162,9 +162,9 @@ pub fn markdown(runs: &[BackendRun], options: &Options, machine: &Machine, when:
         let _ = writeln!(out, "## {}\n", run.backend.as_str());
         let _ = writeln!(
             out,
-            "| scenario | request | req/s | p50 ms | p99 ms | vs floor | errors | records | server peak RSS so far |"
+            "| scenario | request | req/s | p50 ms | p99 ms | vs floor | CPU µs/req: target · Postgres · load generator | errors | records | server peak RSS so far |"
         );
-        let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         let floor_rps = run
             .scenario(Target::Floor, "list-20")
             .map(|f| f.outcome.rps())
@@ -175,7 +175,7 @@ pub fn markdown(runs: &[BackendRun], options: &Options, machine: &Machine, when:
             let rows = s.outcome.rows.map_or("none".to_owned(), |r| format!("{r}"));
             let _ = writeln!(
                 out,
-                "| {} {} | `{}` | {:.0} | {:.2} | {:.2} | {} | {} | {} | {} |",
+                "| {} {} | `{}` | {:.0} | {:.2} | {:.2} | {} | {} | {} | {} | {} |",
                 target_name(s.target),
                 s.name,
                 s.request,
@@ -183,6 +183,7 @@ pub fn markdown(runs: &[BackendRun], options: &Options, machine: &Machine, when:
                 ms(s.outcome.percentile(50.0)),
                 ms(s.outcome.percentile(99.0)),
                 ratio,
+                cpu_text(s),
                 s.outcome.errors,
                 rows,
                 s.server_peak_kib
@@ -234,6 +235,20 @@ pub fn markdown(runs: &[BackendRun], options: &Options, machine: &Machine, when:
     out
 }
 
+/// CPU time per measured response, in µs: the process answering (server or floor), the
+/// Postgres processes, the load generator.
+fn cpu_per_request(s: &Measured) -> Option<[f64; 3]> {
+    let cpu = s.cpu?;
+    let n = s.outcome.requests as f64;
+    (n > 0.0).then(|| [cpu.target, cpu.database, cpu.generator].map(|d| d.as_secs_f64() * 1e6 / n))
+}
+
+fn cpu_text(s: &Measured) -> String {
+    cpu_per_request(s).map_or("?".to_owned(), |[t, d, g]| {
+        format!("{t:.0} · {d:.0} · {g:.0}")
+    })
+}
+
 /// The figures as JSON.
 pub fn json(runs: &[BackendRun]) -> Value {
     let backends: Vec<Value> = runs
@@ -256,6 +271,9 @@ pub fn json(runs: &[BackendRun]) -> Value {
                         "p50Ms": ms(s.outcome.percentile(50.0)),
                         "p99Ms": ms(s.outcome.percentile(99.0)),
                         "serverPeakRssKib": s.server_peak_kib,
+                        "cpuMicrosPerRequest": cpu_per_request(s).map(|[t, d, g]| json!({
+                            "target": t, "database": d, "loadGenerator": g,
+                        })),
                     })
                 })
                 .collect();

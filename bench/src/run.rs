@@ -3,9 +3,8 @@
 //! generator, the server's peak RSS read, and everything removed again (also on error).
 
 use crate::load::{self, Load, Outcome, Request, Requests};
-use crate::process::{Process, free_address};
+use crate::process::{Cpu, Process, free_address};
 use crate::seed::{Backend, FloorSource, Location, Seeded, seed};
-use reqwest::Method;
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::Command;
@@ -47,6 +46,8 @@ pub struct Measured {
     /// The server's peak RSS (KiB) once this scenario ended: the peak so far, so the
     /// scenario where it grows is the one that drove it.
     pub server_peak_kib: Option<u64>,
+    /// Where the CPU time of the scenario went (warm-up included).
+    pub cpu: Option<Cpu>,
 }
 
 /// Everything measured on one backend.
@@ -168,9 +169,7 @@ async fn run_backend(backend: Backend, options: &Options) -> Result<BackendRun, 
     same_rows(&floor_url, &server_url, &seeded).await?;
 
     let mut scenarios = Vec::new();
-    for (target, name, request, expected_rows, requests) in
-        scenarios_of(&floor_url, &server_url, &seeded)
-    {
+    for (target, name, request, expected_rows, requests) in scenarios_of(&seeded) {
         progress(
             backend,
             &format!(
@@ -182,7 +181,18 @@ async fn run_backend(backend: Backend, options: &Options) -> Result<BackendRun, 
             ),
         );
         let bearer = (target != Target::Floor).then(|| seeded.api_key.clone());
-        let outcome = load::run(requests, bearer, options.load).await;
+        let (addr, measured) = match target {
+            Target::Floor => (floor_addr, &floor),
+            Target::Rest | Target::Graphql => (server_addr, &server),
+        };
+        let pid = measured.pid();
+        // CPU is read when the warm-up ends and when the window ends.
+        let (outcome, before) =
+            tokio::join!(load::run(addr, requests, bearer, options.load), async {
+                tokio::time::sleep(options.load.warmup).await;
+                Cpu::read(pid)
+            });
+        let cpu = before.and_then(|before| Cpu::read(pid)?.since(&before));
         progress(
             backend,
             &format!(
@@ -204,6 +214,7 @@ async fn run_backend(backend: Backend, options: &Options) -> Result<BackendRun, 
             expected_rows,
             outcome,
             server_peak_kib,
+            cpu,
         });
     }
     let server_rss_kib = server.peak_rss_kib();
@@ -237,46 +248,35 @@ pub fn ms(d: std::time::Duration) -> f64 {
 
 type Scenario = (Target, &'static str, String, usize, Requests);
 
-fn get(url: String) -> Requests {
+fn get(path: String) -> Requests {
     Arc::new(move |_| Request {
-        method: Method::GET,
-        url: url.clone(),
+        method: "GET",
+        path: path.clone(),
         body: None,
     })
 }
 
-/// The floor, then the REST scenarios; creates last, so the reads see the seeded rows.
-fn scenarios_of(floor_url: &str, server_url: &str, seeded: &Seeded) -> Vec<Scenario> {
-    let list = format!("{server_url}/rest/people?{LIST_QUERY}");
-    let filter = format!("{server_url}/rest/people?{FILTER_QUERY}");
+/// The floor, then the REST and GraphQL scenarios; creates last, so the reads see the
+/// seeded rows. Paths are sent to the floor's or the server's address by target.
+fn scenarios_of(seeded: &Seeded) -> Vec<Scenario> {
     let ids = Arc::new(seeded.ids.clone());
-    let by_id = {
-        let base = format!("{server_url}/rest/people/");
-        let ids = ids.clone();
-        let requests: Requests = Arc::new(move |n| Request {
-            method: Method::GET,
-            url: format!("{base}{}?depth=0", ids[(n as usize) % ids.len()]),
-            body: None,
-        });
-        requests
-    };
-    let create = {
-        let url = format!("{server_url}/rest/people");
-        let requests: Requests = Arc::new(move |n| Request {
-            method: Method::POST,
-            url: url.clone(),
-            body: Some(format!(
-                r#"{{"name":{{"firstName":"Bench","lastName":"Created {n}"}},"emails":{{"primaryEmail":"created{n}@example.com"}},"city":"Oslo"}}"#
-            )),
-        });
-        requests
-    };
+    let by_id: Requests = Arc::new(move |n| Request {
+        method: "GET",
+        path: format!("/rest/people/{}?depth=0", ids[(n as usize) % ids.len()]),
+        body: None,
+    });
+    let create: Requests = Arc::new(move |n| Request {
+        method: "POST",
+        path: "/rest/people".to_owned(),
+        body: Some(format!(
+            r#"{{"name":{{"firstName":"Bench","lastName":"Created {n}"}},"emails":{{"primaryEmail":"created{n}@example.com"}},"city":"Oslo"}}"#
+        )),
+    });
     let graphql = |query: &'static str| -> Requests {
-        let url = format!("{server_url}/graphql");
         let body = serde_json::json!({ "query": query }).to_string();
         Arc::new(move |_| Request {
-            method: Method::POST,
-            url: url.clone(),
+            method: "POST",
+            path: "/graphql".to_owned(),
             body: Some(body.clone()),
         })
     };
@@ -286,14 +286,14 @@ fn scenarios_of(floor_url: &str, server_url: &str, seeded: &Seeded) -> Vec<Scena
             "list-20",
             "GET /people".to_owned(),
             20,
-            get(floor_url.to_owned()),
+            get("/people".to_owned()),
         ),
         (
             Target::Rest,
             "list-20",
             format!("GET /rest/people?{LIST_QUERY}"),
             20,
-            get(list),
+            get(format!("/rest/people?{LIST_QUERY}")),
         ),
         (
             Target::Rest,
@@ -307,7 +307,7 @@ fn scenarios_of(floor_url: &str, server_url: &str, seeded: &Seeded) -> Vec<Scena
             "list-filter",
             format!("GET /rest/people?{FILTER_QUERY}"),
             20,
-            get(filter),
+            get(format!("/rest/people?{FILTER_QUERY}")),
         ),
         (
             Target::Graphql,

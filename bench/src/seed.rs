@@ -80,7 +80,8 @@ impl Drop for PgDatabase {
 
 impl Location {
     /// A fresh, empty place for `backend`'s data. Postgres databases are created through
-    /// `pg_admin_url` (a URL ending in `/<database>` the run may connect to).
+    /// `pg_admin_url` (a URL naming a `/<database>` the run may connect to; checked before
+    /// anything is created).
     pub async fn fresh(backend: Backend, pg_admin_url: &str) -> Result<Location, String> {
         match backend {
             Backend::Sqlite => {
@@ -97,22 +98,20 @@ impl Location {
                 })
             }
             Backend::Postgres => {
-                let mut admin = sqlx::PgConnection::connect(pg_admin_url)
-                    .await
-                    .map_err(|e| format!("cannot connect to Postgres at {pg_admin_url}: {e}"))?;
                 let nanos = std::time::SystemTime::now()
                     .duration_since(std::time::UNIX_EPOCH)
                     .map(|d| d.subsec_nanos())
                     .unwrap_or(0);
                 let name = format!("twenty_bench_{}_{nanos}", std::process::id());
+                // Worked out before anything is created, so a bad URL leaves nothing behind.
+                let url = sibling_database_url(pg_admin_url, &name)?;
+                let mut admin = sqlx::PgConnection::connect(pg_admin_url)
+                    .await
+                    .map_err(|e| format!("cannot connect to Postgres at {pg_admin_url}: {e}"))?;
                 sqlx::raw_sql(AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
                     .execute(&mut admin)
                     .await
                     .map_err(|e| format!("cannot create database {name}: {e}"))?;
-                let url = match pg_admin_url.rsplit_once('/') {
-                    Some((base, _)) => format!("{base}/{name}"),
-                    None => return Err(format!("{pg_admin_url} does not end with /<database>")),
-                };
                 Ok(Location {
                     database: Database::Postgres { url },
                     _dir: None,
@@ -124,6 +123,40 @@ impl Location {
             }
         }
     }
+}
+
+/// The URL of database `name` on the server of `admin_url`: its `/<database>` replaced,
+/// the rest (user, host, port, `?options`) kept. An error names `--pg-url` when the URL is
+/// not a `postgres://` URL naming a database.
+fn sibling_database_url(admin_url: &str, name: &str) -> Result<String, String> {
+    let refuse = |why: &str| {
+        format!(
+            "invalid --pg-url {admin_url:?}: {why} (expected postgres://user@host:port/database, \
+             e.g. postgres://postgres@127.0.0.1:5432/postgres; the benchmark's database is \
+             created beside that one)"
+        )
+    };
+    let rest = ["postgres://", "postgresql://"]
+        .iter()
+        .find_map(|scheme| admin_url.strip_prefix(scheme))
+        .ok_or_else(|| refuse("not a postgres:// URL"))?;
+    let (location, options) = match rest.split_once('?') {
+        Some((location, options)) => (location, Some(options)),
+        None => (rest, None),
+    };
+    let database = location
+        .split_once('/')
+        .map(|(_, database)| database)
+        .filter(|database| !database.is_empty())
+        .ok_or_else(|| refuse("it names no database"))?;
+    if database.contains('/') {
+        return Err(refuse("the database name contains `/`"));
+    }
+    let base = &admin_url[..admin_url.len() - rest.len() + location.len() - database.len()];
+    Ok(match options {
+        Some(options) => format!("{base}{name}?{options}"),
+        None => format!("{base}{name}"),
+    })
 }
 
 /// Where the floor reads the same people from.
@@ -275,4 +308,48 @@ fn city_case() -> String {
         .map(|(n, c)| format!("WHEN {n} THEN '{c}'"))
         .collect();
     format!("CASE i % 10 {} END", arms.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sibling_database_url;
+
+    #[test]
+    fn the_new_database_replaces_the_admin_urls_database_and_keeps_the_rest() {
+        for (admin, expected) in [
+            (
+                "postgres://postgres@127.0.0.1:5432/postgres",
+                "postgres://postgres@127.0.0.1:5432/bench_1",
+            ),
+            (
+                "postgresql://u:p%2Fw@db.example:6432/admin?sslmode=require",
+                "postgresql://u:p%2Fw@db.example:6432/bench_1?sslmode=require",
+            ),
+            (
+                "postgres:///postgres?host=/var/run/postgresql",
+                "postgres:///bench_1?host=/var/run/postgresql",
+            ),
+        ] {
+            assert_eq!(
+                sibling_database_url(admin, "bench_1").as_deref(),
+                Ok(expected)
+            );
+        }
+    }
+
+    #[test]
+    fn an_admin_url_without_a_database_is_refused_naming_the_flag() {
+        for admin in [
+            "postgres://postgres@127.0.0.1:5432",
+            "postgres://postgres@127.0.0.1:5432/",
+            "postgres://127.0.0.1:5432?sslmode=disable",
+            "postgres://127.0.0.1/a/b",
+            "mysql://root@127.0.0.1/db",
+            "127.0.0.1:5432/postgres",
+        ] {
+            let error = sibling_database_url(admin, "bench_1").expect_err(admin);
+            assert!(error.starts_with("invalid --pg-url"), "{admin}: {error}");
+            assert!(error.contains(admin), "{admin}: {error}");
+        }
+    }
 }

@@ -9,7 +9,7 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
@@ -135,9 +135,15 @@ impl KeyCache {
         }
     }
 
+    /// The entries. A panic while holding the lock leaves plain data behind: keep using
+    /// it rather than failing (or silently bypassing the cache on) every later request.
+    fn entries(&self) -> MutexGuard<'_, HashMap<String, CachedKey>> {
+        self.entries.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// The cached key of `hash`, if still trusted.
     fn get(&self, hash: &str) -> Option<ApiKey> {
-        let entries = self.entries.lock().ok()?;
+        let entries = self.entries();
         let entry = entries.get(hash)?;
         let fresh = entry.fetched.elapsed() < self.ttl && entry.revocations == store::revocations();
         fresh.then(|| entry.key.clone())
@@ -145,9 +151,7 @@ impl KeyCache {
 
     /// Remembers `key`, read from the store when the revocation count was `revocations`.
     fn put(&self, hash: String, key: ApiKey, revocations: u64) {
-        let Ok(mut entries) = self.entries.lock() else {
-            return;
-        };
+        let mut entries = self.entries();
         if entries.len() >= KEY_CACHE_MAX {
             entries.retain(|_, e| e.fetched.elapsed() < self.ttl);
             if entries.len() >= KEY_CACHE_MAX {
@@ -167,9 +171,7 @@ impl KeyCache {
 
     /// Notes that `hash`'s key was recorded as used at `at`.
     fn mark_used(&self, hash: &str, at: i64) {
-        if let Ok(mut entries) = self.entries.lock()
-            && let Some(entry) = entries.get_mut(hash)
-        {
+        if let Some(entry) = self.entries().get_mut(hash) {
             entry.key.last_used_at = Some(at);
         }
     }
@@ -190,7 +192,7 @@ pub async fn authenticate(state: &AppState, header: Option<&str>) -> Result<Auth
                 .await
                 .map_err(ApiError::internal)?
                 .ok_or_else(|| ApiError::unauthenticated("unknown API key"))?;
-            check_usable(&key, now)?;
+            // Cached even when unusable: the check below refuses it on every request.
             state.keys.put(hash.clone(), key.clone(), revocations);
             key
         }
@@ -301,6 +303,27 @@ mod tests {
         let expired = KeyCache::new(Duration::ZERO);
         expired.put("h".to_owned(), k, store::revocations());
         assert_eq!(expired.get("h"), None, "an expired entry is not trusted");
+    }
+
+    #[test]
+    fn a_poisoned_cache_keeps_serving() {
+        let cache = KeyCache::new(Duration::from_secs(60));
+        let k = key("ci");
+        cache.put("h".to_owned(), k.clone(), store::revocations());
+        let poisoned = std::thread::scope(|s| {
+            s.spawn(|| {
+                let _held = cache.entries.lock();
+                panic!("a panic while holding the key cache");
+            })
+            .join()
+        });
+        assert!(poisoned.is_err());
+        assert!(cache.entries.is_poisoned());
+        assert_eq!(cache.get("h"), Some(k.clone()));
+        cache.mark_used("h", 42);
+        cache.put("other".to_owned(), k, store::revocations());
+        assert_eq!(cache.get("h").and_then(|k| k.last_used_at), Some(42));
+        assert!(cache.get("other").is_some());
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! `companyId` a filter may look at. The cache assumes it sees every write (one server
 //! process per database); entries also expire after [`MAX_AGE`] so a second process
 //! writing to the same database is only ever seen late, never wrongly forever.
+use crate::query::Query;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -24,6 +25,18 @@ pub struct CountKey {
     pub object: String,
     /// A canonical rendering of the filter (and whether soft-deleted rows are included).
     pub filter: String,
+}
+
+impl CountKey {
+    /// The key of `query`'s count in `workspace`: its object, filter and whether it reads
+    /// soft-deleted records (what the count depends on; ordering and page do not count).
+    pub fn for_query(workspace: Uuid, query: &Query) -> CountKey {
+        CountKey {
+            workspace,
+            object: query.object.clone(),
+            filter: format!("{}:{:?}", query.with_deleted, query.filter),
+        }
+    }
 }
 
 /// The version a cache miss was observed at: store the count computed after it under it.
@@ -80,11 +93,35 @@ impl CountCache {
         *inner.versions.entry(workspace).or_insert(0) += 1;
         inner.counts.retain(|k, _| k.workspace != workspace);
     }
+
+    /// A guard that bumps `workspace` when dropped. Take it before a write starts: a
+    /// request cancelled after its write committed (the client went away) still bumps.
+    pub fn bump_on_drop(&self, workspace: Uuid) -> BumpOnDrop<'_> {
+        BumpOnDrop {
+            cache: self,
+            workspace,
+        }
+    }
+}
+
+/// Bumps its workspace's count version when dropped (see [`CountCache::bump_on_drop`]).
+#[must_use = "the bump happens when the guard is dropped: hold it across the write"]
+#[derive(Debug)]
+pub struct BumpOnDrop<'c> {
+    cache: &'c CountCache,
+    workspace: Uuid,
+}
+
+impl Drop for BumpOnDrop<'_> {
+    fn drop(&mut self) {
+        self.cache.bump(self.workspace);
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::future::Future;
 
     fn key(workspace: Uuid, filter: &str) -> CountKey {
         CountKey {
@@ -107,6 +144,72 @@ mod tests {
         cache.bump(a);
         assert!(cache.lookup(&key(a, "f")).is_err());
         assert_eq!(cache.lookup(&key(b, "f")), Ok(3));
+    }
+
+    #[test]
+    fn a_query_is_keyed_by_object_filter_and_deleted_records_not_by_page() {
+        use crate::query::{Comparator, Filter, OrderBy};
+        let a = Uuid::new_v4();
+        let mut paris = Query::new("person");
+        paris.set_filter(Some(Filter::cmp("city", Comparator::Eq, "Paris".into())));
+        let mut next_page = paris.clone();
+        next_page.page.after = Some("cursor".into());
+        next_page.order_by = vec![OrderBy::new("createdAt", Default::default())];
+        assert_eq!(
+            CountKey::for_query(a, &paris),
+            CountKey::for_query(a, &next_page)
+        );
+        let mut with_deleted = paris.clone();
+        with_deleted.with_deleted = true;
+        let mut company = paris.clone();
+        company.object = "company".into();
+        for other in [Query::new("person"), with_deleted, company] {
+            assert_ne!(
+                CountKey::for_query(a, &paris),
+                CountKey::for_query(a, &other)
+            );
+        }
+        assert_ne!(
+            CountKey::for_query(a, &paris),
+            CountKey::for_query(Uuid::new_v4(), &paris)
+        );
+    }
+
+    #[test]
+    fn dropping_the_write_guard_bumps_its_workspace() {
+        let cache = CountCache::default();
+        let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
+        for workspace in [a, b] {
+            let ticket = cache.lookup(&key(workspace, "f")).unwrap_err();
+            cache.store(key(workspace, "f"), ticket, 7);
+        }
+        let guard = cache.bump_on_drop(a);
+        assert_eq!(cache.lookup(&key(a, "f")), Ok(7), "not before the drop");
+        drop(guard);
+        assert!(cache.lookup(&key(a, "f")).is_err());
+        assert_eq!(cache.lookup(&key(b, "f")), Ok(7));
+    }
+
+    #[test]
+    fn a_write_future_dropped_mid_way_still_bumps() {
+        let cache = CountCache::default();
+        let a = Uuid::new_v4();
+        let ticket = cache.lookup(&key(a, "f")).unwrap_err();
+        cache.store(key(a, "f"), ticket, 7);
+        // As a handler is dropped when its client disconnects: the write never finishes.
+        let write = async {
+            let _bump = cache.bump_on_drop(a);
+            std::future::pending::<()>().await;
+        };
+        let mut write = Box::pin(write);
+        let waker = std::task::Waker::noop();
+        let polled = write
+            .as_mut()
+            .poll(&mut std::task::Context::from_waker(waker));
+        assert!(polled.is_pending());
+        assert_eq!(cache.lookup(&key(a, "f")), Ok(7), "the write is under way");
+        drop(write);
+        assert!(cache.lookup(&key(a, "f")).is_err());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! Postgres runs when it is measured, then runs `twenty-bench run` (crate `bench/`) with
 //! the report written to `<target dir>/bench/report.md` (and `report.json`).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 /// The options of `cargo xtask bench`, passed on to `twenty-bench run`.
@@ -82,7 +82,7 @@ pub fn run(root: &Path, options: Options) -> Result<(), String> {
     if !status.success() {
         return Err("`cargo build --release -p twenty-server -p twenty-bench` failed".into());
     }
-    let target = target_dir(root);
+    let target = crate::target_dir(root);
     let release = target.join("release");
     let report = target.join("bench").join("report.md");
     let json = target.join("bench").join("report.json");
@@ -107,14 +107,6 @@ pub fn run(root: &Path, options: Options) -> Result<(), String> {
         Ok(())
     } else {
         Err("the benchmark failed (see above)".into())
-    }
-}
-
-/// Cargo's target directory: `CARGO_TARGET_DIR` (relative to the root) or `target/`.
-fn target_dir(root: &Path) -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) => root.join(dir),
-        None => root.join("target"),
     }
 }
 

@@ -6,7 +6,8 @@ mod bench;
 mod codegen;
 mod test;
 
-use std::path::PathBuf;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "\
@@ -59,8 +60,42 @@ fn main() -> ExitCode {
     }
 }
 
+/// Cargo's target directory for commands run from `root`: `CARGO_TARGET_DIR` (a relative
+/// one is relative to the root) or `<root>/target`.
+fn target_dir(root: &Path) -> PathBuf {
+    resolve_target_dir(root, std::env::var_os("CARGO_TARGET_DIR"))
+}
+
+fn resolve_target_dir(root: &Path, configured: Option<OsString>) -> PathBuf {
+    match configured {
+        // Joining an absolute path replaces the root.
+        Some(dir) => root.join(dir),
+        None => root.join("target"),
+    }
+}
+
 /// The repository root (the xtask crate lives one level below it).
 fn workspace_root() -> PathBuf {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::resolve_target_dir;
+    use std::path::Path;
+
+    #[test]
+    fn the_target_dir_is_cargo_target_dir_against_the_root_or_target() {
+        let root = Path::new("/repo");
+        assert_eq!(resolve_target_dir(root, None), root.join("target"));
+        assert_eq!(
+            resolve_target_dir(root, Some("build/t".into())),
+            root.join("build/t")
+        );
+        assert_eq!(
+            resolve_target_dir(root, Some("/work/targets/x".into())),
+            Path::new("/work/targets/x")
+        );
+    }
 }

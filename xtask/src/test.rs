@@ -4,7 +4,7 @@
 
 use std::ffi::OsStr;
 use std::net::{SocketAddr, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
@@ -23,8 +23,8 @@ pub fn run(root: &Path) -> Result<(), String> {
             allow_destructive: false,
         },
     )?;
-    // The Rust SDK's live test starts the real server and runs the README's example: built
-    // here so that the test finds them next to itself in the target dir.
+    // The live tests (the Rust SDK's and, below, the TypeScript SDK's) start the real server
+    // and the Rust SDK's README example: built once, here, into the target dir.
     step("binaries the live tests start (twenty-server, the Rust SDK's README example)");
     cargo(
         root,
@@ -48,22 +48,8 @@ pub fn run(root: &Path) -> Result<(), String> {
     }
     step("TypeScript SDK (sdk-ts: tsc, the OpenAPI agreement, node --test, the live server)");
     if node {
-        // The live-server scenario starts the real binary on both backends.
-        cargo(
-            root,
-            &["build", "-p", "twenty-server", "--bin", "twenty-server"],
-        )?;
-        let target = std::env::var_os("CARGO_TARGET_DIR")
-            .map(PathBuf::from)
-            .map(|dir| {
-                if dir.is_absolute() {
-                    dir
-                } else {
-                    root.join(dir)
-                }
-            })
-            .unwrap_or_else(|| root.join("target"));
-        let server = target
+        // The live-server scenario starts the binary built above on both backends.
+        let server = crate::target_dir(root)
             .join("debug")
             .join(format!("twenty-server{}", std::env::consts::EXE_SUFFIX));
         npm_with(

@@ -25,25 +25,6 @@ fn json(value: &Value) -> Json {
     value.clone().into_json().unwrap_or(Json::Null)
 }
 
-fn comparator(op: &str) -> Option<Comparator> {
-    Some(match op {
-        "eq" => Comparator::Eq,
-        "neq" => Comparator::Neq,
-        "in" => Comparator::In,
-        "containsAny" => Comparator::ContainsAny,
-        "is" => Comparator::Is,
-        "gt" => Comparator::Gt,
-        "gte" => Comparator::Gte,
-        "lt" => Comparator::Lt,
-        "lte" => Comparator::Lte,
-        "startsWith" => Comparator::StartsWith,
-        "endsWith" => Comparator::EndsWith,
-        "like" => Comparator::Like,
-        "ilike" => Comparator::Ilike,
-        _ => return None,
-    })
-}
-
 fn and(mut items: Vec<Filter>) -> Filter {
     if items.len() == 1 {
         items.remove(0)
@@ -70,7 +51,7 @@ fn comparisons(
         });
     };
     for (op, value) in ops {
-        let Some(comparator) = comparator(op.as_str()) else {
+        let Some(comparator) = Comparator::from_name(op.as_str()) else {
             return Err(QueryError::InvalidFilter {
                 field: label,
                 reason: format!(
@@ -148,34 +129,15 @@ pub fn filter(object: &Object, value: &Value) -> Result<Option<Filter>, QueryErr
     }
 }
 
-/// Whether a filter looks at `deletedAt` (then soft-deleted records are read too, as on
-/// REST and in Twenty).
-pub fn mentions_deleted_at(filter: &Filter) -> bool {
-    match filter {
-        Filter::And(items) | Filter::Or(items) => items.iter().any(mentions_deleted_at),
-        Filter::Not(inner) => mentions_deleted_at(inner),
-        Filter::Compare { field, .. } => field == "deletedAt",
-    }
-}
-
 fn direction(field: &str, value: &Value) -> Result<Direction, QueryError> {
     let name = match value {
         Value::Enum(name) => name.as_str(),
         Value::String(s) => s.as_str(),
         _ => "",
     };
-    Ok(match name {
-        "AscNullsFirst" => Direction::AscNullsFirst,
-        "AscNullsLast" => Direction::AscNullsLast,
-        "DescNullsFirst" => Direction::DescNullsFirst,
-        "DescNullsLast" => Direction::DescNullsLast,
-        _ => {
-            return Err(QueryError::InvalidOrder {
-                field: field.to_owned(),
-                reason: "expected AscNullsFirst, AscNullsLast, DescNullsFirst or DescNullsLast"
-                    .to_owned(),
-            });
-        }
+    Direction::from_name(name).ok_or_else(|| QueryError::InvalidOrder {
+        field: field.to_owned(),
+        reason: format!("expected {}", Direction::EXPECTED),
     })
 }
 

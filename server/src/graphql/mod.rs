@@ -14,7 +14,7 @@ pub use call::Call;
 pub use limits::{LimitError, Limits};
 pub use resolvers::EngineResolvers;
 
-use crate::auth::{Auth, authenticate};
+use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::http::AppState;
 use crate::query::Actor;
@@ -24,8 +24,7 @@ use async_graphql::parser::types::ExecutableDocument;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::header::AUTHORIZATION;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use std::collections::HashMap;
@@ -236,19 +235,15 @@ fn auth_error(e: &ApiError) -> Response {
     error_response(e.status, e.code, e.code, &e.message)
 }
 
-async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Auth, ApiError> {
-    let header = match headers.get(AUTHORIZATION) {
-        None => None,
-        Some(value) => Some(value.to_str().map_err(|_| {
-            ApiError::unauthenticated("malformed Authorization header: not visible ASCII")
-        })?),
-    };
-    authenticate(state, header).await
-}
-
 /// `POST /graphql`: `{query, variables?, operationName?}` → `{data, errors?}`.
-async fn post_graphql(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let auth = match caller(&state, &headers).await {
+/// The caller is authenticated as on REST (the `Auth` extractor); its refusal is answered
+/// in GraphQL's error shape.
+async fn post_graphql(
+    State(state): State<AppState>,
+    auth: Result<Auth, ApiError>,
+    body: Bytes,
+) -> Response {
+    let auth = match auth {
         Ok(auth) => auth,
         Err(e) => return auth_error(&e),
     };
@@ -298,11 +293,7 @@ async fn post_graphql(State(state): State<AppState>, headers: HeaderMap, body: B
 }
 
 /// `GET /graphql/schema.graphql`: the SDL of the caller's workspace.
-async fn schema_sdl(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let auth = match caller(&state, &headers).await {
-        Ok(auth) => auth,
-        Err(e) => return e.into_response(),
-    };
+async fn schema_sdl(State(state): State<AppState>, auth: Auth) -> Response {
     let built = state.graphql.schema_for(auth.workspace_id);
     (
         [(

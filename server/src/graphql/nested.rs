@@ -127,9 +127,8 @@ pub fn list_query(
 ) -> Result<Query, QueryError> {
     let mut query = Query::new(&object.name_singular);
     if let Some(value) = get("filter") {
-        query.filter = args::filter(object, &value)?;
+        query.set_filter(args::filter(object, &value)?);
     }
-    query.with_deleted = query.filter.as_ref().is_some_and(args::mentions_deleted_at);
     if let Some(value) = get("orderBy") {
         query.order_by = args::order_by(&value)?;
     }

@@ -82,11 +82,7 @@ pub(super) async fn find_many(
     // The root `totalCount` comes from the count cache REST uses too (same keys).
     let mut cached = None;
     if let (true, Some((cache, workspace))) = (query.count, &call.counts) {
-        let key = CountKey {
-            workspace: *workspace,
-            object: name.to_owned(),
-            filter: format!("{}:{:?}", query.with_deleted, query.filter),
-        };
+        let key = CountKey::for_query(*workspace, &query);
         match cache.lookup(&key) {
             Ok(n) => {
                 query.count = false;
@@ -130,11 +126,10 @@ pub(super) async fn find_one(
 ) -> Result<Json, Error> {
     let object = model(call, name)?;
     let mut query = query::Query::new(name);
-    query.filter = match args.get("filter") {
+    query.set_filter(match args.get("filter") {
         Some(v) => args::filter(object, &v).map_err(query_error)?,
         None => None,
-    };
-    query.with_deleted = query.filter.as_ref().is_some_and(args::mentions_deleted_at);
+    });
     query.page.first = Some(1);
     let page = query::find_many(call.target(), &call.schema, &query)
         .await
@@ -223,6 +218,8 @@ async fn write(ctx: &ResolverContext<'_>, name: &str, op: Operation) -> Result<J
     let actor = &call.actor;
     let upsert = matches!(arg(ctx, "upsert"), Some(Value::Boolean(true)));
     let data = arg(ctx, "data").unwrap_or(Value::Null);
+    // Even a failed or cancelled write may have committed something: counts start over.
+    let bump = call.counts.as_ref().map(|(c, w)| c.bump_on_drop(*w));
     let result: Result<Vec<Json>, Failure> = async {
         Ok(match op {
             Operation::CreateOne => {
@@ -273,10 +270,7 @@ async fn write(ctx: &ResolverContext<'_>, name: &str, op: Operation) -> Result<J
         })
     }
     .await;
-    // Even a failed write may have committed nothing or something: counts start over.
-    if let Some((cache, workspace)) = &call.counts {
-        cache.bump(*workspace);
-    }
+    drop(bump);
     let written = match result {
         Ok(records) => records,
         Err(Failure::Engine(e)) => return Err(query_error(e)),

@@ -8,22 +8,6 @@ use crate::error::ApiError;
 use crate::query::{Comparator, Filter};
 use serde_json::Value;
 
-const COMPARATORS: [(&str, Comparator); 13] = [
-    ("eq", Comparator::Eq),
-    ("neq", Comparator::Neq),
-    ("in", Comparator::In),
-    ("containsAny", Comparator::ContainsAny),
-    ("is", Comparator::Is),
-    ("gt", Comparator::Gt),
-    ("gte", Comparator::Gte),
-    ("lt", Comparator::Lt),
-    ("lte", Comparator::Lte),
-    ("startsWith", Comparator::StartsWith),
-    ("endsWith", Comparator::EndsWith),
-    ("like", Comparator::Like),
-    ("ilike", Comparator::Ilike),
-];
-
 /// Deepest nesting of `and(…)` / `or(…)` / `not(…)` accepted.
 const MAX_DEPTH: usize = 16;
 
@@ -47,16 +31,6 @@ pub fn parse(input: &str) -> Result<Filter, ApiError> {
     } else {
         Filter::And(items)
     })
-}
-
-/// Whether the filter looks at `field` anywhere (e.g. `deletedAt`, which includes
-/// soft-deleted records in the result).
-pub fn mentions(filter: &Filter, name: &str) -> bool {
-    match filter {
-        Filter::And(items) | Filter::Or(items) => items.iter().any(|f| mentions(f, name)),
-        Filter::Not(inner) => mentions(inner, name),
-        Filter::Compare { field, .. } => field == name,
-    }
 }
 
 struct Parser {
@@ -187,23 +161,15 @@ impl Parser {
         self.skip_ws();
         let cmp_at = self.pos;
         let cmp = self.name();
-        let op = COMPARATORS
-            .iter()
-            .find(|(n, _)| *n == cmp)
-            .map(|(_, op)| *op)
-            .ok_or_else(|| {
-                self.error_at(
-                    cmp_at,
-                    &format!(
-                        "unknown comparator `{cmp}` on `{path}` (expected one of {})",
-                        COMPARATORS
-                            .iter()
-                            .map(|(n, _)| *n)
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                )
-            })?;
+        let op = Comparator::from_name(&cmp).ok_or_else(|| {
+            self.error_at(
+                cmp_at,
+                &format!(
+                    "unknown comparator `{cmp}` on `{path}` (expected one of {})",
+                    Comparator::ALL.map(Comparator::as_str).join(", ")
+                ),
+            )
+        })?;
         self.expect(']', &format!("the comparator of `{path}`"))?;
         self.expect(':', &format!("`{path}[{cmp}]`"))?;
         self.skip_ws();

@@ -3,13 +3,6 @@
 use crate::error::ApiError;
 use crate::query::{Direction, OrderBy};
 
-const DIRECTIONS: [(&str, Direction); 4] = [
-    ("AscNullsFirst", Direction::AscNullsFirst),
-    ("AscNullsLast", Direction::AscNullsLast),
-    ("DescNullsFirst", Direction::DescNullsFirst),
-    ("DescNullsLast", Direction::DescNullsLast),
-];
-
 fn invalid(message: String) -> ApiError {
     ApiError::bad_request("INVALID_ORDER", format!("invalid order_by: {message}"))
 }
@@ -34,15 +27,12 @@ pub fn parse(input: &str) -> Result<Vec<OrderBy>, ApiError> {
                 let name = rest.strip_suffix(']').ok_or_else(|| {
                     invalid(format!("`{item}`: expected `]` after the direction"))
                 })?;
-                let direction = DIRECTIONS
-                    .iter()
-                    .find(|(n, _)| *n == name.trim())
-                    .map(|(_, d)| *d)
-                    .ok_or_else(|| {
-                        invalid(format!(
-                            "unknown direction `{name}` (expected AscNullsFirst, AscNullsLast, DescNullsFirst or DescNullsLast)"
-                        ))
-                    })?;
+                let direction = Direction::from_name(name.trim()).ok_or_else(|| {
+                    invalid(format!(
+                        "unknown direction `{name}` (expected {})",
+                        Direction::EXPECTED
+                    ))
+                })?;
                 (path.trim(), direction)
             }
         };

@@ -1,7 +1,7 @@
 //! `GET /rest/{namePlural}` (a page, with `totalCount` from the count cache) and
 //! `GET /rest/{namePlural}/{id}`.
 use super::params::Params;
-use super::{filter, object, query_error, record_id, target};
+use super::{object, query_error, record_id, target};
 use crate::auth::Auth;
 use crate::count_cache::CountKey;
 use crate::error::ApiError;
@@ -32,11 +32,7 @@ pub async fn find_many(
     let object = object(&state.schema, &plural)?;
     let params = Params::parse(raw.as_deref(), &FIND_MANY_PARAMS)?;
     let mut query = Query::new(&object.name_singular);
-    query.filter = params.filter()?;
-    query.with_deleted = query
-        .filter
-        .as_ref()
-        .is_some_and(|f| filter::mentions(f, "deletedAt"));
+    query.set_filter(params.filter()?);
     query.order_by = params.order_by()?;
     for key in &query.order_by {
         let relation = object.field(&key.field).and_then(|f| f.relation.as_ref());
@@ -70,11 +66,7 @@ pub async fn find_many(
     query.depth = params.depth()?;
     query.fields = params.fields()?;
 
-    let key = CountKey {
-        workspace: auth.workspace_id,
-        object: object.name_singular.clone(),
-        filter: format!("{}:{:?}", query.with_deleted, query.filter),
-    };
+    let key = CountKey::for_query(auth.workspace_id, &query);
     let cached = state.counts.lookup(&key);
     query.count = cached.is_err();
     let db = state

@@ -133,8 +133,8 @@ async fn shaped(
         .collect())
 }
 
-/// Runs a write, bumps the count version whatever happened, and shapes the written
-/// records for `depth`.
+/// Runs a write, bumps the count version whatever happened (even when the request is
+/// cancelled mid-way), and shapes the written records for `depth`.
 async fn write<F>(
     state: &AppState,
     auth: &Auth,
@@ -145,13 +145,14 @@ async fn write<F>(
 where
     F: AsyncFnOnce(query::Target<'_>) -> Result<Vec<Value>, query::QueryError>,
 {
+    let bump = state.counts.bump_on_drop(auth.workspace_id);
     let db = state
         .store
         .workspace_db(auth.workspace_id)
         .await
         .map_err(ApiError::internal)?;
     let result = run(target(&db)).await;
-    state.counts.bump(auth.workspace_id);
+    drop(bump);
     let records = result.map_err(query_error)?;
     shaped(state, auth, object, records, depth).await
 }

@@ -74,6 +74,56 @@ async fn keys_scopes_and_workspaces_are_enforced(backend: Backend) {
 }
 both!(keys_scopes_and_workspaces_are_enforced);
 
+/// An Authorization header is read by one function for REST and GraphQL: the same
+/// malformed header gets the same 401 message on `/rest`, `/graphql` and its SDL.
+async fn a_malformed_authorization_header_is_refused_alike_everywhere(backend: Backend) {
+    let Some(gql) = Gql::start(backend, "gqlbadheader").await else {
+        return;
+    };
+    let client = reqwest::Client::new();
+    for header in [&b"Bearer \xff"[..], b"Basic abc"] {
+        let value = reqwest::header::HeaderValue::from_bytes(header).unwrap();
+        let rest = client
+            .get(gql.url("/rest/companies"))
+            .header("authorization", value.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(rest.status().as_u16(), 401);
+        let rest: serde_json::Value = rest.json().await.unwrap();
+        let message = rest["messages"][0].as_str().unwrap_or_default().to_owned();
+        assert!(
+            message.starts_with("malformed Authorization header"),
+            "{rest}"
+        );
+        let graphql = client
+            .post(gql.url("/graphql"))
+            .header("authorization", value.clone())
+            .json(&json!({ "query": "{ companies { totalCount } }" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(graphql.status().as_u16(), 401);
+        let (code, twenty_code, graphql_message) = first_error(&graphql.json().await.unwrap());
+        assert_eq!(
+            (code.as_str(), twenty_code.as_str()),
+            ("UNAUTHENTICATED", "UNAUTHENTICATED")
+        );
+        assert_eq!(graphql_message, message);
+        let sdl = client
+            .get(gql.url("/graphql/schema.graphql"))
+            .header("authorization", value)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(sdl.status().as_u16(), 401);
+        let sdl: serde_json::Value = sdl.json().await.unwrap();
+        assert_eq!(sdl, rest);
+    }
+    gql.stop().await;
+}
+both!(a_malformed_authorization_header_is_refused_alike_everywhere);
+
 async fn client_mistakes_are_coded_and_never_internal(backend: Backend) {
     let Some(gql) = Gql::start(backend, "gqlbad").await else {
         return;

@@ -178,3 +178,33 @@ async fn a_filter_that_compares_nothing_is_refused(backend: Backend) {
     gql.stop().await;
 }
 both!(a_filter_that_compares_nothing_is_refused);
+
+/// `company(filter: …)` reads soft-deleted records only when the filter looks at
+/// `deletedAt`, as the list queries and REST do.
+async fn find_one_reaches_a_soft_deleted_record_through_deleted_at(backend: Backend) {
+    let Some(gql) = Gql::start(backend, "gqlfindonedeleted").await else {
+        return;
+    };
+    let id = gql.companies(&["Acme"]).await.remove(0);
+    gql.data(
+        "mutation($id: UUID!) { deleteCompany(id: $id) { id } }",
+        json!({ "id": id }),
+    )
+    .await;
+    let (code, _, message) = gql
+        .error(
+            "query($id: UUID!) { company(filter: {id: {eq: $id}}) { id } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(code, "NOT_FOUND", "{message}");
+    let found = gql
+        .data(
+            "query($id: UUID!) { company(filter: {id: {eq: $id}, deletedAt: {is: NOT_NULL}}) { id name } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(found["company"], json!({ "id": id, "name": "Acme" }));
+    gql.stop().await;
+}
+both!(find_one_reaches_a_soft_deleted_record_through_deleted_at);
