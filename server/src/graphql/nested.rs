@@ -92,7 +92,8 @@ pub fn wants_count(connection: &impl Selected) -> bool {
         .any(|f| f.name() == "totalCount")
 }
 
-/// A connection value: `{edges: [{node, cursor}], pageInfo, totalCount?}`.
+/// A connection value: `{edges: [{node, cursor}], pageInfo, totalCount?}`. The records
+/// are moved in, never copied.
 pub fn connection(
     records: Vec<Record>,
     cursors: Vec<String>,
@@ -102,21 +103,63 @@ pub fn connection(
     let edges: Vec<Value> = records
         .into_iter()
         .zip(cursors)
-        .map(|(node, cursor)| json!({ "node": node, "cursor": cursor }))
+        .map(|(node, cursor)| {
+            let mut edge = Map::new();
+            edge.insert("node".to_owned(), Value::Object(node));
+            edge.insert("cursor".to_owned(), Value::String(cursor));
+            Value::Object(edge)
+        })
         .collect();
-    let mut out = json!({
-        "edges": edges,
-        "pageInfo": {
+    let mut out = Map::new();
+    out.insert("edges".to_owned(), Value::Array(edges));
+    out.insert(
+        "pageInfo".to_owned(),
+        json!({
             "hasNextPage": info.has_next_page,
             "hasPreviousPage": info.has_previous_page,
             "startCursor": info.start_cursor,
             "endCursor": info.end_cursor,
-        },
-    });
-    if let (Some(n), Value::Object(map)) = (total, &mut out) {
-        map.insert("totalCount".to_owned(), Value::from(n));
+        }),
+    );
+    if let Some(n) = total {
+        out.insert("totalCount".to_owned(), Value::from(n));
     }
-    out
+    Value::Object(out)
+}
+
+/// The fields of `object` records a selection reads, as the engine's `Query::fields`:
+/// the selected fields and join columns, and the join column of each selected many-to-one
+/// relation (to load it). Anything else (`__typename`) is no field of the record.
+pub fn fields_of<S: Selected>(object: &Object, selection: &[S]) -> Vec<String> {
+    let mut fields: Vec<String> = Vec::new();
+    let mut add = |name: String| {
+        if !fields.contains(&name) {
+            fields.push(name);
+        }
+    };
+    for selected in selection {
+        let name = selected.name();
+        match object.field(name) {
+            Some(field) => match &field.relation {
+                Some(relation) if relation.kind == RelationKind::ManyToOne => {
+                    if let Some(column) = field.join_column() {
+                        add(column);
+                    }
+                }
+                Some(_) => {}
+                None => add(name.to_owned()),
+            },
+            None => {
+                let join_column = object
+                    .many_to_one()
+                    .any(|(f, _)| f.join_column().as_deref() == Some(name));
+                if join_column {
+                    add(name.to_owned());
+                }
+            }
+        }
+    }
+    fields
 }
 
 /// The read of a connection's records for its arguments (filter, orderBy, paging).
@@ -180,12 +223,14 @@ pub fn load<'f, S: Selected + 'f>(
                         continue;
                     };
                     let ids: Vec<String> = records.iter().filter_map(|r| id_of(r, &fk)).collect();
+                    let selection = field.children();
+                    let fields = fields_of(target, &selection);
                     let (found, statements) = query::find_by_ids(
                         call.target(),
                         &call.schema,
                         &target.name_singular,
                         &ids,
-                        None,
+                        Some(&fields),
                     )
                     .await?;
                     call.count(statements);
@@ -196,7 +241,7 @@ pub fn load<'f, S: Selected + 'f>(
                             _ => None,
                         })
                         .unzip();
-                    load(call, target, &mut targets, field.children()).await?;
+                    load(call, target, &mut targets, selection).await?;
                     let by_id: std::collections::HashMap<String, Record> =
                         keys.into_iter().zip(targets).collect();
                     for record in records.iter_mut() {
@@ -214,7 +259,9 @@ pub fn load<'f, S: Selected + 'f>(
                         continue;
                     };
                     let given = args::Args(field.arguments()?);
-                    let query = list_query(target, |n| given.get(n), wants_count(field))?;
+                    let mut query = list_query(target, |n| given.get(n), wants_count(field))?;
+                    let selection = node_selection(field);
+                    query.fields = Some(fields_of(target, &selection));
                     let parents: Vec<String> =
                         records.iter().filter_map(|r| id_of(r, "id")).collect();
                     let mut children =
@@ -238,7 +285,7 @@ pub fn load<'f, S: Selected + 'f>(
                             page.total_count,
                         ));
                     }
-                    load(call, target, &mut all, node_selection(field)).await?;
+                    load(call, target, &mut all, selection).await?;
                     let mut all = all.into_iter();
                     for (record, (start, end, cursors, info, total)) in
                         records.iter_mut().zip(pages)

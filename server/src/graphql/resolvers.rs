@@ -79,6 +79,8 @@ pub(super) async fn find_many(
     let object = model(call, name)?;
     let mut query = nested::list_query(object, |n| args.get(n), nested::wants_count(field))
         .map_err(query_error)?;
+    let selection = nested::node_selection(field);
+    query.fields = Some(nested::fields_of(object, &selection));
     // The root `totalCount` comes from the count cache REST uses too (same keys).
     let mut cached = None;
     if let (true, Some((cache, workspace))) = (query.count, &call.counts) {
@@ -105,7 +107,7 @@ pub(super) async fn find_many(
         _ => {}
     }
     let mut list = records(page.records);
-    nested::load(call, object, &mut list, nested::node_selection(field))
+    nested::load(call, object, &mut list, selection)
         .await
         .map_err(query_error)?;
     Ok(nested::connection(
@@ -131,6 +133,8 @@ pub(super) async fn find_one(
         None => None,
     });
     query.page.first = Some(1);
+    let selection = field.children();
+    query.fields = Some(nested::fields_of(object, &selection));
     let page = query::find_many(call.target(), &call.schema, &query)
         .await
         .map_err(query_error)?;
@@ -143,7 +147,7 @@ pub(super) async fn find_one(
             format!("no {name} record matches the filter"),
         ));
     }
-    nested::load(call, object, &mut list, field.children())
+    nested::load(call, object, &mut list, selection)
         .await
         .map_err(query_error)?;
     Ok(Json::Object(list.remove(0)))
