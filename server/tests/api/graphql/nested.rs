@@ -35,7 +35,7 @@ async fn companies_with_people(db: &Db, from: usize, to: usize, people: usize) {
 
 fn workspace(db: &Db) -> WorkspaceDb {
     match db {
-        Db::Sqlite { pool, .. } => WorkspaceDb::Sqlite(pool.clone()),
+        Db::Sqlite { db, .. } => WorkspaceDb::Sqlite(db.clone()),
         Db::Postgres { pool, .. } => WorkspaceDb::Postgres {
             pool: pool.clone(),
             schema: PG_SCHEMA.to_owned(),
