@@ -7,6 +7,20 @@ use async_graphql::Value;
 use serde_json::{Map, Value as Json};
 use twenty_codegen::model::Object;
 
+/// A field's arguments by name, variables replaced.
+#[derive(Debug, Default, Clone)]
+pub struct Args(pub Vec<(String, Value)>);
+
+impl Args {
+    /// The value of argument `name`, when given.
+    pub fn get(&self, name: &str) -> Option<Value> {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    }
+}
+
 fn json(value: &Value) -> Json {
     value.clone().into_json().unwrap_or(Json::Null)
 }

@@ -3,6 +3,7 @@
 //! `GET /graphql/schema.graphql` (the caller's workspace SDL). No SQL here.
 mod args;
 mod call;
+mod direct;
 mod errors;
 mod graphiql;
 mod limits;
@@ -64,9 +65,11 @@ pub struct Api {
     standard: Arc<Built>,
     /// The operation limits.
     pub limits: Limits,
+    /// The read root fields the direct executor answers.
+    roots: direct::Roots,
     /// Parsed documents by query text: clients repeat the same few operations, and
     /// parsing costs more than copying the parsed tree.
-    documents: Mutex<HashMap<String, ExecutableDocument>>,
+    documents: Mutex<HashMap<String, Arc<ExecutableDocument>>>,
 }
 
 /// Parsed documents kept at most; past this the cache starts over.
@@ -78,32 +81,38 @@ impl Api {
     /// The API over `model` with `limits`.
     pub fn new(model: Arc<Schema>, limits: Limits) -> Result<Api, GraphqlError> {
         Ok(Api {
+            roots: direct::Roots::new(&model),
             standard: Arc::new(Built::new(model)?),
             limits,
             documents: Mutex::new(HashMap::new()),
         })
     }
 
-    /// Gives `request` its parsed document from the cache, or parses it and keeps it.
-    fn parse(&self, request: &mut async_graphql::Request) -> Result<(), ServerError> {
+    /// Gives `request` its parsed document from the cache, or parses it and keeps it;
+    /// returns the document.
+    fn parse(
+        &self,
+        request: &mut async_graphql::Request,
+    ) -> Result<Arc<ExecutableDocument>, ServerError> {
         let lock = || {
             self.documents
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
         };
-        if let Some(document) = lock().get(&request.query) {
-            request.set_parsed_query(document.clone());
-            return Ok(());
+        let cached = lock().get(&request.query).cloned();
+        if let Some(document) = cached {
+            request.set_parsed_query(ExecutableDocument::clone(&document));
+            return Ok(document);
         }
-        let document = request.parsed_query()?.clone();
+        let document = Arc::new(request.parsed_query()?.clone());
         if request.query.len() <= MAX_DOCUMENT_BYTES {
             let mut documents = lock();
             if documents.len() >= MAX_DOCUMENTS {
                 documents.clear();
             }
-            documents.insert(request.query.clone(), document);
+            documents.insert(request.query.clone(), document.clone());
         }
-        Ok(())
+        Ok(document)
     }
 
     /// The schema of a workspace. When workspaces get custom objects this is where the
@@ -122,37 +131,93 @@ pub fn routes() -> Router<AppState> {
         .route("/graphql/assets/{file}", get(graphiql::asset))
 }
 
+/// The answer to one GraphQL request: the response body as JSON.
+#[derive(Debug)]
+pub struct Reply(Vec<u8>);
+
+impl Reply {
+    fn from_response(response: &async_graphql::Response) -> Reply {
+        // A response (values and errors) always serializes.
+        Reply(serde_json::to_vec(response).unwrap_or_default())
+    }
+
+    /// The body, `{"data", "errors"?}`.
+    pub fn into_body(self) -> Vec<u8> {
+        self.0
+    }
+
+    /// The body as a JSON value.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.0).unwrap_or_default()
+    }
+}
+
+/// Which executor answers a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Executor {
+    /// Queries of reads by the direct executor, the rest by async-graphql's (the default).
+    Direct,
+    /// Everything by async-graphql's executor over the resolvers (the reference the
+    /// direct executor is tested against).
+    Resolvers,
+}
+
 /// Runs one GraphQL request for a caller: parses it, checks the limits, executes it.
 /// Every error carries `extensions.code` and `extensions.twentyCode`.
 pub async fn execute(
     api: &Api,
     built: &Built,
     call: Arc<Call>,
+    request: async_graphql::Request,
+) -> Reply {
+    execute_with(api, built, call, request, Executor::Direct).await
+}
+
+/// [`execute`] with a chosen executor.
+pub async fn execute_with(
+    api: &Api,
+    built: &Built,
+    call: Arc<Call>,
     mut request: async_graphql::Request,
-) -> async_graphql::Response {
-    let parsed = api
-        .parse(&mut request)
-        .and_then(|()| request.parsed_query());
-    let document = match parsed {
+    executor: Executor,
+) -> Reply {
+    let document = match api.parse(&mut request) {
         Ok(document) => document,
         Err(e) => {
-            return async_graphql::Response::from_errors(vec![errors::server_error(
-                "GRAPHQL_PARSE_FAILED",
-                "INVALID_QUERY",
-                e.message,
-            )]);
+            return Reply::from_response(&async_graphql::Response::from_errors(vec![
+                errors::server_error("GRAPHQL_PARSE_FAILED", "INVALID_QUERY", e.message),
+            ]));
         }
     };
-    if let Err(e) = limits::check(document, &api.limits) {
-        return async_graphql::Response::from_errors(vec![errors::server_error(
-            "BAD_USER_INPUT",
-            e.code(),
-            e.to_string(),
-        )]);
+    if let Err(e) = limits::check(&document, &api.limits) {
+        return Reply::from_response(&async_graphql::Response::from_errors(vec![
+            errors::server_error("BAD_USER_INPUT", e.code(), e.to_string()),
+        ]));
+    }
+    let operation_name = request.operation_name.clone();
+    if executor == Executor::Direct && direct::eligible(&document, operation_name.as_deref()) {
+        let variables = request.variables.clone();
+        let validated = direct::Validated::default();
+        let mut response = built.schema.execute(request.data(validated.clone())).await;
+        if !validated.passed() {
+            errors::fill_codes(&mut response.errors);
+            return Reply::from_response(&response);
+        }
+        return Reply(
+            direct::run(
+                built.schema.registry(),
+                &api.roots,
+                &call,
+                &document,
+                operation_name.as_deref(),
+                &variables,
+            )
+            .await,
+        );
     }
     let mut response = built.schema.execute(request.data(call)).await;
     errors::fill_codes(&mut response.errors);
-    response
+    Reply::from_response(&response)
 }
 
 /// A GraphQL error response outside execution (no key, bad body).
@@ -216,8 +281,15 @@ async fn post_graphql(
         read_only,
     )
     .with_counts(state.counts.clone(), auth.workspace_id);
-    let response = execute(&state.graphql, &built, Arc::new(call), request).await;
-    axum::Json(response).into_response()
+    let reply = execute(&state.graphql, &built, Arc::new(call), request).await;
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        reply.into_body(),
+    )
+        .into_response()
 }
 
 /// `GET /graphql/schema.graphql`: the SDL of the caller's workspace.

@@ -22,30 +22,78 @@ pub type Record = Map<String, Value>;
 
 const SLOT_PREFIX: &str = "__rel_";
 
+/// A selected field as the loader sees it: async-graphql's look-ahead
+/// ([`SelectionField`], under its resolvers) or the direct executor's collected field.
+pub trait Selected: Sized + Send + Sync {
+    /// The field's name (not its alias).
+    fn name(&self) -> &str;
+    /// The field's node in the parsed document: the address of its name there. The
+    /// loader and whoever reads the loaded value see the same node.
+    fn node(&self) -> usize;
+    /// Its arguments, variables replaced.
+    fn arguments(&self) -> Result<Vec<(String, async_graphql::Value)>, QueryError>;
+    /// The fields of its selection set.
+    fn children(&self) -> Vec<Self>;
+}
+
+impl<'a> Selected for SelectionField<'a> {
+    fn name(&self) -> &str {
+        SelectionField::name(self)
+    }
+
+    fn node(&self) -> usize {
+        SelectionField::name(self).as_ptr() as usize
+    }
+
+    fn arguments(&self) -> Result<Vec<(String, async_graphql::Value)>, QueryError> {
+        SelectionField::arguments(self)
+            .map(|args| {
+                args.into_iter()
+                    .map(|(name, value)| (name.to_string(), value))
+                    .collect()
+            })
+            .map_err(|e| QueryError::InvalidFilter {
+                field: SelectionField::name(self).to_owned(),
+                reason: e.message,
+            })
+    }
+
+    fn children(&self) -> Vec<Self> {
+        self.selection_set().collect()
+    }
+}
+
 /// The hidden key a relation selection's value is kept under in its parent record.
-pub fn slot(field: &SelectionField<'_>) -> String {
-    // The address of the field's name in the parsed document identifies the selection
-    // node: the resolver sees the same node as the look-ahead that loaded it.
-    format!("{SLOT_PREFIX}{:x}", field.name().as_ptr() as usize)
+pub fn slot(field: &impl Selected) -> String {
+    slot_of(field.node())
+}
+
+/// The hidden key of the selection node at `node` (see [`Selected::node`]).
+pub fn slot_of(node: usize) -> String {
+    format!("{SLOT_PREFIX}{node:x}")
 }
 
 /// The selections of `node` under `edges` of a connection selection.
-pub fn node_selection<'a>(connection: &SelectionField<'a>) -> Vec<SelectionField<'a>> {
+pub fn node_selection<S: Selected>(connection: &S) -> Vec<S> {
     let mut nodes = Vec::new();
-    for edges in connection.selection_set().filter(|f| f.name() == "edges") {
-        for node in edges.selection_set().filter(|f| f.name() == "node") {
-            nodes.extend(node.selection_set());
+    for edges in connection.children().iter().filter(|f| f.name() == "edges") {
+        for node in edges.children().iter().filter(|f| f.name() == "node") {
+            nodes.extend(node.children());
         }
     }
     nodes
 }
 
 /// Whether a connection selection asks for `totalCount`.
-pub fn wants_count(connection: &SelectionField<'_>) -> bool {
-    connection.selection_set().any(|f| f.name() == "totalCount")
+pub fn wants_count(connection: &impl Selected) -> bool {
+    connection
+        .children()
+        .iter()
+        .any(|f| f.name() == "totalCount")
 }
 
-/// A connection value: `{edges: [{node, cursor}], pageInfo, totalCount?}`.
+/// A connection value: `{edges: [{node, cursor}], pageInfo, totalCount?}`. The records
+/// are moved in, never copied.
 pub fn connection(
     records: Vec<Record>,
     cursors: Vec<String>,
@@ -55,38 +103,63 @@ pub fn connection(
     let edges: Vec<Value> = records
         .into_iter()
         .zip(cursors)
-        .map(|(node, cursor)| json!({ "node": node, "cursor": cursor }))
+        .map(|(node, cursor)| {
+            let mut edge = Map::new();
+            edge.insert("node".to_owned(), Value::Object(node));
+            edge.insert("cursor".to_owned(), Value::String(cursor));
+            Value::Object(edge)
+        })
         .collect();
-    let mut out = json!({
-        "edges": edges,
-        "pageInfo": {
+    let mut out = Map::new();
+    out.insert("edges".to_owned(), Value::Array(edges));
+    out.insert(
+        "pageInfo".to_owned(),
+        json!({
             "hasNextPage": info.has_next_page,
             "hasPreviousPage": info.has_previous_page,
             "startCursor": info.start_cursor,
             "endCursor": info.end_cursor,
-        },
-    });
-    if let (Some(n), Value::Object(map)) = (total, &mut out) {
-        map.insert("totalCount".to_owned(), Value::from(n));
+        }),
+    );
+    if let Some(n) = total {
+        out.insert("totalCount".to_owned(), Value::from(n));
     }
-    out
+    Value::Object(out)
 }
 
-/// The arguments of a selection, by name.
-fn arguments(
-    field: &SelectionField<'_>,
-) -> Result<Vec<(String, async_graphql::Value)>, QueryError> {
-    field
-        .arguments()
-        .map(|args| {
-            args.into_iter()
-                .map(|(name, value)| (name.to_string(), value))
-                .collect()
-        })
-        .map_err(|e| QueryError::InvalidFilter {
-            field: field.name().to_owned(),
-            reason: e.message,
-        })
+/// The fields of `object` records a selection reads, as the engine's `Query::fields`:
+/// the selected fields and join columns, and the join column of each selected many-to-one
+/// relation (to load it). Anything else (`__typename`) is no field of the record.
+pub fn fields_of<S: Selected>(object: &Object, selection: &[S]) -> Vec<String> {
+    let mut fields: Vec<String> = Vec::new();
+    let mut add = |name: String| {
+        if !fields.contains(&name) {
+            fields.push(name);
+        }
+    };
+    for selected in selection {
+        let name = selected.name();
+        match object.field(name) {
+            Some(field) => match &field.relation {
+                Some(relation) if relation.kind == RelationKind::ManyToOne => {
+                    if let Some(column) = field.join_column() {
+                        add(column);
+                    }
+                }
+                Some(_) => {}
+                None => add(name.to_owned()),
+            },
+            None => {
+                let join_column = object
+                    .many_to_one()
+                    .any(|(f, _)| f.join_column().as_deref() == Some(name));
+                if join_column {
+                    add(name.to_owned());
+                }
+            }
+        }
+    }
+    fields
 }
 
 /// The read of a connection's records for its arguments (filter, orderBy, paging).
@@ -118,11 +191,11 @@ type Loading<'f> = Pin<Box<dyn Future<Output = Result<(), QueryError>> + Send + 
 ///
 /// Then every record keeps only what the selection reads (its fields and the loaded
 /// relations), so nothing unselected is converted or handed to GraphQL.
-pub fn load<'f>(
+pub fn load<'f, S: Selected + 'f>(
     call: &'f Call,
     object: &'f Object,
     records: &'f mut [Record],
-    selection: Vec<SelectionField<'f>>,
+    selection: Vec<S>,
 ) -> Loading<'f> {
     Box::pin(async move {
         if records.is_empty() {
@@ -130,14 +203,14 @@ pub fn load<'f>(
         }
         let keep: HashSet<&str> = selection.iter().map(|f| f.name()).collect();
         let mut done = HashSet::new();
-        for field in selection {
+        for field in &selection {
             let Some(model_field) = object.field(field.name()) else {
                 continue;
             };
             let Some(relation) = &model_field.relation else {
                 continue;
             };
-            let slot = slot(&field);
+            let slot = slot(field);
             if !done.insert(slot.clone()) {
                 continue;
             }
@@ -150,12 +223,14 @@ pub fn load<'f>(
                         continue;
                     };
                     let ids: Vec<String> = records.iter().filter_map(|r| id_of(r, &fk)).collect();
+                    let selection = field.children();
+                    let fields = fields_of(target, &selection);
                     let (found, statements) = query::find_by_ids(
                         call.target(),
                         &call.schema,
                         &target.name_singular,
                         &ids,
-                        None,
+                        Some(&fields),
                     )
                     .await?;
                     call.count(statements);
@@ -166,7 +241,7 @@ pub fn load<'f>(
                             _ => None,
                         })
                         .unzip();
-                    load(call, target, &mut targets, field.selection_set().collect()).await?;
+                    load(call, target, &mut targets, selection).await?;
                     let by_id: std::collections::HashMap<String, Record> =
                         keys.into_iter().zip(targets).collect();
                     for record in records.iter_mut() {
@@ -183,14 +258,10 @@ pub fn load<'f>(
                     else {
                         continue;
                     };
-                    let given = arguments(&field)?;
-                    let get = |name: &str| {
-                        given
-                            .iter()
-                            .find(|(n, _)| n == name)
-                            .map(|(_, v)| v.clone())
-                    };
-                    let query = list_query(target, get, wants_count(&field))?;
+                    let given = args::Args(field.arguments()?);
+                    let mut query = list_query(target, |n| given.get(n), wants_count(field))?;
+                    let selection = node_selection(field);
+                    query.fields = Some(fields_of(target, &selection));
                     let parents: Vec<String> =
                         records.iter().filter_map(|r| id_of(r, "id")).collect();
                     let mut children =
@@ -214,7 +285,7 @@ pub fn load<'f>(
                             page.total_count,
                         ));
                     }
-                    load(call, target, &mut all, node_selection(&field)).await?;
+                    load(call, target, &mut all, selection).await?;
                     let mut all = all.into_iter();
                     for (record, (start, end, cursors, info, total)) in
                         records.iter_mut().zip(pages)

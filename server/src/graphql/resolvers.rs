@@ -2,13 +2,13 @@
 //! or one write transaction), then the nested relations the selection asks for are
 //! loaded in batches (`nested`); relation fields read what was loaded. No SQL here.
 
-use super::args;
+use super::args::{self, Args};
 use super::call::Call;
 use super::errors::{coded, query_error};
-use super::nested::{self, Record};
+use super::nested::{self, Record, Selected};
 use crate::count_cache::CountKey;
 use crate::query::{self, Filter, MAX_MUTATION_RECORDS, QueryError, Selector};
-use async_graphql::dynamic::{FieldFuture, FieldValue, ResolverContext};
+use async_graphql::dynamic::{FieldFuture, FieldValue, ResolverContext, SchemaBuilder};
 use async_graphql::{Error, Value};
 use serde_json::Value as Json;
 use std::sync::Arc;
@@ -58,12 +58,29 @@ fn records(values: Vec<Json>) -> Vec<Record> {
         .collect()
 }
 
-async fn find_many(ctx: &ResolverContext<'_>, name: &str) -> Result<Json, Error> {
-    let call = call(ctx)?;
+/// The arguments of the field a resolver runs for.
+fn args_of(ctx: &ResolverContext<'_>) -> Args {
+    Args(
+        ctx.args
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.as_value().clone()))
+            .collect(),
+    )
+}
+
+/// `<plural>(filter, orderBy, first, …)`: a connection of `name` records, with the
+/// relations `field` selects loaded.
+pub(super) async fn find_many(
+    call: &Call,
+    name: &str,
+    args: &Args,
+    field: &impl Selected,
+) -> Result<Json, Error> {
     let object = model(call, name)?;
-    let field = ctx.ctx.field();
-    let mut query = nested::list_query(object, |n| arg(ctx, n), nested::wants_count(&field))
+    let mut query = nested::list_query(object, |n| args.get(n), nested::wants_count(field))
         .map_err(query_error)?;
+    let selection = nested::node_selection(field);
+    query.fields = Some(nested::fields_of(object, &selection));
     // The root `totalCount` comes from the count cache REST uses too (same keys).
     let mut cached = None;
     if let (true, Some((cache, workspace))) = (query.count, &call.counts) {
@@ -90,7 +107,7 @@ async fn find_many(ctx: &ResolverContext<'_>, name: &str) -> Result<Json, Error>
         _ => {}
     }
     let mut list = records(page.records);
-    nested::load(call, object, &mut list, nested::node_selection(&field))
+    nested::load(call, object, &mut list, selection)
         .await
         .map_err(query_error)?;
     Ok(nested::connection(
@@ -101,15 +118,23 @@ async fn find_many(ctx: &ResolverContext<'_>, name: &str) -> Result<Json, Error>
     ))
 }
 
-async fn find_one(ctx: &ResolverContext<'_>, name: &str) -> Result<Json, Error> {
-    let call = call(ctx)?;
+/// `<singular>(filter)`: the first matching `name` record, with the relations `field`
+/// selects loaded; NOT_FOUND when none matches.
+pub(super) async fn find_one(
+    call: &Call,
+    name: &str,
+    args: &Args,
+    field: &impl Selected,
+) -> Result<Json, Error> {
     let object = model(call, name)?;
     let mut query = query::Query::new(name);
-    query.set_filter(match arg(ctx, "filter") {
+    query.set_filter(match args.get("filter") {
         Some(v) => args::filter(object, &v).map_err(query_error)?,
         None => None,
     });
     query.page.first = Some(1);
+    let selection = field.children();
+    query.fields = Some(nested::fields_of(object, &selection));
     let page = query::find_many(call.target(), &call.schema, &query)
         .await
         .map_err(query_error)?;
@@ -122,14 +147,9 @@ async fn find_one(ctx: &ResolverContext<'_>, name: &str) -> Result<Json, Error> 
             format!("no {name} record matches the filter"),
         ));
     }
-    nested::load(
-        call,
-        object,
-        &mut list,
-        ctx.ctx.field().selection_set().collect(),
-    )
-    .await
-    .map_err(query_error)?;
+    nested::load(call, object, &mut list, selection)
+        .await
+        .map_err(query_error)?;
     Ok(Json::Object(list.remove(0)))
 }
 
@@ -262,7 +282,7 @@ async fn write(ctx: &ResolverContext<'_>, name: &str, op: Operation) -> Result<J
     };
     let mut list = records(written);
     let field = ctx.ctx.field();
-    nested::load(call, object, &mut list, field.selection_set().collect())
+    nested::load(call, object, &mut list, field.children())
         .await
         .map_err(query_error)?;
     if op.is_many() {
@@ -296,6 +316,10 @@ fn holds_objects(type_name: &str, field_name: &str) -> bool {
 }
 
 impl Resolvers for EngineResolvers {
+    fn finish(&self, builder: SchemaBuilder) -> SchemaBuilder {
+        builder.extension(super::direct::Gate)
+    }
+
     fn value(&self, type_name: &str, field_name: &str) -> Resolver {
         let name = async_graphql::Name::new(field_name);
         let objects = holds_objects(type_name, field_name);
@@ -321,8 +345,12 @@ impl Resolvers for EngineResolvers {
             let name = name.clone();
             FieldFuture::new(async move {
                 let json = match operation {
-                    Operation::FindMany => find_many(&ctx, &name).await?,
-                    Operation::FindOne => find_one(&ctx, &name).await?,
+                    Operation::FindMany => {
+                        find_many(call(&ctx)?, &name, &args_of(&ctx), &ctx.ctx.field()).await?
+                    }
+                    Operation::FindOne => {
+                        find_one(call(&ctx)?, &name, &args_of(&ctx), &ctx.ctx.field()).await?
+                    }
                     op => write(&ctx, &name, op).await?,
                 };
                 to_value(json)

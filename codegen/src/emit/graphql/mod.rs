@@ -91,7 +91,10 @@ pub fn build<R: Resolvers>(
     let builder = roots
         .into_iter()
         .fold(types.register_all(builder), |b, root| b.register(root));
-    builder.finish().map_err(|e| GraphqlError::Schema(e.0))
+    resolvers
+        .finish(builder)
+        .finish()
+        .map_err(|e| GraphqlError::Schema(e.0))
 }
 
 /// The SDL of `schema`, as checked in: [`print()`] of the schema [`build`] makes with

@@ -2,7 +2,7 @@
 //! resolvers in here; `sdl()` plugs in [`NoResolvers`]. Owns no query logic.
 
 use crate::model::{Field, Object, upper_first};
-use async_graphql::dynamic::{FieldFuture, FieldValue, ResolverContext};
+use async_graphql::dynamic::{FieldFuture, FieldValue, ResolverContext, SchemaBuilder};
 use async_graphql::{Error, Value};
 
 /// A field resolver, as async-graphql's dynamic `Field` runs it.
@@ -97,6 +97,12 @@ pub trait Resolvers {
     fn value(&self, type_name: &str, field_name: &str) -> Resolver {
         let _ = type_name;
         parent_value(field_name)
+    }
+
+    /// Adds what the executor needs besides resolvers (extensions, data) to the schema
+    /// before it is finished. Never types or names.
+    fn finish(&self, builder: SchemaBuilder) -> SchemaBuilder {
+        builder
     }
 }
 

@@ -2,6 +2,7 @@
 //! a constant number of statements, writes, errors and limits.
 mod support;
 
+mod direct;
 mod errors;
 mod nested;
 mod parity;

@@ -8,7 +8,7 @@ use twenty_server::graphql::{Api, Call, Limits, execute};
 use twenty_server::query::Actor;
 use twenty_server::store::WorkspaceDb;
 
-async fn companies_with_people(db: &Db, from: usize, to: usize, people: usize) {
+pub(super) async fn companies_with_people(db: &Db, from: usize, to: usize, people: usize) {
     for c in from..=to {
         let company = id(&format!("c{c}"));
         db.insert(
@@ -33,7 +33,7 @@ async fn companies_with_people(db: &Db, from: usize, to: usize, people: usize) {
     }
 }
 
-fn workspace(db: &Db) -> WorkspaceDb {
+pub(super) fn workspace(db: &Db) -> WorkspaceDb {
     match db {
         Db::Sqlite { db, .. } => WorkspaceDb::Sqlite(db.clone()),
         Db::Postgres { pool, .. } => WorkspaceDb::Postgres {
@@ -53,16 +53,16 @@ async fn run(db: &Db, query: &str) -> (Value, usize) {
         Actor::api_key("test", "k"),
         None,
     ));
-    let response = execute(
+    let body = execute(
         &api,
         &built,
         call.clone(),
         async_graphql::Request::new(query),
     )
-    .await;
-    assert!(response.errors.is_empty(), "{:?}", response.errors);
-    let data = response.data.into_json().expect("JSON data");
-    (data, call.statements())
+    .await
+    .json();
+    assert!(body.get("errors").is_none(), "{body}");
+    (body["data"].clone(), call.statements())
 }
 
 const NESTED: &str = r#"{
