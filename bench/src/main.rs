@@ -45,6 +45,10 @@ enum Command {
         warmup: Duration,
         #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=1024))]
         connections: u16,
+        /// Only these scenarios (comma-separated, e.g. `rest-list-20,graphql-nested`);
+        /// the floor always runs.
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
         /// People seeded per backend.
         #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(20..))]
         people: u32,
@@ -109,6 +113,7 @@ fn main() -> ExitCode {
                 warmup,
                 connections,
                 people,
+                only,
                 pg_url,
                 report,
                 json,
@@ -125,6 +130,7 @@ fn main() -> ExitCode {
                         duration,
                     },
                     people,
+                    only,
                     server_bin,
                     pg_admin_url: pg_url,
                 };
@@ -156,6 +162,13 @@ async fn bench(
         return Err(format!(
             "the server binary {} does not exist",
             options.server_bin.display()
+        ));
+    }
+    let known = run::scenario_ids();
+    if let Some(unknown) = options.only.iter().find(|o| !known.contains(o)) {
+        return Err(format!(
+            "unknown scenario `{unknown}` in --only (scenarios: {})",
+            known.join(", ")
         ));
     }
     let load_before = report::load_average();

@@ -18,6 +18,8 @@ pub struct Options {
     pub load: Load,
     /// People seeded per backend.
     pub people: u32,
+    /// Only these scenarios (by `scenario_id`), besides the floor; all when empty.
+    pub only: Vec<String>,
     /// The `twenty-server` binary under test.
     pub server_bin: PathBuf,
     /// An admin URL of the Postgres server (ending in `/<database>`).
@@ -169,7 +171,13 @@ async fn run_backend(backend: Backend, options: &Options) -> Result<BackendRun, 
     same_rows(&floor_url, &server_url, &seeded).await?;
 
     let mut scenarios = Vec::new();
-    for (target, name, request, expected_rows, requests) in scenarios_of(&seeded) {
+    for (target, name, request, expected_rows, requests) in scenarios_of(&seeded.ids) {
+        if target != Target::Floor
+            && !options.only.is_empty()
+            && !options.only.iter().any(|o| *o == scenario_id(target, name))
+        {
+            continue;
+        }
         progress(
             backend,
             &format!(
@@ -242,6 +250,20 @@ pub fn target_name(target: Target) -> &'static str {
     }
 }
 
+/// A scenario's name for `--only`: `rest-list-20`, `graphql-nested`, ….
+pub fn scenario_id(target: Target, name: &str) -> String {
+    format!("{}-{name}", target_name(target).to_lowercase())
+}
+
+/// The names `--only` accepts (every scenario but the floor, which always runs).
+pub fn scenario_ids() -> Vec<String> {
+    scenarios_of(&[])
+        .into_iter()
+        .filter(|s| s.0 != Target::Floor)
+        .map(|s| scenario_id(s.0, s.1))
+        .collect()
+}
+
 pub fn ms(d: std::time::Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
@@ -258,11 +280,14 @@ fn get(path: String) -> Requests {
 
 /// The floor, then the REST and GraphQL scenarios; creates last, so the reads see the
 /// seeded rows. Paths are sent to the floor's or the server's address by target.
-fn scenarios_of(seeded: &Seeded) -> Vec<Scenario> {
-    let ids = Arc::new(seeded.ids.clone());
+fn scenarios_of(ids: &[String]) -> Vec<Scenario> {
+    let ids: Arc<[String]> = ids.into();
     let by_id: Requests = Arc::new(move |n| Request {
         method: "GET",
-        path: format!("/rest/people/{}?depth=0", ids[(n as usize) % ids.len()]),
+        path: match ids.len() {
+            0 => "/rest/people".to_owned(),
+            len => format!("/rest/people/{}?depth=0", ids[(n as usize) % len]),
+        },
         body: None,
     });
     let create: Requests = Arc::new(move |n| Request {

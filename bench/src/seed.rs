@@ -195,7 +195,7 @@ pub async fn seed(location: &Location, people: u32) -> Result<Seeded, String> {
         .map_err(|e| format!("cannot open the workspace: {e}"))?;
     let city = city_case();
     let (ids, floor_source) = match db {
-        WorkspaceDb::Sqlite(pool) => {
+        WorkspaceDb::Sqlite(twenty_server::SqliteDb { pool, .. }) => {
             let insert = format!(
                 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {people}) \
                  INSERT INTO person (\"nameFirstName\", \"nameLastName\", \"emailsPrimaryEmail\", \

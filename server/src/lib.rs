@@ -18,4 +18,4 @@ pub use config::{Config, Database};
 pub use error::ApiError;
 pub use http::{AppState, app};
 pub use server::{Server, ServerError, serve};
-pub use store::{Scope, Store, WorkspaceDb};
+pub use store::{Scope, SqliteDb, Store, WorkspaceDb};

@@ -13,8 +13,9 @@ pub struct Options {
     backend: Option<String>,
 }
 
-const FLAGS: [&str; 5] = [
+const FLAGS: [&str; 6] = [
     "--duration",
+    "--only",
     "--warmup",
     "--connections",
     "--backend",
@@ -23,7 +24,8 @@ const FLAGS: [&str; 5] = [
 
 impl Options {
     /// Parses `[--duration 10s] [--warmup 2s] [--connections 16]
-    /// [--backend sqlite|postgres|both] [--people 10000]` (also as `--flag=value`).
+    /// [--backend sqlite|postgres|both] [--people 10000] [--only rest-list-20,…]` (also as
+    /// `--flag=value`).
     pub fn parse(args: &[String]) -> Result<Options, String> {
         let mut options = Options::default();
         let mut args = args.iter();

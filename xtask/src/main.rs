@@ -26,11 +26,13 @@ commands:
       the codegen drift check, the Rust tests (Postgres and SQLite legs), the doc tests and
       the TypeScript SDK's tests (tsc, the OpenAPI agreement, node --test, the live server).
   bench [--duration 10s] [--warmup 2s] [--connections 16] [--backend sqlite|postgres|both]
-        [--people 10000]
+        [--people 10000] [--only rest-list-20,graphql-list-20,…]
       Builds the release server, seeds a fresh store, and measures REST list / get / filter /
       create and a minimal axum + sqlx floor on 127.0.0.1; prints req/s, p50, p99, the ratio
       to the floor and the server's peak RSS against the targets, and writes
-      <target dir>/bench/report.md.
+      <target dir>/bench/report.md. --only runs the named scenarios (and the floor):
+      rest-list-20, rest-get-by-id, rest-list-filter, graphql-list-20, graphql-nested,
+      rest-create.
 ";
 
 fn main() -> ExitCode {

@@ -51,7 +51,7 @@ impl Call {
     /// The engine's view of the workspace database.
     pub fn target(&self) -> Target<'_> {
         match &self.db {
-            WorkspaceDb::Sqlite(pool) => Target::Sqlite { pool },
+            WorkspaceDb::Sqlite(db) => Target::Sqlite { db },
             WorkspaceDb::Postgres { pool, schema } => Target::Postgres { pool, schema },
         }
     }

@@ -232,8 +232,8 @@ pub async fn events_after(
             .iter()
             .map(decode)
             .collect(),
-        Target::Sqlite { pool } => sql::sqlite_query(&s)
-            .fetch_all(pool)
+        Target::Sqlite { db } => sql::sqlite_query(&s)
+            .fetch_all(&db.pool)
             .await?
             .iter()
             .map(decode)

@@ -18,7 +18,7 @@ pub enum Target<'a> {
         schema: &'a str,
     },
     Sqlite {
-        pool: &'a sqlx::SqlitePool,
+        db: &'a crate::store::SqliteDb,
     },
 }
 
@@ -75,8 +75,8 @@ pub(super) async fn fetch(
                 .map(|r| record::flat(r, columns))
                 .collect::<Result<_, _>>()?)
         }
-        Target::Sqlite { pool } => {
-            let rows = sql::sqlite_query(sql).fetch_all(*pool).await?;
+        Target::Sqlite { db } => {
+            let rows = sql::sqlite_query(sql).fetch_all(&db.pool).await?;
             Ok(rows
                 .iter()
                 .map(|r| record::flat(r, columns))
@@ -89,7 +89,10 @@ pub(super) async fn count(target: &Target<'_>, sql: &Sql) -> Result<i64, QueryEr
     use sqlx::Row;
     Ok(match target {
         Target::Postgres { pool, .. } => sql::pg_query(sql).fetch_one(*pool).await?.try_get(0)?,
-        Target::Sqlite { pool } => sql::sqlite_query(sql).fetch_one(*pool).await?.try_get(0)?,
+        Target::Sqlite { db } => sql::sqlite_query(sql)
+            .fetch_one(&db.pool)
+            .await?
+            .try_get(0)?,
     })
 }
 

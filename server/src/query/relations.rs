@@ -277,8 +277,8 @@ async fn grouped_counts(target: &Target<'_>, s: &Sql) -> Result<HashMap<String, 
                 counts.insert(row.try_get::<String, _>(0)?, row.try_get::<i64, _>(1)?);
             }
         }
-        Target::Sqlite { pool } => {
-            for row in sql::sqlite_query(s).fetch_all(*pool).await? {
+        Target::Sqlite { db } => {
+            for row in sql::sqlite_query(s).fetch_all(&db.pool).await? {
                 counts.insert(row.try_get::<String, _>(0)?, row.try_get::<i64, _>(1)?);
             }
         }

@@ -63,7 +63,7 @@ fn record_id(raw: &str) -> Result<uuid::Uuid, ApiError> {
 /// The engine's view of a workspace's database.
 fn target(db: &WorkspaceDb) -> Target<'_> {
     match db {
-        WorkspaceDb::Sqlite(pool) => Target::Sqlite { pool },
+        WorkspaceDb::Sqlite(db) => Target::Sqlite { db },
         WorkspaceDb::Postgres { pool, schema } => Target::Postgres { pool, schema },
     }
 }

@@ -191,11 +191,40 @@ pub struct MigrationReport {
     pub applied: Vec<&'static str>,
 }
 
+/// A workspace's SQLite file: its pool and the gate its writers pass one at a time.
+///
+/// SQLite has one writer at a time. Writers that all reach `BEGIN IMMEDIATE` at once wait
+/// in SQLite's busy handler, which sleeps in growing steps (1, 2, 5, 10, … 100 ms) and so
+/// misses the moment the lock frees: under concurrent writes that made the tail latency
+/// of a create tens of milliseconds. Queued on this gate instead, the next writer starts
+/// as soon as the previous one commits. (Another process writing the same file, such as
+/// `twenty-server migrate`, is still waited for by the busy timeout.)
+#[derive(Debug, Clone)]
+pub struct SqliteDb {
+    pub pool: sqlx::SqlitePool,
+    writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+}
+
+impl SqliteDb {
+    /// The handle of `pool`, with a gate of its own.
+    pub fn new(pool: sqlx::SqlitePool) -> SqliteDb {
+        SqliteDb {
+            pool,
+            writer: std::sync::Arc::default(),
+        }
+    }
+
+    /// Waits for this file's write turn; the turn lasts as long as the guard.
+    pub async fn write_turn(&self) -> tokio::sync::OwnedMutexGuard<()> {
+        self.writer.clone().lock_owned().await
+    }
+}
+
 /// A handle on one workspace's data, for the query engine.
 #[derive(Debug, Clone)]
 pub enum WorkspaceDb {
     /// The workspace's own SQLite file.
-    Sqlite(sqlx::SqlitePool),
+    Sqlite(SqliteDb),
     /// The shared Postgres pool and the workspace's schema (qualify every name with it).
     Postgres { pool: sqlx::PgPool, schema: String },
 }
@@ -321,7 +350,7 @@ impl Store {
     /// A handle on one workspace's data.
     pub async fn workspace_db(&self, id: Uuid) -> Result<WorkspaceDb, StoreError> {
         Ok(match self {
-            Store::Sqlite(s) => WorkspaceDb::Sqlite(s.workspace_pool(id).await?),
+            Store::Sqlite(s) => WorkspaceDb::Sqlite(s.workspace_db(id).await?),
             Store::Postgres(s) => WorkspaceDb::Postgres {
                 pool: s.pool().clone(),
                 schema: schema_name(id),

@@ -1,7 +1,9 @@
 //! The embedded store: `core.sqlite` (workspace, apiKey) and one SQLite file per workspace
 //! under `workspaces/`, opened with WAL, a busy timeout and foreign keys on.
 use super::migrations::{self, Migration};
-use super::{ApiKey, KEY_COLUMNS, KeyRow, MigrationReport, StoreError, Workspace, WorkspaceRow};
+use super::{
+    ApiKey, KEY_COLUMNS, KeyRow, MigrationReport, SqliteDb, StoreError, Workspace, WorkspaceRow,
+};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use sqlx::{AssertSqlSafe, Connection, SqliteConnection, SqlitePool};
 use std::collections::HashMap;
@@ -37,7 +39,7 @@ const MIGRATIONS_TABLE: &str = r#"CREATE TABLE IF NOT EXISTS "_twenty_migrations
 pub struct SqliteStore {
     core: SqlitePool,
     workspaces_dir: PathBuf,
-    pools: Mutex<HashMap<Uuid, SqlitePool>>,
+    pools: Mutex<HashMap<Uuid, SqliteDb>>,
 }
 
 fn options(path: &Path) -> SqliteConnectOptions {
@@ -75,8 +77,8 @@ impl SqliteStore {
 
     pub(super) async fn close(&self) {
         self.core.close().await;
-        for pool in self.pools.lock().await.values() {
-            pool.close().await;
+        for db in self.pools.lock().await.values() {
+            db.pool.close().await;
         }
     }
 
@@ -85,19 +87,25 @@ impl SqliteStore {
         Ok(())
     }
 
-    /// The pool of a workspace's file (created on first use).
-    pub async fn workspace_pool(&self, id: Uuid) -> Result<SqlitePool, StoreError> {
+    /// The handle of a workspace's file (opened on first use).
+    pub async fn workspace_db(&self, id: Uuid) -> Result<SqliteDb, StoreError> {
         let mut pools = self.pools.lock().await;
-        if let Some(pool) = pools.get(&id) {
-            return Ok(pool.clone());
+        if let Some(db) = pools.get(&id) {
+            return Ok(db.clone());
         }
         let path = self.workspaces_dir.join(format!("{id}.sqlite"));
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options(&path))
             .await?;
-        pools.insert(id, pool.clone());
-        Ok(pool)
+        let db = SqliteDb::new(pool);
+        pools.insert(id, db.clone());
+        Ok(db)
+    }
+
+    /// The pool of a workspace's file (opened on first use).
+    pub async fn workspace_pool(&self, id: Uuid) -> Result<SqlitePool, StoreError> {
+        Ok(self.workspace_db(id).await?.pool)
     }
 
     pub(super) async fn insert_workspace(&self, w: &Workspace) -> Result<(), StoreError> {

@@ -3,7 +3,7 @@
 use crate::both;
 use crate::support::{Backend, TestDb};
 use sqlx::AssertSqlSafe;
-use twenty_server::store::{WorkspaceDb, migrations};
+use twenty_server::store::{SqliteDb, WorkspaceDb, migrations};
 use twenty_server::{Server, ServerError};
 use uuid::Uuid;
 
@@ -20,7 +20,7 @@ fn embedded(backend: Backend) -> Vec<(String, String)> {
 /// Runs one statement on a workspace's data (qualified by hand on Postgres).
 async fn exec(db: &WorkspaceDb, sqlite: &str, postgres: impl Fn(&str) -> String) {
     match db {
-        WorkspaceDb::Sqlite(pool) => {
+        WorkspaceDb::Sqlite(SqliteDb { pool, .. }) => {
             sqlx::raw_sql(AssertSqlSafe(sqlite.to_owned()))
                 .execute(pool)
                 .await
@@ -37,10 +37,12 @@ async fn exec(db: &WorkspaceDb, sqlite: &str, postgres: impl Fn(&str) -> String)
 
 async fn count_people(db: &WorkspaceDb) -> i64 {
     match db {
-        WorkspaceDb::Sqlite(pool) => sqlx::query_scalar(r#"SELECT count(*) FROM "person""#)
-            .fetch_one(pool)
-            .await
-            .unwrap(),
+        WorkspaceDb::Sqlite(SqliteDb { pool, .. }) => {
+            sqlx::query_scalar(r#"SELECT count(*) FROM "person""#)
+                .fetch_one(pool)
+                .await
+                .unwrap()
+        }
         WorkspaceDb::Postgres { pool, schema } => sqlx::query_scalar(AssertSqlSafe(format!(
             r#"SELECT count(*) FROM "{schema}"."person""#
         )))
@@ -198,7 +200,9 @@ async fn sqlite_workspace_files_use_wal_and_foreign_keys() {
     };
     let store = db.store().await;
     let (workspace, _) = store.create_workspace("A").await.unwrap();
-    let WorkspaceDb::Sqlite(pool) = store.workspace_db(workspace.id).await.unwrap() else {
+    let WorkspaceDb::Sqlite(SqliteDb { pool, .. }) =
+        store.workspace_db(workspace.id).await.unwrap()
+    else {
         panic!("a SQLite store gives SQLite workspaces")
     };
     let mut conn = pool.acquire().await.unwrap();

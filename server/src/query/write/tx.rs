@@ -13,14 +13,25 @@ use twenty_codegen::model::{Column, Object, Schema};
 /// An open transaction; dropped without [`Tx::commit`], it rolls back.
 pub enum Tx {
     Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
-    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    /// Holds the file's write turn until it ends (fields drop in order: the transaction
+    /// first, then the turn).
+    Sqlite {
+        tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+        _turn: tokio::sync::OwnedMutexGuard<()>,
+    },
 }
 
 impl Tx {
     pub async fn begin(target: &Target<'_>) -> Result<Tx, QueryError> {
         Ok(match target {
             Target::Postgres { pool, .. } => Tx::Postgres(pool.begin().await?),
-            Target::Sqlite { pool } => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Target::Sqlite { db } => {
+                let turn = db.write_turn().await;
+                Tx::Sqlite {
+                    tx: db.pool.begin_with("BEGIN IMMEDIATE").await?,
+                    _turn: turn,
+                }
+            }
         })
     }
 
@@ -33,7 +44,7 @@ impl Tx {
                 .iter()
                 .map(|r| record::flat(r, columns))
                 .collect(),
-            Tx::Sqlite(tx) => sql::sqlite_query(sql)
+            Tx::Sqlite { tx, .. } => sql::sqlite_query(sql)
                 .fetch_all(&mut **tx)
                 .await?
                 .iter()
@@ -46,7 +57,7 @@ impl Tx {
     pub async fn execute(&mut self, sql: &Sql) -> Result<u64, sqlx::Error> {
         Ok(match self {
             Tx::Postgres(tx) => sql::pg_query(sql).execute(&mut **tx).await?.rows_affected(),
-            Tx::Sqlite(tx) => sql::sqlite_query(sql)
+            Tx::Sqlite { tx, .. } => sql::sqlite_query(sql)
                 .execute(&mut **tx)
                 .await?
                 .rows_affected(),
@@ -58,7 +69,7 @@ impl Tx {
         use sqlx::Row;
         match self {
             Tx::Postgres(tx) => sql::pg_query(sql).fetch_one(&mut **tx).await?.try_get(0),
-            Tx::Sqlite(tx) => sql::sqlite_query(sql)
+            Tx::Sqlite { tx, .. } => sql::sqlite_query(sql)
                 .fetch_one(&mut **tx)
                 .await?
                 .try_get(0),
@@ -68,7 +79,7 @@ impl Tx {
     pub async fn commit(self) -> Result<(), QueryError> {
         match self {
             Tx::Postgres(tx) => tx.commit().await?,
-            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Sqlite { tx, .. } => tx.commit().await?,
         }
         Ok(())
     }

@@ -23,7 +23,7 @@ pub enum Db {
         _db: Option<PgDb>,
     },
     Sqlite {
-        pool: sqlx::SqlitePool,
+        db: twenty_server::SqliteDb,
         _dir: Option<tempfile::TempDir>,
     },
 }
@@ -37,7 +37,7 @@ impl Db {
                 schema,
                 _db: None,
             },
-            twenty_server::WorkspaceDb::Sqlite(pool) => Db::Sqlite { pool, _dir: None },
+            twenty_server::WorkspaceDb::Sqlite(db) => Db::Sqlite { db, _dir: None },
         }
     }
 }
@@ -64,7 +64,7 @@ pub async fn sqlite() -> Db {
         .await
         .expect("create the standard set on SQLite");
     Db::Sqlite {
-        pool,
+        db: twenty_server::SqliteDb::new(pool),
         _dir: Some(dir),
     }
 }
@@ -116,7 +116,7 @@ impl Db {
     pub fn target(&self) -> Target<'_> {
         match self {
             Db::Postgres { pool, schema, .. } => Target::Postgres { pool, schema },
-            Db::Sqlite { pool, .. } => Target::Sqlite { pool },
+            Db::Sqlite { db, .. } => Target::Sqlite { db },
         }
     }
 
@@ -164,7 +164,7 @@ impl Db {
         let text = AssertSqlSafe(sql.to_owned());
         match self {
             Db::Postgres { pool, .. } => sqlx::raw_sql(text).execute(pool).await.map(|_| ()),
-            Db::Sqlite { pool, .. } => sqlx::raw_sql(text).execute(pool).await.map(|_| ()),
+            Db::Sqlite { db, .. } => sqlx::raw_sql(text).execute(&db.pool).await.map(|_| ()),
         }
         .unwrap_or_else(|e| panic!("{sql}: {e}"));
     }

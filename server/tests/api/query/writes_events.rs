@@ -285,7 +285,7 @@ async fn the_store_creates_the_event_log(backend: Backend) {
     let data = store.workspace_db(workspace.id).await.unwrap();
     let read = |data: WorkspaceDb| async move {
         match &data {
-            WorkspaceDb::Sqlite(pool) => events_after(Target::Sqlite { pool }, 0, 10).await,
+            WorkspaceDb::Sqlite(db) => events_after(Target::Sqlite { db }, 0, 10).await,
             WorkspaceDb::Postgres { pool, schema } => {
                 events_after(Target::Postgres { pool, schema }, 0, 10).await
             }
@@ -294,8 +294,8 @@ async fn the_store_creates_the_event_log(backend: Backend) {
     };
     assert_eq!(read(data.clone()).await.expect("the table exists"), 0);
     let drop = match &data {
-        WorkspaceDb::Sqlite(pool) => sqlx::raw_sql(r#"DROP TABLE "_twenty_event""#)
-            .execute(pool)
+        WorkspaceDb::Sqlite(db) => sqlx::raw_sql(r#"DROP TABLE "_twenty_event""#)
+            .execute(&db.pool)
             .await
             .map(|_| ()),
         WorkspaceDb::Postgres { pool, schema } => sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
@@ -352,3 +352,27 @@ crate::query_on_both!(
     destroy_cascade_events_postgres
 );
 both!(the_store_creates_the_event_log);
+
+/// SQLite writers of one file queue on its write turn (instead of sleeping in SQLite's
+/// busy handler): while a turn is held, a write waits, and goes ahead once it is free.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_writers_take_turns() {
+    let db = crate::query::support::sqlite().await;
+    let Db::Sqlite { db: file, .. } = &db else {
+        unreachable!("a SQLite database")
+    };
+    let turn = file.write_turn().await;
+    let write = create_one(&db, "company", json!({"name": "queued"}));
+    tokio::pin!(write);
+    let early = tokio::time::timeout(std::time::Duration::from_millis(300), &mut write).await;
+    assert!(
+        early.is_err(),
+        "the write went ahead while another writer held the turn: {early:?}"
+    );
+    assert!(log(&db).await.is_empty(), "nothing is written yet");
+    drop(turn);
+    write
+        .await
+        .expect("the queued write commits once the turn is free");
+    assert_eq!(log(&db).await.len(), 1);
+}
