@@ -7,6 +7,7 @@ use crate::seed::FloorSource;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
+use axum::serve::ListenerExt;
 use axum::{Json, Router};
 use serde_json::{Map, Value, json};
 use sqlx::{AssertSqlSafe, Row};
@@ -37,6 +38,10 @@ pub async fn serve(source: FloorSource, listen: SocketAddr) -> Result<(), String
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    // As the server does: no Nagle delay on responses.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     axum::serve(listener, app)
         .await
         .map_err(|e| format!("the floor server failed: {e}"))

@@ -3,6 +3,7 @@
 use crate::config::{Config, ConfigError};
 use crate::http::{AppState, app};
 use crate::store::{NewApiKey, Store, StoreError, Workspace};
+use axum::serve::ListenerExt;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::sync::oneshot;
@@ -101,6 +102,13 @@ impl Server {
         let state = AppState::with_limits(Arc::new(store), config.graphql);
         let (shutdown, stopped) = oneshot::channel::<()>();
         let router = app(state.clone());
+        // Responses go out as soon as they are written: no Nagle delay behind an
+        // unacknowledged segment of the previous response on a kept-alive connection.
+        let listener = listener.tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::debug!("cannot set TCP_NODELAY on a connection: {e}");
+            }
+        });
         let task = tokio::spawn(async move {
             axum::serve(listener, router)
                 .with_graceful_shutdown(async {

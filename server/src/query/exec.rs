@@ -298,8 +298,10 @@ pub(super) fn plan<'s>(
     })
 }
 
-/// A page cut from the rows read: rows and records in page order, cursors, page info.
+/// A page cut from the rows read: records (and the rows, when kept) in page order,
+/// cursors, page info.
 pub(super) struct Cut {
+    /// The page's rows when asked to keep them (to embed relations), else empty.
     pub rows: Vec<Flat>,
     pub records: Vec<Map<String, Value>>,
     pub cursors: Vec<String>,
@@ -308,8 +310,15 @@ pub(super) struct Cut {
 
 impl Plan<'_> {
     /// One page from the rows read in reading order (at most `limit + 1`): the records
-    /// (restricted to `fields`), each record's cursor, and the page info.
-    pub(super) fn page(&self, mut rows: Vec<Flat>, page: &Page, fields: Option<&[String]>) -> Cut {
+    /// (restricted to `fields`), each record's cursor, and the page info; the rows too
+    /// when `keep_rows` (else they move into the records).
+    pub(super) fn page(
+        &self,
+        mut rows: Vec<Flat>,
+        page: &Page,
+        fields: Option<&[String]>,
+        keep_rows: bool,
+    ) -> Cut {
         let more = rows.len() > self.limit as usize;
         rows.truncate(self.limit as usize);
         if self.backward {
@@ -330,10 +339,16 @@ impl Plan<'_> {
             start_cursor: cursors.first().cloned(),
             end_cursor: cursors.last().cloned(),
         };
-        let records = rows
-            .iter()
-            .map(|r| record::record(r, &self.columns, fields))
-            .collect();
+        let records = if keep_rows {
+            rows.iter()
+                .map(|r| record::record(r, &self.columns, fields))
+                .collect()
+        } else {
+            std::mem::take(&mut rows)
+                .into_iter()
+                .map(|r| record::into_record(r, &self.columns, fields))
+                .collect()
+        };
         Cut {
             rows,
             records,
@@ -394,7 +409,7 @@ pub async fn find_many(
         mut records,
         cursors,
         page_info,
-    } = plan.page(rows, &query.page, fields);
+    } = plan.page(rows, &query.page, fields, query.depth == 1);
     if query.depth == 1 {
         statements +=
             relations::embed(&target, schema, object, &rows, &mut records, fields).await?;

@@ -173,15 +173,27 @@ pub fn wanted(fields: Option<&[String]>, column: &Column) -> bool {
     })
 }
 
-/// The JSON record: composite sub-fields nested under their field, join columns kept
-/// (`companyId`), restricted to `fields` (plus `id`) when given.
+/// The JSON record of a row that is still needed: see [`into_record`].
 pub fn record(flat: &Flat, columns: &[Column], fields: Option<&[String]>) -> Map<String, Value> {
+    into_record(flat.clone(), columns, fields)
+}
+
+/// The JSON record: composite sub-fields nested under their field, join columns kept
+/// (`companyId`), restricted to `fields` (plus `id`) when given. The row's values and
+/// column names move into the record: a page of records is built without copying them.
+pub fn into_record(
+    mut flat: Flat,
+    columns: &[Column],
+    fields: Option<&[String]>,
+) -> Map<String, Value> {
     let mut out = Map::new();
     for column in columns {
         if !wanted(fields, column) {
             continue;
         }
-        let value = flat.get(&column.name).cloned().unwrap_or(Value::Null);
+        let (name, value) = flat
+            .remove_entry(&column.name)
+            .unwrap_or_else(|| (column.name.clone(), Value::Null));
         match column.sub_field {
             Some(sub) => {
                 let entry = out
@@ -192,7 +204,7 @@ pub fn record(flat: &Flat, columns: &[Column], fields: Option<&[String]>) -> Map
                 }
             }
             None => {
-                out.insert(column.name.clone(), value);
+                out.insert(name, value);
             }
         }
     }

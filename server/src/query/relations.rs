@@ -236,7 +236,7 @@ pub async fn find_children(
     children.statements += 1;
     let fields = query.fields.as_deref();
     for (parent, rows) in grouped {
-        let cut = plan.page(rows, &query.page, fields);
+        let cut = plan.page(rows, &query.page, fields, false);
         children.pages.insert(
             parent,
             RecordPage {
