@@ -18,6 +18,7 @@ mod shape;
 
 pub use resolvers::{NoResolvers, Operation, Resolver, Resolvers, parent_value};
 pub use root::{MUTATION, QUERY};
+pub use scalars::{ScalarValue, accepts};
 
 use crate::model::Schema;
 use async_graphql::SDLExportOptions;

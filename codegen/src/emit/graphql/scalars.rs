@@ -6,36 +6,67 @@ use super::registry::Types;
 use async_graphql::Value;
 use async_graphql::dynamic::Scalar;
 
+/// A value as the scalars' validators look at it: only its JSON kind, and a string's text.
+#[derive(Debug, Clone, Copy)]
+pub enum ScalarValue<'a> {
+    /// A string.
+    String(&'a str),
+    /// A number.
+    Number,
+    /// Anything else (null, boolean, list, object).
+    Other,
+}
+
+impl<'a> From<&'a Value> for ScalarValue<'a> {
+    fn from(value: &'a Value) -> Self {
+        match value {
+            Value::String(s) => ScalarValue::String(s),
+            Value::Number(_) => ScalarValue::Number,
+            _ => ScalarValue::Other,
+        }
+    }
+}
+
+/// Whether custom scalar `name` accepts `value` (the validator async-graphql runs on input
+/// and on resolver output; any value for `JSON` and for names that are no custom scalar).
+/// The kind is checked here; exact formats (ISO dates, decimal syntax) are checked by
+/// the query engine with a clear error.
+pub fn accepts(name: &str, value: ScalarValue<'_>) -> bool {
+    match (name, value) {
+        ("UUID", ScalarValue::String(s)) => uuid::Uuid::parse_str(s).is_ok(),
+        ("DateTime" | "Date" | "TSVector", ScalarValue::String(_)) => true,
+        ("BigFloat", ScalarValue::String(_) | ScalarValue::Number) => true,
+        ("Position", ScalarValue::Number) => true,
+        ("Position", ScalarValue::String(s)) => s == "first" || s == "last",
+        ("UUID" | "DateTime" | "Date" | "TSVector" | "BigFloat" | "Position", _) => false,
+        _ => true,
+    }
+}
+
 /// Registers every custom scalar.
-///
-/// The validators only check the JSON kind (they also run on resolver output); exact
-/// formats (ISO dates, decimal syntax) are checked by the query engine with a clear error.
 pub(super) fn register(types: &mut Types) -> Result<(), GraphqlError> {
-    let is_string = |v: &Value| matches!(v, Value::String(_));
+    let scalar = |name: &'static str, description: &str| {
+        Scalar::new(name)
+            .description(description)
+            .validator(move |v| accepts(name, ScalarValue::from(v)))
+    };
     let scalars = [
-        Scalar::new("UUID")
-            .description("A UUID, as a string (`00000000-0000-4000-8000-000000000001`).")
-            .validator(|v| matches!(v, Value::String(s) if uuid::Uuid::parse_str(s).is_ok())),
-        Scalar::new("DateTime")
-            .description("An instant, as an ISO 8601 string with offset.")
-            .validator(is_string),
-        Scalar::new("Date")
-            .description("A calendar day, as a `YYYY-MM-DD` string.")
-            .validator(is_string),
+        scalar(
+            "UUID",
+            "A UUID, as a string (`00000000-0000-4000-8000-000000000001`).",
+        ),
+        scalar("DateTime", "An instant, as an ISO 8601 string with offset."),
+        scalar("Date", "A calendar day, as a `YYYY-MM-DD` string."),
         Scalar::new("JSON").description("Any JSON value."),
-        Scalar::new("BigFloat")
-            .description("An exact decimal, as a string (numbers are accepted on input).")
-            .validator(|v| matches!(v, Value::String(_) | Value::Number(_))),
-        Scalar::new("Position")
-            .description("A record's ordering key: a number, or `\"first\"` / `\"last\"` on input.")
-            .validator(|v| match v {
-                Value::Number(_) => true,
-                Value::String(s) => s == "first" || s == "last",
-                _ => false,
-            }),
-        Scalar::new("TSVector")
-            .description("A full-text search document (read-only).")
-            .validator(is_string),
+        scalar(
+            "BigFloat",
+            "An exact decimal, as a string (numbers are accepted on input).",
+        ),
+        scalar(
+            "Position",
+            "A record's ordering key: a number, or `\"first\"` / `\"last\"` on input.",
+        ),
+        scalar("TSVector", "A full-text search document (read-only)."),
     ];
     for scalar in scalars {
         types.add("a scalar of the core API", scalar)?;

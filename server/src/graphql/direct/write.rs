@@ -7,6 +7,7 @@ use super::collect::Field;
 use async_graphql::registry::{MetaType, MetaTypeName};
 use async_graphql::{PathSegment, ServerError};
 use serde_json::Value as Json;
+use twenty_codegen::emit::graphql::{ScalarValue, accepts};
 
 /// A step of the path to the value being written.
 #[derive(Clone, Copy)]
@@ -153,14 +154,14 @@ impl<'d> Writer<'d> {
 
     fn named(&mut self, field: &'d Field<'d>, value: &Json) -> bool {
         match field.target {
-            Some(MetaType::Scalar { name, is_valid, .. }) => {
-                let valid = match is_valid {
-                    Some(check) => {
-                        async_graphql::Value::from_json(value.clone()).is_ok_and(|v| check(&v))
-                    }
-                    None => true,
+            Some(MetaType::Scalar { name, .. }) => {
+                // The custom scalars' validators are `accepts` (built-in ones have none).
+                let kind = match value {
+                    Json::String(s) => ScalarValue::String(s),
+                    Json::Number(_) => ScalarValue::Number,
+                    _ => ScalarValue::Other,
                 };
-                if !valid {
+                if !accepts(name, kind) {
                     return self.fail(
                         field,
                         format!(
