@@ -228,12 +228,14 @@ pub(super) struct Plan<'s> {
 }
 
 /// Validates `query` (page arguments, fields, ordering, cursor) into a [`Plan`];
-/// `default_limit` is the page size when neither `first` nor `last` is given.
+/// `default_limit` is the page size when neither `first` nor `last` is given. With
+/// `fields` (at depth 0) only their columns are read, and column `also` when given.
 pub(super) fn plan<'s>(
     target: &Target<'_>,
     schema: &'s Schema,
     query: &Query,
     default_limit: u32,
+    also: Option<&str>,
 ) -> Result<Plan<'s>, QueryError> {
     let object = validate::object(schema, &query.object)?;
     let page = &query.page;
@@ -271,7 +273,17 @@ pub(super) fn plan<'s>(
     } else {
         keys.clone()
     };
-    let columns = record::read_columns(object, schema);
+    let mut columns = record::read_columns(object, schema);
+    if query.depth == 0 && query.fields.is_some() {
+        // Only what the records show, the ordering keys (cursors) and `also`: a row of a
+        // wide object costs per column read.
+        let fields = query.fields.as_deref();
+        columns.retain(|c| {
+            record::wanted(fields, c)
+                || keys.iter().any(|(k, _)| k.name == c.name)
+                || also == Some(c.name.as_str())
+        });
+    }
     let (decoded, projection) = projection(target, &columns, &keys);
     Ok(Plan {
         object,
@@ -358,7 +370,7 @@ pub async fn find_many(
             query.depth
         )));
     }
-    let plan = plan(&target, schema, query, DEFAULT_LIMIT)?;
+    let plan = plan(&target, schema, query, DEFAULT_LIMIT, None)?;
     let object = plan.object;
     let mut s = select(
         &target,

@@ -163,6 +163,16 @@ where
     Ok(map)
 }
 
+/// Whether a record restricted to `fields` (every field when `None`) shows `column`: `id`
+/// always, a field's columns when the field or the column is named.
+pub fn wanted(fields: Option<&[String]>, column: &Column) -> bool {
+    fields.is_none_or(|f| {
+        column.field_name == "id"
+            || f.iter()
+                .any(|w| *w == column.field_name || *w == column.name)
+    })
+}
+
 /// The JSON record of a row that is still needed: see [`into_record`].
 pub fn record(flat: &Flat, columns: &[Column], fields: Option<&[String]>) -> Map<String, Value> {
     into_record(flat.clone(), columns, fields)
@@ -176,12 +186,9 @@ pub fn into_record(
     columns: &[Column],
     fields: Option<&[String]>,
 ) -> Map<String, Value> {
-    let wanted = |field: &str, column: &str| {
-        fields.is_none_or(|f| field == "id" || f.iter().any(|w| w == field || w == column))
-    };
     let mut out = Map::new();
     for column in columns {
-        if !wanted(&column.field_name, &column.name) {
+        if !wanted(fields, column) {
             continue;
         }
         let (name, value) = flat

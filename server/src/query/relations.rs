@@ -212,9 +212,10 @@ pub async fn find_children(
     join_column: &str,
     parents: &[String],
 ) -> Result<Children, QueryError> {
-    let plan = plan(&target, schema, query, RELATION_LIMIT)?;
-    let object = plan.object;
+    let object = validate::object(schema, &query.object)?;
     let fk = validate::column(object, join_column, None)?;
+    // Rows are grouped by their parent: the join column is always read.
+    let plan = plan(&target, schema, query, RELATION_LIMIT, Some(&fk.name))?;
     if fk.kind != Kind::Uuid {
         return Err(QueryError::InvalidFilter {
             field: join_column.to_owned(),
@@ -345,7 +346,8 @@ pub async fn find_by_ids(
     if keys.is_empty() {
         return Ok((found, 0));
     }
-    let columns = record::read_columns(object, schema);
+    let mut columns = record::read_columns(object, schema);
+    columns.retain(|c| record::wanted(fields, c));
     let mut s = select(&target, object, &columns, None, None, false)?;
     s.push(" AND ");
     let cond = s.in_list("t.\"id\"", &Kind::Uuid, &keys);
