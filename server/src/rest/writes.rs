@@ -102,6 +102,24 @@ struct Shape {
     created: bool,
 }
 
+impl Shape {
+    /// The answer of a write that may have changed existing records.
+    fn depth(depth: u8) -> Shape {
+        Shape {
+            depth,
+            created: false,
+        }
+    }
+
+    /// The answer of a create: only an upsert may have touched existing records.
+    fn create(depth: u8, upsert: bool) -> Shape {
+        Shape {
+            depth,
+            created: !upsert,
+        }
+    }
+}
+
 /// The written records shaped as the route answers them, in the same order.
 async fn shaped(
     state: &AppState,
@@ -185,10 +203,7 @@ pub async fn create_one(
         &state,
         &auth,
         call.object,
-        Shape {
-            depth,
-            created: !upsert,
-        },
+        Shape::create(depth, upsert),
         async |t| query::create(t, &state.schema, name, vec![record], upsert, &call.actor).await,
     )
     .await?;
@@ -241,10 +256,7 @@ pub async fn create_many(
         &state,
         &auth,
         call.object,
-        Shape {
-            depth,
-            created: !upsert,
-        },
+        Shape::create(depth, upsert),
         async |t| query::create(t, &state.schema, name, records, upsert, &call.actor).await,
     )
     .await?;
@@ -264,16 +276,9 @@ pub async fn update_one(
     let depth = call.params.depth()?;
     let patch = object_body(&body, None)?;
     let name = call.object.name_singular.as_str();
-    let records = write(
-        &state,
-        &auth,
-        call.object,
-        Shape {
-            depth,
-            created: false,
-        },
-        async |t| query::update(t, &state.schema, name, &selector, &patch, &call.actor).await,
-    )
+    let records = write(&state, &auth, call.object, Shape::depth(depth), async |t| {
+        query::update(t, &state.schema, name, &selector, &patch, &call.actor).await
+    })
     .await?;
     reply_one(StatusCode::OK, "update", call.object, records)
 }
@@ -292,16 +297,9 @@ pub async fn update_many(
     let patch = object_body(&body, None)?;
     let selector = Selector::Filter(filter);
     let name = call.object.name_singular.as_str();
-    let records = write(
-        &state,
-        &auth,
-        call.object,
-        Shape {
-            depth,
-            created: false,
-        },
-        async |t| query::update(t, &state.schema, name, &selector, &patch, &call.actor).await,
-    )
+    let records = write(&state, &auth, call.object, Shape::depth(depth), async |t| {
+        query::update(t, &state.schema, name, &selector, &patch, &call.actor).await
+    })
     .await?;
     reply_many(StatusCode::OK, "update", call.object, records)
 }
@@ -315,22 +313,13 @@ async fn remove(
 ) -> Result<(&'static str, Vec<Value>), ApiError> {
     let soft = call.params.flag("soft_delete")?;
     let name = call.object.name_singular.as_str();
-    let records = write(
-        state,
-        auth,
-        call.object,
-        Shape {
-            depth: 0,
-            created: false,
-        },
-        async |t| {
-            if soft {
-                query::delete(t, &state.schema, name, &selector, &call.actor).await
-            } else {
-                query::destroy(t, &state.schema, name, &selector, &call.actor).await
-            }
-        },
-    )
+    let records = write(state, auth, call.object, Shape::depth(0), async |t| {
+        if soft {
+            query::delete(t, &state.schema, name, &selector, &call.actor).await
+        } else {
+            query::destroy(t, &state.schema, name, &selector, &call.actor).await
+        }
+    })
     .await?;
     Ok((if soft { "delete" } else { "destroy" }, records))
 }
@@ -380,16 +369,9 @@ pub async fn restore_one(
     let depth = call.params.depth()?;
     let name = call.object.name_singular.as_str();
     let selector = Selector::Id(id);
-    let records = write(
-        &state,
-        &auth,
-        call.object,
-        Shape {
-            depth,
-            created: false,
-        },
-        async |t| query::restore(t, &state.schema, name, &selector, &call.actor).await,
-    )
+    let records = write(&state, &auth, call.object, Shape::depth(depth), async |t| {
+        query::restore(t, &state.schema, name, &selector, &call.actor).await
+    })
     .await?;
     reply_one(StatusCode::OK, "restore", call.object, records)
 }
@@ -406,16 +388,9 @@ pub async fn restore_many(
     let depth = call.params.depth()?;
     let name = call.object.name_singular.as_str();
     let selector = Selector::Filter(filter);
-    let records = write(
-        &state,
-        &auth,
-        call.object,
-        Shape {
-            depth,
-            created: false,
-        },
-        async |t| query::restore(t, &state.schema, name, &selector, &call.actor).await,
-    )
+    let records = write(&state, &auth, call.object, Shape::depth(depth), async |t| {
+        query::restore(t, &state.schema, name, &selector, &call.actor).await
+    })
     .await?;
     reply_many(StatusCode::OK, "restore", call.object, records)
 }
