@@ -411,8 +411,16 @@ pub async fn find_many(
         page_info,
     } = plan.page(rows, &query.page, fields, query.depth == 1);
     if query.depth == 1 {
-        statements +=
-            relations::embed(&target, schema, object, &rows, &mut records, fields).await?;
+        statements += relations::embed(
+            &target,
+            schema,
+            object,
+            &rows,
+            &mut records,
+            fields,
+            relations::Lists::Read,
+        )
+        .await?;
     }
     Ok(RecordPage {
         records: records.into_iter().map(Value::Object).collect(),

@@ -22,7 +22,7 @@ pub use ast::{Comparator, Direction, Filter, OrderBy, Page, Query};
 pub use error::QueryError;
 pub use events::{Action, Event, events_after};
 pub use exec::{PageInfo, RecordPage, Target, find_many, find_one};
-pub use relations::{Children, find_by_ids, find_children};
+pub use relations::{Children, embed_written, find_by_ids, find_children};
 pub use write::{
     Actor, MAX_MUTATION_RECORDS, Selector, create, delete, destroy, is_email, is_link, restore,
     update,

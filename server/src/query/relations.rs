@@ -24,15 +24,51 @@ fn ids(rows: &[Flat], column: &str) -> Vec<Scalar> {
         .collect()
 }
 
+/// Whether the one-to-many lists of the records are read, or known to be empty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Lists {
+    Read,
+    /// The records were created by the write that answers: nothing can reference them
+    /// yet, so every list is empty without a statement.
+    Empty,
+}
+
+/// The written records of a write with their relations (depth 1), in the same order,
+/// embedded into the records as written. `created` tells that the write created every
+/// one of them (a create that is not an upsert), so their one-to-many lists are empty
+/// and cost no statement.
+pub async fn embed_written(
+    target: Target<'_>,
+    schema: &Schema,
+    object: &str,
+    records: Vec<Value>,
+    created: bool,
+) -> Result<Vec<Value>, QueryError> {
+    let object = validate::object(schema, object)?;
+    let mut maps: Vec<Map<String, Value>> = records
+        .into_iter()
+        .filter_map(|r| match r {
+            Value::Object(map) => Some(map),
+            _ => None,
+        })
+        .collect();
+    // A record keeps its id and join columns at its top level: they are the keys.
+    let keys: Vec<Flat> = maps.clone();
+    let lists = if created { Lists::Empty } else { Lists::Read };
+    embed(&target, schema, object, &keys, &mut maps, None, lists).await?;
+    Ok(maps.into_iter().map(Value::Object).collect())
+}
+
 /// Embeds the relations of `object` (those in `fields`, when given) into `records`;
 /// returns the number of statements issued. A relation with no key to look up issues none.
-pub async fn embed(
+pub(super) async fn embed(
     target: &Target<'_>,
     schema: &Schema,
     object: &Object,
     rows: &[Flat],
     records: &mut [Map<String, Value>],
     fields: Option<&[String]>,
+    lists: Lists,
 ) -> Result<usize, QueryError> {
     let mut statements = 0;
     let dialect = target.dialect();
@@ -81,8 +117,11 @@ pub async fn embed(
                 let Some(fk) = other.field(&relation.inverse).and_then(|f| f.join_column()) else {
                     continue;
                 };
-                let parents = ids(rows, "id");
-                let mut lists: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+                let parents = match lists {
+                    Lists::Read => ids(rows, "id"),
+                    Lists::Empty => Vec::new(),
+                };
+                let mut found: BTreeMap<String, Vec<Value>> = BTreeMap::new();
                 if !parents.is_empty() {
                     let exprs: Vec<String> = columns
                         .iter()
@@ -109,7 +148,7 @@ pub async fn embed(
                             .and_then(Value::as_str)
                             .unwrap_or_default()
                             .to_owned();
-                        lists
+                        found
                             .entry(parent)
                             .or_default()
                             .push(Value::Object(record::record(&r, &columns, None)));
@@ -120,7 +159,7 @@ pub async fn embed(
                     let key = row.get("id").and_then(Value::as_str).unwrap_or_default();
                     rec.insert(
                         field.name.clone(),
-                        Value::Array(lists.remove(key).unwrap_or_default()),
+                        Value::Array(found.remove(key).unwrap_or_default()),
                     );
                 }
             }

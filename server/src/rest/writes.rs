@@ -6,7 +6,7 @@ use super::{object, query_error, record_id, target, upper_first};
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::http::AppState;
-use crate::query::{self, Actor, Comparator, Filter, MAX_MUTATION_RECORDS, Query, Selector};
+use crate::query::{self, Actor, Filter, MAX_MUTATION_RECORDS, Selector};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -93,53 +93,67 @@ fn required_filter(params: &Params, action: &str) -> Result<Filter, ApiError> {
     })
 }
 
-/// The written records as the route answers them: as the engine returned them (depth 0),
-/// or read again with their related records (depth 1), in the same order.
+/// How a write answers: its records as the engine returned them (depth 0), or with their
+/// related records (depth 1); `created` when the write created every record (a create
+/// that is not an upsert), whose one-to-many lists are then known to be empty.
+#[derive(Debug, Clone, Copy)]
+struct Shape {
+    depth: u8,
+    created: bool,
+}
+
+impl Shape {
+    /// The answer of a write that may have changed existing records.
+    fn depth(depth: u8) -> Shape {
+        Shape {
+            depth,
+            created: false,
+        }
+    }
+
+    /// The answer of a create: only an upsert may have touched existing records.
+    fn create(depth: u8, upsert: bool) -> Shape {
+        Shape {
+            depth,
+            created: !upsert,
+        }
+    }
+}
+
+/// The written records shaped as the route answers them, in the same order.
 async fn shaped(
     state: &AppState,
     auth: &Auth,
     object: &Object,
     records: Vec<Value>,
-    depth: u8,
+    shape: Shape,
 ) -> Result<Vec<Value>, ApiError> {
-    if depth == 0 || records.is_empty() {
+    if shape.depth == 0 || records.is_empty() {
         return Ok(records);
     }
-    let ids: Vec<Value> = records.iter().map(|r| r["id"].clone()).collect();
-    let mut query = Query::new(&object.name_singular);
-    query.filter = Some(Filter::cmp("id", Comparator::In, Value::Array(ids.clone())));
-    query.page.first = Some(query::MAX_LIMIT);
-    query.depth = 1;
-    query.with_deleted = true;
     let db = state
         .store
         .workspace_db(auth.workspace_id)
         .await
         .map_err(ApiError::internal)?;
-    let page = query::find_many(target(&db), &state.schema, &query)
-        .await
-        .map_err(query_error)?;
-    // A record changed again (or destroyed) between the write and this read keeps the
-    // write's answer.
-    Ok(records
-        .into_iter()
-        .map(|written| {
-            page.records
-                .iter()
-                .find(|r| r["id"] == written["id"])
-                .cloned()
-                .unwrap_or(written)
-        })
-        .collect())
+    query::embed_written(
+        target(&db),
+        &state.schema,
+        &object.name_singular,
+        records,
+        shape.created,
+    )
+    .await
+    .map_err(query_error)
 }
 
 /// Runs a write, bumps the count version whatever happened (even when the request is
-/// cancelled mid-way), and shapes the written records for `depth`.
+/// cancelled mid-way), and shapes the written records.
 async fn write<F>(
     state: &AppState,
     auth: &Auth,
     object: &Object,
-    depth: u8,
+    shape: Shape,
     run: F,
 ) -> Result<Vec<Value>, ApiError>
 where
@@ -154,7 +168,7 @@ where
     let result = run(target(&db)).await;
     drop(bump);
     let records = result.map_err(query_error)?;
-    shaped(state, auth, object, records, depth).await
+    shaped(state, auth, object, records, shape).await
 }
 
 /// `{data: {<verb><Singular>: record}}`.
@@ -185,9 +199,13 @@ pub async fn create_one(
     let upsert = call.params.flag("upsert")?;
     let record = object_body(&body, Some(&call.object.name_plural))?;
     let name = call.object.name_singular.as_str();
-    let records = write(&state, &auth, call.object, depth, async |t| {
-        query::create(t, &state.schema, name, vec![record], upsert, &call.actor).await
-    })
+    let records = write(
+        &state,
+        &auth,
+        call.object,
+        Shape::create(depth, upsert),
+        async |t| query::create(t, &state.schema, name, vec![record], upsert, &call.actor).await,
+    )
     .await?;
     reply_one(StatusCode::CREATED, "create", call.object, records)
 }
@@ -234,9 +252,13 @@ pub async fn create_many(
         })
         .collect::<Result<Vec<_>, _>>()?;
     let name = call.object.name_singular.as_str();
-    let records = write(&state, &auth, call.object, depth, async |t| {
-        query::create(t, &state.schema, name, records, upsert, &call.actor).await
-    })
+    let records = write(
+        &state,
+        &auth,
+        call.object,
+        Shape::create(depth, upsert),
+        async |t| query::create(t, &state.schema, name, records, upsert, &call.actor).await,
+    )
     .await?;
     reply_many(StatusCode::CREATED, "create", call.object, records)
 }
@@ -254,7 +276,7 @@ pub async fn update_one(
     let depth = call.params.depth()?;
     let patch = object_body(&body, None)?;
     let name = call.object.name_singular.as_str();
-    let records = write(&state, &auth, call.object, depth, async |t| {
+    let records = write(&state, &auth, call.object, Shape::depth(depth), async |t| {
         query::update(t, &state.schema, name, &selector, &patch, &call.actor).await
     })
     .await?;
@@ -275,7 +297,7 @@ pub async fn update_many(
     let patch = object_body(&body, None)?;
     let selector = Selector::Filter(filter);
     let name = call.object.name_singular.as_str();
-    let records = write(&state, &auth, call.object, depth, async |t| {
+    let records = write(&state, &auth, call.object, Shape::depth(depth), async |t| {
         query::update(t, &state.schema, name, &selector, &patch, &call.actor).await
     })
     .await?;
@@ -291,7 +313,7 @@ async fn remove(
 ) -> Result<(&'static str, Vec<Value>), ApiError> {
     let soft = call.params.flag("soft_delete")?;
     let name = call.object.name_singular.as_str();
-    let records = write(state, auth, call.object, 0, async |t| {
+    let records = write(state, auth, call.object, Shape::depth(0), async |t| {
         if soft {
             query::delete(t, &state.schema, name, &selector, &call.actor).await
         } else {
@@ -347,7 +369,7 @@ pub async fn restore_one(
     let depth = call.params.depth()?;
     let name = call.object.name_singular.as_str();
     let selector = Selector::Id(id);
-    let records = write(&state, &auth, call.object, depth, async |t| {
+    let records = write(&state, &auth, call.object, Shape::depth(depth), async |t| {
         query::restore(t, &state.schema, name, &selector, &call.actor).await
     })
     .await?;
@@ -366,7 +388,7 @@ pub async fn restore_many(
     let depth = call.params.depth()?;
     let name = call.object.name_singular.as_str();
     let selector = Selector::Filter(filter);
-    let records = write(&state, &auth, call.object, depth, async |t| {
+    let records = write(&state, &auth, call.object, Shape::depth(depth), async |t| {
         query::restore(t, &state.schema, name, &selector, &call.actor).await
     })
     .await?;

@@ -241,6 +241,56 @@ async fn upsert_updates_the_matching_record(backend: Backend) {
 }
 both!(upsert_updates_the_matching_record);
 
+/// A write answers at depth 1 exactly what a depth-1 read of its records answers right
+/// after: a created record (many-to-one embedded, every list empty), an upserted one and
+/// an updated one (their lists read).
+async fn a_depth_1_write_answers_what_a_depth_1_read_answers(backend: Backend) {
+    let Some(api) = Api::start(backend, "restwritedepth").await else {
+        return;
+    };
+    let read = async |path: String| api.ok(&path).await["data"].clone();
+    let (status, body) = api
+        .send(
+            Method::POST,
+            "/rest/people",
+            &json!({"jobTitle": "Clerk", "companyId": id("c1")}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let created = &body["data"]["createPerson"];
+    assert_eq!(created["company"]["id"], id("c1"), "{created}");
+    let again = read(format!("/rest/people/{}", created["id"].as_str().unwrap())).await;
+    assert_eq!(created, &again["person"]);
+
+    let (status, body) = api
+        .send(
+            Method::POST,
+            "/rest/companies?upsert=true",
+            &json!({"id": id("c1"), "employees": 77}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let upserted = &body["data"]["createCompany"];
+    assert!(
+        !upserted["people"].as_array().unwrap().is_empty(),
+        "an existing company keeps its people: {upserted}"
+    );
+    let again = read(format!("/rest/companies/{}", id("c1"))).await;
+    assert_eq!(upserted, &again["company"]);
+
+    let (status, body) = api
+        .send(
+            Method::PATCH,
+            &format!("/rest/companies/{}", id("c1")),
+            &json!({"employees": 78}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let again = read(format!("/rest/companies/{}", id("c1"))).await;
+    assert_eq!(body["data"]["updateCompany"], again["company"]);
+}
+both!(a_depth_1_write_answers_what_a_depth_1_read_answers);
+
 async fn update_one_and_many(backend: Backend) {
     let Some(api) = Api::start(backend, "restupdate").await else {
         return;
