@@ -1,12 +1,10 @@
 //! The direct executor answers exactly as async-graphql's executor over the resolvers:
 //! a corpus of queries (aliases, fragments, variables, directives, `__typename`, nested
 //! connections, errors) runs through both and must give the same body and statements.
-use super::nested::{companies_with_people, workspace};
-use crate::query::support::{Db, schema};
+use super::nested::{companies_with_people, execute_on};
+use crate::query::support::Db;
 use serde_json::{Value, json};
-use std::sync::Arc;
-use twenty_server::graphql::{Api, Call, Executor, Limits, execute_with};
-use twenty_server::query::Actor;
+use twenty_server::graphql::Executor;
 
 /// Runs `query` with `variables` through `executor`: (body, statements).
 async fn run(
@@ -16,21 +14,12 @@ async fn run(
     variables: &Value,
     operation: Option<&str>,
 ) -> (Value, usize) {
-    let api = Api::new(Arc::new(schema()), Limits::default()).expect("the schema builds");
-    let built = api.schema_for(uuid::Uuid::nil());
-    let call = Arc::new(Call::new(
-        workspace(db),
-        built.model.clone(),
-        Actor::api_key("test", "k"),
-        None,
-    ));
     let mut request = async_graphql::Request::new(query)
         .variables(async_graphql::Variables::from_json(variables.clone()));
     if let Some(name) = operation {
         request = request.operation_name(name);
     }
-    let reply = execute_with(&api, &built, call.clone(), request, executor).await;
-    (reply.json(), call.statements())
+    execute_on(db, executor, request).await
 }
 
 /// What a case must answer besides agreeing: data, or an error with this code.

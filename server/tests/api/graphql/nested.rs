@@ -4,7 +4,7 @@ use crate::query::seed::id;
 use crate::query::support::{Db, Lit, PG_SCHEMA, schema, t};
 use serde_json::{Value, json};
 use std::sync::Arc;
-use twenty_server::graphql::{Api, Call, Limits, execute};
+use twenty_server::graphql::{Api, Call, Executor, Limits, execute_with};
 use twenty_server::query::Actor;
 use twenty_server::store::WorkspaceDb;
 
@@ -43,8 +43,13 @@ pub(super) fn workspace(db: &Db) -> WorkspaceDb {
     }
 }
 
-/// Runs `query`; returns its data and the statements it issued.
-async fn run(db: &Db, query: &str) -> (Value, usize) {
+/// Runs `request` through `executor` on a fresh API over `db`: the response body and the
+/// statements the request issued.
+pub(super) async fn execute_on(
+    db: &Db,
+    executor: Executor,
+    request: async_graphql::Request,
+) -> (Value, usize) {
     let api = Api::new(Arc::new(schema()), Limits::default()).expect("the schema builds");
     let built = api.schema_for(uuid::Uuid::nil());
     let call = Arc::new(Call::new(
@@ -53,16 +58,16 @@ async fn run(db: &Db, query: &str) -> (Value, usize) {
         Actor::api_key("test", "k"),
         None,
     ));
-    let body = execute(
-        &api,
-        &built,
-        call.clone(),
-        async_graphql::Request::new(query),
-    )
-    .await
-    .json();
+    let reply = execute_with(&api, &built, call.clone(), request, executor).await;
+    (reply.json(), call.statements())
+}
+
+/// Runs `query`; returns its data and the statements it issued.
+async fn run(db: &Db, query: &str) -> (Value, usize) {
+    let (body, statements) =
+        execute_on(db, Executor::Direct, async_graphql::Request::new(query)).await;
     assert!(body.get("errors").is_none(), "{body}");
-    (body["data"].clone(), call.statements())
+    (body["data"].clone(), statements)
 }
 
 const NESTED: &str = r#"{
