@@ -6,6 +6,14 @@ use twenty_server::cli::{Cli, Command};
 use twenty_server::store::Store;
 use twenty_server::{commands, server};
 
+/// mimalloc serves the server's allocations: a request builds and drops many small maps
+/// and strings, and with glibc malloc a third of the server's CPU went to malloc / free
+/// (README, "Benchmark"). Built with `no_thp` so its arenas are not advised for huge
+/// pages: with them, the first arena (committed eagerly) became resident at start-up.
+/// C code (SQLite) still allocates with glibc's malloc, hence [`limit_malloc_arenas`].
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The log filter when `RUST_LOG` is unset.
 const DEFAULT_LOG_FILTER: &str = "info,sqlx::postgres::notice=warn";
 
