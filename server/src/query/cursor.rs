@@ -3,7 +3,6 @@
 
 use super::QueryError;
 use super::ast::Direction;
-use super::record::Flat;
 use super::validate::{self, Col, Scalar};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -14,17 +13,14 @@ pub fn exact_name(column: &str) -> String {
     format!("__exact_{column}")
 }
 
-/// The cursor of a row for the ordering `keys` (the last key is `id`).
-pub fn encode(keys: &[(Col, Direction)], row: &Flat) -> String {
-    let mut map = Map::new();
-    for (col, _) in keys {
-        let value = row
-            .get(&exact_name(&col.name))
-            .or_else(|| row.get(&col.name))
-            .cloned()
-            .unwrap_or(Value::Null);
-        map.insert(col.name.clone(), value);
-    }
+/// The cursor of a row for the ordering `keys` (the last key is `id`), from the row's
+/// values of those keys, in their order.
+pub fn encode(keys: &[(Col, Direction)], values: Vec<Value>) -> String {
+    let map: Map<String, Value> = keys
+        .iter()
+        .map(|(col, _)| col.name.clone())
+        .zip(values)
+        .collect();
     URL_SAFE_NO_PAD.encode(Value::Object(map).to_string())
 }
 

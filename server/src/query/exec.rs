@@ -2,7 +2,7 @@
 //! depth-1 relations, cursors and page info. Counts the statements it issues.
 
 use super::ast::{Direction, Filter, Page, Query};
-use super::record::{self, Flat};
+use super::record::{self, DbRow, Flat};
 use super::sql::{self, Param, Sql};
 use super::validate::{self, Col, Kind, Scalar};
 use super::{DEFAULT_LIMIT, MAX_LIMIT, QueryError, cursor, relations};
@@ -61,28 +61,35 @@ pub struct RecordPage {
     pub statements: usize,
 }
 
-/// Runs a statement and decodes its rows' `columns`.
+/// Runs a statement; its rows, to be decoded by position.
+pub(super) async fn fetch_rows(target: &Target<'_>, sql: &Sql) -> Result<Vec<DbRow>, QueryError> {
+    Ok(match target {
+        Target::Postgres { pool, .. } => sql::pg_query(sql)
+            .fetch_all(*pool)
+            .await?
+            .into_iter()
+            .map(DbRow::Postgres)
+            .collect(),
+        Target::Sqlite { db } => sql::sqlite_query(sql)
+            .fetch_all(&db.pool)
+            .await?
+            .into_iter()
+            .map(DbRow::Sqlite)
+            .collect(),
+    })
+}
+
+/// Runs a statement and decodes its rows' `columns` (the SELECT list, in order).
 pub(super) async fn fetch(
     target: &Target<'_>,
     sql: &Sql,
     columns: &[Column],
 ) -> Result<Vec<Flat>, QueryError> {
-    match target {
-        Target::Postgres { pool, .. } => {
-            let rows = sql::pg_query(sql).fetch_all(*pool).await?;
-            Ok(rows
-                .iter()
-                .map(|r| record::flat(r, columns))
-                .collect::<Result<_, _>>()?)
-        }
-        Target::Sqlite { db } => {
-            let rows = sql::sqlite_query(sql).fetch_all(&db.pool).await?;
-            Ok(rows
-                .iter()
-                .map(|r| record::flat(r, columns))
-                .collect::<Result<_, _>>()?)
-        }
-    }
+    Ok(fetch_rows(target, sql)
+        .await?
+        .iter()
+        .map(|r| record::flat(r, columns))
+        .collect::<Result<_, _>>()?)
 }
 
 pub(super) async fn count(target: &Target<'_>, sql: &Sql) -> Result<i64, QueryError> {
@@ -310,21 +317,46 @@ pub(super) struct Cut {
 
 impl Plan<'_> {
     /// One page from the rows read in reading order (at most `limit + 1`): the records
-    /// (restricted to `fields`), each record's cursor, and the page info; the rows too
-    /// when `keep_rows` (else they move into the records).
+    /// (restricted to `fields`), each record's cursor, and the page info; the decoded rows
+    /// too when `keep_rows` (else the records are built from the rows directly).
     pub(super) fn page(
         &self,
-        mut rows: Vec<Flat>,
+        mut rows: Vec<DbRow>,
         page: &Page,
         fields: Option<&[String]>,
         keep_rows: bool,
-    ) -> Cut {
+    ) -> Result<Cut, QueryError> {
         let more = rows.len() > self.limit as usize;
         rows.truncate(self.limit as usize);
         if self.backward {
             rows.reverse();
         }
-        let cursors: Vec<String> = rows.iter().map(|r| cursor::encode(&self.keys, r)).collect();
+        // Where each ordering key is read from: its exact (microsecond) column if selected.
+        let key_columns: Vec<Option<(usize, &Column)>> = self
+            .keys
+            .iter()
+            .map(|(col, _)| {
+                let exact = cursor::exact_name(&col.name);
+                self.decoded
+                    .iter()
+                    .position(|c| c.name == exact)
+                    .or_else(|| self.decoded.iter().position(|c| c.name == col.name))
+                    .map(|i| (i, &self.decoded[i]))
+            })
+            .collect();
+        let cursors = rows
+            .iter()
+            .map(|row| {
+                let values = key_columns
+                    .iter()
+                    .map(|key| match key {
+                        Some((i, c)) => row.value(*i, c),
+                        None => Ok(Value::Null),
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(cursor::encode(&self.keys, values))
+            })
+            .collect::<Result<Vec<String>, sqlx::Error>>()?;
         let page_info = PageInfo {
             has_next_page: if self.backward {
                 page.before.is_some()
@@ -339,22 +371,29 @@ impl Plan<'_> {
             start_cursor: cursors.first().cloned(),
             end_cursor: cursors.last().cloned(),
         };
-        let records = if keep_rows {
-            rows.iter()
+        let (rows, records) = if keep_rows {
+            let rows = rows
+                .iter()
+                .map(|r| record::flat(r, &self.decoded))
+                .collect::<Result<Vec<_>, _>>()?;
+            let records = rows
+                .iter()
                 .map(|r| record::record(r, &self.columns, fields))
-                .collect()
+                .collect();
+            (rows, records)
         } else {
-            std::mem::take(&mut rows)
-                .into_iter()
-                .map(|r| record::into_record(r, &self.columns, fields))
-                .collect()
+            let records = rows
+                .iter()
+                .map(|r| record::from_row(r, &self.columns, fields))
+                .collect::<Result<Vec<_>, _>>()?;
+            (Vec::new(), records)
         };
-        Cut {
+        Ok(Cut {
             rows,
             records,
             cursors,
             page_info,
-        }
+        })
     }
 }
 
@@ -387,7 +426,7 @@ pub async fn find_many(
     sql::order_by(&mut s, &plan.read_keys);
     let fetch_limit = s.bind(Param::Int(i64::from(plan.limit) + 1));
     s.push(&format!(" LIMIT {fetch_limit}"));
-    let rows = fetch(&target, &s, &plan.decoded).await?;
+    let rows = fetch_rows(&target, &s).await?;
     let mut statements = 1;
     let total_count = if query.count {
         let c = select(
@@ -409,7 +448,7 @@ pub async fn find_many(
         mut records,
         cursors,
         page_info,
-    } = plan.page(rows, &query.page, fields, query.depth == 1);
+    } = plan.page(rows, &query.page, fields, query.depth == 1)?;
     if query.depth == 1 {
         statements += relations::embed(
             &target,

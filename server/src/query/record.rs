@@ -118,49 +118,121 @@ fn text_number(s: &str) -> Value {
         .unwrap_or(Value::Null)
 }
 
-fn decode<R: Row>(row: &R, column: &Column) -> Result<Value, sqlx::Error>
+/// A row read from either database; its values are decoded by position (the order of the
+/// SELECT list), which costs no lookup of the column's name.
+pub enum DbRow {
+    Postgres(sqlx::postgres::PgRow),
+    Sqlite(sqlx::sqlite::SqliteRow),
+}
+
+impl DbRow {
+    /// The value of the `index`-th selected column, read as `column`.
+    pub fn value(&self, index: usize, column: &Column) -> Result<Value, sqlx::Error> {
+        match self {
+            DbRow::Postgres(row) => decode(row, index, column),
+            DbRow::Sqlite(row) => decode(row, index, column),
+        }
+    }
+}
+
+fn decode<R: Row>(row: &R, index: usize, column: &Column) -> Result<Value, sqlx::Error>
 where
-    for<'r> Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<&'r str>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     for<'r> Option<f64>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     for<'r> Option<bool>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-    for<'a> &'a str: sqlx::ColumnIndex<R>,
+    usize: sqlx::ColumnIndex<R>,
 {
-    let name = column.name.as_str();
     Ok(match Kind::of_column(column.column_type) {
         Kind::Double => row
-            .try_get::<Option<f64>, _>(name)?
+            .try_get::<Option<f64>, _>(index)?
             .and_then(double_number)
             .map_or(Value::Null, Value::Number),
         Kind::Bool => row
-            .try_get::<Option<bool>, _>(name)?
+            .try_get::<Option<bool>, _>(index)?
             .map_or(Value::Null, Value::Bool),
         Kind::Numeric => row
-            .try_get::<Option<String>, _>(name)?
-            .map_or(Value::Null, |s| text_number(&s)),
+            .try_get::<Option<&str>, _>(index)?
+            .map_or(Value::Null, text_number),
         Kind::Json | Kind::Array | Kind::MultiSelect(_) => row
-            .try_get::<Option<String>, _>(name)?
+            .try_get::<Option<&str>, _>(index)?
             .map_or(Value::Null, |s| {
-                serde_json::from_str(&s).unwrap_or(Value::String(s))
+                serde_json::from_str(s).unwrap_or_else(|_| Value::String(s.to_owned()))
             }),
         _ => row
-            .try_get::<Option<String>, _>(name)?
-            .map_or(Value::Null, Value::String),
+            .try_get::<Option<&str>, _>(index)?
+            .map_or(Value::Null, |s| Value::String(s.to_owned())),
     })
 }
 
-/// Decodes every column of a row.
-pub fn flat<R: Row>(row: &R, columns: &[Column]) -> Result<Flat, sqlx::Error>
-where
-    for<'r> Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-    for<'r> Option<f64>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-    for<'r> Option<bool>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-    for<'a> &'a str: sqlx::ColumnIndex<R>,
-{
+/// Decodes every column of a row (`columns` in the order they were selected).
+pub fn flat(row: &DbRow, columns: &[Column]) -> Result<Flat, sqlx::Error> {
     let mut map = Map::new();
-    for column in columns {
-        map.insert(column.name.clone(), decode(row, column)?);
+    for (index, column) in columns.iter().enumerate() {
+        map.insert(column.name.clone(), row.value(index, column)?);
     }
     Ok(map)
+}
+
+/// The JSON record of a row: composite sub-fields nested under their field, join columns
+/// kept (`companyId`), restricted to `fields` (plus `id`) when given. Built from the row
+/// directly, without an intermediate map; `columns` are the first columns selected.
+pub fn from_row(
+    row: &DbRow,
+    columns: &[Column],
+    fields: Option<&[String]>,
+) -> Result<Map<String, Value>, sqlx::Error> {
+    build(columns, fields, |index, column| row.value(index, column))
+}
+
+/// A record from the value of each column (`value(index, column)`).
+fn build<E>(
+    columns: &[Column],
+    fields: Option<&[String]>,
+    mut value: impl FnMut(usize, &Column) -> Result<Value, E>,
+) -> Result<Map<String, Value>, E> {
+    let mut entries: Vec<(String, Value)> = Vec::with_capacity(columns.len());
+    // The sub-fields of the composite being read: a composite's columns are adjacent.
+    let mut composite: Option<(&str, Vec<(String, Value)>)> = None;
+    for (index, column) in columns.iter().enumerate() {
+        if !wanted(fields, column) {
+            continue;
+        }
+        let value = value(index, column)?;
+        match column.sub_field {
+            Some(sub) => match &mut composite {
+                Some((field, subs)) if *field == column.field_name => {
+                    subs.push((sub.to_owned(), value));
+                }
+                _ => {
+                    if let Some((field, subs)) = composite.take() {
+                        push_composite(&mut entries, field, subs);
+                    }
+                    composite = Some((&column.field_name, vec![(sub.to_owned(), value)]));
+                }
+            },
+            None => {
+                if let Some((field, subs)) = composite.take() {
+                    push_composite(&mut entries, field, subs);
+                }
+                entries.push((column.name.clone(), value));
+            }
+        }
+    }
+    if let Some((field, subs)) = composite {
+        push_composite(&mut entries, field, subs);
+    }
+    // Collected and then built in one go (sorted once), rather than inserted key by key.
+    Ok(entries.into_iter().collect())
+}
+
+/// Adds a composite's sub-fields as an object under its field name; sub-fields of a field
+/// whose columns were not adjacent join the object already there.
+fn push_composite(entries: &mut Vec<(String, Value)>, field: &str, subs: Vec<(String, Value)>) {
+    if let Some((_, Value::Object(map))) = entries.iter_mut().find(|(name, _)| name == field) {
+        map.extend(subs);
+        return;
+    }
+    entries.push((field.to_owned(), Value::Object(subs.into_iter().collect())));
 }
 
 /// Whether a record restricted to `fields` (every field when `None`) shows `column`: `id`
@@ -173,40 +245,13 @@ pub fn wanted(fields: Option<&[String]>, column: &Column) -> bool {
     })
 }
 
-/// The JSON record of a row that is still needed: see [`into_record`].
+/// The JSON record of a decoded row (its [`flat`] form): see [`from_row`].
 pub fn record(flat: &Flat, columns: &[Column], fields: Option<&[String]>) -> Map<String, Value> {
-    into_record(flat.clone(), columns, fields)
-}
-
-/// The JSON record: composite sub-fields nested under their field, join columns kept
-/// (`companyId`), restricted to `fields` (plus `id`) when given. The row's values and
-/// column names move into the record: a page of records is built without copying them.
-pub fn into_record(
-    mut flat: Flat,
-    columns: &[Column],
-    fields: Option<&[String]>,
-) -> Map<String, Value> {
-    let mut out = Map::new();
-    for column in columns {
-        if !wanted(fields, column) {
-            continue;
-        }
-        let (name, value) = flat
-            .remove_entry(&column.name)
-            .unwrap_or_else(|| (column.name.clone(), Value::Null));
-        match column.sub_field {
-            Some(sub) => {
-                let entry = out
-                    .entry(column.field_name.clone())
-                    .or_insert_with(|| Value::Object(Map::new()));
-                if let Value::Object(m) = entry {
-                    m.insert(sub.to_owned(), value);
-                }
-            }
-            None => {
-                out.insert(name, value);
-            }
-        }
+    let value = |_: usize, column: &Column| {
+        Ok::<_, std::convert::Infallible>(flat.get(&column.name).cloned().unwrap_or(Value::Null))
+    };
+    match build(columns, fields, value) {
+        Ok(record) => record,
+        Err(never) => match never {},
     }
-    out
 }

@@ -4,8 +4,8 @@
 //! from ([`find_children`]: a filtered, ordered, paged list per parent; [`find_by_ids`]).
 
 use super::ast::Query;
-use super::exec::{PageInfo, RecordPage, Target, fetch, plan, select};
-use super::record::{self, Flat};
+use super::exec::{PageInfo, RecordPage, Target, fetch, fetch_rows, plan, select};
+use super::record::{self, DbRow, Flat};
 use super::sql::{self, Param, Sql};
 use super::validate::{self, Kind, Scalar};
 use super::{QueryError, RELATION_LIMIT};
@@ -263,19 +263,22 @@ pub async fn find_children(
         "SELECT * FROM ({}) s WHERE s.\"_rn\" <= {fetch_limit} ORDER BY s.\"_rn\"",
         inner.text
     );
-    let mut grouped: BTreeMap<String, Vec<Flat>> = BTreeMap::new();
-    for row in fetch(&target, &s, &plan.decoded).await? {
-        let parent = row
-            .get(&fk.name)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
+    let fk_index = plan.decoded.iter().position(|c| c.name == fk.name);
+    let mut grouped: BTreeMap<String, Vec<DbRow>> = BTreeMap::new();
+    for row in fetch_rows(&target, &s).await? {
+        let parent = match fk_index {
+            Some(i) => match row.value(i, &plan.decoded[i])? {
+                Value::String(parent) => parent,
+                _ => String::new(),
+            },
+            None => String::new(),
+        };
         grouped.entry(parent).or_default().push(row);
     }
     children.statements += 1;
     let fields = query.fields.as_deref();
     for (parent, rows) in grouped {
-        let cut = plan.page(rows, &query.page, fields, false);
+        let cut = plan.page(rows, &query.page, fields, false)?;
         children.pages.insert(
             parent,
             RecordPage {

@@ -4,7 +4,7 @@
 
 use super::super::QueryError;
 use super::super::exec::Target;
-use super::super::record::{self, Flat};
+use super::super::record::{self, DbRow, Flat};
 use super::super::sql::{self, Sql};
 use sqlx::error::ErrorKind;
 use twenty_codegen::emit::sql::{foreign_key_name, primary_key_name};
@@ -41,14 +41,14 @@ impl Tx {
             Tx::Postgres(tx) => sql::pg_query(sql)
                 .fetch_all(&mut **tx)
                 .await?
-                .iter()
-                .map(|r| record::flat(r, columns))
+                .into_iter()
+                .map(|r| record::flat(&DbRow::Postgres(r), columns))
                 .collect(),
             Tx::Sqlite { tx, .. } => sql::sqlite_query(sql)
                 .fetch_all(&mut **tx)
                 .await?
-                .iter()
-                .map(|r| record::flat(r, columns))
+                .into_iter()
+                .map(|r| record::flat(&DbRow::Sqlite(r), columns))
                 .collect(),
         }
     }
