@@ -402,8 +402,8 @@ impl<'a> Ctx<'a> {
         Ok(())
     }
 
-    /// Creates one record, or with `upsert` updates the one it matches; returns its id and,
-    /// when it updated, the row before.
+    /// Creates one record, or with `upsert` updates the one it matches; returns its id,
+    /// the row before when it updated, and the row as inserted when it created.
     pub(super) async fn create_one(
         &self,
         tx: &mut Tx,
@@ -411,7 +411,7 @@ impl<'a> Ctx<'a> {
         upsert: bool,
         position: &mut Option<f64>,
         room: usize,
-    ) -> Result<(String, Option<Flat>), QueryError> {
+    ) -> Result<Created, QueryError> {
         self.check_references(tx, &input.references).await?;
         self.resolve_position(tx, &mut input.assigns).await?;
         if upsert && let Some(row) = self.upsert_match(tx, &input).await? {
@@ -420,7 +420,11 @@ impl<'a> Ctx<'a> {
             assigns.extend(self.touch());
             self.update_rows(tx, std::slice::from_ref(&id), &assigns)
                 .await?;
-            return Ok((id, Some(row)));
+            return Ok(Created {
+                id,
+                before: Some(row),
+                row: None,
+            });
         }
         let id = input
             .id
@@ -446,21 +450,31 @@ impl<'a> Ctx<'a> {
                 assigns.extend(self.actor_assigns(actor));
             }
         }
+        // A lone record's default position is computed by the INSERT itself (no statement
+        // of its own); a batch reads the first position once and counts on from it.
+        let mut first_by_insert = false;
         if self.has_field("position") && !given(&input.assigns, "position") {
-            let next = match position {
-                Some(p) => *p,
-                None => self.first_position(tx, room).await?,
-            };
-            *position = Some(next + 1.0);
-            assigns.push(Assign {
-                column: "position".to_owned(),
-                column_type: ColumnType::Double,
-                value: Val::Number(serde_json::Number::from_f64(next).unwrap_or_else(|| 0.into())),
-            });
+            if room == 0 && position.is_none() {
+                first_by_insert = true;
+            } else {
+                let next = match position {
+                    Some(p) => *p,
+                    None => self.first_position(tx, room).await?,
+                };
+                *position = Some(next + 1.0);
+                assigns.push(Assign {
+                    column: "position".to_owned(),
+                    column_type: ColumnType::Double,
+                    value: Val::Number(
+                        serde_json::Number::from_f64(next).unwrap_or_else(|| 0.into()),
+                    ),
+                });
+            }
         }
         assigns.extend(input.assigns);
         for c in &self.columns {
-            if !c.nullable && c.default.is_none() && !given(&assigns, &c.name) {
+            let by_insert = first_by_insert && c.name == "position";
+            if !c.nullable && c.default.is_none() && !given(&assigns, &c.name) && !by_insert {
                 return Err(QueryError::RequiredField {
                     object: self.object.name_singular.clone(),
                     field: match c.sub_field {
@@ -471,20 +485,53 @@ impl<'a> Ctx<'a> {
             }
         }
         let mut s = Sql::new(self.dialect());
-        let names: Vec<String> = assigns.iter().map(|a| quote(&a.column)).collect();
-        let values: Vec<String> = assigns
+        let mut names: Vec<String> = assigns.iter().map(|a| quote(&a.column)).collect();
+        let mut values: Vec<String> = assigns
             .iter()
             .map(|a| self.value(&mut s, a.column_type, &a.value))
             .collect();
+        if first_by_insert {
+            names.push(quote("position"));
+            values.push(format!(
+                "(SELECT COALESCE(MIN(x.\"position\") - 1, 0) FROM {} x WHERE x.\"deletedAt\" IS NULL)",
+                self.table()
+            ));
+        }
+        // The row comes back as a read shows it (RETURNING may name only the table, not
+        // an alias, on SQLite).
+        let table = quote(&self.object.table_name());
+        let returning: Vec<String> = self
+            .columns
+            .iter()
+            .map(|c| record::select_expr(c, &table, self.dialect()))
+            .collect();
         s.push(&format!(
-            "INSERT INTO {} ({}) VALUES ({})",
+            "INSERT INTO {} ({}) VALUES ({}) RETURNING {}",
             self.table(),
             names.join(", "),
-            values.join(", ")
+            values.join(", "),
+            returning.join(", ")
         ));
-        tx.execute(&s).await.map_err(|e| self.err(e, Some(&id)))?;
-        Ok((id, None))
+        let row = tx
+            .fetch(&s, &self.columns)
+            .await
+            .map_err(|e| self.err(e, Some(&id)))?
+            .pop();
+        Ok(Created {
+            id,
+            before: None,
+            row,
+        })
     }
+}
+
+/// What [`Ctx::create_one`] did to one input.
+pub(super) struct Created {
+    pub id: String,
+    /// The matched row before an upsert updated it.
+    pub before: Option<Flat>,
+    /// The row a create inserted, as read back.
+    pub row: Option<Flat>,
 }
 
 impl Ctx<'_> {

@@ -52,7 +52,7 @@ use super::events::Action;
 use super::exec::Target;
 use super::record::Flat;
 use super::validate;
-use ctx::{Ctx, Scope, deleted_at, ids, row_id};
+use ctx::{Created, Ctx, Scope, deleted_at, ids, row_id};
 use input::{Input, Mode, Val};
 use serde_json::{Map, Value, json};
 use twenty_codegen::model::Schema;
@@ -158,14 +158,29 @@ pub async fn create(
                 .map_err(item(i))?,
         );
     }
-    let written: Vec<String> = done.iter().map(|(id, _)| id.clone()).collect();
-    let rows = ctx.rows_by_id(&mut tx, &written).await?;
+    // Inserted rows came back from their INSERT; an upsert reads its records once all are
+    // written (it may touch one record twice).
+    let rows = match upsert {
+        true => {
+            let written: Vec<String> = done.iter().map(|d| d.id.clone()).collect();
+            ctx.rows_by_id(&mut tx, &written).await?
+        }
+        false => Vec::new(),
+    };
     let mut records = Vec::with_capacity(done.len());
     let mut events = Vec::with_capacity(done.len());
     // An upsert may touch one record twice: each event's `before` is the previous `after`.
     let mut latest: std::collections::HashMap<String, Value> = std::collections::HashMap::new();
-    for (id, before) in done {
-        let row = rows.iter().find(|r| row_id(r) == id);
+    for Created {
+        id,
+        before,
+        row: inserted,
+    } in done
+    {
+        let row = match upsert {
+            true => rows.iter().find(|r| row_id(r) == id),
+            false => inserted.as_ref(),
+        };
         let after = row.map(|r| ctx.record(r)).unwrap_or(Value::Null);
         let (action, before) = match before {
             Some(b) => (
