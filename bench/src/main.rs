@@ -11,6 +11,12 @@ use twenty_bench::report::{self, Machine};
 use twenty_bench::run::{self, Options};
 use twenty_bench::seed::{Backend, FloorSource};
 
+/// The floor (and the load generator) allocate with what the server allocates with
+/// (mimalloc, see `server/src/main.rs`): the ratio to the floor then measures the server's
+/// code, not its choice of allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "twenty-bench",
