@@ -53,7 +53,7 @@ impl Floor {
         match source {
             FloorSource::Postgres { url, schema } => {
                 let pool = sqlx::postgres::PgPoolOptions::new()
-                    .max_connections(10)
+                    .max_connections(twenty_server::store::pg_pool_size())
                     .connect(&url)
                     .await
                     .map_err(db_err)?;
@@ -87,7 +87,7 @@ impl Floor {
                     .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
                     .busy_timeout(std::time::Duration::from_secs(5));
                 let pool = sqlx::sqlite::SqlitePoolOptions::new()
-                    .max_connections(4)
+                    .max_connections(twenty_server::store::sqlite_readers())
                     .connect_with(options)
                     .await
                     .map_err(db_err)?;

@@ -238,6 +238,25 @@ pub enum Store {
     Postgres(postgres::PgStore),
 }
 
+/// The cores this process may run on (1 when unknown).
+fn cores() -> u32 {
+    std::thread::available_parallelism().map_or(1, |n| u32::try_from(n.get()).unwrap_or(u32::MAX))
+}
+
+/// Connections of the Postgres pool: twice the cores, at least 4 (PostgreSQL's rule of
+/// thumb). More backends than that only take turns on the cores: on the 2-core benchmark
+/// machine, 10 connections answered a list at about two thirds of the rate of 4, with
+/// twice its tail latency.
+pub fn pg_pool_size() -> u32 {
+    cores().saturating_mul(2).max(4)
+}
+
+/// Reader connections of a SQLite file: one per core, at least 2. Each connection reads
+/// on a thread of its own, so more readers than cores only add thread switches.
+pub fn sqlite_readers() -> u32 {
+    cores().max(2)
+}
+
 /// Unix milliseconds now.
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()

@@ -46,7 +46,7 @@ impl PgStore {
     /// Connects and creates the core schema and tables when absent.
     pub async fn open(url: &str) -> Result<Self, StoreError> {
         let pool = PgPoolOptions::new()
-            .max_connections(10)
+            .max_connections(super::pg_pool_size())
             .acquire_timeout(Duration::from_secs(5))
             .connect(url)
             .await?;

@@ -95,7 +95,7 @@ impl SqliteStore {
         }
         let path = self.workspaces_dir.join(format!("{id}.sqlite"));
         let pool = SqlitePoolOptions::new()
-            .max_connections(4)
+            .max_connections(super::sqlite_readers())
             .connect_with(options(&path))
             .await?;
         let db = SqliteDb::new(pool);
