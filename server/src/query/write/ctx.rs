@@ -530,7 +530,7 @@ pub(super) struct Created {
     pub id: String,
     /// The matched row before an upsert updated it.
     pub before: Option<Flat>,
-    /// The row a create inserted, as read back.
+    /// The row a create inserted, as its INSERT returned it.
     pub row: Option<Flat>,
 }
 

@@ -135,6 +135,36 @@ async fn new_records_go_first_in_batch_order(db: Db) {
     );
 }
 
+/// A lone record without a position goes before the first live record: its INSERT
+/// computes the position (0 in an empty table), and soft-deleted records do not count.
+async fn a_lone_record_goes_before_the_first_live_one(db: Db) {
+    let s = schema();
+    let first = create_one(&db, "company", json!({"name": "a"}))
+        .await
+        .expect("a");
+    assert_eq!(first["position"], json!(0), "{first}");
+    let deleted = create_one(&db, "company", json!({"name": "gone", "position": -10}))
+        .await
+        .expect("gone");
+    delete(
+        db.target(),
+        &s,
+        "company",
+        &Selector::Id(id_of(&deleted)),
+        &actor(),
+    )
+    .await
+    .expect("soft delete");
+    let second = create_one(&db, "company", json!({"name": "b"}))
+        .await
+        .expect("b");
+    assert_eq!(second["position"], json!(-1), "{second}");
+    let third = create_one(&db, "company", json!({"name": "c"}))
+        .await
+        .expect("c");
+    assert_eq!(third["position"], json!(-2), "{third}");
+}
+
 async fn position_first_and_last(db: Db) {
     let s = schema();
     let a = create_one(&db, "company", json!({"name": "a", "position": 5}))
@@ -737,6 +767,11 @@ crate::query_on_both!(
     references_must_be_live_records,
     references_must_be_live_records_sqlite,
     references_must_be_live_records_postgres
+);
+crate::query_on_both!(
+    a_lone_record_goes_before_the_first_live_one,
+    a_lone_record_goes_first_sqlite,
+    a_lone_record_goes_first_postgres
 );
 crate::query_on_both!(
     position_first_and_last,
