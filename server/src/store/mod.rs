@@ -3,6 +3,7 @@
 pub mod migrations;
 pub mod postgres;
 pub mod sqlite;
+pub mod write_group;
 
 use crate::config::Database;
 use serde::Serialize;
@@ -191,32 +192,33 @@ pub struct MigrationReport {
     pub applied: Vec<&'static str>,
 }
 
-/// A workspace's SQLite file: its pool and the gate its writers pass one at a time.
+/// A workspace's SQLite file: its pool and its writers' group commit.
 ///
 /// SQLite has one writer at a time. Writers that all reach `BEGIN IMMEDIATE` at once wait
 /// in SQLite's busy handler, which sleeps in growing steps (1, 2, 5, 10, … 100 ms) and so
 /// misses the moment the lock frees: under concurrent writes that made the tail latency
-/// of a create tens of milliseconds. Queued on this gate instead, the next writer starts
-/// as soon as the previous one commits. (Another process writing the same file, such as
+/// of a create tens of milliseconds. The engine's writers queue in the process instead,
+/// and take turns in one transaction committed for the whole group (see
+/// [`write_group`]). (Another process writing the same file, such as
 /// `twenty-server migrate`, is still waited for by the busy timeout.)
 #[derive(Debug, Clone)]
 pub struct SqliteDb {
     pub pool: sqlx::SqlitePool,
-    writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+    pub writers: write_group::WriteGroup,
 }
 
 impl SqliteDb {
-    /// The handle of `pool`, with a gate of its own.
+    /// The handle of `pool`, with a write group of its own.
     pub fn new(pool: sqlx::SqlitePool) -> SqliteDb {
         SqliteDb {
             pool,
-            writer: std::sync::Arc::default(),
+            writers: write_group::WriteGroup::default(),
         }
     }
 
-    /// Waits for this file's write turn; the turn lasts as long as the guard.
-    pub async fn write_turn(&self) -> tokio::sync::OwnedMutexGuard<()> {
-        self.writer.clone().lock_owned().await
+    /// Waits for this file's write turn and keeps it until the guard is dropped.
+    pub async fn write_turn(&self) -> write_group::Held {
+        self.writers.hold().await
     }
 }
 

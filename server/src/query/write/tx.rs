@@ -13,25 +13,15 @@ use twenty_codegen::model::{Column, Object, Schema};
 /// An open transaction; dropped without [`Tx::commit`], it rolls back.
 pub enum Tx {
     Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
-    /// Holds the file's write turn until it ends (fields drop in order: the transaction
-    /// first, then the turn).
-    Sqlite {
-        tx: sqlx::Transaction<'static, sqlx::Sqlite>,
-        _turn: tokio::sync::OwnedMutexGuard<()>,
-    },
+    /// A turn in the file's write group (see [`crate::store::write_group`]).
+    Sqlite(crate::store::write_group::Turn),
 }
 
 impl Tx {
     pub async fn begin(target: &Target<'_>) -> Result<Tx, QueryError> {
         Ok(match target {
             Target::Postgres { pool, .. } => Tx::Postgres(pool.begin().await?),
-            Target::Sqlite { db } => {
-                let turn = db.write_turn().await;
-                Tx::Sqlite {
-                    tx: db.pool.begin_with("BEGIN IMMEDIATE").await?,
-                    _turn: turn,
-                }
-            }
+            Target::Sqlite { db } => Tx::Sqlite(db.writers.begin(&db.pool).await?),
         })
     }
 
@@ -44,8 +34,8 @@ impl Tx {
                 .into_iter()
                 .map(|r| record::flat(&DbRow::Postgres(r), columns))
                 .collect(),
-            Tx::Sqlite { tx, .. } => sql::sqlite_query(sql)
-                .fetch_all(&mut **tx)
+            Tx::Sqlite(turn) => sql::sqlite_query(sql)
+                .fetch_all(turn.conn())
                 .await?
                 .into_iter()
                 .map(|r| record::flat(&DbRow::Sqlite(r), columns))
@@ -57,8 +47,8 @@ impl Tx {
     pub async fn execute(&mut self, sql: &Sql) -> Result<u64, sqlx::Error> {
         Ok(match self {
             Tx::Postgres(tx) => sql::pg_query(sql).execute(&mut **tx).await?.rows_affected(),
-            Tx::Sqlite { tx, .. } => sql::sqlite_query(sql)
-                .execute(&mut **tx)
+            Tx::Sqlite(turn) => sql::sqlite_query(sql)
+                .execute(turn.conn())
                 .await?
                 .rows_affected(),
         })
@@ -69,8 +59,8 @@ impl Tx {
         use sqlx::Row;
         match self {
             Tx::Postgres(tx) => sql::pg_query(sql).fetch_one(&mut **tx).await?.try_get(0),
-            Tx::Sqlite { tx, .. } => sql::sqlite_query(sql)
-                .fetch_one(&mut **tx)
+            Tx::Sqlite(turn) => sql::sqlite_query(sql)
+                .fetch_one(turn.conn())
                 .await?
                 .try_get(0),
         }
@@ -79,7 +69,12 @@ impl Tx {
     pub async fn commit(self) -> Result<(), QueryError> {
         match self {
             Tx::Postgres(tx) => tx.commit().await?,
-            Tx::Sqlite { tx, .. } => tx.commit().await?,
+            Tx::Sqlite(turn) => turn.commit().await.map_err(|e| {
+                QueryError::Database(
+                    std::sync::Arc::try_unwrap(e)
+                        .unwrap_or_else(|e| sqlx::Error::Protocol(e.to_string())),
+                )
+            })?,
         }
         Ok(())
     }

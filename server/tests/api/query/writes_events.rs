@@ -376,3 +376,97 @@ async fn sqlite_writers_take_turns() {
         .expect("the queued write commits once the turn is free");
     assert_eq!(log(&db).await.len(), 1);
 }
+
+/// Writers queued together commit as one group: each in a savepoint, so a writer that
+/// fails (a taken unique value) leaves nothing of its own, and the others' records and
+/// events all land, with one event each and increasing `seq`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_group_keeps_all_but_its_failed_writers() {
+    let db = std::sync::Arc::new(crate::query::support::sqlite().await);
+    let Db::Sqlite { db: file, .. } = &*db else {
+        unreachable!("a SQLite database")
+    };
+    create_one(&db, "person", json!({"emails": {"primaryEmail": "taken@acme.com"}}))
+        .await
+        .expect("the first person");
+    // Queue every writer behind a held turn, so they run as one group once it is free.
+    let turn = file.write_turn().await;
+    let writes: Vec<_> = (0..12)
+        .map(|i| {
+            let email = match i % 4 {
+                3 => "taken@acme.com".to_owned(),
+                _ => format!("p{i}@acme.com"),
+            };
+            let db = db.clone();
+            tokio::spawn(async move {
+                create_one(&db, "person", json!({"emails": {"primaryEmail": email}})).await
+            })
+        })
+        .collect();
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    drop(turn);
+    let mut landed = Vec::new();
+    for (i, write) in writes.into_iter().enumerate() {
+        match (i % 4, write.await.expect("the task")) {
+            (3, Err(e)) => assert_eq!(e.code(), "UNIQUE_VIOLATION", "{e}"),
+            (3, Ok(r)) => panic!("writer {i} reused a taken email: {r}"),
+            (_, Ok(r)) => landed.push(r["id"].as_str().unwrap().to_owned()),
+            (_, Err(e)) => panic!("writer {i} failed: {e}"),
+        }
+    }
+    assert_eq!(landed.len(), 9);
+    let events = log(&db).await;
+    assert_eq!(events.len(), 10, "the first person and the 9 that landed");
+    for id in &landed {
+        assert_eq!(events.iter().filter(|e| &e.record_id == id).count(), 1);
+    }
+    assert!(events.windows(2).all(|w| w[0].seq < w[1].seq));
+    let people: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM \"person\"")
+        .fetch_one(&file.pool)
+        .await
+        .unwrap();
+    assert_eq!(people, 10);
+}
+
+/// A writer that gives up in its turn (dropped without committing) undoes only its own
+/// work: the writer before it, waiting for the group's commit, still commits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_writer_undoes_only_its_own_work() {
+    let db = crate::query::support::sqlite().await;
+    let Db::Sqlite { db: file, .. } = &db else {
+        unreachable!("a SQLite database")
+    };
+    sqlx::raw_sql("CREATE TABLE t (v TEXT)")
+        .execute(&file.pool)
+        .await
+        .unwrap();
+    let insert = |v: &'static str| sqlx::query("INSERT INTO t (v) VALUES (?)").bind(v);
+    let mut first = file.writers.begin(&file.pool).await.expect("first turn");
+    insert("kept").execute(first.conn()).await.unwrap();
+    let (writers, pool) = (file.writers.clone(), file.pool.clone());
+    let second = tokio::spawn(async move { writers.begin(&pool).await });
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    // A writer is queued: the first leaves its work to the group and waits for its commit.
+    let committed = tokio::spawn(first.commit());
+    let mut second = second.await.unwrap().expect("second turn");
+    insert("undone").execute(second.conn()).await.unwrap();
+    drop(second);
+    committed
+        .await
+        .unwrap()
+        .expect("the first writer's group commits");
+    let rows: Vec<String> = sqlx::query_scalar("SELECT v FROM t")
+        .fetch_all(&file.pool)
+        .await
+        .unwrap();
+    assert_eq!(rows, ["kept"]);
+    // The file is free for the next writer (no transaction left open).
+    let mut third = file.writers.begin(&file.pool).await.expect("third turn");
+    insert("later").execute(third.conn()).await.unwrap();
+    third.commit().await.expect("commit");
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
+        .fetch_one(&file.pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 2);
+}

@@ -1,0 +1,241 @@
+//! Group commit for the writers of one SQLite file.
+//!
+//! SQLite has one writer at a time, and a transaction of its own for each write costs a
+//! `BEGIN`, a `COMMIT` and the commit's fsync, each a round trip to the connection's
+//! thread. Writers here take turns on one open transaction instead: each runs inside a
+//! `SAVEPOINT` of it, and when its work is done it either commits the transaction, when
+//! no other writer is waiting (or the group is full), or leaves its released savepoint in
+//! it for the next writer and waits for that group's `COMMIT`. A writer answers only once
+//! the transaction holding its work has committed, and learns if that failed.
+//!
+//! A writer that fails (or is cancelled) rolls its savepoint back; the work of the
+//! writers before it in the group stays and is committed. If SQLite itself rolled the
+//! whole transaction back (a full disk, an I/O error), the `COMMIT` fails and every writer
+//! of the group gets that error: nothing is reported written that is not.
+
+use sqlx::pool::PoolConnection;
+use sqlx::{Connection, Sqlite, SqliteConnection, SqlitePool};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use tokio::sync::{Mutex, OwnedMutexGuard, oneshot};
+
+/// Most writers whose work one `COMMIT` carries: a long group makes its first writers
+/// wait for the last.
+const MAX_GROUP: usize = 16;
+
+/// Why a group's `COMMIT` (or its start) failed, as given to each writer of the group.
+pub type GroupError = Arc<sqlx::Error>;
+
+/// The writers of one file: the turn (a fair, first-come lock) and the open group.
+#[derive(Debug, Default, Clone)]
+pub struct WriteGroup {
+    state: Arc<Mutex<State>>,
+    /// Writers waiting for the turn: while there are some, a finished writer leaves the
+    /// commit to them.
+    queued: Arc<AtomicUsize>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    /// The connection of the open transaction, when one is open.
+    open: Option<PoolConnection<Sqlite>>,
+    /// Writers whose released savepoints the open transaction holds, waiting for its end.
+    members: Vec<oneshot::Sender<Result<(), GroupError>>>,
+}
+
+/// Counts a writer as queued until it gets the turn (also when it is cancelled first).
+struct Queued(Arc<AtomicUsize>);
+
+impl Drop for Queued {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl WriteGroup {
+    /// Waits for the turn and starts this writer's savepoint (and the group's transaction
+    /// when none is open). Runs on a task of its own, so a caller that gives up halfway
+    /// cannot leave a transaction begun on a pooled connection: the turn it would have
+    /// got ends like a dropped one.
+    pub async fn begin(&self, pool: &SqlitePool) -> Result<Turn, sqlx::Error> {
+        let guard = self.turn();
+        let (state, queued, pool) = (self.state.clone(), self.queued.clone(), pool.clone());
+        let start = async move {
+            let mut guard = guard.await;
+            if guard.open.is_none() {
+                let mut conn = pool.acquire().await?;
+                sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut *conn).await?;
+                guard.open = Some(conn);
+            }
+            let conn = guard.open.as_mut().expect("a transaction is open");
+            if let Err(e) = sqlx::raw_sql("SAVEPOINT w").execute(&mut **conn).await {
+                // The transaction is unusable: end it for the writers it holds.
+                let _ = finish(&mut guard, false).await;
+                return Err(e);
+            }
+            Ok(Turn {
+                guard: Some(guard),
+                state,
+                queued,
+            })
+        };
+        tokio::spawn(start).await.map_err(task_failed)?
+    }
+
+    /// Waits for the turn, counted as queued meanwhile.
+    fn turn(&self) -> impl Future<Output = OwnedMutexGuard<State>> + Send + 'static {
+        self.queued.fetch_add(1, Ordering::SeqCst);
+        let queued = Queued(self.queued.clone());
+        let state = self.state.clone();
+        async move {
+            let _queued = queued;
+            state.lock_owned().await
+        }
+    }
+
+    /// Waits for the turn and keeps it: no writer of this file runs until it is dropped.
+    pub async fn hold(&self) -> Held {
+        Held(self.turn().await)
+    }
+}
+
+/// The turn, held (see [`WriteGroup::hold`]).
+#[derive(Debug)]
+pub struct Held(#[allow(dead_code)] OwnedMutexGuard<State>);
+
+/// One writer's turn: its savepoint in the group's open transaction. Dropped without
+/// [`Turn::commit`], its savepoint is rolled back (on a task of its own: a drop cannot
+/// wait) and the group goes on.
+#[derive(Debug)]
+pub struct Turn {
+    guard: Option<OwnedMutexGuard<State>>,
+    state: Arc<Mutex<State>>,
+    queued: Arc<AtomicUsize>,
+}
+
+impl Turn {
+    /// The connection to run this writer's statements on.
+    pub fn conn(&mut self) -> &mut SqliteConnection {
+        self.guard
+            .as_mut()
+            .and_then(|g| g.open.as_mut())
+            .expect("a turn holds an open transaction")
+    }
+
+    /// Keeps this writer's work: releases its savepoint, then commits the group when no
+    /// writer is waiting or the group is full, else hands the turn on and waits for the
+    /// group's commit. Ok once the work is durable. Runs on a task of its own, so a caller
+    /// that gives up halfway cannot cut a `COMMIT` short.
+    pub async fn commit(self) -> Result<(), GroupError> {
+        tokio::spawn(self.keep())
+            .await
+            .map_err(|e| Arc::new(task_failed(e)))?
+    }
+
+    async fn keep(mut self) -> Result<(), GroupError> {
+        let mut guard = self.guard.take().expect("a turn is held until it ends");
+        let conn = guard.open.as_mut().expect("a transaction is open");
+        if let Err(e) = sqlx::raw_sql("RELEASE w").execute(&mut **conn).await {
+            let e = Arc::new(e);
+            rollback_savepoint(&mut guard).await;
+            return Err(e);
+        }
+        let others_wait = self.queued.load(Ordering::SeqCst) > 0;
+        if !(others_wait && guard.members.len() + 1 < MAX_GROUP) {
+            return finish(&mut guard, true).await;
+        }
+        let (done, mut wait) = oneshot::channel();
+        guard.members.push(done);
+        drop(guard);
+        let ended = || {
+            Err(Arc::new(sqlx::Error::Protocol(
+                "the write group ended without committing".to_owned(),
+            )))
+        };
+        // Normally a later writer of the group commits it. Should the writers the turn
+        // went to give up before taking it, this one gets the turn back with its group
+        // still open (its own outcome not yet sent), and commits the group itself.
+        tokio::select! {
+            biased;
+            outcome = &mut wait => outcome.unwrap_or_else(|_| ended()),
+            mut guard = self.state.clone().lock_owned() => match wait.try_recv() {
+                Ok(outcome) => outcome,
+                Err(oneshot::error::TryRecvError::Empty) => {
+                    let _ = finish(&mut guard, true).await;
+                    wait.await.unwrap_or_else(|_| ended())
+                }
+                Err(oneshot::error::TryRecvError::Closed) => ended(),
+            },
+        }
+    }
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        let Some(mut guard) = self.guard.take() else {
+            return;
+        };
+        // The turn stays held by the task until the savepoint is undone: no other writer
+        // runs on top of this one's partial work.
+        let cleanup = async move {
+            rollback_savepoint(&mut guard).await;
+        };
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                runtime.spawn(cleanup);
+            }
+            // No runtime (the process is ending): the connection is dropped with the
+            // guard, and SQLite rolls the transaction back when the connection closes.
+            Err(_) => drop(cleanup),
+        }
+    }
+}
+
+fn task_failed(e: tokio::task::JoinError) -> sqlx::Error {
+    sqlx::Error::Protocol(format!("the write group's task failed: {e}"))
+}
+
+/// Undoes the current writer's savepoint; if that fails the transaction is unusable and
+/// ends (the group's writers learn it failed). With no writer left waiting on the group,
+/// its transaction ends too, so the file's write lock is not held idle.
+async fn rollback_savepoint(guard: &mut State) {
+    let Some(conn) = guard.open.as_mut() else {
+        return;
+    };
+    let undone = sqlx::raw_sql("ROLLBACK TO w; RELEASE w")
+        .execute(&mut **conn)
+        .await
+        .is_ok();
+    if !undone || guard.members.is_empty() {
+        let _ = finish(guard, undone).await;
+    }
+}
+
+/// Ends the open transaction: `COMMIT` when `keep`, else `ROLLBACK`; tells every waiting
+/// member the outcome (a rollback is a failure for them) and returns it.
+async fn finish(guard: &mut State, keep: bool) -> Result<(), GroupError> {
+    let members = std::mem::take(&mut guard.members);
+    let Some(mut conn) = guard.open.take() else {
+        return Ok(());
+    };
+    let outcome = match keep {
+        true => sqlx::raw_sql("COMMIT")
+            .execute(&mut *conn)
+            .await
+            .map(|_| ())
+            .map_err(Arc::new),
+        false => {
+            // A failed ROLLBACK leaves the connection in an unknown state: close it.
+            if sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await.is_err() {
+                let _ = conn.detach().close().await;
+            }
+            Err(Arc::new(sqlx::Error::Protocol(
+                "the write group's transaction was rolled back".to_owned(),
+            )))
+        }
+    };
+    for member in members {
+        let _ = member.send(outcome.clone());
+    }
+    outcome
+}
