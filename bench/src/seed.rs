@@ -234,7 +234,7 @@ pub async fn seed(location: &Location, people: u32) -> Result<Seeded, String> {
             }
             (ids, FloorSource::Sqlite { file })
         }
-        WorkspaceDb::Postgres { pool, schema } => {
+        WorkspaceDb::Postgres { pool, schema, .. } => {
             let insert = format!(
                 "INSERT INTO \"{schema}\".person (\"nameFirstName\", \"nameLastName\", \
                    \"emailsPrimaryEmail\", \"jobTitle\", city, \"createdAt\", \"updatedAt\", position) \

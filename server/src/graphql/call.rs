@@ -52,7 +52,15 @@ impl Call {
     pub fn target(&self) -> Target<'_> {
         match &self.db {
             WorkspaceDb::Sqlite(db) => Target::Sqlite { db },
-            WorkspaceDb::Postgres { pool, schema } => Target::Postgres { pool, schema },
+            WorkspaceDb::Postgres {
+                pool,
+                schema,
+                writers,
+            } => Target::Postgres {
+                pool,
+                schema,
+                writers,
+            },
         }
     }
 

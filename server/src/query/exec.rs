@@ -16,6 +16,8 @@ pub enum Target<'a> {
     Postgres {
         pool: &'a sqlx::PgPool,
         schema: &'a str,
+        /// The workspace's writers (see [`crate::store::write_group`]).
+        writers: &'a crate::store::write_group::WriteGroup<sqlx::Postgres>,
     },
     Sqlite {
         db: &'a crate::store::SqliteDb,

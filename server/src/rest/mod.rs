@@ -64,7 +64,15 @@ fn record_id(raw: &str) -> Result<uuid::Uuid, ApiError> {
 fn target(db: &WorkspaceDb) -> Target<'_> {
     match db {
         WorkspaceDb::Sqlite(db) => Target::Sqlite { db },
-        WorkspaceDb::Postgres { pool, schema } => Target::Postgres { pool, schema },
+        WorkspaceDb::Postgres {
+            pool,
+            schema,
+            writers,
+        } => Target::Postgres {
+            pool,
+            schema,
+            writers,
+        },
     }
 }
 

@@ -204,7 +204,7 @@ pub struct MigrationReport {
 #[derive(Debug, Clone)]
 pub struct SqliteDb {
     pub pool: sqlx::SqlitePool,
-    pub writers: write_group::WriteGroup,
+    pub writers: write_group::WriteGroup<sqlx::Sqlite>,
 }
 
 impl SqliteDb {
@@ -212,12 +212,12 @@ impl SqliteDb {
     pub fn new(pool: sqlx::SqlitePool) -> SqliteDb {
         SqliteDb {
             pool,
-            writers: write_group::WriteGroup::default(),
+            writers: write_group::WriteGroup::sqlite(),
         }
     }
 
     /// Waits for this file's write turn and keeps it until the guard is dropped.
-    pub async fn write_turn(&self) -> write_group::Held {
+    pub async fn write_turn(&self) -> write_group::Held<sqlx::Sqlite> {
         self.writers.hold().await
     }
 }
@@ -227,8 +227,13 @@ impl SqliteDb {
 pub enum WorkspaceDb {
     /// The workspace's own SQLite file.
     Sqlite(SqliteDb),
-    /// The shared Postgres pool and the workspace's schema (qualify every name with it).
-    Postgres { pool: sqlx::PgPool, schema: String },
+    /// The shared Postgres pool and the workspace's schema (qualify every name with it),
+    /// with the workspace's writers.
+    Postgres {
+        pool: sqlx::PgPool,
+        schema: String,
+        writers: write_group::WriteGroup<sqlx::Postgres>,
+    },
 }
 
 /// The store: embedded SQLite or Postgres.
@@ -372,10 +377,14 @@ impl Store {
     pub async fn workspace_db(&self, id: Uuid) -> Result<WorkspaceDb, StoreError> {
         Ok(match self {
             Store::Sqlite(s) => WorkspaceDb::Sqlite(s.workspace_db(id).await?),
-            Store::Postgres(s) => WorkspaceDb::Postgres {
-                pool: s.pool().clone(),
-                schema: schema_name(id),
-            },
+            Store::Postgres(s) => {
+                let schema = schema_name(id);
+                WorkspaceDb::Postgres {
+                    pool: s.pool().clone(),
+                    writers: s.writers(&schema),
+                    schema,
+                }
+            }
         })
     }
 

@@ -1,6 +1,7 @@
 //! The Postgres store: core tables in schema `core`, one schema per workspace
 //! (`workspace_<base36 id>`), migrations applied with a transaction-local search_path.
 use super::migrations;
+use super::write_group::WriteGroup;
 use super::{
     ApiKey, KEY_COLUMNS, KeyRow, MigrationReport, StoreError, Workspace, WorkspaceRow, schema_name,
 };
@@ -34,6 +35,8 @@ CREATE TABLE IF NOT EXISTS "core"."apiKey" (
 #[derive(Debug)]
 pub struct PgStore {
     pool: PgPool,
+    /// Each workspace's writers (see [`super::write_group`]), by schema.
+    writers: std::sync::Mutex<std::collections::HashMap<String, WriteGroup<sqlx::Postgres>>>,
 }
 
 fn migrations_table(schema: &str) -> String {
@@ -57,7 +60,19 @@ impl PgStore {
             .await?;
         sqlx::raw_sql(CORE_SCHEMA).execute(&mut *tx).await?;
         tx.commit().await?;
-        Ok(PgStore { pool })
+        Ok(PgStore {
+            pool,
+            writers: Default::default(),
+        })
+    }
+
+    /// The writers of the workspace in `schema` (one group per workspace, made on first use).
+    pub fn writers(&self, schema: &str) -> WriteGroup<sqlx::Postgres> {
+        let mut writers = self.writers.lock().unwrap_or_else(|e| e.into_inner());
+        writers
+            .entry(schema.to_owned())
+            .or_insert_with(WriteGroup::postgres)
+            .clone()
     }
 
     /// The shared pool.

@@ -1,8 +1,10 @@
-//! Group commit for the writers of one SQLite file.
+//! Group commit for the writers of one workspace (a SQLite file, or a Postgres schema).
 //!
-//! SQLite has one writer at a time, and a transaction of its own for each write costs a
-//! `BEGIN`, a `COMMIT` and the commit's fsync, each a round trip to the connection's
-//! thread. Writers here take turns on one open transaction instead: each runs inside a
+//! The writers of a workspace write one at a time: SQLite has one writer per file, and on
+//! Postgres the event log's `seq` must follow commit order, so writers could not commit
+//! side by side anyway. A transaction of its own for each write costs a `BEGIN`, a
+//! `COMMIT` and the commit's flush to disk (fsync, or Postgres' WAL flush), each a round
+//! trip. Writers here take turns on one open transaction instead: each runs inside a
 //! `SAVEPOINT` of it, and when its work is done it either commits the transaction, when
 //! no other writer is waiting (or the group is full), or leaves its released savepoint in
 //! it for the next writer and waits for that group's `COMMIT`. A writer answers only once
@@ -14,7 +16,7 @@
 //! of the group gets that error: nothing is reported written that is not.
 
 use sqlx::pool::PoolConnection;
-use sqlx::{Connection, Sqlite, SqliteConnection, SqlitePool};
+use sqlx::{Connection, Database, Executor, Pool};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::sync::{Mutex, OwnedMutexGuard, oneshot};
@@ -26,19 +28,31 @@ const MAX_GROUP: usize = 16;
 /// Why a group's `COMMIT` (or its start) failed, as given to each writer of the group.
 pub type GroupError = Arc<sqlx::Error>;
 
-/// The writers of one file: the turn (a fair, first-come lock) and the open group.
-#[derive(Debug, Default, Clone)]
-pub struct WriteGroup {
-    state: Arc<Mutex<State>>,
+/// The writers of one workspace: the turn (a fair, first-come lock) and the open group.
+#[derive(Debug)]
+pub struct WriteGroup<DB: Database> {
+    state: Arc<Mutex<State<DB>>>,
     /// Writers waiting for the turn: while there are some, a finished writer leaves the
     /// commit to them.
     queued: Arc<AtomicUsize>,
+    /// The statement starting a group's transaction.
+    begin: &'static str,
 }
 
-#[derive(Debug, Default)]
-struct State {
+impl<DB: Database> Clone for WriteGroup<DB> {
+    fn clone(&self) -> Self {
+        WriteGroup {
+            state: self.state.clone(),
+            queued: self.queued.clone(),
+            begin: self.begin,
+        }
+    }
+}
+
+#[derive(Debug)]
+struct State<DB: Database> {
     /// The connection of the open transaction, when one is open.
-    open: Option<PoolConnection<Sqlite>>,
+    open: Option<PoolConnection<DB>>,
     /// Writers whose released savepoints the open transaction holds, waiting for its end.
     members: Vec<oneshot::Sender<Result<(), GroupError>>>,
 }
@@ -52,19 +66,50 @@ impl Drop for Queued {
     }
 }
 
-impl WriteGroup {
+impl WriteGroup<sqlx::Sqlite> {
+    /// The writers of a SQLite file: `BEGIN IMMEDIATE`, so a writer never fails upgrading
+    /// a read lock.
+    pub fn sqlite() -> Self {
+        WriteGroup::new("BEGIN IMMEDIATE")
+    }
+}
+
+impl WriteGroup<sqlx::Postgres> {
+    /// The writers of a Postgres workspace schema.
+    pub fn postgres() -> Self {
+        WriteGroup::new("BEGIN")
+    }
+}
+
+impl<DB> WriteGroup<DB>
+where
+    DB: Database,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+{
+    fn new(begin: &'static str) -> Self {
+        WriteGroup {
+            state: Arc::new(Mutex::new(State {
+                open: None,
+                members: Vec::new(),
+            })),
+            queued: Arc::default(),
+            begin,
+        }
+    }
+
     /// Waits for the turn and starts this writer's savepoint (and the group's transaction
     /// when none is open). Runs on a task of its own, so a caller that gives up halfway
     /// cannot leave a transaction begun on a pooled connection: the turn it would have
     /// got ends like a dropped one.
-    pub async fn begin(&self, pool: &SqlitePool) -> Result<Turn, sqlx::Error> {
+    pub async fn begin(&self, pool: &Pool<DB>) -> Result<Turn<DB>, sqlx::Error> {
         let guard = self.turn();
         let (state, queued, pool) = (self.state.clone(), self.queued.clone(), pool.clone());
+        let begin = self.begin;
         let start = async move {
             let mut guard = guard.await;
             if guard.open.is_none() {
                 let mut conn = pool.acquire().await?;
-                sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut *conn).await?;
+                sqlx::raw_sql(begin).execute(&mut *conn).await?;
                 guard.open = Some(conn);
             }
             let conn = guard.open.as_mut().expect("a transaction is open");
@@ -83,7 +128,7 @@ impl WriteGroup {
     }
 
     /// Waits for the turn, counted as queued meanwhile.
-    fn turn(&self) -> impl Future<Output = OwnedMutexGuard<State>> + Send + 'static {
+    fn turn(&self) -> impl Future<Output = OwnedMutexGuard<State<DB>>> + Send + 'static {
         self.queued.fetch_add(1, Ordering::SeqCst);
         let queued = Queued(self.queued.clone());
         let state = self.state.clone();
@@ -94,28 +139,36 @@ impl WriteGroup {
     }
 
     /// Waits for the turn and keeps it: no writer of this file runs until it is dropped.
-    pub async fn hold(&self) -> Held {
+    pub async fn hold(&self) -> Held<DB> {
         Held(self.turn().await)
     }
 }
 
 /// The turn, held (see [`WriteGroup::hold`]).
 #[derive(Debug)]
-pub struct Held(#[allow(dead_code)] OwnedMutexGuard<State>);
+pub struct Held<DB: Database>(#[allow(dead_code)] OwnedMutexGuard<State<DB>>);
 
 /// One writer's turn: its savepoint in the group's open transaction. Dropped without
 /// [`Turn::commit`], its savepoint is rolled back (on a task of its own: a drop cannot
 /// wait) and the group goes on.
 #[derive(Debug)]
-pub struct Turn {
-    guard: Option<OwnedMutexGuard<State>>,
-    state: Arc<Mutex<State>>,
+pub struct Turn<DB>
+where
+    DB: Database,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+{
+    guard: Option<OwnedMutexGuard<State<DB>>>,
+    state: Arc<Mutex<State<DB>>>,
     queued: Arc<AtomicUsize>,
 }
 
-impl Turn {
+impl<DB> Turn<DB>
+where
+    DB: Database,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+{
     /// The connection to run this writer's statements on.
-    pub fn conn(&mut self) -> &mut SqliteConnection {
+    pub fn conn(&mut self) -> &mut DB::Connection {
         self.guard
             .as_mut()
             .and_then(|g| g.open.as_mut())
@@ -170,7 +223,11 @@ impl Turn {
     }
 }
 
-impl Drop for Turn {
+impl<DB> Drop for Turn<DB>
+where
+    DB: Database,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+{
     fn drop(&mut self) {
         let Some(mut guard) = self.guard.take() else {
             return;
@@ -198,7 +255,11 @@ fn task_failed(e: tokio::task::JoinError) -> sqlx::Error {
 /// Undoes the current writer's savepoint; if that fails the transaction is unusable and
 /// ends (the group's writers learn it failed). With no writer left waiting on the group,
 /// its transaction ends too, so the file's write lock is not held idle.
-async fn rollback_savepoint(guard: &mut State) {
+async fn rollback_savepoint<DB>(guard: &mut State<DB>)
+where
+    DB: Database,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+{
     let Some(conn) = guard.open.as_mut() else {
         return;
     };
@@ -213,7 +274,11 @@ async fn rollback_savepoint(guard: &mut State) {
 
 /// Ends the open transaction: `COMMIT` when `keep`, else `ROLLBACK`; tells every waiting
 /// member the outcome (a rollback is a failure for them) and returns it.
-async fn finish(guard: &mut State, keep: bool) -> Result<(), GroupError> {
+async fn finish<DB>(guard: &mut State<DB>, keep: bool) -> Result<(), GroupError>
+where
+    DB: Database,
+    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
+{
     let members = std::mem::take(&mut guard.members);
     let Some(mut conn) = guard.open.take() else {
         return Ok(());

@@ -26,7 +26,7 @@ async fn exec(db: &WorkspaceDb, sqlite: &str, postgres: impl Fn(&str) -> String)
                 .await
                 .unwrap();
         }
-        WorkspaceDb::Postgres { pool, schema } => {
+        WorkspaceDb::Postgres { pool, schema, .. } => {
             sqlx::raw_sql(AssertSqlSafe(postgres(schema)))
                 .execute(pool)
                 .await
@@ -43,7 +43,7 @@ async fn count_people(db: &WorkspaceDb) -> i64 {
                 .await
                 .unwrap()
         }
-        WorkspaceDb::Postgres { pool, schema } => sqlx::query_scalar(AssertSqlSafe(format!(
+        WorkspaceDb::Postgres { pool, schema, .. } => sqlx::query_scalar(AssertSqlSafe(format!(
             r#"SELECT count(*) FROM "{schema}"."person""#
         )))
         .fetch_one(pool)

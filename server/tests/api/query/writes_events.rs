@@ -8,7 +8,7 @@ use crate::support::{Backend, TestDb};
 use serde_json::{Value, json};
 use twenty_server::query::{
     Action, Comparator, Event, Filter, Selector, Target, create, delete, destroy, events_after,
-    restore, update,
+    find_one, restore, update,
 };
 use twenty_server::store::WorkspaceDb;
 
@@ -286,8 +286,21 @@ async fn the_store_creates_the_event_log(backend: Backend) {
     let read = |data: WorkspaceDb| async move {
         match &data {
             WorkspaceDb::Sqlite(db) => events_after(Target::Sqlite { db }, 0, 10).await,
-            WorkspaceDb::Postgres { pool, schema } => {
-                events_after(Target::Postgres { pool, schema }, 0, 10).await
+            WorkspaceDb::Postgres {
+                pool,
+                schema,
+                writers,
+            } => {
+                events_after(
+                    Target::Postgres {
+                        pool,
+                        schema,
+                        writers,
+                    },
+                    0,
+                    10,
+                )
+                .await
             }
         }
         .map(|e| e.len())
@@ -298,7 +311,7 @@ async fn the_store_creates_the_event_log(backend: Backend) {
             .execute(&db.pool)
             .await
             .map(|_| ()),
-        WorkspaceDb::Postgres { pool, schema } => sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        WorkspaceDb::Postgres { pool, schema, .. } => sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
             r#"DROP TABLE "{schema}"."_twenty_event""#
         )))
         .execute(pool)
@@ -380,17 +393,20 @@ async fn sqlite_writers_take_turns() {
 /// Writers queued together commit as one group: each in a savepoint, so a writer that
 /// fails (a taken unique value) leaves nothing of its own, and the others' records and
 /// events all land, with one event each and increasing `seq`.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_write_group_keeps_all_but_its_failed_writers() {
-    let db = std::sync::Arc::new(crate::query::support::sqlite().await);
-    let Db::Sqlite { db: file, .. } = &*db else {
-        unreachable!("a SQLite database")
-    };
-    create_one(&db, "person", json!({"emails": {"primaryEmail": "taken@acme.com"}}))
-        .await
-        .expect("the first person");
+async fn a_write_group_keeps_all_but_its_failed_writers(db: Db) {
+    let db = std::sync::Arc::new(db);
+    create_one(
+        &db,
+        "person",
+        json!({"emails": {"primaryEmail": "taken@acme.com"}}),
+    )
+    .await
+    .expect("the first person");
     // Queue every writer behind a held turn, so they run as one group once it is free.
-    let turn = file.write_turn().await;
+    let turn: Box<dyn std::any::Any + Send> = match &*db {
+        Db::Sqlite { db: file, .. } => Box::new(file.write_turn().await),
+        Db::Postgres { writers, .. } => Box::new(writers.hold().await),
+    };
     let writes: Vec<_> = (0..12)
         .map(|i| {
             let email = match i % 4 {
@@ -419,14 +435,22 @@ async fn a_write_group_keeps_all_but_its_failed_writers() {
     assert_eq!(events.len(), 10, "the first person and the 9 that landed");
     for id in &landed {
         assert_eq!(events.iter().filter(|e| &e.record_id == id).count(), 1);
+        let found = find_one(db.target(), &schema(), "person", id, 0, None)
+            .await
+            .expect("read");
+        assert!(
+            found.is_some(),
+            "person {id} was answered written but is not"
+        );
     }
     assert!(events.windows(2).all(|w| w[0].seq < w[1].seq));
-    let people: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM \"person\"")
-        .fetch_one(&file.pool)
-        .await
-        .unwrap();
-    assert_eq!(people, 10);
 }
+
+crate::query_on_both!(
+    a_write_group_keeps_all_but_its_failed_writers,
+    a_write_group_keeps_its_writers_sqlite,
+    a_write_group_keeps_its_writers_postgres
+);
 
 /// A writer that gives up in its turn (dropped without committing) undoes only its own
 /// work: the writer before it, waiting for the group's commit, still commits.
