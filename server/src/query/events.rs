@@ -2,9 +2,12 @@
 //! write's own transaction (so a rolled-back write leaves no event), and its reader.
 //!
 //! `seq` is a strictly increasing integer in commit order: on SQLite there is one writer at
-//! a time; on Postgres a writer takes a transaction-scoped advisory lock on the workspace's
-//! event log just before inserting its events, so a reader that has seen `seq` n never
-//! later finds a newly committed event below n. Readers poll [`events_after`].
+//! a time; on Postgres the statement inserting a write's events first takes a
+//! transaction-scoped advisory lock on the workspace's event log (before any of its rows
+//! gets a `seq`), held until the transaction ends, so a reader that has seen `seq` n never
+//! later finds a newly committed event below n — also with several server processes. (In
+//! one process a workspace's writes already take turns, see
+//! [`crate::store::write_group`].) Readers poll [`events_after`].
 
 use super::QueryError;
 use super::exec::Target;
@@ -111,17 +114,11 @@ fn table(dialect: Dialect, pg_schema: &str) -> String {
     }
 }
 
-/// The statement serializing event writers of one Postgres workspace until commit.
-pub(super) fn pg_lock_sql(pg_schema: &str) -> Sql {
-    let mut s = Sql::new(Dialect::Postgres);
-    let p = s.bind(Param::Text(format!("{pg_schema}.{EVENT_TABLE}")));
-    s.push(&format!("SELECT pg_advisory_xact_lock(hashtext({p}))"));
-    s
-}
-
 /// One INSERT of all of a write's events, in order (the database assigns `seq`). The
 /// events travel as one JSON array parameter, so the statement's text is the same for
-/// any number of events (one prepared statement).
+/// any number of events (one prepared statement). On Postgres it takes the event log's
+/// lock first: every row it inserts comes out of a join with the lock's one row, so the
+/// lock is held before any `seq` is drawn.
 pub(super) fn insert_sql(dialect: Dialect, pg_schema: &str, events: &[Event]) -> Sql {
     let rows: Vec<Value> = events
         .iter()
@@ -140,6 +137,13 @@ pub(super) fn insert_sql(dialect: Dialect, pg_schema: &str, events: &[Event]) ->
         })
         .collect();
     let mut s = Sql::new(dialect);
+    let lock = match dialect {
+        Dialect::Postgres => {
+            let key = s.bind(Param::Text(format!("{pg_schema}.{EVENT_TABLE}")));
+            format!("WITH \"lock\" AS (SELECT pg_advisory_xact_lock(hashtext({key}))) ")
+        }
+        Dialect::Sqlite => String::new(),
+    };
     let p = s.bind(Param::Text(Value::Array(rows).to_string()));
     let select = match dialect {
         // `e->'before'` of a JSON null is the jsonb `null`, not SQL NULL.
@@ -148,7 +152,8 @@ pub(super) fn insert_sql(dialect: Dialect, pg_schema: &str, events: &[Event]) ->
              (e->>'recordId')::uuid, NULLIF(e->'before', 'null'::jsonb), \
              NULLIF(e->'after', 'null'::jsonb), e->'updatedFields', e->'actor', \
              (e->>'createdAt')::timestamptz \
-             FROM jsonb_array_elements({p}::jsonb) WITH ORDINALITY AS x(e, n) ORDER BY n"
+             FROM \"lock\", jsonb_array_elements({p}::jsonb) WITH ORDINALITY AS x(e, n) \
+             ORDER BY n"
         ),
         // json_extract gives objects and arrays as JSON text, a JSON null as SQL NULL.
         Dialect::Sqlite => format!(
@@ -160,7 +165,7 @@ pub(super) fn insert_sql(dialect: Dialect, pg_schema: &str, events: &[Event]) ->
         ),
     };
     s.push(&format!(
-        "INSERT INTO {} (\"id\", \"objectNameSingular\", \"action\", \"recordId\", \"before\", \
+        "{lock}INSERT INTO {} (\"id\", \"objectNameSingular\", \"action\", \"recordId\", \"before\", \
          \"after\", \"updatedFields\", \"actor\", \"createdAt\") {select}",
         table(dialect, pg_schema),
     ));

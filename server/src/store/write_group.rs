@@ -107,16 +107,18 @@ where
         let begin = self.begin;
         let start = async move {
             let mut guard = guard.await;
+            // An open group already has this writer's savepoint: the previous writer
+            // opened it when it handed the turn on.
             if guard.open.is_none() {
                 let mut conn = pool.acquire().await?;
-                sqlx::raw_sql(begin).execute(&mut *conn).await?;
+                let start = sqlx::raw_sql(sqlx::AssertSqlSafe(format!("{begin}; SAVEPOINT w")))
+                    .execute(&mut *conn)
+                    .await;
                 guard.open = Some(conn);
-            }
-            let conn = guard.open.as_mut().expect("a transaction is open");
-            if let Err(e) = sqlx::raw_sql("SAVEPOINT w").execute(&mut **conn).await {
-                // The transaction is unusable: end it for the writers it holds.
-                let _ = finish(&mut guard, false).await;
-                return Err(e);
+                if let Err(e) = start {
+                    let _ = finish(&mut guard, false).await;
+                    return Err(e);
+                }
             }
             Ok(Turn {
                 guard: Some(guard),
@@ -187,15 +189,18 @@ where
 
     async fn keep(mut self) -> Result<(), GroupError> {
         let mut guard = self.guard.take().expect("a turn is held until it ends");
-        let conn = guard.open.as_mut().expect("a transaction is open");
-        if let Err(e) = sqlx::raw_sql("RELEASE w").execute(&mut **conn).await {
-            let e = Arc::new(e);
-            rollback_savepoint(&mut guard).await;
-            return Err(e);
-        }
         let others_wait = self.queued.load(Ordering::SeqCst) > 0;
         if !(others_wait && guard.members.len() + 1 < MAX_GROUP) {
             return finish(&mut guard, true).await;
+        }
+        // Keep this writer's work and open the next writer's savepoint, in one round trip.
+        let conn = guard.open.as_mut().expect("a transaction is open");
+        if let Err(e) = sqlx::raw_sql("RELEASE w; SAVEPOINT w")
+            .execute(&mut **conn)
+            .await
+        {
+            let _ = finish(&mut guard, false).await;
+            return Err(Arc::new(e));
         }
         let (done, mut wait) = oneshot::channel();
         guard.members.push(done);
@@ -252,9 +257,10 @@ fn task_failed(e: tokio::task::JoinError) -> sqlx::Error {
     sqlx::Error::Protocol(format!("the write group's task failed: {e}"))
 }
 
-/// Undoes the current writer's savepoint; if that fails the transaction is unusable and
-/// ends (the group's writers learn it failed). With no writer left waiting on the group,
-/// its transaction ends too, so the file's write lock is not held idle.
+/// Undoes the current writer's work (back to its savepoint, which stays open for the next
+/// writer); if that fails the transaction is unusable and ends (the group's writers learn
+/// it failed). With no writer left waiting on the group, its transaction ends too, so the
+/// write lock is not held idle.
 async fn rollback_savepoint<DB>(guard: &mut State<DB>)
 where
     DB: Database,
@@ -263,7 +269,7 @@ where
     let Some(conn) = guard.open.as_mut() else {
         return;
     };
-    let undone = sqlx::raw_sql("ROLLBACK TO w; RELEASE w")
+    let undone = sqlx::raw_sql("ROLLBACK TO w")
         .execute(&mut **conn)
         .await
         .is_ok();
@@ -272,8 +278,9 @@ where
     }
 }
 
-/// Ends the open transaction: `COMMIT` when `keep`, else `ROLLBACK`; tells every waiting
-/// member the outcome (a rollback is a failure for them) and returns it.
+/// Ends the open transaction (whose savepoint `w` is open): `COMMIT` when `keep`, else
+/// `ROLLBACK`; tells every waiting member the outcome (a rollback is a failure for them)
+/// and returns it. The connection goes back to its pool only outside a transaction.
 async fn finish<DB>(guard: &mut State<DB>, keep: bool) -> Result<(), GroupError>
 where
     DB: Database,
@@ -283,20 +290,24 @@ where
     let Some(mut conn) = guard.open.take() else {
         return Ok(());
     };
-    let outcome = match keep {
-        true => sqlx::raw_sql("COMMIT")
+    let committed = match keep {
+        true => sqlx::raw_sql("RELEASE w; COMMIT")
             .execute(&mut *conn)
             .await
-            .map(|_| ())
-            .map_err(Arc::new),
-        false => {
-            // A failed ROLLBACK leaves the connection in an unknown state: close it.
+            .map(|_| ()),
+        false => Err(sqlx::Error::Protocol(
+            "the write group's transaction was rolled back".to_owned(),
+        )),
+    };
+    let outcome = match committed {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            // Not committed: make sure the transaction is gone. A failed ROLLBACK leaves
+            // the connection in an unknown state: close it instead of pooling it.
             if sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await.is_err() {
                 let _ = conn.detach().close().await;
             }
-            Err(Arc::new(sqlx::Error::Protocol(
-                "the write group's transaction was rolled back".to_owned(),
-            )))
+            Err(Arc::new(e))
         }
     };
     for member in members {

@@ -582,9 +582,6 @@ impl Ctx<'_> {
         if events.is_empty() {
             return Ok(());
         }
-        if let Target::Postgres { schema, .. } = self.target {
-            tx.execute(&events::pg_lock_sql(schema)).await?;
-        }
         tx.execute(&events::insert_sql(
             self.dialect(),
             self.target.pg_schema(),

@@ -494,3 +494,38 @@ async fn a_dropped_writer_undoes_only_its_own_work() {
         .unwrap();
     assert_eq!(count, 2);
 }
+
+/// On Postgres, logging takes the workspace's event-log lock (so `seq` follows commit
+/// order across server processes too): while another session holds it, a write waits,
+/// and goes ahead once it is released.
+#[tokio::test]
+async fn a_postgres_write_waits_for_the_event_log_lock() {
+    let Some(db) = crate::query::support::postgres("event_log_lock").await else {
+        return;
+    };
+    let Db::Postgres { pool, schema, .. } = &db else {
+        unreachable!("a Postgres database")
+    };
+    let mut other = pool.acquire().await.unwrap();
+    sqlx::query("SELECT pg_advisory_lock(hashtext($1))")
+        .bind(format!("{schema}._twenty_event"))
+        .execute(&mut *other)
+        .await
+        .unwrap();
+    let write = create_one(&db, "company", json!({"name": "waits"}));
+    tokio::pin!(write);
+    let early = tokio::time::timeout(std::time::Duration::from_millis(300), &mut write).await;
+    assert!(
+        early.is_err(),
+        "the write logged while the lock was held: {early:?}"
+    );
+    sqlx::query("SELECT pg_advisory_unlock(hashtext($1))")
+        .bind(format!("{schema}._twenty_event"))
+        .execute(&mut *other)
+        .await
+        .unwrap();
+    write
+        .await
+        .expect("the write commits once the lock is free");
+    assert_eq!(log(&db).await.len(), 1);
+}
