@@ -1,5 +1,5 @@
 //! The write routes: create one / many (with `upsert`), update one / many, delete (soft)
-//! or destroy one / many, restore one / many. Each is one engine call (one transaction);
+//! or destroy one / many, restore one / many. Each is one engine call (all or nothing);
 //! every write, even a failed one, bumps the workspace's count version afterwards.
 use super::params::Params;
 use super::{object, query_error, record_id, target, upper_first};

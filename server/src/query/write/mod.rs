@@ -1,5 +1,6 @@
 //! The write engine: create (and upsert), update, soft delete, destroy and restore of one
-//! object's records, each call in one transaction (all or nothing) with one event per
+//! object's records, each call all or nothing (a savepoint in its workspace's write group,
+//! committed before the call returns: [`crate::store::write_group`]) with one event per
 //! changed record logged in the same transaction. No HTTP here.
 //!
 //! Input records are JSON objects as clients send them (composites nested, relations by

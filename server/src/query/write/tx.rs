@@ -1,6 +1,6 @@
-//! One write transaction on either backend (SQLite with `BEGIN IMMEDIATE`, so a writer
-//! never fails upgrading a read lock), and database errors a client caused mapped to
-//! typed errors naming the field.
+//! One write call's transaction on either backend: a turn in the workspace's write group
+//! (a savepoint of the group's transaction, see [`crate::store::write_group`]), and
+//! database errors a client caused mapped to typed errors naming the field.
 
 use super::super::QueryError;
 use super::super::exec::Target;
