@@ -6,14 +6,16 @@
 //! `COMMIT` and the commit's flush to disk (fsync, or Postgres' WAL flush), each a round
 //! trip. Writers here take turns on one open transaction instead: each runs inside a
 //! `SAVEPOINT` of it, and when its work is done it either commits the transaction, when
-//! no other writer is waiting (or the group is full), or leaves its released savepoint in
-//! it for the next writer and waits for that group's `COMMIT`. A writer answers only once
-//! the transaction holding its work has committed, and learns if that failed.
+//! no other writer is waiting (or the group is full), or releases its savepoint, opens the
+//! next writer's (one round trip for both) and waits for the group's `COMMIT`. A writer
+//! answers only once the transaction holding its work has committed, and learns if that
+//! failed.
 //!
-//! A writer that fails (or is cancelled) rolls its savepoint back; the work of the
-//! writers before it in the group stays and is committed. If SQLite itself rolled the
-//! whole transaction back (a full disk, an I/O error), the `COMMIT` fails and every writer
-//! of the group gets that error: nothing is reported written that is not.
+//! A writer that fails (or is cancelled) rolls back to its savepoint (which also ends
+//! Postgres' aborted state after an error); the work of the writers before it in the
+//! group stays and is committed. If the database rolled the whole transaction back (a
+//! full disk, an I/O error), the `COMMIT` fails and every writer of the group gets that
+//! error: nothing is reported written that is not.
 
 use sqlx::pool::PoolConnection;
 use sqlx::{Connection, Database, Executor, Pool};
@@ -247,7 +249,7 @@ where
                 runtime.spawn(cleanup);
             }
             // No runtime (the process is ending): the connection is dropped with the
-            // guard, and SQLite rolls the transaction back when the connection closes.
+            // guard, and the database rolls the transaction back when it closes.
             Err(_) => drop(cleanup),
         }
     }
