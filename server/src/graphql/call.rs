@@ -50,18 +50,7 @@ impl Call {
 
     /// The engine's view of the workspace database.
     pub fn target(&self) -> Target<'_> {
-        match &self.db {
-            WorkspaceDb::Sqlite(db) => Target::Sqlite { db },
-            WorkspaceDb::Postgres {
-                pool,
-                schema,
-                writers,
-            } => Target::Postgres {
-                pool,
-                schema,
-                writers,
-            },
-        }
+        Target::from(&self.db)
     }
 
     /// Records `n` more SQL statements.

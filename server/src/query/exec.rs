@@ -24,6 +24,23 @@ pub enum Target<'a> {
     },
 }
 
+impl<'a> From<&'a crate::store::WorkspaceDb> for Target<'a> {
+    fn from(db: &'a crate::store::WorkspaceDb) -> Self {
+        match db {
+            crate::store::WorkspaceDb::Sqlite(db) => Target::Sqlite { db },
+            crate::store::WorkspaceDb::Postgres {
+                pool,
+                schema,
+                writers,
+            } => Target::Postgres {
+                pool,
+                schema,
+                writers,
+            },
+        }
+    }
+}
+
 impl Target<'_> {
     pub fn dialect(&self) -> Dialect {
         match self {

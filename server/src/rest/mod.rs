@@ -62,18 +62,7 @@ fn record_id(raw: &str) -> Result<uuid::Uuid, ApiError> {
 
 /// The engine's view of a workspace's database.
 fn target(db: &WorkspaceDb) -> Target<'_> {
-    match db {
-        WorkspaceDb::Sqlite(db) => Target::Sqlite { db },
-        WorkspaceDb::Postgres {
-            pool,
-            schema,
-            writers,
-        } => Target::Postgres {
-            pool,
-            schema,
-            writers,
-        },
-    }
+    Target::from(db)
 }
 
 /// An engine error as an API error: a client's mistake keeps the engine's code and status
