@@ -142,7 +142,7 @@ where
         }
     }
 
-    /// Waits for the turn and keeps it: no writer of this file runs until it is dropped.
+    /// Waits for the turn and keeps it: no writer of this workspace runs until it is dropped.
     pub async fn hold(&self) -> Held<DB> {
         Held(self.turn().await)
     }
