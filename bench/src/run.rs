@@ -132,7 +132,7 @@ async fn run_backend(backend: Backend, options: &Options) -> Result<BackendRun, 
         twenty_server::Database::Sqlite { data_dir } => {
             command.env("TWENTY_DATA_DIR", data_dir);
         }
-        twenty_server::Database::Postgres { url } => {
+        twenty_server::Database::Postgres { url, .. } => {
             command.env("DATABASE_URL", url);
         }
     }

@@ -113,7 +113,10 @@ impl Location {
                     .await
                     .map_err(|e| format!("cannot create database {name}: {e}"))?;
                 Ok(Location {
-                    database: Database::Postgres { url },
+                    database: Database::Postgres {
+                        url,
+                        pool_size: twenty_server::store::pg_pool_size(),
+                    },
                     _dir: None,
                     _pg: Some(PgDatabase {
                         admin_url: pg_admin_url.to_owned(),
@@ -258,7 +261,7 @@ pub async fn seed(location: &Location, people: u32) -> Result<Seeded, String> {
             .fetch_all(&pool)
             .await
             .map_err(|e| format!("cannot read the ids: {e}"))?;
-            let Database::Postgres { url } = &location.database else {
+            let Database::Postgres { url, .. } = &location.database else {
                 return Err("a Postgres workspace in a SQLite store".to_owned());
             };
             (

@@ -42,6 +42,7 @@ impl SettingsArgs {
             graphql_max_fields: env("TWENTY_GRAPHQL_MAX_FIELDS"),
             graphql_max_root_fields: env("TWENTY_GRAPHQL_MAX_ROOT_FIELDS"),
             graphql_max_aliases: env("TWENTY_GRAPHQL_MAX_ALIASES"),
+            pg_pool_size: env("TWENTY_PG_POOL_SIZE"),
         }
     }
 }

@@ -9,8 +9,9 @@ use std::path::PathBuf;
 pub enum Database {
     /// Embedded SQLite under a directory: `core.sqlite` and `workspaces/<id>.sqlite`.
     Sqlite { data_dir: PathBuf },
-    /// A Postgres server: core tables in schema `core`, one schema per workspace.
-    Postgres { url: String },
+    /// A Postgres server: core tables in schema `core`, one schema per workspace;
+    /// `pool_size` connections at most.
+    Postgres { url: String, pool_size: u32 },
 }
 
 /// A validated server configuration.
@@ -45,6 +46,9 @@ pub enum ConfigError {
     /// A GraphQL limit that is not a positive integer.
     #[error("invalid {name} {value:?}: expected a whole number from 1 to 100000")]
     GraphqlLimit { name: &'static str, value: String },
+    /// A Postgres pool size that is not a whole number from 1 to 1000.
+    #[error("invalid TWENTY_PG_POOL_SIZE {value:?}: expected a whole number from 1 to 1000")]
+    PgPoolSize { value: String },
 }
 
 /// The raw settings as given by flags or environment, before validation.
@@ -65,6 +69,9 @@ pub struct RawSettings {
     pub graphql_max_fields: Option<String>,
     pub graphql_max_root_fields: Option<String>,
     pub graphql_max_aliases: Option<String>,
+    /// `TWENTY_PG_POOL_SIZE`: the Postgres pool's connections (default: see
+    /// [`crate::store::pg_pool_size`]).
+    pub pg_pool_size: Option<String>,
 }
 
 /// A limit setting: unset keeps `default`; otherwise 1 to 100000.
@@ -98,12 +105,20 @@ impl RawSettings {
             Some(url) => Some(("DATABASE_URL", url)),
             None => non_empty(self.pg_database_url).map(|url| ("PG_DATABASE_URL", url)),
         };
+        // Checked also when unused (on SQLite): a bad value is an error wherever it is set.
+        let pool_size = match non_empty(self.pg_pool_size) {
+            None => crate::store::pg_pool_size(),
+            Some(value) => match value.trim().parse::<u32>() {
+                Ok(n) if (1..=1000).contains(&n) => n,
+                _ => return Err(ConfigError::PgPoolSize { value }),
+            },
+        };
         let database = match url {
             Some((name, url)) => {
                 if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
                     return Err(ConfigError::DatabaseUrl { name, value: url });
                 }
-                Database::Postgres { url }
+                Database::Postgres { url, pool_size }
             }
             None => {
                 let dir = self.data_dir.unwrap_or_else(|| DEFAULT_DATA_DIR.to_owned());
@@ -172,9 +187,38 @@ mod tests {
         assert_eq!(
             raw.resolve().unwrap().database,
             Database::Postgres {
-                url: "postgres://u@h/db".into()
+                url: "postgres://u@h/db".into(),
+                pool_size: crate::store::pg_pool_size(),
             }
         );
+    }
+
+    #[test]
+    fn the_postgres_pool_size_defaults_to_the_cores_and_is_validated() {
+        let url = Some("postgres://u@h/db".to_owned());
+        let raw = RawSettings {
+            database_url: url.clone(),
+            pg_pool_size: Some("25".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            raw.resolve().unwrap().database,
+            Database::Postgres {
+                url: "postgres://u@h/db".into(),
+                pool_size: 25,
+            }
+        );
+        for bad in ["0", "1001", "ten", "-3"] {
+            let raw = RawSettings {
+                database_url: url.clone(),
+                pg_pool_size: Some(bad.into()),
+                ..Default::default()
+            };
+            let message = raw.resolve().unwrap_err().to_string();
+            assert!(message.contains("TWENTY_PG_POOL_SIZE"), "{message}");
+            assert!(message.contains(bad), "{message}");
+        }
+        assert!(crate::store::pg_pool_size() >= 4);
     }
 
     #[test]

@@ -250,7 +250,8 @@ fn cores() -> u32 {
     std::thread::available_parallelism().map_or(1, |n| u32::try_from(n.get()).unwrap_or(u32::MAX))
 }
 
-/// Connections of the Postgres pool: twice the cores, at least 4 (PostgreSQL's rule of
+/// Connections of the Postgres pool unless `TWENTY_PG_POOL_SIZE` says otherwise: twice
+/// the cores, at least 4 (PostgreSQL's rule of
 /// thumb). More backends than that only take turns on the cores: on the 2-core benchmark
 /// machine, 4 connections instead of 10 answered the REST list 15–25 % faster and cut
 /// its p99 by a third (README, "Connections").
@@ -304,7 +305,9 @@ impl Store {
             Database::Sqlite { data_dir } => {
                 Store::Sqlite(sqlite::SqliteStore::open(data_dir).await?)
             }
-            Database::Postgres { url } => Store::Postgres(postgres::PgStore::open(url).await?),
+            Database::Postgres { url, pool_size } => {
+                Store::Postgres(postgres::PgStore::open(url, *pool_size).await?)
+            }
         })
     }
 

@@ -46,10 +46,11 @@ fn migrations_table(schema: &str) -> String {
 }
 
 impl PgStore {
-    /// Connects and creates the core schema and tables when absent.
-    pub async fn open(url: &str) -> Result<Self, StoreError> {
+    /// Connects (a pool of `pool_size` connections) and creates the core schema and
+    /// tables when absent.
+    pub async fn open(url: &str, pool_size: u32) -> Result<Self, StoreError> {
         let pool = PgPoolOptions::new()
-            .max_connections(super::pg_pool_size())
+            .max_connections(pool_size)
             .acquire_timeout(Duration::from_secs(5))
             .connect(url)
             .await?;

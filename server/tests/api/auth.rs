@@ -203,7 +203,7 @@ async fn a_key_revoked_by_another_process_stops_working_within_the_key_cache_lif
         .env("RUST_LOG", "warn");
     match &db.database {
         twenty_server::Database::Sqlite { data_dir } => revoke.env("TWENTY_DATA_DIR", data_dir),
-        twenty_server::Database::Postgres { url } => revoke.env("DATABASE_URL", url),
+        twenty_server::Database::Postgres { url, .. } => revoke.env("DATABASE_URL", url),
     };
     let output = revoke.output().expect("the binary runs");
     assert!(

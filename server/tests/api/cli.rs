@@ -131,11 +131,16 @@ fn api_keys_are_created_listed_and_revoked() {
 #[test]
 fn bad_arguments_and_settings_stop_with_one_message_naming_them() {
     let dir = tempfile::tempdir().unwrap();
-    let cases: [Case; 4] = [
+    let cases: [Case; 5] = [
         (
             &["serve"],
             &[("TWENTY_LISTEN", "not-an-address")],
             "error: invalid TWENTY_LISTEN",
+        ),
+        (
+            &["serve"],
+            &[("TWENTY_PG_POOL_SIZE", "0")],
+            "error: invalid TWENTY_PG_POOL_SIZE \"0\"",
         ),
         (
             &["workspace", "list"],
