@@ -3,6 +3,7 @@
 
 mod column;
 mod field_type;
+mod grammar;
 mod index;
 mod system_fields;
 mod validate;
@@ -11,6 +12,7 @@ pub use column::{Column, ColumnDefault, ColumnType, ForeignKey, composite_column
 pub use field_type::{
     ACTOR_SOURCES, COMPOSITES, CompositeType, FieldType, RATING_VALUES, SubField, upper_first,
 };
+pub use grammar::{Comparator, Direction};
 pub use index::{Index, IndexMethod, LIVE_ROWS_PREDICATE};
 pub use system_fields::SYSTEM_FIELD_NAMES;
 pub use validate::{ErrorKind, ValidationError, ValidationErrors, is_valid_name};

@@ -4,7 +4,7 @@
 use super::GraphqlError;
 use super::registry::{Fields, Types};
 use super::shape::{self, Shape};
-use crate::model::{COMPOSITES, FieldType, Object, Schema};
+use crate::model::{COMPOSITES, Direction, FieldType, Object, Schema};
 use async_graphql::dynamic::{Enum, InputObject, InputValue, TypeRef};
 
 const DIRECTION: &str = "OrderByDirection";
@@ -21,12 +21,7 @@ fn orderable(field_type: FieldType) -> bool {
 pub(super) fn register_shared(types: &mut Types) -> Result<(), GraphqlError> {
     types.add(
         "the shared ordering type",
-        Enum::new(DIRECTION).items([
-            "AscNullsFirst",
-            "AscNullsLast",
-            "DescNullsFirst",
-            "DescNullsLast",
-        ]),
+        Enum::new(DIRECTION).items(Direction::ALL.map(Direction::as_str)),
     )?;
     for composite in &COMPOSITES {
         let input = composite

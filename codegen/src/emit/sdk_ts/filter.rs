@@ -3,64 +3,10 @@
 //! and per object its filter (`and` / `or` / `not` and one entry per field) and order-by.
 
 use super::{doc, union_of};
-use crate::model::{COMPOSITES, Field, FieldType, Object, RelationKind, SubField};
+use crate::model::{
+    COMPOSITES, Comparator, Direction, Field, FieldType, Object, RelationKind, SubField,
+};
 use std::fmt::Write;
-
-/// The comparators of the REST filter grammar.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Comparator {
-    Eq,
-    Neq,
-    In,
-    ContainsAny,
-    Is,
-    Gt,
-    Gte,
-    Lt,
-    Lte,
-    StartsWith,
-    EndsWith,
-    Like,
-    Ilike,
-}
-
-impl Comparator {
-    fn name(self) -> &'static str {
-        match self {
-            Comparator::Eq => "eq",
-            Comparator::Neq => "neq",
-            Comparator::In => "in",
-            Comparator::ContainsAny => "containsAny",
-            Comparator::Is => "is",
-            Comparator::Gt => "gt",
-            Comparator::Gte => "gte",
-            Comparator::Lt => "lt",
-            Comparator::Lte => "lte",
-            Comparator::StartsWith => "startsWith",
-            Comparator::EndsWith => "endsWith",
-            Comparator::Like => "like",
-            Comparator::Ilike => "ilike",
-        }
-    }
-
-    fn doc(self) -> &'static str {
-        match self {
-            Comparator::Eq => "Equal to.",
-            Comparator::Neq => "Not equal to.",
-            Comparator::In => "Equal to one of.",
-            Comparator::ContainsAny => "Holds at least one of.",
-            Comparator::Is => "`NULL`: has no value; `NOT_NULL`: has one.",
-            Comparator::Gt => "Greater than.",
-            Comparator::Gte => "Greater than or equal to.",
-            Comparator::Lt => "Less than.",
-            Comparator::Lte => "Less than or equal to.",
-            Comparator::StartsWith => "Starts with (case-sensitive).",
-            Comparator::EndsWith => "Ends with (case-sensitive).",
-            Comparator::Like => "Matches a pattern, `%` standing for any text (case-sensitive).",
-            Comparator::Ilike => "Matches a pattern, `%` standing for any text (case-insensitive).",
-        }
-    }
-}
 
 /// How values of one kind are compared: the filter type's name, the TypeScript type of
 /// an operand, and the comparators that apply (as the server's query engine checks them).
@@ -157,10 +103,16 @@ pub(super) fn comparator_types() -> String {
     out.push_str("export type NullCheck = \"NULL\" | \"NOT_NULL\";\n\n");
     out.push_str(&doc(
         "",
-        "A sort direction; `AscNullsFirst` is the server's default.",
+        &format!(
+            "A sort direction; `{}` is the server's default.",
+            Direction::default().as_str()
+        ),
     ));
-    out.push_str(
-        "export type OrderDirection = \"AscNullsFirst\" | \"AscNullsLast\" | \"DescNullsFirst\" | \"DescNullsLast\";\n\n",
+    let directions: Vec<&str> = Direction::ALL.iter().map(|d| d.as_str()).collect();
+    let _ = writeln!(
+        out,
+        "export type OrderDirection = {};\n",
+        union_of(&directions)
     );
     for kind in KINDS {
         let head = if kind.generic {
@@ -183,7 +135,7 @@ pub(super) fn comparator_types() -> String {
                 _ => kind.operand.to_owned(),
             };
             out.push_str(&doc("  ", comparator.doc()));
-            let _ = writeln!(out, "  {}?: {operand};", comparator.name());
+            let _ = writeln!(out, "  {}?: {operand};", comparator.as_str());
         }
         out.push_str("}\n\n");
     }
@@ -421,11 +373,11 @@ pub(super) fn comparator_cases(schema: &crate::model::Schema) -> String {
                     continue;
                 }
                 seen.push(label.clone());
-                let accepted: Vec<&str> = kind.comparators.iter().map(|c| c.name()).collect();
+                let accepted: Vec<&str> = kind.comparators.iter().map(|c| c.as_str()).collect();
                 let refused: Vec<&str> = all
                     .iter()
                     .filter(|c| !kind.comparators.contains(c))
-                    .map(|c| c.name())
+                    .map(|c| c.as_str())
                     .collect();
                 let list = |names: &[&str]| {
                     names
