@@ -314,21 +314,7 @@ pub(super) fn object_filter_types(object: &Object) -> String {
 /// they leave out. The live test sends each to the server: allowed ones must be accepted,
 /// the others refused, so the types and the server's rules cannot drift apart.
 pub(super) fn comparator_cases(schema: &crate::model::Schema) -> String {
-    let all = [
-        Eq,
-        Neq,
-        In,
-        ContainsAny,
-        Is,
-        Gt,
-        Gte,
-        Lt,
-        Lte,
-        StartsWith,
-        EndsWith,
-        Like,
-        Ilike,
-    ];
+    let all = Comparator::ALL;
     let mut seen: Vec<String> = Vec::new();
     let mut cases = Vec::new();
     for object in &schema.objects {
