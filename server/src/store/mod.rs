@@ -215,11 +215,6 @@ impl SqliteDb {
             writers: write_group::WriteGroup::sqlite(),
         }
     }
-
-    /// Waits for this file's write turn and keeps it until the guard is dropped.
-    pub async fn write_turn(&self) -> write_group::Held<sqlx::Sqlite> {
-        self.writers.hold().await
-    }
 }
 
 /// A handle on one workspace's data, for the query engine.

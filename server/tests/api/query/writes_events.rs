@@ -374,7 +374,7 @@ async fn sqlite_writers_take_turns() {
     let Db::Sqlite { db: file, .. } = &db else {
         unreachable!("a SQLite database")
     };
-    let turn = file.write_turn().await;
+    let turn = file.writers.hold().await;
     let write = create_one(&db, "company", json!({"name": "queued"}));
     tokio::pin!(write);
     let early = tokio::time::timeout(std::time::Duration::from_millis(300), &mut write).await;
@@ -404,7 +404,7 @@ async fn a_write_group_keeps_all_but_its_failed_writers(db: Db) {
     .expect("the first person");
     // Queue every writer behind a held turn, so they run as one group once it is free.
     let turn: Box<dyn std::any::Any + Send> = match &*db {
-        Db::Sqlite { db: file, .. } => Box::new(file.write_turn().await),
+        Db::Sqlite { db: file, .. } => Box::new(file.writers.hold().await),
         Db::Postgres { writers, .. } => Box::new(writers.hold().await),
     };
     let writes: Vec<_> = (0..12)
