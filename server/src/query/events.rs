@@ -1,13 +1,20 @@
 //! The event log: one `_twenty_event` row per record a write changed, inserted in the
 //! write's own transaction (so a rolled-back write leaves no event), and its reader.
 //!
-//! `seq` is a strictly increasing integer in commit order: on SQLite there is one writer at
-//! a time; on Postgres the statement inserting a write's events first takes a
-//! transaction-scoped advisory lock on the workspace's event log (before any of its rows
-//! gets a `seq`), held until the transaction ends, so a reader that has seen `seq` n never
-//! later finds a newly committed event below n — also with several server processes. (In
-//! one process a workspace's writes already take turns, see
-//! [`crate::store::write_group`].) Readers poll [`events_after`].
+//! The log is read in [`LogPosition`] order, and a reader that has read up to a position
+//! never later finds a newly committed event at or before it:
+//! - On SQLite there is one writer at a time (see [`crate::store::write_group`]): `seq`
+//!   follows commit order, and the position is `(0, seq)`.
+//! - On Postgres a workspace's writers run side by side, so `seq` (drawn at insert) need
+//!   not follow commit order. Each event also records its transaction's id (`xid`, the
+//!   64-bit `pg_current_xact_id()`), the position is `(xid, seq)`, and a reader returns
+//!   only events whose transaction is older than every transaction still running
+//!   (`xid` below its snapshot's `xmin`). A transaction that commits later has an `xid`
+//!   at or above that horizon, so its events sort after everything returned: none is
+//!   skipped, also with several server processes, and no writer waits for another. (A
+//!   long-running transaction holds delivery back; it never loses an event.)
+//!
+//! Readers poll [`events_after`].
 
 use super::QueryError;
 use super::exec::Target;
@@ -57,11 +64,25 @@ impl Action {
     }
 }
 
+/// A place in the event log, which is read in this order (see the module's text):
+/// `(xid, seq)` on Postgres, `(0, seq)` on SQLite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct LogPosition {
+    /// The writing transaction's id on Postgres; 0 on SQLite.
+    pub xid: i64,
+    pub seq: i64,
+}
+
+impl LogPosition {
+    /// Before every event.
+    pub const START: LogPosition = LogPosition { xid: 0, seq: 0 };
+}
+
 /// One change of one record, as logged.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
-    /// Position in the log: strictly increasing in commit order.
-    pub seq: i64,
+    /// Where the event is in the log (pass it to [`events_after`] to read on from it).
+    pub position: LogPosition,
     /// The event's own id (a webhook delivery's idempotency key).
     pub id: String,
     /// The object's `nameSingular`.
@@ -81,20 +102,26 @@ pub struct Event {
     pub created_at: String,
 }
 
-/// `CREATE TABLE IF NOT EXISTS` of the event table, schema-qualified on Postgres. The
-/// store runs it beside `_twenty_migrations` for every workspace, new or existing.
+/// The SQL creating the event table when absent (schema-qualified on Postgres) and, on
+/// Postgres, adding the `xid` column and its index to a table made before they existed.
+/// The store runs it beside `_twenty_migrations` for every workspace, new or existing.
 pub fn create_table_sql(dialect: Dialect, pg_schema: &str) -> String {
     match dialect {
-        Dialect::Postgres => format!(
-            "CREATE TABLE IF NOT EXISTS {}.{} (\
-             \"seq\" bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, \
-             \"id\" uuid NOT NULL, \"objectNameSingular\" text NOT NULL, \
-             \"action\" text NOT NULL, \"recordId\" uuid NOT NULL, \"before\" jsonb, \
-             \"after\" jsonb, \"updatedFields\" jsonb NOT NULL, \"actor\" jsonb NOT NULL, \
-             \"createdAt\" timestamptz NOT NULL)",
-            quote(pg_schema),
-            quote(EVENT_TABLE)
-        ),
+        Dialect::Postgres => {
+            let table = table(dialect, pg_schema);
+            let xid = "\"xid\" bigint NOT NULL DEFAULT (pg_current_xact_id()::text::bigint)";
+            format!(
+                "CREATE TABLE IF NOT EXISTS {table} (\
+                 \"seq\" bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, {xid}, \
+                 \"id\" uuid NOT NULL, \"objectNameSingular\" text NOT NULL, \
+                 \"action\" text NOT NULL, \"recordId\" uuid NOT NULL, \"before\" jsonb, \
+                 \"after\" jsonb, \"updatedFields\" jsonb NOT NULL, \"actor\" jsonb NOT NULL, \
+                 \"createdAt\" timestamptz NOT NULL); \
+                 ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {xid}; \
+                 CREATE INDEX IF NOT EXISTS {} ON {table} (\"xid\", \"seq\")",
+                quote(&format!("{EVENT_TABLE}_xid_seq"))
+            )
+        }
         Dialect::Sqlite => format!(
             "CREATE TABLE IF NOT EXISTS {} (\
              \"seq\" INTEGER PRIMARY KEY AUTOINCREMENT, \
@@ -114,11 +141,9 @@ fn table(dialect: Dialect, pg_schema: &str) -> String {
     }
 }
 
-/// One INSERT of all of a write's events, in order (the database assigns `seq`). The
-/// events travel as one JSON array parameter, so the statement's text is the same for
-/// any number of events (one prepared statement). On Postgres it takes the event log's
-/// lock first: every row it inserts comes out of a join with the lock's one row, so the
-/// lock is held before any `seq` is drawn.
+/// One INSERT of all of a write's events, in order (the database assigns `seq`, and on
+/// Postgres `xid`). The events travel as one JSON array parameter, so the statement's text
+/// is the same for any number of events (one prepared statement).
 pub(super) fn insert_sql(dialect: Dialect, pg_schema: &str, events: &[Event]) -> Sql {
     let rows: Vec<Value> = events
         .iter()
@@ -137,13 +162,6 @@ pub(super) fn insert_sql(dialect: Dialect, pg_schema: &str, events: &[Event]) ->
         })
         .collect();
     let mut s = Sql::new(dialect);
-    let lock = match dialect {
-        Dialect::Postgres => {
-            let key = s.bind(Param::Text(format!("{pg_schema}.{EVENT_TABLE}")));
-            format!("WITH \"lock\" AS (SELECT pg_advisory_xact_lock(hashtext({key}))) ")
-        }
-        Dialect::Sqlite => String::new(),
-    };
     let p = s.bind(Param::Text(Value::Array(rows).to_string()));
     let select = match dialect {
         // `e->'before'` of a JSON null is the jsonb `null`, not SQL NULL.
@@ -152,7 +170,7 @@ pub(super) fn insert_sql(dialect: Dialect, pg_schema: &str, events: &[Event]) ->
              (e->>'recordId')::uuid, NULLIF(e->'before', 'null'::jsonb), \
              NULLIF(e->'after', 'null'::jsonb), e->'updatedFields', e->'actor', \
              (e->>'createdAt')::timestamptz \
-             FROM \"lock\", jsonb_array_elements({p}::jsonb) WITH ORDINALITY AS x(e, n) \
+             FROM jsonb_array_elements({p}::jsonb) WITH ORDINALITY AS x(e, n) \
              ORDER BY n"
         ),
         // json_extract gives objects and arrays as JSON text, a JSON null as SQL NULL.
@@ -165,7 +183,7 @@ pub(super) fn insert_sql(dialect: Dialect, pg_schema: &str, events: &[Event]) ->
         ),
     };
     s.push(&format!(
-        "{lock}INSERT INTO {} (\"id\", \"objectNameSingular\", \"action\", \"recordId\", \"before\", \
+        "INSERT INTO {} (\"id\", \"objectNameSingular\", \"action\", \"recordId\", \"before\", \
          \"after\", \"updatedFields\", \"actor\", \"createdAt\") {select}",
         table(dialect, pg_schema),
     ));
@@ -191,7 +209,10 @@ where
     let action: String = row.try_get(3)?;
     let updated: Value = json(row.try_get(7)?)?.unwrap_or(Value::Null);
     Ok(Event {
-        seq: row.try_get(0)?,
+        position: LogPosition {
+            xid: row.try_get(10)?,
+            seq: row.try_get(0)?,
+        },
         id: row.try_get(1)?,
         object: row.try_get(2)?,
         action: Action::parse(&action).ok_or_else(|| corrupt("unknown action"))?,
@@ -205,10 +226,12 @@ where
     })
 }
 
-/// Up to `limit` events with `seq` greater than `after`, in log order. Start from 0.
+/// Up to `limit` events after `after`, in log order (start from [`LogPosition::START`]).
+/// On Postgres only events of transactions older than every running one are returned
+/// (see the module's text): an event shows up once the transactions before it have ended.
 pub async fn events_after(
     target: Target<'_>,
-    after: i64,
+    after: LogPosition,
     limit: u32,
 ) -> Result<Vec<Event>, QueryError> {
     let dialect = target.dialect();
@@ -217,18 +240,32 @@ pub async fn events_after(
         Dialect::Postgres => {
             "\"seq\", \"id\"::text, \"objectNameSingular\", \"action\", \"recordId\"::text, \
              \"before\"::text, \"after\"::text, \"updatedFields\"::text, \"actor\"::text, \
-             to_char(\"createdAt\" AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+             to_char(\"createdAt\" AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), \"xid\""
         }
         Dialect::Sqlite => {
             "\"seq\", \"id\", \"objectNameSingular\", \"action\", \"recordId\", \"before\", \
-             \"after\", \"updatedFields\", \"actor\", \"createdAt\""
+             \"after\", \"updatedFields\", \"actor\", \"createdAt\", 0"
         }
     };
-    let after = s.bind(Param::Int(after));
+    let table = table(dialect, target.pg_schema());
+    let filter = match dialect {
+        Dialect::Postgres => {
+            let xid = s.bind(Param::Int(after.xid));
+            let seq = s.bind(Param::Int(after.seq));
+            format!(
+                "(\"xid\", \"seq\") > ({xid}, {seq}) \
+                 AND \"xid\" < pg_snapshot_xmin(pg_current_snapshot())::text::bigint \
+                 ORDER BY \"xid\", \"seq\""
+            )
+        }
+        Dialect::Sqlite => {
+            let seq = s.bind(Param::Int(after.seq));
+            format!("\"seq\" > {seq} ORDER BY \"seq\"")
+        }
+    };
     let limit = s.bind(Param::Int(i64::from(limit)));
     s.push(&format!(
-        "SELECT {columns} FROM {} WHERE \"seq\" > {after} ORDER BY \"seq\" LIMIT {limit}",
-        table(dialect, target.pg_schema())
+        "SELECT {columns} FROM {table} WHERE {filter} LIMIT {limit}"
     ));
     match target {
         Target::Postgres { pool, .. } => sql::pg_query(&s)

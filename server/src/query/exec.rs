@@ -16,8 +16,6 @@ pub enum Target<'a> {
     Postgres {
         pool: &'a sqlx::PgPool,
         schema: &'a str,
-        /// The workspace's writers (see [`crate::store::write_group`]).
-        writers: &'a crate::store::write_group::WriteGroup<sqlx::Postgres>,
     },
     Sqlite {
         db: &'a crate::store::SqliteDb,
@@ -28,15 +26,9 @@ impl<'a> From<&'a crate::store::WorkspaceDb> for Target<'a> {
     fn from(db: &'a crate::store::WorkspaceDb) -> Self {
         match db {
             crate::store::WorkspaceDb::Sqlite(db) => Target::Sqlite { db },
-            crate::store::WorkspaceDb::Postgres {
-                pool,
-                schema,
-                writers,
-            } => Target::Postgres {
-                pool,
-                schema,
-                writers,
-            },
+            crate::store::WorkspaceDb::Postgres { pool, schema } => {
+                Target::Postgres { pool, schema }
+            }
         }
     }
 }

@@ -20,7 +20,7 @@ mod write;
 
 pub use ast::{Comparator, Direction, Filter, OrderBy, Page, Query};
 pub use error::QueryError;
-pub use events::{Action, Event, events_after};
+pub use events::{Action, Event, LogPosition, events_after};
 pub use exec::{PageInfo, RecordPage, Target, find_many, find_one};
 pub use relations::{Children, embed_written, find_by_ids, find_children};
 pub use write::{

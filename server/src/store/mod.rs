@@ -222,13 +222,8 @@ impl SqliteDb {
 pub enum WorkspaceDb {
     /// The workspace's own SQLite file.
     Sqlite(SqliteDb),
-    /// The shared Postgres pool and the workspace's schema (qualify every name with it),
-    /// with the workspace's writers.
-    Postgres {
-        pool: sqlx::PgPool,
-        schema: String,
-        writers: write_group::WriteGroup<sqlx::Postgres>,
-    },
+    /// The shared Postgres pool and the workspace's schema (qualify every name with it).
+    Postgres { pool: sqlx::PgPool, schema: String },
 }
 
 /// The store: embedded SQLite or Postgres.
@@ -375,14 +370,10 @@ impl Store {
     pub async fn workspace_db(&self, id: Uuid) -> Result<WorkspaceDb, StoreError> {
         Ok(match self {
             Store::Sqlite(s) => WorkspaceDb::Sqlite(s.workspace_db(id).await?),
-            Store::Postgres(s) => {
-                let schema = schema_name(id);
-                WorkspaceDb::Postgres {
-                    pool: s.pool().clone(),
-                    writers: s.writers(&schema),
-                    schema,
-                }
-            }
+            Store::Postgres(s) => WorkspaceDb::Postgres {
+                pool: s.pool().clone(),
+                schema: schema_name(id),
+            },
         })
     }
 

@@ -1,7 +1,6 @@
 //! The Postgres store: core tables in schema `core`, one schema per workspace
 //! (`workspace_<base36 id>`), migrations applied with a transaction-local search_path.
 use super::migrations;
-use super::write_group::WriteGroup;
 use super::{
     ApiKey, KEY_COLUMNS, KeyRow, MigrationReport, StoreError, Workspace, WorkspaceRow, schema_name,
 };
@@ -35,8 +34,6 @@ CREATE TABLE IF NOT EXISTS "core"."apiKey" (
 #[derive(Debug)]
 pub struct PgStore {
     pool: PgPool,
-    /// Each workspace's writers (see [`super::write_group`]), by schema.
-    writers: std::sync::Mutex<std::collections::HashMap<String, WriteGroup<sqlx::Postgres>>>,
 }
 
 fn migrations_table(schema: &str) -> String {
@@ -61,19 +58,7 @@ impl PgStore {
             .await?;
         sqlx::raw_sql(CORE_SCHEMA).execute(&mut *tx).await?;
         tx.commit().await?;
-        Ok(PgStore {
-            pool,
-            writers: Default::default(),
-        })
-    }
-
-    /// The writers of the workspace in `schema` (one group per workspace, made on first use).
-    pub fn writers(&self, schema: &str) -> WriteGroup<sqlx::Postgres> {
-        let mut writers = self.writers.lock().unwrap_or_else(|e| e.into_inner());
-        writers
-            .entry(schema.to_owned())
-            .or_insert_with(WriteGroup::postgres)
-            .clone()
+        Ok(PgStore { pool })
     }
 
     /// The shared pool.
@@ -133,9 +118,11 @@ impl PgStore {
         let done = self.applied_migrations(id).await?;
         let pending = migrations::pending(&id.to_string(), &migrations::postgres(), &done)?;
         let mut names: Vec<&'static str> = pending.iter().map(|m| m.name).collect();
-        // A workspace created before the event log existed gets it from `migrate`.
+        // A workspace created before the event log existed (or before its `xid` column)
+        // gets it from `migrate`.
         let log: Option<(String,)> = sqlx::query_as(
-            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2",
+            "SELECT column_name::text FROM information_schema.columns \
+             WHERE table_schema = $1 AND table_name = $2 AND column_name = 'xid'",
         )
         .bind(schema_name(id))
         .bind(crate::query::events::EVENT_TABLE)

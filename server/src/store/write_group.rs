@@ -76,13 +76,6 @@ impl WriteGroup<sqlx::Sqlite> {
     }
 }
 
-impl WriteGroup<sqlx::Postgres> {
-    /// The writers of a Postgres workspace schema.
-    pub fn postgres() -> Self {
-        WriteGroup::new("BEGIN")
-    }
-}
-
 impl<DB> WriteGroup<DB>
 where
     DB: Database,

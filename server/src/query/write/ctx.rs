@@ -564,7 +564,7 @@ impl Ctx<'_> {
             _ => Vec::new(),
         };
         Event {
-            seq: 0,
+            position: events::LogPosition::START,
             id: uuid::Uuid::new_v4().to_string(),
             object: self.object.name_singular.clone(),
             action,

@@ -1,6 +1,7 @@
-//! One write call's transaction on either backend: a turn in the workspace's write group
-//! (a savepoint of the group's transaction, see [`crate::store::write_group`]), and
-//! database errors a client caused mapped to typed errors naming the field.
+//! One write call's transaction on either backend — on Postgres a transaction of its own,
+//! on SQLite a turn in the file's write group (a savepoint of the group's transaction, see
+//! [`crate::store::write_group`]) — and database errors a client caused mapped to typed
+//! errors naming the field.
 
 use super::super::QueryError;
 use super::super::exec::Target;
@@ -12,8 +13,9 @@ use twenty_codegen::model::{Column, Object, Schema};
 
 /// An open transaction; dropped without [`Tx::commit`], it rolls back.
 pub enum Tx {
-    /// A turn in the workspace's write group (see [`crate::store::write_group`]).
-    Postgres(crate::store::write_group::Turn<sqlx::Postgres>),
+    /// A transaction of its own: Postgres runs a workspace's writers side by side (the
+    /// event log needs no lock, see [`super::super::events`]).
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
     /// A turn in the file's write group (see [`crate::store::write_group`]).
     Sqlite(crate::store::write_group::Turn<sqlx::Sqlite>),
 }
@@ -21,7 +23,7 @@ pub enum Tx {
 impl Tx {
     pub async fn begin(target: &Target<'_>) -> Result<Tx, QueryError> {
         Ok(match target {
-            Target::Postgres { pool, writers, .. } => Tx::Postgres(writers.begin(pool).await?),
+            Target::Postgres { pool, .. } => Tx::Postgres(pool.begin().await?),
             Target::Sqlite { db } => Tx::Sqlite(db.writers.begin(&db.pool).await?),
         })
     }
@@ -29,8 +31,8 @@ impl Tx {
     /// Runs a statement and decodes its rows' `columns`.
     pub async fn fetch(&mut self, sql: &Sql, columns: &[Column]) -> Result<Vec<Flat>, sqlx::Error> {
         match self {
-            Tx::Postgres(turn) => sql::pg_query(sql)
-                .fetch_all(turn.conn())
+            Tx::Postgres(tx) => sql::pg_query(sql)
+                .fetch_all(&mut **tx)
                 .await?
                 .into_iter()
                 .map(|r| record::flat(&DbRow::Postgres(r), columns))
@@ -47,10 +49,7 @@ impl Tx {
     /// Runs a statement; the number of rows it affected.
     pub async fn execute(&mut self, sql: &Sql) -> Result<u64, sqlx::Error> {
         Ok(match self {
-            Tx::Postgres(turn) => sql::pg_query(sql)
-                .execute(turn.conn())
-                .await?
-                .rows_affected(),
+            Tx::Postgres(tx) => sql::pg_query(sql).execute(&mut **tx).await?.rows_affected(),
             Tx::Sqlite(turn) => sql::sqlite_query(sql)
                 .execute(turn.conn())
                 .await?
@@ -62,7 +61,7 @@ impl Tx {
     pub async fn scalar_f64(&mut self, sql: &Sql) -> Result<Option<f64>, sqlx::Error> {
         use sqlx::Row;
         match self {
-            Tx::Postgres(turn) => sql::pg_query(sql).fetch_one(turn.conn()).await?.try_get(0),
+            Tx::Postgres(tx) => sql::pg_query(sql).fetch_one(&mut **tx).await?.try_get(0),
             Tx::Sqlite(turn) => sql::sqlite_query(sql)
                 .fetch_one(turn.conn())
                 .await?
@@ -71,16 +70,15 @@ impl Tx {
     }
 
     pub async fn commit(self) -> Result<(), QueryError> {
-        let outcome = match self {
-            Tx::Postgres(turn) => turn.commit().await,
-            Tx::Sqlite(turn) => turn.commit().await,
-        };
-        outcome.map_err(|e| {
-            QueryError::Database(
-                std::sync::Arc::try_unwrap(e)
-                    .unwrap_or_else(|e| sqlx::Error::Protocol(e.to_string())),
-            )
-        })
+        match self {
+            Tx::Postgres(tx) => Ok(tx.commit().await?),
+            Tx::Sqlite(turn) => turn.commit().await.map_err(|e| {
+                QueryError::Database(
+                    std::sync::Arc::try_unwrap(e)
+                        .unwrap_or_else(|e| sqlx::Error::Protocol(e.to_string())),
+                )
+            }),
+        }
     }
 }
 

@@ -36,10 +36,9 @@ pub(super) async fn companies_with_people(db: &Db, from: usize, to: usize, peopl
 pub(super) fn workspace(db: &Db) -> WorkspaceDb {
     match db {
         Db::Sqlite { db, .. } => WorkspaceDb::Sqlite(db.clone()),
-        Db::Postgres { pool, writers, .. } => WorkspaceDb::Postgres {
+        Db::Postgres { pool, .. } => WorkspaceDb::Postgres {
             pool: pool.clone(),
             schema: PG_SCHEMA.to_owned(),
-            writers: writers.clone(),
         },
     }
 }

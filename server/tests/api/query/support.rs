@@ -6,7 +6,6 @@ use sqlx::{AssertSqlSafe, postgres::PgPoolOptions, sqlite::SqlitePoolOptions};
 use twenty_codegen::emit::sql::{Dialect, create_schema};
 use twenty_codegen::model::Schema;
 use twenty_server::query::{Target, events};
-use twenty_server::store::write_group::WriteGroup;
 
 /// The Postgres schema the workspace tables live in (queries must qualify it).
 pub const PG_SCHEMA: &str = "workspace_1";
@@ -20,8 +19,6 @@ pub enum Db {
         pool: sqlx::PgPool,
         /// The schema holding the tables ([`PG_SCHEMA`], or a server workspace's).
         schema: String,
-        /// The workspace's writers.
-        writers: WriteGroup<sqlx::Postgres>,
         /// Dropped after the pool: drops the database (none for a server's workspace).
         _db: Option<PgDb>,
     },
@@ -35,14 +32,9 @@ impl Db {
     /// A running server's workspace, to seed the same fixtures through SQL.
     pub fn of_workspace(db: twenty_server::WorkspaceDb) -> Db {
         match db {
-            twenty_server::WorkspaceDb::Postgres {
+            twenty_server::WorkspaceDb::Postgres { pool, schema } => Db::Postgres {
                 pool,
                 schema,
-                writers,
-            } => Db::Postgres {
-                pool,
-                schema,
-                writers,
                 _db: None,
             },
             twenty_server::WorkspaceDb::Sqlite(db) => Db::Sqlite { db, _dir: None },
@@ -100,7 +92,6 @@ pub async fn postgres(test: &str) -> Option<Db> {
     Some(Db::Postgres {
         pool,
         schema: PG_SCHEMA.to_owned(),
-        writers: WriteGroup::postgres(),
         _db: Some(db),
     })
 }
@@ -124,16 +115,7 @@ pub fn t(s: &str) -> Lit {
 impl Db {
     pub fn target(&self) -> Target<'_> {
         match self {
-            Db::Postgres {
-                pool,
-                schema,
-                writers,
-                ..
-            } => Target::Postgres {
-                pool,
-                schema,
-                writers,
-            },
+            Db::Postgres { pool, schema, .. } => Target::Postgres { pool, schema },
             Db::Sqlite { db, .. } => Target::Sqlite { db },
         }
     }

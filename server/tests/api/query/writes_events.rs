@@ -7,13 +7,45 @@ use crate::query::writes::{actor, create_one, rec};
 use crate::support::{Backend, TestDb};
 use serde_json::{Value, json};
 use twenty_server::query::{
-    Action, Comparator, Event, Filter, Selector, Target, create, delete, destroy, events_after,
-    find_one, restore, update,
+    Action, Comparator, Event, Filter, LogPosition, Selector, Target, create, delete, destroy,
+    events_after, find_one, restore, update,
 };
 use twenty_server::store::WorkspaceDb;
 
+/// Every event after `after`, once all committed events can be read: on Postgres the log
+/// is read only up to the oldest running transaction of the whole server, and tests on
+/// other databases run beside this one, so a committed event may show a moment later.
+async fn settled(db: &Db, after: LogPosition) -> Vec<Event> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let events = events_after(db.target(), after, 1000)
+            .await
+            .expect("events");
+        let committed: i64 = match db {
+            Db::Sqlite { .. } => return events,
+            Db::Postgres { pool, schema, .. } => sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                r#"SELECT COUNT(*) FROM "{schema}"."_twenty_event" WHERE ("xid", "seq") > ($1, $2)"#
+            )))
+            .bind(after.xid)
+            .bind(after.seq)
+            .fetch_one(pool)
+            .await
+            .expect("count"),
+        };
+        if events.len() as i64 == committed {
+            return events;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{committed} events committed, {} readable after 30 s",
+            events.len()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
 async fn log(db: &Db) -> Vec<Event> {
-    events_after(db.target(), 0, 1000).await.expect("events")
+    settled(db, LogPosition::START).await
 }
 
 fn selector(record: &Value) -> Selector {
@@ -73,8 +105,8 @@ async fn every_write_logs_its_changes(db: Db) {
             Action::Destroyed
         ]
     );
-    let seqs: Vec<i64> = events.iter().map(|e| e.seq).collect();
-    assert!(seqs.windows(2).all(|w| w[0] < w[1]), "{seqs:?}");
+    let positions: Vec<LogPosition> = events.iter().map(|e| e.position).collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
 
     let e = &events[1];
     assert_eq!(e.before.as_ref(), Some(&acme));
@@ -97,8 +129,13 @@ async fn every_write_logs_its_changes(db: Db) {
     assert_eq!(e.after, None);
 
     // Reading on from a position, with a limit.
-    let rest = events_after(db.target(), seqs[1], 2).await.expect("after");
-    assert_eq!(rest.iter().map(|e| e.seq).collect::<Vec<_>>(), &seqs[2..4]);
+    let rest = events_after(db.target(), positions[1], 2)
+        .await
+        .expect("after");
+    assert_eq!(
+        rest.iter().map(|e| e.position).collect::<Vec<_>>(),
+        &positions[2..4]
+    );
 }
 
 async fn an_upsert_that_updates_logs_updated(db: Db) {
@@ -217,11 +254,11 @@ async fn a_destroy_logs_what_its_foreign_keys_change(db: Db) {
     )
     .await
     .expect("note target");
-    let seen = log(&db).await.last().unwrap().seq;
+    let seen = log(&db).await.last().unwrap().position;
     destroy(db.target(), &s, "company", &selector(&acme), &actor())
         .await
         .expect("destroy");
-    let events = events_after(db.target(), seen, 100).await.expect("events");
+    let events = settled(&db, seen).await;
     let summary: Vec<(&str, Action, &str)> = events
         .iter()
         .map(|e| (e.object.as_str(), e.action, e.record_id.as_str()))
@@ -269,9 +306,9 @@ async fn concurrent_writes_all_land_in_the_log(db: Db) {
     }
     let events = log(&db).await;
     assert_eq!(events.len(), 4);
-    let mut seqs: Vec<i64> = events.iter().map(|e| e.seq).collect();
-    seqs.dedup();
-    assert_eq!(seqs.len(), 4);
+    let mut positions: Vec<LogPosition> = events.iter().map(|e| e.position).collect();
+    positions.dedup();
+    assert_eq!(positions.len(), 4);
 }
 
 /// Workspaces the store creates have the event log, and `migrate` gives it back to a
@@ -285,22 +322,11 @@ async fn the_store_creates_the_event_log(backend: Backend) {
     let data = store.workspace_db(workspace.id).await.unwrap();
     let read = |data: WorkspaceDb| async move {
         match &data {
-            WorkspaceDb::Sqlite(db) => events_after(Target::Sqlite { db }, 0, 10).await,
-            WorkspaceDb::Postgres {
-                pool,
-                schema,
-                writers,
-            } => {
-                events_after(
-                    Target::Postgres {
-                        pool,
-                        schema,
-                        writers,
-                    },
-                    0,
-                    10,
-                )
-                .await
+            WorkspaceDb::Sqlite(db) => {
+                events_after(Target::Sqlite { db }, LogPosition::START, 10).await
+            }
+            WorkspaceDb::Postgres { pool, schema } => {
+                events_after(Target::Postgres { pool, schema }, LogPosition::START, 10).await
             }
         }
         .map(|e| e.len())
@@ -331,7 +357,27 @@ async fn the_store_creates_the_event_log(backend: Backend) {
         .migrate_workspace(workspace.id)
         .await
         .expect("migrate");
-    assert_eq!(read(data).await.expect("the table is back"), 0);
+    assert_eq!(read(data.clone()).await.expect("the table is back"), 0);
+    // A Postgres log made before its `xid` column gets the column from `migrate`.
+    if let WorkspaceDb::Postgres { pool, schema } = &data {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            r#"ALTER TABLE "{schema}"."_twenty_event" DROP COLUMN "xid""#
+        )))
+        .execute(pool)
+        .await
+        .expect("drop the column");
+        assert!(read(data.clone()).await.is_err());
+        let pending = store.pending_migrations(workspace.id).await.unwrap();
+        assert!(
+            pending.iter().any(|p| p.contains("_twenty_event")),
+            "{pending:?}"
+        );
+        store
+            .migrate_workspace(workspace.id)
+            .await
+            .expect("migrate");
+        assert_eq!(read(data).await.expect("the column is back"), 0);
+    }
 }
 
 crate::query_on_both!(
@@ -390,10 +436,11 @@ async fn sqlite_writers_take_turns() {
     assert_eq!(log(&db).await.len(), 1);
 }
 
-/// Writers queued together commit as one group: each in a savepoint, so a writer that
-/// fails (a taken unique value) leaves nothing of its own, and the others' records and
-/// events all land, with one event each and increasing `seq`.
-async fn a_write_group_keeps_all_but_its_failed_writers(db: Db) {
+/// Concurrent writers of which some fail (a taken unique value): a failed writer leaves
+/// nothing of its own, and the others' records and events all land, with one event each
+/// and increasing positions. On SQLite they are queued to commit as one group (each in a
+/// savepoint); on Postgres they run side by side, each in its own transaction.
+async fn concurrent_writers_keep_all_but_the_failed_ones(db: Db) {
     let db = std::sync::Arc::new(db);
     create_one(
         &db,
@@ -402,10 +449,11 @@ async fn a_write_group_keeps_all_but_its_failed_writers(db: Db) {
     )
     .await
     .expect("the first person");
-    // Queue every writer behind a held turn, so they run as one group once it is free.
-    let turn: Box<dyn std::any::Any + Send> = match &*db {
-        Db::Sqlite { db: file, .. } => Box::new(file.writers.hold().await),
-        Db::Postgres { writers, .. } => Box::new(writers.hold().await),
+    // On SQLite, queue every writer behind a held turn, so they run as one group once it
+    // is free.
+    let turn = match &*db {
+        Db::Sqlite { db: file, .. } => Some(file.writers.hold().await),
+        Db::Postgres { .. } => None,
     };
     let writes: Vec<_> = (0..12)
         .map(|i| {
@@ -443,13 +491,13 @@ async fn a_write_group_keeps_all_but_its_failed_writers(db: Db) {
             "person {id} was answered written but is not"
         );
     }
-    assert!(events.windows(2).all(|w| w[0].seq < w[1].seq));
+    assert!(events.windows(2).all(|w| w[0].position < w[1].position));
 }
 
 crate::query_on_both!(
-    a_write_group_keeps_all_but_its_failed_writers,
-    a_write_group_keeps_its_writers_sqlite,
-    a_write_group_keeps_its_writers_postgres
+    concurrent_writers_keep_all_but_the_failed_ones,
+    concurrent_writers_keep_all_but_the_failed_ones_sqlite,
+    concurrent_writers_keep_all_but_the_failed_ones_postgres
 );
 
 /// A writer that gives up in its turn (dropped without committing) undoes only its own
@@ -495,37 +543,49 @@ async fn a_dropped_writer_undoes_only_its_own_work() {
     assert_eq!(count, 2);
 }
 
-/// On Postgres, logging takes the workspace's event-log lock (so `seq` follows commit
-/// order across server processes too): while another session holds it, a write waits,
-/// and goes ahead once it is released.
+/// On Postgres a workspace's writers do not wait for each other, and the log is read in
+/// `(xid, seq)` order only up to the oldest running transaction: an event committed while
+/// an older transaction that has logged is still open is held back until that one ends,
+/// so a reader never moves past an event still to come.
 #[tokio::test]
-async fn a_postgres_write_waits_for_the_event_log_lock() {
-    let Some(db) = crate::query::support::postgres("event_log_lock").await else {
+async fn a_postgres_reader_waits_for_older_transactions() {
+    let Some(db) = crate::query::support::postgres("event_log_horizon").await else {
         return;
     };
     let Db::Postgres { pool, schema, .. } = &db else {
         unreachable!("a Postgres database")
     };
-    let mut other = pool.acquire().await.unwrap();
-    sqlx::query("SELECT pg_advisory_lock(hashtext($1))")
-        .bind(format!("{schema}._twenty_event"))
-        .execute(&mut *other)
+    // An older transaction that logs an event and stays open.
+    let mut older = pool.begin().await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        r#"INSERT INTO "{schema}"."_twenty_event" ("id", "objectNameSingular", "action",
+           "recordId", "updatedFields", "actor", "createdAt")
+           VALUES (gen_random_uuid(), 'company', 'created', gen_random_uuid(), '[]', '{{}}', now())"#
+    )))
+    .execute(&mut *older)
+    .await
+    .unwrap();
+    let write = create_one(&db, "company", json!({"name": "later"}));
+    let later = tokio::time::timeout(std::time::Duration::from_secs(10), write)
+        .await
+        .expect("a write does not wait for another workspace writer's transaction")
+        .expect("the later write commits");
+    let early = events_after(db.target(), LogPosition::START, 10)
         .await
         .unwrap();
-    let write = create_one(&db, "company", json!({"name": "waits"}));
-    tokio::pin!(write);
-    let early = tokio::time::timeout(std::time::Duration::from_millis(300), &mut write).await;
     assert!(
-        early.is_err(),
-        "the write logged while the lock was held: {early:?}"
+        early.is_empty(),
+        "the later event is held back while an older transaction is open: {early:?}"
     );
-    sqlx::query("SELECT pg_advisory_unlock(hashtext($1))")
-        .bind(format!("{schema}._twenty_event"))
-        .execute(&mut *other)
+    older.commit().await.unwrap();
+    let events = log(&db).await;
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert_eq!(events[0].after, None, "the older transaction's event first");
+    assert_eq!(events[1].record_id, later["id"].as_str().unwrap());
+    assert!(events[0].position < events[1].position);
+    // Read on from the first: only the second.
+    let rest = events_after(db.target(), events[0].position, 10)
         .await
         .unwrap();
-    write
-        .await
-        .expect("the write commits once the lock is free");
-    assert_eq!(log(&db).await.len(), 1);
+    assert_eq!(rest, events[1..]);
 }
