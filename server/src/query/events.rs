@@ -141,26 +141,27 @@ fn table(dialect: Dialect, pg_schema: &str) -> String {
     }
 }
 
-/// One INSERT of all of a write's events, in order (the database assigns `seq`, and on
-/// Postgres `xid`). The events travel as one JSON array parameter, so the statement's text
-/// is the same for any number of events (one prepared statement).
-pub(super) fn insert_sql(dialect: Dialect, pg_schema: &str, events: &[Event]) -> Sql {
-    let rows: Vec<Value> = events
-        .iter()
-        .map(|e| {
-            serde_json::json!({
-                "id": e.id,
-                "objectNameSingular": e.object,
-                "action": e.action.as_str(),
-                "recordId": e.record_id,
-                "before": e.before,
-                "after": e.after,
-                "updatedFields": e.updated_fields,
-                "actor": e.actor,
-                "createdAt": e.created_at,
-            })
+/// The rows [`insert_rows_sql`] inserts for `events`.
+pub(crate) fn rows(events: &[Event]) -> impl Iterator<Item = Value> + '_ {
+    events.iter().map(|e| {
+        serde_json::json!({
+            "id": e.id,
+            "objectNameSingular": e.object,
+            "action": e.action.as_str(),
+            "recordId": e.record_id,
+            "before": e.before,
+            "after": e.after,
+            "updatedFields": e.updated_fields,
+            "actor": e.actor,
+            "createdAt": e.created_at,
         })
-        .collect();
+    })
+}
+
+/// One INSERT of events' [`rows`], in order (the database assigns `seq`, and on Postgres
+/// `xid`). The rows travel as one JSON array parameter, so the statement's text is the
+/// same for any number of events (one prepared statement).
+pub(crate) fn insert_rows_sql(dialect: Dialect, pg_schema: &str, rows: Vec<Value>) -> Sql {
     let mut s = Sql::new(dialect);
     let p = s.bind(Param::Text(Value::Array(rows).to_string()));
     let select = match dialect {

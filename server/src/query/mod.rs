@@ -13,7 +13,7 @@ pub mod events;
 mod exec;
 mod record;
 mod relations;
-mod sql;
+pub(crate) mod sql;
 mod time;
 mod validate;
 mod write;

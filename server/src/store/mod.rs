@@ -204,7 +204,7 @@ pub struct MigrationReport {
 #[derive(Debug, Clone)]
 pub struct SqliteDb {
     pub pool: sqlx::SqlitePool,
-    pub writers: write_group::WriteGroup<sqlx::Sqlite>,
+    pub writers: write_group::WriteGroup,
 }
 
 impl SqliteDb {

@@ -1,27 +1,34 @@
-//! Group commit for the writers of one workspace (a SQLite file, or a Postgres schema).
+//! Group commit for the writers of one SQLite file (a workspace).
 //!
-//! The writers of a workspace write one at a time: SQLite has one writer per file, and on
-//! Postgres the event log's `seq` must follow commit order, so writers could not commit
-//! side by side anyway. A transaction of its own for each write costs a `BEGIN`, a
-//! `COMMIT` and the commit's flush to disk (fsync, or Postgres' WAL flush), each a round
-//! trip. Writers here take turns on one open transaction instead: each runs inside a
-//! `SAVEPOINT` of it, and when its work is done it either commits the transaction, when
-//! no other writer is waiting (or the group is full), or releases its savepoint, opens the
-//! next writer's (one round trip for both) and waits for the group's `COMMIT`. A writer
-//! answers only once the transaction holding its work has committed, and learns if that
-//! failed.
+//! SQLite has one writer per file, so a workspace's writers write one at a time. A
+//! transaction of its own for each write costs a `BEGIN`, a `COMMIT` and the commit's
+//! fsync, each a hop to the connection's thread. Writers here take turns on one open
+//! transaction instead: each runs inside a `SAVEPOINT` of it, and when its work is done it
+//! either commits the transaction, when no other writer is waiting (or the group is
+//! full), or releases its savepoint, opens the next writer's (one hop for both) and waits
+//! for the group's `COMMIT`. A writer answers only once the transaction holding its work
+//! has committed, and learns if that failed.
 //!
-//! A writer that fails (or is cancelled) rolls back to its savepoint (which also ends
-//! Postgres' aborted state after an error); the work of the writers before it in the
-//! group stays and is committed. If the database rolled the whole transaction back (a
-//! full disk, an I/O error), the `COMMIT` fails and every writer of the group gets that
-//! error: nothing is reported written that is not.
+//! A writer's event-log rows ([`Turn::log`]) are kept with the group and inserted by one
+//! statement just before its `COMMIT`, in the writers' order: one statement per group
+//! instead of one per writer, in the same transaction as the changes.
+//!
+//! A writer that fails (or is cancelled) rolls back to its savepoint, and its events are
+//! dropped; the work of the writers before it in the group stays and is committed. If the
+//! database rolled the whole transaction back (a full disk, an I/O error), the `COMMIT`
+//! fails and every writer of the group gets that error: nothing is reported written that
+//! is not.
+//!
+//! (Postgres needs none of this: its writers run side by side, and its own group commit
+//! shares WAL flushes.)
 
+use serde_json::Value;
 use sqlx::pool::PoolConnection;
-use sqlx::{Connection, Database, Executor, Pool};
+use sqlx::{Connection, Sqlite, SqliteConnection, SqlitePool};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::sync::{Mutex, OwnedMutexGuard, oneshot};
+use twenty_codegen::emit::sql::Dialect;
 
 /// Most writers whose work one `COMMIT` carries: a long group makes its first writers
 /// wait for the last.
@@ -31,32 +38,22 @@ const MAX_GROUP: usize = 16;
 pub type GroupError = Arc<sqlx::Error>;
 
 /// The writers of one workspace: the turn (a fair, first-come lock) and the open group.
-#[derive(Debug)]
-pub struct WriteGroup<DB: Database> {
-    state: Arc<Mutex<State<DB>>>,
+#[derive(Debug, Clone)]
+pub struct WriteGroup {
+    state: Arc<Mutex<State>>,
     /// Writers waiting for the turn: while there are some, a finished writer leaves the
     /// commit to them.
     queued: Arc<AtomicUsize>,
-    /// The statement starting a group's transaction.
-    begin: &'static str,
-}
-
-impl<DB: Database> Clone for WriteGroup<DB> {
-    fn clone(&self) -> Self {
-        WriteGroup {
-            state: self.state.clone(),
-            queued: self.queued.clone(),
-            begin: self.begin,
-        }
-    }
 }
 
 #[derive(Debug)]
-struct State<DB: Database> {
+struct State {
     /// The connection of the open transaction, when one is open.
-    open: Option<PoolConnection<DB>>,
+    open: Option<PoolConnection<Sqlite>>,
     /// Writers whose released savepoints the open transaction holds, waiting for its end.
     members: Vec<oneshot::Sender<Result<(), GroupError>>>,
+    /// The members' event-log rows, in order, inserted just before the `COMMIT`.
+    events: Vec<Value>,
 }
 
 /// Counts a writer as queued until it gets the turn (also when it is cancelled first).
@@ -68,27 +65,16 @@ impl Drop for Queued {
     }
 }
 
-impl WriteGroup<sqlx::Sqlite> {
-    /// The writers of a SQLite file: `BEGIN IMMEDIATE`, so a writer never fails upgrading
-    /// a read lock.
+impl WriteGroup {
+    /// The writers of a SQLite file.
     pub fn sqlite() -> Self {
-        WriteGroup::new("BEGIN IMMEDIATE")
-    }
-}
-
-impl<DB> WriteGroup<DB>
-where
-    DB: Database,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-{
-    fn new(begin: &'static str) -> Self {
         WriteGroup {
             state: Arc::new(Mutex::new(State {
                 open: None,
                 members: Vec::new(),
+                events: Vec::new(),
             })),
             queued: Arc::default(),
-            begin,
         }
     }
 
@@ -96,17 +82,17 @@ where
     /// when none is open). Runs on a task of its own, so a caller that gives up halfway
     /// cannot leave a transaction begun on a pooled connection: the turn it would have
     /// got ends like a dropped one.
-    pub async fn begin(&self, pool: &Pool<DB>) -> Result<Turn<DB>, sqlx::Error> {
+    pub async fn begin(&self, pool: &SqlitePool) -> Result<Turn, sqlx::Error> {
         let guard = self.turn();
         let (state, queued, pool) = (self.state.clone(), self.queued.clone(), pool.clone());
-        let begin = self.begin;
         let start = async move {
             let mut guard = guard.await;
             // An open group already has this writer's savepoint: the previous writer
             // opened it when it handed the turn on.
             if guard.open.is_none() {
                 let mut conn = pool.acquire().await?;
-                let start = sqlx::raw_sql(sqlx::AssertSqlSafe(format!("{begin}; SAVEPOINT w")))
+                // `BEGIN IMMEDIATE`: a writer never fails upgrading a read lock.
+                let start = sqlx::raw_sql("BEGIN IMMEDIATE; SAVEPOINT w")
                     .execute(&mut *conn)
                     .await;
                 guard.open = Some(conn);
@@ -119,13 +105,14 @@ where
                 guard: Some(guard),
                 state,
                 queued,
+                events: Vec::new(),
             })
         };
         tokio::spawn(start).await.map_err(task_failed)?
     }
 
     /// Waits for the turn, counted as queued meanwhile.
-    fn turn(&self) -> impl Future<Output = OwnedMutexGuard<State<DB>>> + Send + 'static {
+    fn turn(&self) -> impl Future<Output = OwnedMutexGuard<State>> + Send + 'static {
         self.queued.fetch_add(1, Ordering::SeqCst);
         let queued = Queued(self.queued.clone());
         let state = self.state.clone();
@@ -136,40 +123,41 @@ where
     }
 
     /// Waits for the turn and keeps it: no writer of this workspace runs until it is dropped.
-    pub async fn hold(&self) -> Held<DB> {
+    pub async fn hold(&self) -> Held {
         Held(self.turn().await)
     }
 }
 
 /// The turn, held (see [`WriteGroup::hold`]).
 #[derive(Debug)]
-pub struct Held<DB: Database>(#[allow(dead_code)] OwnedMutexGuard<State<DB>>);
+pub struct Held(#[allow(dead_code)] OwnedMutexGuard<State>);
 
 /// One writer's turn: its savepoint in the group's open transaction. Dropped without
 /// [`Turn::commit`], its savepoint is rolled back (on a task of its own: a drop cannot
 /// wait) and the group goes on.
 #[derive(Debug)]
-pub struct Turn<DB>
-where
-    DB: Database,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-{
-    guard: Option<OwnedMutexGuard<State<DB>>>,
-    state: Arc<Mutex<State<DB>>>,
+pub struct Turn {
+    guard: Option<OwnedMutexGuard<State>>,
+    state: Arc<Mutex<State>>,
     queued: Arc<AtomicUsize>,
+    /// This writer's event-log rows, handed to the group when it keeps its work.
+    events: Vec<Value>,
 }
 
-impl<DB> Turn<DB>
-where
-    DB: Database,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-{
+impl Turn {
     /// The connection to run this writer's statements on.
-    pub fn conn(&mut self) -> &mut DB::Connection {
+    pub fn conn(&mut self) -> &mut SqliteConnection {
         self.guard
             .as_mut()
             .and_then(|g| g.open.as_mut())
             .expect("a turn holds an open transaction")
+    }
+
+    /// Logs this writer's events (rows of [`crate::query::events`]' insert): they are
+    /// inserted with the group's, just before its `COMMIT`, and dropped if this writer's
+    /// work is undone.
+    pub fn log(&mut self, events: impl IntoIterator<Item = Value>) {
+        self.events.extend(events);
     }
 
     /// Keeps this writer's work: releases its savepoint, then commits the group when no
@@ -184,11 +172,12 @@ where
 
     async fn keep(mut self) -> Result<(), GroupError> {
         let mut guard = self.guard.take().expect("a turn is held until it ends");
+        guard.events.append(&mut self.events);
         let others_wait = self.queued.load(Ordering::SeqCst) > 0;
         if !(others_wait && guard.members.len() + 1 < MAX_GROUP) {
             return finish(&mut guard, true).await;
         }
-        // Keep this writer's work and open the next writer's savepoint, in one round trip.
+        // Keep this writer's work and open the next writer's savepoint, in one hop.
         let conn = guard.open.as_mut().expect("a transaction is open");
         if let Err(e) = sqlx::raw_sql("RELEASE w; SAVEPOINT w")
             .execute(&mut **conn)
@@ -223,11 +212,7 @@ where
     }
 }
 
-impl<DB> Drop for Turn<DB>
-where
-    DB: Database,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-{
+impl Drop for Turn {
     fn drop(&mut self) {
         let Some(mut guard) = self.guard.take() else {
             return;
@@ -248,6 +233,20 @@ where
     }
 }
 
+/// Inserts the group's events, then commits.
+async fn commit(conn: &mut SqliteConnection, events: Vec<Value>) -> Result<(), sqlx::Error> {
+    if !events.is_empty() {
+        let insert = crate::query::events::insert_rows_sql(Dialect::Sqlite, "", events);
+        crate::query::sql::sqlite_query(&insert)
+            .execute(&mut *conn)
+            .await?;
+    }
+    sqlx::raw_sql("RELEASE w; COMMIT")
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
 fn task_failed(e: tokio::task::JoinError) -> sqlx::Error {
     sqlx::Error::Protocol(format!("the write group's task failed: {e}"))
 }
@@ -256,11 +255,7 @@ fn task_failed(e: tokio::task::JoinError) -> sqlx::Error {
 /// writer); if that fails the transaction is unusable and ends (the group's writers learn
 /// it failed). With no writer left waiting on the group, its transaction ends too, so the
 /// write lock is not held idle.
-async fn rollback_savepoint<DB>(guard: &mut State<DB>)
-where
-    DB: Database,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-{
+async fn rollback_savepoint(guard: &mut State) {
     let Some(conn) = guard.open.as_mut() else {
         return;
     };
@@ -276,20 +271,14 @@ where
 /// Ends the open transaction (whose savepoint `w` is open): `COMMIT` when `keep`, else
 /// `ROLLBACK`; tells every waiting member the outcome (a rollback is a failure for them)
 /// and returns it. The connection goes back to its pool only outside a transaction.
-async fn finish<DB>(guard: &mut State<DB>, keep: bool) -> Result<(), GroupError>
-where
-    DB: Database,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-{
+async fn finish(guard: &mut State, keep: bool) -> Result<(), GroupError> {
     let members = std::mem::take(&mut guard.members);
+    let events = std::mem::take(&mut guard.events);
     let Some(mut conn) = guard.open.take() else {
         return Ok(());
     };
     let committed = match keep {
-        true => sqlx::raw_sql("RELEASE w; COMMIT")
-            .execute(&mut *conn)
-            .await
-            .map(|_| ()),
+        true => commit(&mut conn, events).await,
         false => Err(sqlx::Error::Protocol(
             "the write group's transaction was rolled back".to_owned(),
         )),

@@ -582,12 +582,19 @@ impl Ctx<'_> {
         if events.is_empty() {
             return Ok(());
         }
-        tx.execute(&events::insert_sql(
-            self.dialect(),
-            self.target.pg_schema(),
-            events,
-        ))
-        .await?;
+        match tx {
+            Tx::Postgres(_) => {
+                let rows = events::rows(events).collect();
+                tx.execute(&events::insert_rows_sql(
+                    self.dialect(),
+                    self.target.pg_schema(),
+                    rows,
+                ))
+                .await?;
+            }
+            // With the group's, just before its commit (see `write_group`).
+            Tx::Sqlite(turn) => turn.log(events::rows(events)),
+        }
         Ok(())
     }
 }

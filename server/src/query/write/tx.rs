@@ -17,7 +17,7 @@ pub enum Tx {
     /// event log needs no lock, see [`super::super::events`]).
     Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
     /// A turn in the file's write group (see [`crate::store::write_group`]).
-    Sqlite(crate::store::write_group::Turn<sqlx::Sqlite>),
+    Sqlite(crate::store::write_group::Turn),
 }
 
 impl Tx {
