@@ -82,7 +82,7 @@ pub(super) async fn embed(
         let Some(other) = schema.object(&relation.target) else {
             continue;
         };
-        let columns = record::read_columns(other, schema);
+        // The related object's columns are worked out only for a relation that is read.
         match relation.kind {
             RelationKind::ManyToOne => {
                 let Some(fk) = field.join_column() else {
@@ -91,6 +91,7 @@ pub(super) async fn embed(
                 let keys = ids(rows, &fk);
                 let mut found = BTreeMap::new();
                 if !keys.is_empty() {
+                    let columns = record::read_columns(other, schema);
                     let mut s = select(target, other, &columns, None, None, false)?;
                     s.push(" AND ");
                     let cond = s.in_list("t.\"id\"", &Kind::Uuid, &keys);
@@ -123,6 +124,7 @@ pub(super) async fn embed(
                 };
                 let mut found: BTreeMap<String, Vec<Value>> = BTreeMap::new();
                 if !parents.is_empty() {
+                    let columns = record::read_columns(other, schema);
                     let exprs: Vec<String> = columns
                         .iter()
                         .map(|c| record::select_expr(c, "t", dialect))

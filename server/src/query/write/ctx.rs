@@ -97,16 +97,12 @@ impl<'a> Ctx<'a> {
         let Some(composite) = FieldType::Actor.composite() else {
             return Vec::new();
         };
-        let column_type = |sub: &str| {
-            self.columns
-                .iter()
-                .find(|c| c.name == composite_column_name(field, sub))
-                .map(|c| c.column_type)
-        };
         composite
             .sub_fields
             .iter()
             .filter_map(|sub| {
+                let column = composite_column_name(field, sub.name);
+                let column_type = self.columns.iter().find(|c| c.name == column)?.column_type;
                 let value = match sub.name {
                     "source" => Val::Text(self.actor.source.clone()),
                     "name" => Val::Text(self.actor.name.clone()),
@@ -114,8 +110,8 @@ impl<'a> Ctx<'a> {
                     _ => Val::Null,
                 };
                 Some(Assign {
-                    column: composite_column_name(field, sub.name),
-                    column_type: column_type(sub.name)?,
+                    column,
+                    column_type,
                     value,
                 })
             })
