@@ -79,6 +79,19 @@ fn query_error(e: QueryError) -> ApiError {
 }
 
 /// `person` → `Person` (for `createPerson`, `updatePeople`, …).
+/// `{data: {<key>: value}}`, with `value` moved in (`json!` would copy it through the
+/// serializer: a page of records twice).
+fn data(
+    key: impl Into<String>,
+    value: serde_json::Value,
+) -> serde_json::Map<String, serde_json::Value> {
+    let mut inner = serde_json::Map::new();
+    inner.insert(key.into(), value);
+    let mut outer = serde_json::Map::new();
+    outer.insert("data".to_owned(), serde_json::Value::Object(inner));
+    outer
+}
+
 fn upper_first(name: &str) -> String {
     let mut chars = name.chars();
     match chars.next() {

@@ -86,16 +86,18 @@ pub async fn find_many(
         (Err(_), None) => return Err(ApiError::internal("the engine returned no count")),
     };
     let info = &page.page_info;
-    Ok(Json(json!({
-        "data": { object.name_plural.as_str(): page.records },
-        "totalCount": total,
-        "pageInfo": {
+    let mut body = super::data(&object.name_plural, Value::Array(page.records));
+    body.insert("totalCount".to_owned(), json!(total));
+    body.insert(
+        "pageInfo".to_owned(),
+        json!({
             "hasNextPage": info.has_next_page,
             "hasPreviousPage": info.has_previous_page,
             "startCursor": info.start_cursor,
             "endCursor": info.end_cursor,
-        },
-    })))
+        }),
+    );
+    Ok(Json(Value::Object(body)))
 }
 
 /// `GET /rest/{namePlural}/{id}`: `{data: {<singular>: record}}`, 404 when absent.
@@ -126,7 +128,8 @@ pub async fn find_one(
     .await
     .map_err(query_error)?
     .ok_or_else(|| ApiError::not_found(format!("no {} with id {id}", object.name_singular)))?;
-    Ok(Json(
-        json!({ "data": { object.name_singular.as_str(): record } }),
-    ))
+    Ok(Json(Value::Object(super::data(
+        &object.name_singular,
+        record,
+    ))))
 }

@@ -11,7 +11,7 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 use twenty_codegen::model::Object;
 
 type Reply = Result<(StatusCode, Json<Value>), ApiError>;
@@ -177,13 +177,16 @@ fn reply_one(status: StatusCode, verb: &str, object: &Object, records: Vec<Value
         ApiError::internal("the engine returned no record for a one-record write")
     })?;
     let key = format!("{verb}{}", upper_first(&object.name_singular));
-    Ok((status, Json(json!({ "data": { key: record } }))))
+    Ok((status, Json(Value::Object(super::data(key, record)))))
 }
 
 /// `{data: {<verb><Plural>: [records]}}`.
 fn reply_many(status: StatusCode, verb: &str, object: &Object, records: Vec<Value>) -> Reply {
     let key = format!("{verb}{}", upper_first(&object.name_plural));
-    Ok((status, Json(json!({ "data": { key: records } }))))
+    Ok((
+        status,
+        Json(Value::Object(super::data(key, Value::Array(records)))),
+    ))
 }
 
 /// `POST /rest/{namePlural}` (`?upsert=true`): 201 `{data: {create<Singular>: record}}`.
