@@ -141,29 +141,46 @@ fn table(dialect: Dialect, pg_schema: &str) -> String {
     }
 }
 
-/// The rows [`insert_rows_sql`] inserts for `events`.
-pub(crate) fn rows(events: &[Event]) -> impl Iterator<Item = Value> + '_ {
+/// An event as the JSON object [`insert_rows_sql`] inserts, serialized straight from the
+/// event (no copy of its records).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LoggedRow<'a> {
+    id: &'a str,
+    object_name_singular: &'a str,
+    action: &'static str,
+    record_id: &'a str,
+    before: &'a Option<Value>,
+    after: &'a Option<Value>,
+    updated_fields: &'a [String],
+    actor: &'a Value,
+    created_at: &'a str,
+}
+
+/// The rows [`insert_rows_sql`] inserts for `events`: one JSON object text each.
+pub(crate) fn rows(events: &[Event]) -> impl Iterator<Item = String> + '_ {
     events.iter().map(|e| {
-        serde_json::json!({
-            "id": e.id,
-            "objectNameSingular": e.object,
-            "action": e.action.as_str(),
-            "recordId": e.record_id,
-            "before": e.before,
-            "after": e.after,
-            "updatedFields": e.updated_fields,
-            "actor": e.actor,
-            "createdAt": e.created_at,
-        })
+        let row = LoggedRow {
+            id: &e.id,
+            object_name_singular: &e.object,
+            action: e.action.as_str(),
+            record_id: &e.record_id,
+            before: &e.before,
+            after: &e.after,
+            updated_fields: &e.updated_fields,
+            actor: &e.actor,
+            created_at: &e.created_at,
+        };
+        serde_json::to_string(&row).expect("an event serializes to JSON")
     })
 }
 
 /// One INSERT of events' [`rows`], in order (the database assigns `seq`, and on Postgres
 /// `xid`). The rows travel as one JSON array parameter, so the statement's text is the
 /// same for any number of events (one prepared statement).
-pub(crate) fn insert_rows_sql(dialect: Dialect, pg_schema: &str, rows: Vec<Value>) -> Sql {
+pub(crate) fn insert_rows_sql(dialect: Dialect, pg_schema: &str, rows: &[String]) -> Sql {
     let mut s = Sql::new(dialect);
-    let p = s.bind(Param::Text(Value::Array(rows).to_string()));
+    let p = s.bind(Param::Text(format!("[{}]", rows.join(","))));
     let select = match dialect {
         // `e->'before'` of a JSON null is the jsonb `null`, not SQL NULL.
         Dialect::Postgres => format!(

@@ -22,7 +22,6 @@
 //! (Postgres needs none of this: its writers run side by side, and its own group commit
 //! shares WAL flushes.)
 
-use serde_json::Value;
 use sqlx::pool::PoolConnection;
 use sqlx::{Connection, Sqlite, SqliteConnection, SqlitePool};
 use std::sync::Arc;
@@ -52,8 +51,9 @@ struct State {
     open: Option<PoolConnection<Sqlite>>,
     /// Writers whose released savepoints the open transaction holds, waiting for its end.
     members: Vec<oneshot::Sender<Result<(), GroupError>>>,
-    /// The members' event-log rows, in order, inserted just before the `COMMIT`.
-    events: Vec<Value>,
+    /// The members' event-log rows (JSON objects), in order, inserted just before the
+    /// `COMMIT`.
+    events: Vec<String>,
 }
 
 /// Counts a writer as queued until it gets the turn (also when it is cancelled first).
@@ -141,7 +141,7 @@ pub struct Turn {
     state: Arc<Mutex<State>>,
     queued: Arc<AtomicUsize>,
     /// This writer's event-log rows, handed to the group when it keeps its work.
-    events: Vec<Value>,
+    events: Vec<String>,
 }
 
 impl Turn {
@@ -156,7 +156,7 @@ impl Turn {
     /// Logs this writer's events (rows of [`crate::query::events`]' insert): they are
     /// inserted with the group's, just before its `COMMIT`, and dropped if this writer's
     /// work is undone.
-    pub fn log(&mut self, events: impl IntoIterator<Item = Value>) {
+    pub fn log(&mut self, events: impl IntoIterator<Item = String>) {
         self.events.extend(events);
     }
 
@@ -234,9 +234,9 @@ impl Drop for Turn {
 }
 
 /// Inserts the group's events, then commits.
-async fn commit(conn: &mut SqliteConnection, events: Vec<Value>) -> Result<(), sqlx::Error> {
+async fn commit(conn: &mut SqliteConnection, events: Vec<String>) -> Result<(), sqlx::Error> {
     if !events.is_empty() {
-        let insert = crate::query::events::insert_rows_sql(Dialect::Sqlite, "", events);
+        let insert = crate::query::events::insert_rows_sql(Dialect::Sqlite, "", &events);
         crate::query::sql::sqlite_query(&insert)
             .execute(&mut *conn)
             .await?;

@@ -580,11 +580,11 @@ impl Ctx<'_> {
         }
         match tx {
             Tx::Postgres(_) => {
-                let rows = events::rows(events).collect();
+                let rows: Vec<String> = events::rows(events).collect();
                 tx.execute(&events::insert_rows_sql(
                     self.dialect(),
                     self.target.pg_schema(),
-                    rows,
+                    &rows,
                 ))
                 .await?;
             }
