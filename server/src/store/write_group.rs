@@ -92,7 +92,7 @@ impl WriteGroup {
             if guard.open.is_none() {
                 let mut conn = pool.acquire().await?;
                 // `BEGIN IMMEDIATE`: a writer never fails upgrading a read lock.
-                let start = sqlx::raw_sql("BEGIN IMMEDIATE; SAVEPOINT w")
+                let start = sqlx::query("BEGIN IMMEDIATE; SAVEPOINT w")
                     .execute(&mut *conn)
                     .await;
                 guard.open = Some(conn);
@@ -177,9 +177,10 @@ impl Turn {
         if !(others_wait && guard.members.len() + 1 < MAX_GROUP) {
             return finish(&mut guard, true).await;
         }
-        // Keep this writer's work and open the next writer's savepoint, in one hop.
+        // Keep this writer's work and open the next writer's savepoint, in one hop. (The
+        // group's statements are prepared once per connection, as `query` caches them.)
         let conn = guard.open.as_mut().expect("a transaction is open");
-        if let Err(e) = sqlx::raw_sql("RELEASE w; SAVEPOINT w")
+        if let Err(e) = sqlx::query("RELEASE w; SAVEPOINT w")
             .execute(&mut **conn)
             .await
         {
@@ -241,7 +242,7 @@ async fn commit(conn: &mut SqliteConnection, events: Vec<String>) -> Result<(), 
             .execute(&mut *conn)
             .await?;
     }
-    sqlx::raw_sql("RELEASE w; COMMIT")
+    sqlx::query("RELEASE w; COMMIT")
         .execute(conn)
         .await
         .map(|_| ())
