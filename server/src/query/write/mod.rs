@@ -1,7 +1,8 @@
 //! The write engine: create (and upsert), update, soft delete, destroy and restore of one
-//! object's records, each call all or nothing (a savepoint in its workspace's write group,
-//! committed before the call returns: [`crate::store::write_group`]) with one event per
-//! changed record logged in the same transaction. No HTTP here.
+//! object's records, each call all or nothing (on Postgres a transaction of its own, on
+//! SQLite a savepoint in the file's write group, see [`crate::store::write_group`];
+//! committed before the call returns) with one event per changed record logged in the
+//! same transaction. No HTTP here.
 //!
 //! Input records are JSON objects as clients send them (composites nested, relations by
 //! join column `companyId`); they are checked against the model first (see the value
