@@ -574,6 +574,25 @@ impl Ctx<'_> {
     }
 
     /// Logs the events (in the write's transaction).
+    /// Makes this transaction's upserts of the object wait for those of other transactions
+    /// (to their commit). On Postgres writes run side by side, and two upserts of one
+    /// unique value would otherwise both find no match and both insert (one then failing
+    /// as a duplicate); waiting, the later one finds the record the earlier one made. On
+    /// SQLite the file's writers already take turns.
+    pub(super) async fn upserts_take_turns(&self, tx: &mut Tx) -> Result<(), QueryError> {
+        if let Tx::Postgres(_) = tx {
+            let mut s = Sql::new(self.dialect());
+            let key = s.bind(Param::Text(format!(
+                "{}.{}.upsert",
+                self.target.pg_schema(),
+                self.object.table_name()
+            )));
+            s.push(&format!("SELECT pg_advisory_xact_lock(hashtext({key}))"));
+            tx.execute(&s).await?;
+        }
+        Ok(())
+    }
+
     pub(super) async fn log(&self, tx: &mut Tx, events: &[Event]) -> Result<(), QueryError> {
         if events.is_empty() {
             return Ok(());

@@ -151,6 +151,9 @@ pub async fn create(
     let ctx = Ctx::new(target, schema, object, actor);
     let room = inputs.len() - 1;
     let mut tx = Tx::begin(&target).await?;
+    if upsert {
+        ctx.upserts_take_turns(&mut tx).await?;
+    }
     let mut done = Vec::with_capacity(inputs.len());
     let mut position = None;
     for (i, input) in inputs.into_iter().enumerate() {

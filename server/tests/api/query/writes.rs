@@ -560,6 +560,42 @@ async fn soft_delete_frees_a_unique_value(db: Db) {
     );
 }
 
+/// Upserts of one unique value sent at once all succeed: the first creates the record,
+/// the others update it (on Postgres, where writes run side by side, upserts of an object
+/// take turns, so none misses a record another one has just created).
+async fn concurrent_upserts_of_one_value_make_one_record(db: Db) {
+    let db = std::sync::Arc::new(db);
+    let upserts: Vec<_> = (0..8)
+        .map(|i| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                create(
+                    db.target(),
+                    &schema(),
+                    "person",
+                    vec![rec(
+                        json!({"emails": {"primaryEmail": "same@acme.com"}, "city": format!("c{i}")}),
+                    )],
+                    true,
+                    &actor(),
+                )
+                .await
+            })
+        })
+        .collect();
+    let mut ids = Vec::new();
+    for upsert in upserts {
+        let written = upsert
+            .await
+            .expect("the task")
+            .expect("every upsert succeeds");
+        ids.push(written[0]["id"].clone());
+    }
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "one record: {ids:?}");
+    assert_eq!(all(&db, "person", true).await.len(), 1);
+}
+
 async fn upsert_matches_on_id_and_on_unique_fields(db: Db) {
     let s = schema();
     let ada = create_one(
@@ -757,6 +793,11 @@ crate::query_on_both!(
     soft_delete_frees_a_unique_value,
     soft_delete_frees_a_unique_value_sqlite,
     soft_delete_frees_a_unique_value_postgres
+);
+crate::query_on_both!(
+    concurrent_upserts_of_one_value_make_one_record,
+    concurrent_upserts_sqlite,
+    concurrent_upserts_postgres
 );
 crate::query_on_both!(
     upsert_matches_on_id_and_on_unique_fields,
