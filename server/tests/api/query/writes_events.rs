@@ -413,6 +413,46 @@ crate::query_on_both!(
 );
 both!(the_store_creates_the_event_log);
 
+/// A SQLite group's events are inserted by one statement before its `COMMIT`: when that
+/// fails, every writer of the group gets the error and none of their records is written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_group_whose_events_fail_writes_nothing() {
+    let db = std::sync::Arc::new(crate::query::support::sqlite().await);
+    let Db::Sqlite { db: file, .. } = &*db else {
+        unreachable!("a SQLite database")
+    };
+    // Queue three writers behind a held turn, so they run as one group once it is free.
+    let turn = file.writers.hold().await;
+    let writes: Vec<_> = (0..3)
+        .map(|i| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                create_one(&db, "company", json!({"name": format!("c{i}")})).await
+            })
+        })
+        .collect();
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    // The log is gone: the group's event insert will fail.
+    sqlx::raw_sql(r#"DROP TABLE "_twenty_event""#)
+        .execute(&file.pool)
+        .await
+        .expect("drop the log");
+    drop(turn);
+    for write in writes {
+        let err = write
+            .await
+            .expect("the task")
+            .expect_err("no writer of the group is answered written");
+        assert_eq!(err.code(), "DATABASE", "{err}");
+    }
+    assert!(
+        crate::query::writes::all(&db, "company", true)
+            .await
+            .is_empty(),
+        "no record of the group is written"
+    );
+}
+
 /// SQLite writers of one file queue on its write turn (instead of sleeping in SQLite's
 /// busy handler): while a turn is held, a write waits, and goes ahead once it is free.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
