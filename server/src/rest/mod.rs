@@ -78,7 +78,6 @@ fn query_error(e: QueryError) -> ApiError {
     ApiError::new(status, e.code(), e.to_string())
 }
 
-/// `person` → `Person` (for `createPerson`, `updatePeople`, …).
 /// `{data: {<key>: value}}`, with `value` moved in (`json!` would copy it through the
 /// serializer: a page of records twice).
 fn data(
@@ -92,6 +91,7 @@ fn data(
     outer
 }
 
+/// `person` → `Person` (for `createPerson`, `updatePeople`, …).
 fn upper_first(name: &str) -> String {
     let mut chars = name.chars();
     match chars.next() {
