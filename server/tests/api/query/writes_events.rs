@@ -330,15 +330,9 @@ async fn the_store_creates_the_event_log(backend: Backend) {
     let (workspace, _) = store.create_workspace("Acme").await.unwrap();
     let data = store.workspace_db(workspace.id).await.unwrap();
     let read = |data: WorkspaceDb| async move {
-        match &data {
-            WorkspaceDb::Sqlite(db) => {
-                events_after(Target::Sqlite { db }, LogPosition::START, 10).await
-            }
-            WorkspaceDb::Postgres { pool, schema } => {
-                events_after(Target::Postgres { pool, schema }, LogPosition::START, 10).await
-            }
-        }
-        .map(|e| e.len())
+        events_after(Target::from(&data), LogPosition::START, 10)
+            .await
+            .map(|e| e.len())
     };
     assert_eq!(read(data.clone()).await.expect("the table exists"), 0);
     let drop = match &data {
