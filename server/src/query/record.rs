@@ -73,13 +73,77 @@ pub fn select_expr(column: &Column, alias: &str, dialect: Dialect) -> String {
         (Kind::Uuid | Kind::Date | Kind::Json, Dialect::Postgres) => format!("{c}::text"),
         (Kind::Numeric, Dialect::Postgres) => format!("{c}::text"),
         (Kind::Numeric, Dialect::Sqlite) => format!("CAST({c} AS TEXT)"),
-        (Kind::DateTime, Dialect::Postgres) => {
-            format!("to_char({c} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')")
-        }
+        (Kind::DateTime, Dialect::Postgres) => pg_datetime_text(&c),
         (Kind::Array, Dialect::Postgres) => format!("array_to_json({c})::text"),
         _ => c,
     };
     format!("{expr} AS {}", quote(&column.name))
+}
+
+/// A `timestamptz` as the text records show (`YYYY-MM-DDTHH:MM:SS.mmmZ`), on Postgres.
+fn pg_datetime_text(c: &str) -> String {
+    format!("to_char({c} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')")
+}
+
+/// A Postgres expression building the JSON record (`jsonb`) of the row of table alias
+/// `alias` from its `columns`: the record [`record`] builds in Rust from the row as
+/// [`select_expr`] reads it, for every value the API writes (composites nested, numerics
+/// with their trailing zeros trimmed, integral doubles as integers, NaN and infinities as
+/// null). The event log uses it to log a created record with the INSERT that creates it.
+pub fn pg_json_expr(columns: &[Column], alias: &str) -> String {
+    let value = |column: &Column| {
+        let c = format!("{alias}.{}", quote(&column.name));
+        match Kind::of_column(column.column_type) {
+            Kind::Double => format!(
+                "CASE WHEN {c} IN ('NaN', 'Infinity', '-Infinity') THEN NULL ELSE to_jsonb({c}) END"
+            ),
+            Kind::Numeric => {
+                format!("CASE WHEN {c} = 'NaN' THEN NULL ELSE to_jsonb(trim_scale({c})) END")
+            }
+            Kind::Bool | Kind::Array => format!("to_jsonb({c})"),
+            Kind::Json => format!("{c}::jsonb"),
+            Kind::DateTime => format!("to_jsonb({})", pg_datetime_text(&c)),
+            Kind::Uuid | Kind::Date => format!("to_jsonb({c}::text)"),
+            Kind::Text | Kind::Select(_) | Kind::MultiSelect(_) => format!("to_jsonb({c})"),
+        }
+    };
+    let text = |s: &str| format!("'{}'", s.replace('\'', "''"));
+    let entries = entries(columns, None, |_, column| {
+        Ok::<_, std::convert::Infallible>(value(column))
+    });
+    let pairs: Vec<String> = match entries {
+        Ok(entries) => entries
+            .into_iter()
+            .map(|(key, v)| match v {
+                Entry::Value(expr) => format!("{}, {expr}", text(&key)),
+                Entry::Composite(subs) => format!(
+                    "{}, {}",
+                    text(&key),
+                    pg_object(
+                        &subs
+                            .into_iter()
+                            .map(|(sub, expr)| format!("{}, {expr}", text(&sub)))
+                            .collect::<Vec<_>>()
+                    )
+                ),
+            })
+            .collect(),
+        Err(never) => match never {},
+    };
+    pg_object(&pairs)
+}
+
+/// `jsonb_build_object` of `key, value` pairs, in calls of at most 50 pairs joined by
+/// `||` (a function takes at most 100 arguments).
+fn pg_object(pairs: &[String]) -> String {
+    if pairs.is_empty() {
+        return "'{}'::jsonb".to_owned();
+    }
+    pairs
+        .chunks(50)
+        .map(|chunk| format!("jsonb_build_object({})", chunk.join(", ")))
+        .collect::<Vec<_>>()
+        .join(" || ")
 }
 
 /// The stored columns of an object that are read (not the search document).
@@ -188,51 +252,61 @@ pub fn from_row(
 fn build<E>(
     columns: &[Column],
     fields: Option<&[String]>,
-    mut value: impl FnMut(usize, &Column) -> Result<Value, E>,
+    value: impl FnMut(usize, &Column) -> Result<Value, E>,
 ) -> Result<Map<String, Value>, E> {
-    let mut entries: Vec<(String, Value)> = Vec::with_capacity(columns.len());
-    // The sub-fields of the composite being read: a composite's columns are adjacent.
-    let mut composite: Option<(&str, Vec<(String, Value)>)> = None;
+    // Collected and then built in one go (sorted once), rather than inserted key by key.
+    Ok(entries(columns, fields, value)?
+        .into_iter()
+        .map(|(name, entry)| match entry {
+            Entry::Value(v) => (name, v),
+            Entry::Composite(subs) => (name, Value::Object(subs.into_iter().collect())),
+        })
+        .collect())
+}
+
+/// A record's entry: a plain field's (or join column's) value, or a composite's
+/// sub-fields.
+enum Entry<T> {
+    Value(T),
+    Composite(Vec<(String, T)>),
+}
+
+/// A record's entries, in column order, from the value of each column: composite
+/// sub-fields grouped under their field, restricted to `fields` (see [`wanted`]).
+fn entries<T, E>(
+    columns: &[Column],
+    fields: Option<&[String]>,
+    mut value: impl FnMut(usize, &Column) -> Result<T, E>,
+) -> Result<Vec<(String, Entry<T>)>, E> {
+    let mut entries: Vec<(String, Entry<T>)> = Vec::with_capacity(columns.len());
     for (index, column) in columns.iter().enumerate() {
         if !wanted(fields, column) {
             continue;
         }
         let value = value(index, column)?;
-        match column.sub_field {
-            Some(sub) => match &mut composite {
-                Some((field, subs)) if *field == column.field_name => {
-                    subs.push((sub.to_owned(), value));
-                }
-                _ => {
-                    if let Some((field, subs)) = composite.take() {
-                        push_composite(&mut entries, field, subs);
-                    }
-                    composite = Some((&column.field_name, vec![(sub.to_owned(), value)]));
-                }
-            },
-            None => {
-                if let Some((field, subs)) = composite.take() {
-                    push_composite(&mut entries, field, subs);
-                }
-                entries.push((column.name.clone(), value));
-            }
+        let Some(sub) = column.sub_field else {
+            entries.push((column.name.clone(), Entry::Value(value)));
+            continue;
+        };
+        // A composite's columns are adjacent; sub-fields of a field whose columns were
+        // not join the entry already there.
+        let found = entries
+            .iter_mut()
+            .rev()
+            .find(|(name, _)| *name == column.field_name)
+            .and_then(|(_, e)| match e {
+                Entry::Composite(subs) => Some(subs),
+                Entry::Value(_) => None,
+            });
+        match found {
+            Some(subs) => subs.push((sub.to_owned(), value)),
+            None => entries.push((
+                column.field_name.clone(),
+                Entry::Composite(vec![(sub.to_owned(), value)]),
+            )),
         }
     }
-    if let Some((field, subs)) = composite {
-        push_composite(&mut entries, field, subs);
-    }
-    // Collected and then built in one go (sorted once), rather than inserted key by key.
-    Ok(entries.into_iter().collect())
-}
-
-/// Adds a composite's sub-fields as an object under its field name; sub-fields of a field
-/// whose columns were not adjacent join the object already there.
-fn push_composite(entries: &mut Vec<(String, Value)>, field: &str, subs: Vec<(String, Value)>) {
-    if let Some((_, Value::Object(map))) = entries.iter_mut().find(|(name, _)| name == field) {
-        map.extend(subs);
-        return;
-    }
-    entries.push((field.to_owned(), Value::Object(subs.into_iter().collect())));
+    Ok(entries)
 }
 
 /// Whether a record restricted to `fields` (every field when `None`) shows `column`: `id`

@@ -399,7 +399,8 @@ impl<'a> Ctx<'a> {
     }
 
     /// Creates one record, or with `upsert` updates the one it matches; returns its id,
-    /// the row before when it updated, and the row as inserted when it created.
+    /// the row before when it updated, and the row as inserted when it created. `last`:
+    /// the record's INSERT is the write's last statement (see [`Tx::fetch_last`]).
     pub(super) async fn create_one(
         &self,
         tx: &mut Tx,
@@ -407,6 +408,7 @@ impl<'a> Ctx<'a> {
         upsert: bool,
         position: &mut Option<f64>,
         room: usize,
+        last: bool,
     ) -> Result<Created, QueryError> {
         self.check_references(tx, &input.references).await?;
         self.resolve_position(tx, &mut input.assigns).await?;
@@ -420,6 +422,7 @@ impl<'a> Ctx<'a> {
                 id,
                 before: Some(row),
                 row: None,
+                logged: false,
             });
         }
         let id = input
@@ -501,22 +504,43 @@ impl<'a> Ctx<'a> {
             .iter()
             .map(|c| record::select_expr(c, &table, self.dialect()))
             .collect();
-        s.push(&format!(
-            "INSERT INTO {} ({}) VALUES ({}) RETURNING {}",
+        let insert = format!(
+            "INSERT INTO {} ({}) VALUES ({})",
             self.table(),
             names.join(", "),
             values.join(", "),
-            returning.join(", ")
-        ));
-        let row = tx
-            .fetch(&s, &self.columns)
-            .await
-            .map_err(|e| self.err(e, Some(&id)))?
-            .pop();
+        );
+        // On Postgres a create's INSERT logs its own event (SQLite's are logged with the
+        // write group's, see `log`; an upsert logs its events once all are written).
+        let logged = self.dialect() == Dialect::Postgres && !upsert;
+        match logged {
+            true => {
+                let mut created = self.event(Action::Created, None, None);
+                created.record_id = id.clone();
+                events::pg_insert_logging(
+                    &mut s,
+                    &insert,
+                    &self.object.table_name(),
+                    self.target.pg_schema(),
+                    &self.columns,
+                    &returning,
+                    &created,
+                );
+            }
+            false => {
+                s.push(&format!("{insert} RETURNING {}", returning.join(", ")));
+            }
+        }
+        let rows = match last {
+            true => tx.fetch_last(&s, &self.columns).await,
+            false => tx.fetch(&s, &self.columns).await,
+        };
+        let row = rows.map_err(|e| self.err(e, Some(&id)))?.pop();
         Ok(Created {
             id,
             before: None,
             row,
+            logged,
         })
     }
 }
@@ -528,6 +552,8 @@ pub(super) struct Created {
     pub before: Option<Flat>,
     /// The row a create inserted, as its INSERT returned it.
     pub row: Option<Flat>,
+    /// Whether the statement that created the record also logged its event.
+    pub logged: bool,
 }
 
 impl Ctx<'_> {

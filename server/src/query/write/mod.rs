@@ -156,9 +156,12 @@ pub async fn create(
     }
     let mut done = Vec::with_capacity(inputs.len());
     let mut position = None;
+    let count = inputs.len();
     for (i, input) in inputs.into_iter().enumerate() {
+        // An upsert reads its records back once all are written.
+        let last = !upsert && i + 1 == count;
         done.push(
-            ctx.create_one(&mut tx, input, upsert, &mut position, room)
+            ctx.create_one(&mut tx, input, upsert, &mut position, room, last)
                 .await
                 .map_err(item(i))?,
         );
@@ -180,6 +183,7 @@ pub async fn create(
         id,
         before,
         row: inserted,
+        logged,
     } in done
     {
         let row = match upsert {
@@ -194,8 +198,12 @@ pub async fn create(
             ),
             None => (Action::Created, None),
         };
-        events.push(ctx.event(action, before, Some(after.clone())));
-        latest.insert(id, after.clone());
+        if !logged {
+            events.push(ctx.event(action, before, Some(after.clone())));
+        }
+        if upsert {
+            latest.insert(id, after.clone());
+        }
         records.push(after);
     }
     ctx.log(&mut tx, &events).await?;

@@ -1,13 +1,15 @@
 //! One write call's transaction on either backend — on Postgres a transaction of its own,
-//! on SQLite a turn in the file's write group (a savepoint of the group's transaction, see
-//! [`crate::store::write_group`]) — and database errors a client caused mapped to typed
-//! errors naming the field.
+//! begun by the call's first statement (and none at all when its only statement runs
+//! alone, see [`Tx::fetch_last`]), on SQLite a turn in the file's write group (a savepoint
+//! of the group's transaction, see [`crate::store::write_group`]) — and database errors a
+//! client caused mapped to typed errors naming the field.
 
 use super::super::QueryError;
 use super::super::exec::Target;
 use super::super::record::{self, DbRow, Flat};
 use super::super::sql::{self, Sql};
 use sqlx::error::ErrorKind;
+use sqlx::{PgPool, Postgres};
 use twenty_codegen::emit::sql::{foreign_key_name, primary_key_name};
 use twenty_codegen::model::{Column, Object, Schema};
 
@@ -15,15 +17,49 @@ use twenty_codegen::model::{Column, Object, Schema};
 pub enum Tx {
     /// A transaction of its own: Postgres runs a workspace's writers side by side (the
     /// event log needs no lock, see [`super::super::events`]).
-    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+    Postgres(PgTx),
     /// A turn in the file's write group (see [`crate::store::write_group`]).
     Sqlite(crate::store::write_group::Turn),
+}
+
+/// A Postgres write's transaction, begun (a connection taken from the pool and `BEGIN`
+/// sent) by its first statement: a write whose one statement is also its last runs it
+/// alone, one round trip, atomic on its own.
+pub struct PgTx {
+    pool: PgPool,
+    state: PgState,
+}
+
+enum PgState {
+    /// No statement has run yet.
+    Idle,
+    Open(sqlx::Transaction<'static, Postgres>),
+    /// The write's last statement ran alone: nothing may follow it.
+    Done,
+}
+
+impl PgTx {
+    /// The open transaction, begun now if no statement ran yet.
+    async fn open(&mut self) -> Result<&mut sqlx::PgConnection, sqlx::Error> {
+        if let PgState::Idle = self.state {
+            self.state = PgState::Open(self.pool.begin().await?);
+        }
+        match &mut self.state {
+            PgState::Open(tx) => Ok(&mut **tx),
+            _ => Err(sqlx::Error::Protocol(
+                "a statement after the write's last one".to_owned(),
+            )),
+        }
+    }
 }
 
 impl Tx {
     pub async fn begin(target: &Target<'_>) -> Result<Tx, QueryError> {
         Ok(match target {
-            Target::Postgres { pool, .. } => Tx::Postgres(pool.begin().await?),
+            Target::Postgres { pool, .. } => Tx::Postgres(PgTx {
+                pool: (*pool).clone(),
+                state: PgState::Idle,
+            }),
             Target::Sqlite { db } => Tx::Sqlite(db.writers.begin(&db.pool).await?),
         })
     }
@@ -31,12 +67,10 @@ impl Tx {
     /// Runs a statement and decodes its rows' `columns`.
     pub async fn fetch(&mut self, sql: &Sql, columns: &[Column]) -> Result<Vec<Flat>, sqlx::Error> {
         match self {
-            Tx::Postgres(tx) => sql::pg_query(sql)
-                .fetch_all(&mut **tx)
-                .await?
-                .into_iter()
-                .map(|r| record::flat(&DbRow::Postgres(r), columns))
-                .collect(),
+            Tx::Postgres(tx) => pg_rows(
+                sql::pg_query(sql).fetch_all(tx.open().await?).await?,
+                columns,
+            ),
             Tx::Sqlite(turn) => sql::sqlite_query(sql)
                 .fetch_all(turn.conn())
                 .await?
@@ -46,10 +80,33 @@ impl Tx {
         }
     }
 
+    /// Runs the write's last statement (nothing but [`Tx::commit`] may follow) and decodes
+    /// its rows' `columns`. On Postgres, when it is also the first, it runs alone: no
+    /// `BEGIN` and no `COMMIT`, one round trip.
+    pub async fn fetch_last(
+        &mut self,
+        sql: &Sql,
+        columns: &[Column],
+    ) -> Result<Vec<Flat>, sqlx::Error> {
+        match self {
+            Tx::Postgres(PgTx {
+                pool,
+                state: state @ PgState::Idle,
+            }) => {
+                *state = PgState::Done;
+                pg_rows(sql::pg_query(sql).fetch_all(&*pool).await?, columns)
+            }
+            tx => tx.fetch(sql, columns).await,
+        }
+    }
+
     /// Runs a statement; the number of rows it affected.
     pub async fn execute(&mut self, sql: &Sql) -> Result<u64, sqlx::Error> {
         Ok(match self {
-            Tx::Postgres(tx) => sql::pg_query(sql).execute(&mut **tx).await?.rows_affected(),
+            Tx::Postgres(tx) => sql::pg_query(sql)
+                .execute(tx.open().await?)
+                .await?
+                .rows_affected(),
             Tx::Sqlite(turn) => sql::sqlite_query(sql)
                 .execute(turn.conn())
                 .await?
@@ -61,7 +118,10 @@ impl Tx {
     pub async fn scalar_f64(&mut self, sql: &Sql) -> Result<Option<f64>, sqlx::Error> {
         use sqlx::Row;
         match self {
-            Tx::Postgres(tx) => sql::pg_query(sql).fetch_one(&mut **tx).await?.try_get(0),
+            Tx::Postgres(tx) => sql::pg_query(sql)
+                .fetch_one(tx.open().await?)
+                .await?
+                .try_get(0),
             Tx::Sqlite(turn) => sql::sqlite_query(sql)
                 .fetch_one(turn.conn())
                 .await?
@@ -71,7 +131,12 @@ impl Tx {
 
     pub async fn commit(self) -> Result<(), QueryError> {
         match self {
-            Tx::Postgres(tx) => Ok(tx.commit().await?),
+            Tx::Postgres(PgTx {
+                state: PgState::Open(tx),
+                ..
+            }) => Ok(tx.commit().await?),
+            // Nothing ran, or the one statement ran alone (and is committed).
+            Tx::Postgres(_) => Ok(()),
             Tx::Sqlite(turn) => turn.commit().await.map_err(|e| {
                 QueryError::Database(
                     std::sync::Arc::try_unwrap(e)
@@ -80,6 +145,12 @@ impl Tx {
             }),
         }
     }
+}
+
+fn pg_rows(rows: Vec<sqlx::postgres::PgRow>, columns: &[Column]) -> Result<Vec<Flat>, sqlx::Error> {
+    rows.into_iter()
+        .map(|r| record::flat(&DbRow::Postgres(r), columns))
+        .collect()
 }
 
 /// The field a stored column belongs to (`companyId` for a join column, `emails` for

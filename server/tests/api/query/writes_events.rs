@@ -375,6 +375,122 @@ async fn the_store_creates_the_event_log(backend: Backend) {
     }
 }
 
+/// A created record's event carries the record the create returned, for values of every
+/// type (on Postgres the INSERT logs the event, with the record built by the database):
+/// lone creates with and without a relation to check, and a batch.
+async fn a_created_records_event_is_the_record(db: Db) {
+    let acme = create_one(
+        &db,
+        "company",
+        json!({
+            "name": "O'Brien \"Co\" ünï ☃",
+            "employees": 7.5,
+            "address": {"addressLat": 48.85, "addressLng": 2, "addressCity": "Paris"},
+            "idealCustomerProfile": true,
+            "annualRecurringRevenue": {"amountMicros": 1_500_000_000_i64, "currencyCode": "EUR"},
+            "domainName": {"primaryLinkUrl": "acme.com", "secondaryLinks": [{"url": "https://acme.dev", "label": "dev"}]},
+        }),
+    )
+    .await
+    .expect("company");
+    let mut created = vec![acme.clone()];
+    for employees in [
+        json!(1e20),
+        json!(-3),
+        json!(0.1),
+        json!(123_456_789.123_f64),
+    ] {
+        created.push(
+            create_one(&db, "company", json!({"name": "N", "employees": employees}))
+                .await
+                .expect("company"),
+        );
+    }
+    created.push(
+        create_one(
+            &db,
+            "opportunity",
+            json!({
+                "name": "Deal",
+                "closeDate": "2024-05-01T14:30:00.123456+02:00",
+                "amount": {"amountMicros": 0.5, "currencyCode": "USD"},
+                "stage": "MEETING",
+                "companyId": acme["id"],
+            }),
+        )
+        .await
+        .expect("opportunity"),
+    );
+    created.push(
+        create_one(
+            &db,
+            "person",
+            json!({
+                "name": {"firstName": "Ada", "lastName": ""},
+                "emails": {"primaryEmail": "ada@acme.com", "additionalEmails": ["ada@home.org"]},
+                "phones": {"primaryPhoneNumber": "6 12 34 56 78", "primaryPhoneCountryCode": "FR"},
+                "position": 2.25,
+            }),
+        )
+        .await
+        .expect("person"),
+    );
+    created.push(
+        create_one(
+            &db,
+            "workflow",
+            json!({"name": "W", "statuses": ["ACTIVE", "DRAFT"]}),
+        )
+        .await
+        .expect("workflow"),
+    );
+    let member = create_one(
+        &db,
+        "workspaceMember",
+        json!({"userId": uuid::Uuid::new_v4().to_string()}),
+    )
+    .await
+    .expect("member");
+    created.push(member.clone());
+    created.push(
+        create_one(
+            &db,
+            "connectedAccount",
+            json!({
+                "provider": "google",
+                "accountOwnerId": member["id"],
+                "scopes": [],
+                "connectionParameters": {"imap": {"port": 993, "ratio": 0.25, "tags": ["a", null], "on": false}},
+            }),
+        )
+        .await
+        .expect("connected account"),
+    );
+    created.extend(
+        create(
+            db.target(),
+            &schema(),
+            "note",
+            vec![
+                rec(json!({"title": "N1", "bodyV2": {"markdown": "# Hi", "blocknote": "[]"}})),
+                rec(json!({"title": "N2"})),
+                rec(json!({})),
+            ],
+            false,
+            &actor(),
+        )
+        .await
+        .expect("notes"),
+    );
+    let events = log(&db).await;
+    assert_eq!(events.len(), created.len());
+    for (event, record) in events.iter().zip(&created) {
+        assert_eq!(event.action, Action::Created);
+        assert_eq!(event.record_id, record["id"].as_str().unwrap());
+        assert_eq!(event.after.as_ref(), Some(record), "{}", event.object);
+    }
+}
+
 crate::query_on_both!(
     every_write_logs_its_changes,
     every_write_logs_its_changes_sqlite,
@@ -404,6 +520,11 @@ crate::query_on_both!(
     a_destroy_logs_what_its_foreign_keys_change,
     destroy_cascade_events_sqlite,
     destroy_cascade_events_postgres
+);
+crate::query_on_both!(
+    a_created_records_event_is_the_record,
+    created_event_record_sqlite,
+    created_event_record_postgres
 );
 both!(the_store_creates_the_event_log);
 
