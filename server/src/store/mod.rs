@@ -208,11 +208,12 @@ pub struct SqliteDb {
 }
 
 impl SqliteDb {
-    /// The handle of `pool`, with a write group of its own.
+    /// The handle of `pool`, with a write group of its own (which also checkpoints the
+    /// file's WAL after its commits, on a task of its own).
     pub fn new(pool: sqlx::SqlitePool) -> SqliteDb {
         SqliteDb {
+            writers: write_group::WriteGroup::sqlite(&pool),
             pool,
-            writers: write_group::WriteGroup::sqlite(),
         }
     }
 }

@@ -51,6 +51,15 @@ fn options(path: &Path) -> SqliteConnectOptions {
         .foreign_keys(true)
 }
 
+/// A workspace file's connections: as [`options`], and no connection checkpoints the WAL
+/// at commit (SQLite's default, every 1,000 pages), which would make the writers of the
+/// committing group, and every writer queued behind it, wait for the copy and its fsync:
+/// the file's write group has it done in the background (see
+/// [`super::write_group::WriteGroup::sqlite`]).
+fn workspace_options(path: &Path) -> SqliteConnectOptions {
+    options(path).pragma("wal_autocheckpoint", "0")
+}
+
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
     move |source| StoreError::Io {
         path: path.display().to_string(),
@@ -96,7 +105,7 @@ impl SqliteStore {
         let path = self.workspaces_dir.join(format!("{id}.sqlite"));
         let pool = SqlitePoolOptions::new()
             .max_connections(super::sqlite_readers())
-            .connect_with(options(&path))
+            .connect_with(workspace_options(&path))
             .await?;
         let db = SqliteDb::new(pool);
         pools.insert(id, db.clone());

@@ -19,19 +19,28 @@
 //! fails and every writer of the group gets that error: nothing is reported written that
 //! is not.
 //!
+//! After a group commits, the file's WAL is checkpointed (copied into the database file)
+//! by a task of the group's own, a moment later and without blocking writers, rather than
+//! by the committing connection, which would make the whole queue wait for the copy.
+//!
 //! (Postgres needs none of this: its writers run side by side, and its own group commit
 //! shares WAL flushes.)
 
 use sqlx::pool::PoolConnection;
 use sqlx::{Connection, Sqlite, SqliteConnection, SqlitePool};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use tokio::sync::{Mutex, OwnedMutexGuard, oneshot};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Duration;
+use tokio::sync::{Mutex, Notify, OwnedMutexGuard, oneshot};
 use twenty_codegen::emit::sql::Dialect;
 
 /// Most writers whose work one `COMMIT` carries: a long group makes its first writers
 /// wait for the last.
 const MAX_GROUP: usize = 16;
+
+/// How long after a commit the WAL is checkpointed: the commits of that time share one
+/// checkpoint.
+const CHECKPOINT_DELAY: Duration = Duration::from_millis(100);
 
 /// Why a group's `COMMIT` (or its start) failed, as given to each writer of the group.
 pub type GroupError = Arc<sqlx::Error>;
@@ -43,6 +52,8 @@ pub struct WriteGroup {
     /// Writers waiting for the turn: while there are some, a finished writer leaves the
     /// commit to them.
     queued: Arc<AtomicUsize>,
+    /// Ends the checkpoint task with the group's last handle.
+    _checkpoints: Arc<StopCheckpoints>,
 }
 
 #[derive(Debug)]
@@ -54,6 +65,48 @@ struct State {
     /// The members' event-log rows (JSON objects), in order, inserted just before the
     /// `COMMIT`.
     events: Vec<String>,
+    /// Told of each commit; dropped with the last handle of the group.
+    checkpoints: Arc<Checkpoints>,
+}
+
+/// The file's checkpoint task's signal: woken by each commit, and to stop.
+#[derive(Debug, Default)]
+struct Checkpoints {
+    wake: Notify,
+    stopped: AtomicBool,
+}
+
+/// Stops the checkpoint task once the group's last handle is gone.
+#[derive(Debug)]
+struct StopCheckpoints(Arc<Checkpoints>);
+
+impl Drop for StopCheckpoints {
+    fn drop(&mut self) {
+        self.0.stopped.store(true, Ordering::SeqCst);
+        self.0.wake.notify_one();
+    }
+}
+
+/// Checkpoints `pool`'s file a moment after each commit (`PASSIVE`: it copies what no
+/// reader still needs, and never waits for, nor blocks, readers or writers), until told to
+/// stop or the pool closes.
+async fn checkpoint(pool: SqlitePool, signal: Arc<Checkpoints>) {
+    loop {
+        signal.wake.notified().await;
+        if signal.stopped.load(Ordering::SeqCst) {
+            return;
+        }
+        tokio::time::sleep(CHECKPOINT_DELAY).await;
+        if signal.stopped.load(Ordering::SeqCst) || pool.is_closed() {
+            return;
+        }
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&pool)
+            .await
+        {
+            tracing::warn!(error = %e, "checkpointing a workspace file failed; retried after its next commit");
+        }
+    }
 }
 
 /// Counts a writer as queued until it gets the turn (also when it is cancelled first).
@@ -66,40 +119,54 @@ impl Drop for Queued {
 }
 
 impl WriteGroup {
-    /// The writers of a SQLite file.
-    pub fn sqlite() -> Self {
+    /// The writers of the SQLite file of `pool`, and its checkpoint task (none outside a
+    /// Tokio runtime: the file's connections then checkpoint it as they close).
+    pub fn sqlite(pool: &SqlitePool) -> Self {
+        let checkpoints = Arc::new(Checkpoints::default());
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(checkpoint(pool.clone(), checkpoints.clone()));
+        }
         WriteGroup {
             state: Arc::new(Mutex::new(State {
                 open: None,
                 members: Vec::new(),
                 events: Vec::new(),
+                checkpoints: checkpoints.clone(),
             })),
             queued: Arc::default(),
+            _checkpoints: Arc::new(StopCheckpoints(checkpoints)),
         }
     }
 
     /// Waits for the turn and starts this writer's savepoint (and the group's transaction
-    /// when none is open). Runs on a task of its own, so a caller that gives up halfway
-    /// cannot leave a transaction begun on a pooled connection: the turn it would have
-    /// got ends like a dropped one.
+    /// when none is open). Starting a transaction runs on a task of its own, so a caller
+    /// that gives up halfway cannot leave a transaction begun on a pooled connection: the
+    /// turn it would have got ends like a dropped one.
     pub async fn begin(&self, pool: &SqlitePool) -> Result<Turn, sqlx::Error> {
-        let guard = self.turn();
-        let (state, queued, pool) = (self.state.clone(), self.queued.clone(), pool.clone());
+        let (state, queued) = (self.state.clone(), self.queued.clone());
+        let guard = self.turn().await;
+        // An open group already has this writer's savepoint: the previous writer opened
+        // it when it handed the turn on.
+        if guard.open.is_some() {
+            return Ok(Turn {
+                guard: Some(guard),
+                state,
+                queued,
+                events: Vec::new(),
+            });
+        }
+        let pool = pool.clone();
         let start = async move {
-            let mut guard = guard.await;
-            // An open group already has this writer's savepoint: the previous writer
-            // opened it when it handed the turn on.
-            if guard.open.is_none() {
-                let mut conn = pool.acquire().await?;
-                // `BEGIN IMMEDIATE`: a writer never fails upgrading a read lock.
-                let start = sqlx::query("BEGIN IMMEDIATE; SAVEPOINT w")
-                    .execute(&mut *conn)
-                    .await;
-                guard.open = Some(conn);
-                if let Err(e) = start {
-                    let _ = finish(&mut guard, false).await;
-                    return Err(e);
-                }
+            let mut guard = guard;
+            let mut conn = pool.acquire().await?;
+            // `BEGIN IMMEDIATE`: a writer never fails upgrading a read lock.
+            let start = sqlx::query("BEGIN IMMEDIATE; SAVEPOINT w")
+                .execute(&mut *conn)
+                .await;
+            guard.open = Some(conn);
+            if let Err(e) = start {
+                let _ = finish(&mut guard, false).await;
+                return Err(e);
             }
             Ok(Turn {
                 guard: Some(guard),
@@ -285,7 +352,10 @@ async fn finish(guard: &mut State, keep: bool) -> Result<(), GroupError> {
         )),
     };
     let outcome = match committed {
-        Ok(()) => Ok(()),
+        Ok(()) => {
+            guard.checkpoints.wake.notify_one();
+            Ok(())
+        }
         Err(e) => {
             // Not committed: make sure the transaction is gone. A failed ROLLBACK leaves
             // the connection in an unknown state: close it instead of pooling it.

@@ -634,7 +634,7 @@ impl Ctx<'_> {
                 .await?;
             }
             // With the group's, just before its commit (see `write_group`).
-            Tx::Sqlite(turn) => turn.log(events::rows(events)),
+            Tx::Sqlite(tx) => tx.turn().await?.log(events::rows(events)),
         }
         Ok(())
     }

@@ -1,13 +1,15 @@
-//! One write call's transaction on either backend — on Postgres a transaction of its own,
-//! begun by the call's first statement (and none at all when its only statement runs
-//! alone, see [`Tx::fetch_last`]), on SQLite a turn in the file's write group (a savepoint
-//! of the group's transaction, see [`crate::store::write_group`]) — and database errors a
-//! client caused mapped to typed errors naming the field.
+//! One write call's transaction on either backend, begun by the call's first statement (so
+//! the work before it, building that statement, holds nothing): on Postgres a transaction
+//! of its own (none at all when its only statement runs alone, see [`Tx::fetch_last`]), on
+//! SQLite a turn in the file's write group (a savepoint of the group's transaction, see
+//! [`crate::store::write_group`]). Also database errors a client caused mapped to typed
+//! errors naming the field.
 
 use super::super::QueryError;
 use super::super::exec::Target;
 use super::super::record::{self, DbRow, Flat};
 use super::super::sql::{self, Sql};
+use crate::store::write_group::Turn;
 use sqlx::error::ErrorKind;
 use sqlx::{PgPool, Postgres};
 use twenty_codegen::emit::sql::{foreign_key_name, primary_key_name};
@@ -19,7 +21,24 @@ pub enum Tx {
     /// event log needs no lock, see [`super::super::events`]).
     Postgres(PgTx),
     /// A turn in the file's write group (see [`crate::store::write_group`]).
-    Sqlite(crate::store::write_group::Turn),
+    Sqlite(SqliteTx),
+}
+
+/// A SQLite write's turn in its file's write group, taken by its first statement.
+pub struct SqliteTx {
+    db: crate::store::SqliteDb,
+    turn: Option<Turn>,
+}
+
+impl SqliteTx {
+    /// The turn, waited for now if no statement ran yet.
+    pub(super) async fn turn(&mut self) -> Result<&mut Turn, sqlx::Error> {
+        let turn = match self.turn.take() {
+            Some(turn) => turn,
+            None => self.db.writers.begin(&self.db.pool).await?,
+        };
+        Ok(self.turn.insert(turn))
+    }
 }
 
 /// A Postgres write's transaction, begun (a connection taken from the pool and `BEGIN`
@@ -60,7 +79,10 @@ impl Tx {
                 pool: (*pool).clone(),
                 state: PgState::Idle,
             }),
-            Target::Sqlite { db } => Tx::Sqlite(db.writers.begin(&db.pool).await?),
+            Target::Sqlite { db } => Tx::Sqlite(SqliteTx {
+                db: (*db).clone(),
+                turn: None,
+            }),
         })
     }
 
@@ -71,8 +93,8 @@ impl Tx {
                 sql::pg_query(sql).fetch_all(tx.open().await?).await?,
                 columns,
             ),
-            Tx::Sqlite(turn) => sql::sqlite_query(sql)
-                .fetch_all(turn.conn())
+            Tx::Sqlite(tx) => sql::sqlite_query(sql)
+                .fetch_all(tx.turn().await?.conn())
                 .await?
                 .into_iter()
                 .map(|r| record::flat(&DbRow::Sqlite(r), columns))
@@ -107,8 +129,8 @@ impl Tx {
                 .execute(tx.open().await?)
                 .await?
                 .rows_affected(),
-            Tx::Sqlite(turn) => sql::sqlite_query(sql)
-                .execute(turn.conn())
+            Tx::Sqlite(tx) => sql::sqlite_query(sql)
+                .execute(tx.turn().await?.conn())
                 .await?
                 .rows_affected(),
         })
@@ -122,8 +144,8 @@ impl Tx {
                 .fetch_one(tx.open().await?)
                 .await?
                 .try_get(0),
-            Tx::Sqlite(turn) => sql::sqlite_query(sql)
-                .fetch_one(turn.conn())
+            Tx::Sqlite(tx) => sql::sqlite_query(sql)
+                .fetch_one(tx.turn().await?.conn())
                 .await?
                 .try_get(0),
         }
@@ -137,7 +159,11 @@ impl Tx {
             }) => Ok(tx.commit().await?),
             // Nothing ran, or the one statement ran alone (and is committed).
             Tx::Postgres(_) => Ok(()),
-            Tx::Sqlite(turn) => turn.commit().await.map_err(|e| {
+            // Nothing ran: nothing to keep.
+            Tx::Sqlite(SqliteTx { turn: None, .. }) => Ok(()),
+            Tx::Sqlite(SqliteTx {
+                turn: Some(turn), ..
+            }) => turn.commit().await.map_err(|e| {
                 QueryError::Database(
                     std::sync::Arc::try_unwrap(e)
                         .unwrap_or_else(|e| sqlx::Error::Protocol(e.to_string())),

@@ -6,6 +6,7 @@ use crate::query::support::{Db, schema};
 use crate::query::writes::{actor, create_one, rec};
 use crate::support::{Backend, TestDb};
 use serde_json::{Value, json};
+use sqlx::Connection;
 use twenty_server::query::{
     Action, Comparator, Event, Filter, LogPosition, Selector, Target, create, delete, destroy,
     events_after, find_one, restore, update,
@@ -527,6 +528,61 @@ crate::query_on_both!(
     created_event_record_postgres
 );
 both!(the_store_creates_the_event_log);
+
+/// No connection of a workspace file checkpoints its WAL at commit: the write group does,
+/// in the background, after its commits. A copy of the database file alone (without its
+/// WAL) soon holds a record just written, though far fewer pages were written than
+/// SQLite's own checkpoint waits for (1,000).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_writes_reach_the_database_file_in_the_background() {
+    let db = TestDb::new(Backend::Sqlite, "checkpoint")
+        .await
+        .expect("SQLite");
+    let twenty_server::config::Database::Sqlite { data_dir } = &db.database else {
+        unreachable!("a SQLite store")
+    };
+    let store = db.store().await;
+    let (workspace, _) = store.create_workspace("Acme").await.unwrap();
+    let WorkspaceDb::Sqlite(file) = store.workspace_db(workspace.id).await.unwrap() else {
+        unreachable!("a SQLite workspace")
+    };
+    let data = Db::Sqlite {
+        db: file,
+        _dir: None,
+    };
+    create_one(&data, "company", json!({"name": "Checkpointed"}))
+        .await
+        .expect("create");
+    let path = data_dir
+        .join("workspaces")
+        .join(format!("{}.sqlite", workspace.id));
+    let copies = tempfile::tempdir().expect("a temporary directory");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    for attempt in 0.. {
+        let copy = copies.path().join(format!("copy{attempt}.sqlite"));
+        std::fs::copy(&path, &copy).expect("copy the database file");
+        let mut conn = sqlx::SqliteConnection::connect_with(
+            &sqlx::sqlite::SqliteConnectOptions::new().filename(&copy),
+        )
+        .await
+        .expect("open the copy");
+        // Until then the file may not even hold the table (the migrations are in the WAL).
+        let found: i64 =
+            sqlx::query_scalar(r#"SELECT COUNT(*) FROM "company" WHERE "name" = 'Checkpointed'"#)
+                .fetch_one(&mut conn)
+                .await
+                .unwrap_or(0);
+        if found == 1 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the record never reached the database file"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    store.close().await;
+}
 
 /// A SQLite group's events are inserted by one statement before its `COMMIT`: when that
 /// fails, every writer of the group gets the error and none of their records is written.
