@@ -47,7 +47,20 @@ pub fn pg_query(
 pub fn sqlite_query(
     sql: &Sql,
 ) -> sqlx::query::Query<'static, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.text.clone()));
+    sqlite_query_after("", sql)
+}
+
+/// [`sqlite_query`] with `before` (statements without parameters, each ended by `;`)
+/// run first, in the same call.
+pub fn sqlite_query_after(
+    before: &str,
+    sql: &Sql,
+) -> sqlx::query::Query<'static, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
+    let text = match before {
+        "" => sql.text.clone(),
+        before => format!("{before}{}", sql.text),
+    };
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(text));
     for p in &sql.params {
         q = match p {
             Param::Text(s) => q.bind(s.clone()),

@@ -93,12 +93,13 @@ impl Tx {
                 sql::pg_query(sql).fetch_all(tx.open().await?).await?,
                 columns,
             ),
-            Tx::Sqlite(tx) => sql::sqlite_query(sql)
-                .fetch_all(tx.turn().await?.conn())
-                .await?
-                .into_iter()
-                .map(|r| record::flat(&DbRow::Sqlite(r), columns))
-                .collect(),
+            Tx::Sqlite(tx) => {
+                let (before, conn) = tx.turn().await?.statement();
+                sql::sqlite_query_after(before, sql).fetch_all(conn).await?
+            }
+            .into_iter()
+            .map(|r| record::flat(&DbRow::Sqlite(r), columns))
+            .collect(),
         }
     }
 
@@ -122,18 +123,19 @@ impl Tx {
         }
     }
 
-    /// Runs a statement; the number of rows it affected.
-    pub async fn execute(&mut self, sql: &Sql) -> Result<u64, sqlx::Error> {
-        Ok(match self {
-            Tx::Postgres(tx) => sql::pg_query(sql)
-                .execute(tx.open().await?)
-                .await?
-                .rows_affected(),
-            Tx::Sqlite(tx) => sql::sqlite_query(sql)
-                .execute(tx.turn().await?.conn())
-                .await?
-                .rows_affected(),
-        })
+    /// Runs a statement. (Not its count of affected rows: on SQLite the statements run
+    /// before it in the same call would count too.)
+    pub async fn execute(&mut self, sql: &Sql) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Postgres(tx) => {
+                sql::pg_query(sql).execute(tx.open().await?).await?;
+            }
+            Tx::Sqlite(tx) => {
+                let (before, conn) = tx.turn().await?.statement();
+                sql::sqlite_query_after(before, sql).execute(conn).await?;
+            }
+        }
+        Ok(())
     }
 
     /// Runs a statement returning one number.
@@ -144,10 +146,13 @@ impl Tx {
                 .fetch_one(tx.open().await?)
                 .await?
                 .try_get(0),
-            Tx::Sqlite(tx) => sql::sqlite_query(sql)
-                .fetch_one(tx.turn().await?.conn())
-                .await?
-                .try_get(0),
+            Tx::Sqlite(tx) => {
+                let (before, conn) = tx.turn().await?.statement();
+                sql::sqlite_query_after(before, sql)
+                    .fetch_one(conn)
+                    .await?
+                    .try_get(0)
+            }
         }
     }
 

@@ -584,6 +584,66 @@ async fn sqlite_writes_reach_the_database_file_in_the_background() {
     store.close().await;
 }
 
+/// Under a steady stream of writes the WAL still starts over from its beginning (its
+/// header's checkpoint sequence number grows), rather than growing without end: the
+/// background checkpoint finishes with the turn held.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_busy_sqlite_file_starts_its_wal_over() {
+    let db = TestDb::new(Backend::Sqlite, "wal_restart")
+        .await
+        .expect("SQLite");
+    let twenty_server::config::Database::Sqlite { data_dir } = &db.database else {
+        unreachable!("a SQLite store")
+    };
+    let store = db.store().await;
+    let (workspace, _) = store.create_workspace("Acme").await.unwrap();
+    let WorkspaceDb::Sqlite(file) = store.workspace_db(workspace.id).await.unwrap() else {
+        unreachable!("a SQLite workspace")
+    };
+    let data = std::sync::Arc::new(Db::Sqlite {
+        db: file,
+        _dir: None,
+    });
+    let wal = data_dir
+        .join("workspaces")
+        .join(format!("{}.sqlite-wal", workspace.id));
+    // Bytes 12..16 of the WAL header: the checkpoint sequence number.
+    let sequence = || {
+        let header = std::fs::read(&wal).expect("the WAL");
+        u32::from_be_bytes(header[12..16].try_into().unwrap())
+    };
+    create_one(&data, "company", json!({"name": "first"}))
+        .await
+        .expect("create");
+    let first = sequence();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writers: Vec<_> = (0..4)
+        .map(|w| {
+            let (data, stop) = (data.clone(), stop.clone());
+            tokio::spawn(async move {
+                let mut n = 0;
+                while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                    create_one(&data, "company", json!({"name": format!("w{w} {n}")}))
+                        .await
+                        .expect("create");
+                    n += 1;
+                }
+            })
+        })
+        .collect();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while sequence() == first && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let started_over = sequence() != first;
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    for writer in writers {
+        writer.await.expect("writer");
+    }
+    assert!(started_over, "the WAL never started over while written to");
+    store.close().await;
+}
+
 /// A SQLite group's events are inserted by one statement before its `COMMIT`: when that
 /// fails, every writer of the group gets the error and none of their records is written.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -712,6 +772,21 @@ crate::query_on_both!(
     concurrent_writers_keep_all_but_the_failed_ones_postgres
 );
 
+/// A writer's statement, after what its turn puts before its first one.
+async fn insert(
+    turn: &mut twenty_server::store::write_group::Turn,
+    v: &'static str,
+) -> Result<(), sqlx::Error> {
+    let (before, conn) = turn.statement();
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{before}INSERT INTO t (v) VALUES (?)"
+    )))
+    .bind(v)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
 /// A writer that gives up in its turn (dropped without committing) undoes only its own
 /// work: the writer before it, waiting for the group's commit, still commits.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -724,16 +799,23 @@ async fn a_dropped_writer_undoes_only_its_own_work() {
         .execute(&file.pool)
         .await
         .unwrap();
-    let insert = |v: &'static str| sqlx::query("INSERT INTO t (v) VALUES (?)").bind(v);
     let mut first = file.writers.begin(&file.pool).await.expect("first turn");
-    insert("kept").execute(first.conn()).await.unwrap();
+    insert(&mut first, "kept").await.unwrap();
     let (writers, pool) = (file.writers.clone(), file.pool.clone());
     let second = tokio::spawn(async move { writers.begin(&pool).await });
     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     // A writer is queued: the first leaves its work to the group and waits for its commit.
     let committed = tokio::spawn(first.commit());
     let mut second = second.await.unwrap().expect("second turn");
-    insert("undone").execute(second.conn()).await.unwrap();
+    // Its first statement (run with the hand-over of the first writer's work) fails.
+    let (before, conn) = second.statement();
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "{before}INSERT INTO missing VALUES (1)"
+    )))
+    .execute(conn)
+    .await
+    .expect_err("no such table");
+    insert(&mut second, "undone").await.unwrap();
     drop(second);
     committed
         .await
@@ -746,7 +828,7 @@ async fn a_dropped_writer_undoes_only_its_own_work() {
     assert_eq!(rows, ["kept"]);
     // The file is free for the next writer (no transaction left open).
     let mut third = file.writers.begin(&file.pool).await.expect("third turn");
-    insert("later").execute(third.conn()).await.unwrap();
+    insert(&mut third, "later").await.unwrap();
     third.commit().await.expect("commit");
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
         .fetch_one(&file.pool)
