@@ -47,7 +47,7 @@ const MAX_GROUP: usize = 16;
 
 /// How long after a commit the WAL is checkpointed: the commits of that time share one
 /// checkpoint, and the writers wait for its end (the part done with the turn held) once
-/// per such time. (Measured on 2 cores under a steady stream of creates: every 100 ms the
+/// per such time. (Measured on 2 cores under a steady stream of creates: every 250 ms the
 /// pauses showed in the p99 latency; every second they did not, and the WAL, started over
 /// each time, held about a second of writes.)
 const CHECKPOINT_DELAY: Duration = Duration::from_secs(1);
