@@ -15,6 +15,8 @@ use twenty_codegen::model::{Column, ColumnType, Object, Schema};
 pub enum Target<'a> {
     Postgres {
         pool: &'a sqlx::PgPool,
+        /// The pool the write engine's transactions run on.
+        writes: &'a sqlx::PgPool,
         schema: &'a str,
     },
     Sqlite {
@@ -26,9 +28,15 @@ impl<'a> From<&'a crate::store::WorkspaceDb> for Target<'a> {
     fn from(db: &'a crate::store::WorkspaceDb) -> Self {
         match db {
             crate::store::WorkspaceDb::Sqlite(db) => Target::Sqlite { db },
-            crate::store::WorkspaceDb::Postgres { pool, schema } => {
-                Target::Postgres { pool, schema }
-            }
+            crate::store::WorkspaceDb::Postgres {
+                pool,
+                writes,
+                schema,
+            } => Target::Postgres {
+                pool,
+                writes,
+                schema,
+            },
         }
     }
 }

@@ -34,6 +34,8 @@ CREATE TABLE IF NOT EXISTS "core"."apiKey" (
 #[derive(Debug)]
 pub struct PgStore {
     pool: PgPool,
+    /// The engine's writes' own connections (see [`super::pg_write_pool_size`]).
+    writes: PgPool,
 }
 
 fn migrations_table(schema: &str) -> String {
@@ -43,12 +45,14 @@ fn migrations_table(schema: &str) -> String {
 }
 
 impl PgStore {
-    /// Connects (a pool of `pool_size` connections) and creates the core schema and
-    /// tables when absent.
+    /// Connects (a pool of `pool_size` connections, and one of
+    /// [`super::pg_write_pool_size`] for the engine's writes) and creates the core schema
+    /// and tables when absent.
     pub async fn open(url: &str, pool_size: u32) -> Result<Self, StoreError> {
-        let pool = PgPoolOptions::new()
-            .max_connections(pool_size)
-            .acquire_timeout(Duration::from_secs(5))
+        let options = || PgPoolOptions::new().acquire_timeout(Duration::from_secs(5));
+        let pool = options().max_connections(pool_size).connect(url).await?;
+        let writes = options()
+            .max_connections(super::pg_write_pool_size(pool_size))
             .connect(url)
             .await?;
         // Serialize concurrent first starts: CREATE … IF NOT EXISTS races on the catalog.
@@ -58,12 +62,22 @@ impl PgStore {
             .await?;
         sqlx::raw_sql(CORE_SCHEMA).execute(&mut *tx).await?;
         tx.commit().await?;
-        Ok(PgStore { pool })
+        Ok(PgStore { pool, writes })
     }
 
     /// The shared pool.
     pub fn pool(&self) -> &PgPool {
         &self.pool
+    }
+
+    /// The pool of the engine's writes.
+    pub fn writes(&self) -> &PgPool {
+        &self.writes
+    }
+
+    pub(super) async fn close(&self) {
+        self.pool.close().await;
+        self.writes.close().await;
     }
 
     pub(super) async fn ping(&self) -> Result<(), StoreError> {

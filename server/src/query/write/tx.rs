@@ -75,8 +75,8 @@ impl PgTx {
 impl Tx {
     pub async fn begin(target: &Target<'_>) -> Result<Tx, QueryError> {
         Ok(match target {
-            Target::Postgres { pool, .. } => Tx::Postgres(PgTx {
-                pool: (*pool).clone(),
+            Target::Postgres { writes, .. } => Tx::Postgres(PgTx {
+                pool: (*writes).clone(),
                 state: PgState::Idle,
             }),
             Target::Sqlite { db } => Tx::Sqlite(SqliteTx {

@@ -38,6 +38,7 @@ pub(super) fn workspace(db: &Db) -> WorkspaceDb {
         Db::Sqlite { db, .. } => WorkspaceDb::Sqlite(db.clone()),
         Db::Postgres { pool, .. } => WorkspaceDb::Postgres {
             pool: pool.clone(),
+            writes: pool.clone(),
             schema: PG_SCHEMA.to_owned(),
         },
     }

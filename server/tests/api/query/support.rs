@@ -32,7 +32,7 @@ impl Db {
     /// A running server's workspace, to seed the same fixtures through SQL.
     pub fn of_workspace(db: twenty_server::WorkspaceDb) -> Db {
         match db {
-            twenty_server::WorkspaceDb::Postgres { pool, schema } => Db::Postgres {
+            twenty_server::WorkspaceDb::Postgres { pool, schema, .. } => Db::Postgres {
                 pool,
                 schema,
                 _db: None,
@@ -115,7 +115,11 @@ pub fn t(s: &str) -> Lit {
 impl Db {
     pub fn target(&self) -> Target<'_> {
         match self {
-            Db::Postgres { pool, schema, .. } => Target::Postgres { pool, schema },
+            Db::Postgres { pool, schema, .. } => Target::Postgres {
+                pool,
+                writes: pool,
+                schema,
+            },
             Db::Sqlite { db, .. } => Target::Sqlite { db },
         }
     }

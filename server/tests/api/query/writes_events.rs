@@ -359,7 +359,7 @@ async fn the_store_creates_the_event_log(backend: Backend) {
         .expect("migrate");
     assert_eq!(read(data.clone()).await.expect("the table is back"), 0);
     // A Postgres log made before its `xid` column gets the column from `migrate`.
-    if let WorkspaceDb::Postgres { pool, schema } = &data {
+    if let WorkspaceDb::Postgres { pool, schema, .. } = &data {
         sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
             r#"ALTER TABLE "{schema}"."_twenty_event" DROP COLUMN "xid""#
         )))
