@@ -529,33 +529,39 @@ crate::query_on_both!(
 );
 both!(the_store_creates_the_event_log);
 
+/// A SQLite store with one workspace, opened as the server opens it: the store's place
+/// (dropping it removes the files), the store, the workspace's file and its data.
+async fn sqlite_workspace(
+    test: &str,
+) -> (TestDb, twenty_server::store::Store, std::path::PathBuf, Db) {
+    let db = TestDb::new(Backend::Sqlite, test).await.expect("SQLite");
+    let twenty_server::config::Database::Sqlite { data_dir } = &db.database else {
+        unreachable!("a SQLite store")
+    };
+    let path = data_dir.join("workspaces");
+    let store = db.store().await;
+    let (workspace, _) = store.create_workspace("Acme").await.unwrap();
+    let WorkspaceDb::Sqlite(file) = store.workspace_db(workspace.id).await.unwrap() else {
+        unreachable!("a SQLite workspace")
+    };
+    let path = path.join(format!("{}.sqlite", workspace.id));
+    let data = Db::Sqlite {
+        db: file,
+        _dir: None,
+    };
+    (db, store, path, data)
+}
+
 /// No connection of a workspace file checkpoints its WAL at commit: the write group does,
 /// in the background, after its commits. A copy of the database file alone (without its
 /// WAL) soon holds a record just written, though far fewer pages were written than
 /// SQLite's own checkpoint waits for (1,000).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_writes_reach_the_database_file_in_the_background() {
-    let db = TestDb::new(Backend::Sqlite, "checkpoint")
-        .await
-        .expect("SQLite");
-    let twenty_server::config::Database::Sqlite { data_dir } = &db.database else {
-        unreachable!("a SQLite store")
-    };
-    let store = db.store().await;
-    let (workspace, _) = store.create_workspace("Acme").await.unwrap();
-    let WorkspaceDb::Sqlite(file) = store.workspace_db(workspace.id).await.unwrap() else {
-        unreachable!("a SQLite workspace")
-    };
-    let data = Db::Sqlite {
-        db: file,
-        _dir: None,
-    };
+    let (_db, store, path, data) = sqlite_workspace("checkpoint").await;
     create_one(&data, "company", json!({"name": "Checkpointed"}))
         .await
         .expect("create");
-    let path = data_dir
-        .join("workspaces")
-        .join(format!("{}.sqlite", workspace.id));
     let copies = tempfile::tempdir().expect("a temporary directory");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     for attempt in 0.. {
@@ -589,24 +595,9 @@ async fn sqlite_writes_reach_the_database_file_in_the_background() {
 /// background checkpoint finishes with the turn held.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_busy_sqlite_file_starts_its_wal_over() {
-    let db = TestDb::new(Backend::Sqlite, "wal_restart")
-        .await
-        .expect("SQLite");
-    let twenty_server::config::Database::Sqlite { data_dir } = &db.database else {
-        unreachable!("a SQLite store")
-    };
-    let store = db.store().await;
-    let (workspace, _) = store.create_workspace("Acme").await.unwrap();
-    let WorkspaceDb::Sqlite(file) = store.workspace_db(workspace.id).await.unwrap() else {
-        unreachable!("a SQLite workspace")
-    };
-    let data = std::sync::Arc::new(Db::Sqlite {
-        db: file,
-        _dir: None,
-    });
-    let wal = data_dir
-        .join("workspaces")
-        .join(format!("{}.sqlite-wal", workspace.id));
+    let (_db, store, path, data) = sqlite_workspace("wal_restart").await;
+    let data = std::sync::Arc::new(data);
+    let wal = path.with_extension("sqlite-wal");
     // Bytes 12..16 of the WAL header: the checkpoint sequence number.
     let sequence = || {
         let header = std::fs::read(&wal).expect("the WAL");
