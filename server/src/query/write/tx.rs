@@ -95,11 +95,11 @@ impl Tx {
             ),
             Tx::Sqlite(tx) => {
                 let (before, conn) = tx.turn().await?.statement();
-                sql::sqlite_query_after(before, sql).fetch_all(conn).await?
+                let rows = sql::sqlite_query_after(before, sql).fetch_all(conn).await?;
+                rows.into_iter()
+                    .map(|r| record::flat(&DbRow::Sqlite(r), columns))
+                    .collect()
             }
-            .into_iter()
-            .map(|r| record::flat(&DbRow::Sqlite(r), columns))
-            .collect(),
         }
     }
 
