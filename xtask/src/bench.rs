@@ -13,6 +13,9 @@ pub struct Options {
     backend: Option<String>,
 }
 
+/// The scenarios `--only` may name (`twenty-bench` checks that this list is its own).
+const SCENARIOS: &str = include_str!("../../bench/scenarios.txt");
+
 const FLAGS: [&str; 6] = [
     "--duration",
     "--only",
@@ -44,6 +47,15 @@ impl Options {
                     "unknown option `{flag}` for `bench` (options: {})",
                     FLAGS.join(", ")
                 ));
+            }
+            if flag == "--only" {
+                let known: Vec<&str> = SCENARIOS.lines().collect();
+                if let Some(unknown) = value.split(',').find(|o| !known.contains(o)) {
+                    return Err(format!(
+                        "unknown scenario `{unknown}` in --only (scenarios: {})",
+                        known.join(", ")
+                    ));
+                }
             }
             if flag == "--backend" {
                 if !["sqlite", "postgres", "both"].contains(&value.as_str()) {
@@ -151,6 +163,16 @@ mod tests {
             parse(&["--warmup", "1s", "--warmup", "2s"])
                 .unwrap_err()
                 .contains("twice")
+        );
+    }
+
+    #[test]
+    fn only_names_known_scenarios() {
+        assert!(parse(&["--only", "rest-create,graphql-nested"]).is_ok());
+        let err = parse(&["--only", "rest-create,rest-crate"]).unwrap_err();
+        assert!(
+            err.contains("`rest-crate`") && err.contains("rest-list-20"),
+            "{err}"
         );
     }
 }
