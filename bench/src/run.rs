@@ -264,18 +264,6 @@ pub fn scenario_ids() -> Vec<String> {
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    /// `bench/scenarios.txt` lists [`super::scenario_ids`], one per line, for
-    /// `cargo xtask bench`, which checks `--only` before it builds anything (it does not
-    /// depend on this crate, which would build the server into it).
-    #[test]
-    fn the_scenario_list_names_every_scenario() {
-        let listed: Vec<&str> = include_str!("../scenarios.txt").lines().collect();
-        assert_eq!(listed, super::scenario_ids());
-    }
-}
-
 pub fn ms(d: std::time::Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
@@ -423,4 +411,16 @@ async fn same_rows(floor_url: &str, server_url: &str, seeded: &Seeded) -> Result
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    /// `bench/scenarios.txt` lists [`super::scenario_ids`], one per line, for
+    /// `cargo xtask bench`, which checks `--only` before it builds anything (it does not
+    /// depend on this crate, which would build the server into it).
+    #[test]
+    fn the_scenario_list_names_every_scenario() {
+        let listed: Vec<&str> = include_str!("../scenarios.txt").lines().collect();
+        assert_eq!(listed, super::scenario_ids());
+    }
 }
