@@ -142,17 +142,12 @@ impl Drop for StopCheckpoints {
 /// complete when a writer begins, under a steady stream of writes, would leave the WAL
 /// growing without end.)
 async fn checkpoint(pool: SqlitePool, state: Arc<Mutex<State>>, signal: Arc<Checkpoints>) {
-    let run = |pool: &SqlitePool| {
-        let pool = pool.clone();
-        async move {
-            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
-                .execute(&pool)
-                .await
-            {
-                tracing::warn!(error = %e, "checkpointing a workspace file failed; retried after its next commit");
-            }
-        }
-    };
+    async fn run(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+        sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(conn)
+            .await
+            .map(|_| ())
+    }
     loop {
         signal.wake.notified().await;
         if signal.stopped.load(Ordering::SeqCst) {
@@ -162,15 +157,22 @@ async fn checkpoint(pool: SqlitePool, state: Arc<Mutex<State>>, signal: Arc<Chec
         if signal.stopped.load(Ordering::SeqCst) || pool.is_closed() {
             return;
         }
-        run(&pool).await;
-        let mut guard = state.clone().lock_owned().await;
-        // A group left open by writers that gave up their turn: commit it (as its last
-        // writer would have).
-        if guard.open.is_some() {
-            let _ = finish(&mut guard, true).await;
+        // The connection is taken before the turn: the writers never wait for a reader
+        // connection to come free.
+        let checkpointed = async {
+            let mut conn = pool.acquire().await?;
+            run(&mut conn).await?;
+            let mut guard = state.clone().lock_owned().await;
+            // A group left open by writers that gave up their turn: commit it (as its
+            // last writer would have).
+            if guard.open.is_some() {
+                let _ = finish(&mut guard, true).await;
+            }
+            run(&mut conn).await
+        };
+        if let Err(e) = checkpointed.await {
+            tracing::warn!(error = %e, "checkpointing a workspace file failed; retried after its next commit");
         }
-        run(&pool).await;
-        drop(guard);
     }
 }
 
