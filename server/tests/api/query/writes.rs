@@ -31,6 +31,17 @@ pub async fn all(db: &Db, object: &str, with_deleted: bool) -> Vec<Value> {
         .records
 }
 
+/// A new workspace member (a user of its own), e.g. to own a connected account.
+pub async fn create_member(db: &Db) -> Value {
+    create_one(
+        db,
+        "workspaceMember",
+        json!({"userId": uuid::Uuid::new_v4().to_string()}),
+    )
+    .await
+    .expect("member")
+}
+
 pub async fn create_one(db: &Db, object: &str, record: Value) -> Result<Value, QueryError> {
     create(
         db.target(),

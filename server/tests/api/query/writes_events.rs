@@ -3,7 +3,7 @@
 
 use crate::both;
 use crate::query::support::{Db, schema};
-use crate::query::writes::{actor, create_one, rec};
+use crate::query::writes::{actor, create_member, create_one, rec};
 use crate::support::{Backend, TestDb};
 use serde_json::{Value, json};
 use sqlx::Connection;
@@ -445,13 +445,7 @@ async fn a_created_records_event_is_the_record(db: Db) {
         .await
         .expect("workflow"),
     );
-    let member = create_one(
-        &db,
-        "workspaceMember",
-        json!({"userId": uuid::Uuid::new_v4().to_string()}),
-    )
-    .await
-    .expect("member");
+    let member = create_member(&db).await;
     created.push(member.clone());
     created.push(
         create_one(

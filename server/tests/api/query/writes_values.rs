@@ -2,7 +2,7 @@
 //! code and the name of the field, and values of each type stored and read back.
 
 use crate::query::support::{Db, schema};
-use crate::query::writes::{actor, all, create_one, rec};
+use crate::query::writes::{actor, all, create_member, create_one, rec};
 use serde_json::{Value, json};
 use twenty_server::query::{Selector, update};
 
@@ -348,13 +348,7 @@ async fn values_of_each_type_round_trip(db: Db) {
         json!({"markdown": "# Hi", "blocknote": "[]"})
     );
 
-    let member = create_one(
-        &db,
-        "workspaceMember",
-        json!({"userId": uuid::Uuid::new_v4().to_string()}),
-    )
-    .await
-    .expect("member");
+    let member = create_member(&db).await;
     let account = create_one(
         &db,
         "connectedAccount",
