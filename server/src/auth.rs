@@ -3,12 +3,14 @@
 //! of verified keys that spares a request the store lookup.
 use crate::error::ApiError;
 use crate::http::AppState;
+use crate::rate::{QuotaSlot, Verdict};
 use crate::store::{self, ApiKey, Scope, now_ms};
-use axum::extract::{FromRef, FromRequestParts};
+use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
@@ -190,7 +192,7 @@ pub async fn authenticate(state: &AppState, header: Option<&str>) -> Result<Auth
                 .store
                 .api_key_by_hash(&hash)
                 .await
-                .map_err(ApiError::internal)?
+                .map_err(ApiError::failure)?
                 .ok_or_else(|| ApiError::unauthenticated("unknown API key"))?;
             // Cached even when unusable: the check below refuses it on every request.
             state.keys.put(hash.clone(), key.clone(), revocations);
@@ -225,15 +227,59 @@ where
 {
     type Rejection = ApiError;
 
+    /// Authenticates the request and counts it against its key's rate limits (and a
+    /// failure against its address's): a 429 past either.
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0);
+        if let Some(quota) = state.rate.blocked(peer) {
+            return Err(ApiError::rate_limited(
+                format!(
+                    "too many failed authentications from this address: at most {} per window; retry in {} s",
+                    quota.limit,
+                    quota.reset_secs()
+                ),
+                quota.reset_secs(),
+            ));
+        }
         let header = match parts.headers.get(AUTHORIZATION) {
             None => None,
             Some(value) => Some(value.to_str().map_err(|_| {
+                state.rate.failed(peer);
                 ApiError::unauthenticated("malformed Authorization header: not visible ASCII")
             })?),
         };
-        authenticate(&state, header).await
+        let auth = authenticate(&state, header).await.inspect_err(|e| {
+            if e.status == axum::http::StatusCode::UNAUTHORIZED {
+                state.rate.failed(peer);
+            }
+        })?;
+        let slot = parts.extensions.get::<QuotaSlot>();
+        match state.rate.hit_key(auth.key_id) {
+            Verdict::Allowed(quota) => {
+                if let (Some(quota), Some(slot)) = (quota, slot) {
+                    let _ = slot.0.set(quota);
+                }
+                Ok(auth)
+            }
+            Verdict::Limited(quota) => {
+                if let Some(slot) = slot {
+                    let _ = slot.0.set(quota);
+                }
+                Err(ApiError::rate_limited(
+                    format!(
+                        "API key {:?} used up its {} requests of this window; retry in {} s",
+                        auth.key_name,
+                        quota.limit,
+                        quota.reset_secs()
+                    ),
+                    quota.reset_secs(),
+                ))
+            }
+        }
     }
 }
 

@@ -43,6 +43,14 @@ impl SettingsArgs {
             graphql_max_root_fields: env("TWENTY_GRAPHQL_MAX_ROOT_FIELDS"),
             graphql_max_aliases: env("TWENTY_GRAPHQL_MAX_ALIASES"),
             pg_pool_size: env("TWENTY_PG_POOL_SIZE"),
+            header_timeout: env("TWENTY_HEADER_TIMEOUT"),
+            body_timeout: env("TWENTY_BODY_TIMEOUT"),
+            idle_timeout: env("TWENTY_IDLE_TIMEOUT"),
+            max_connections: env("TWENTY_MAX_CONNECTIONS"),
+            rate_limit: env("TWENTY_RATE_LIMIT"),
+            rate_limit_short: env("TWENTY_RATE_LIMIT_SHORT"),
+            rate_limit_long: env("TWENTY_RATE_LIMIT_LONG"),
+            auth_failure_limit: env("TWENTY_AUTH_FAILURE_LIMIT"),
         }
     }
 }

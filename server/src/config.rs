@@ -3,6 +3,7 @@
 use crate::graphql::Limits;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// Where the data lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +26,110 @@ pub struct Config {
     pub no_migrate: bool,
     /// The limits of a GraphQL operation.
     pub graphql: Limits,
+    /// The connections' timeouts and cap.
+    pub conn: ConnLimits,
+    /// Requests per API key and failed authentications per client address.
+    pub rate: RateLimits,
+}
+
+/// The timeouts and the cap of the connections a server accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnLimits {
+    /// A request's headers must arrive within this, from their first byte.
+    pub header_timeout: Duration,
+    /// A request's body must arrive within this, from the end of its headers.
+    pub body_timeout: Duration,
+    /// A connection waiting for its next request, or whose client reads nothing of a
+    /// response, is closed after this.
+    pub idle_timeout: Duration,
+    /// Connections served at once; more wait in the listen queue until one closes.
+    pub max_connections: usize,
+}
+
+impl Default for ConnLimits {
+    fn default() -> Self {
+        ConnLimits {
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
+            idle_timeout: Duration::from_secs(60),
+            max_connections: default_max_connections(),
+        }
+    }
+}
+
+/// 1,024 connections, or fewer when the process may open fewer files: half of its soft
+/// descriptor limit, the rest left to database connections, SQLite files and logs.
+pub fn default_max_connections() -> usize {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit writes into the struct it is given and nothing else.
+        if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } == 0 {
+            let half = usize::try_from(limit.rlim_cur / 2).unwrap_or(usize::MAX);
+            return half.clamp(16, 1024);
+        }
+    }
+    1024
+}
+
+/// At most `limit` requests in each `period` (a fixed window).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub limit: u32,
+    pub period: Duration,
+}
+
+impl std::fmt::Display for Window {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}/{}",
+            self.limit,
+            humantime::format_duration(self.period)
+        )
+    }
+}
+
+/// The rate limits (`None`: that limit is off).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimits {
+    /// Requests per API key: a short window (Twenty's 100 a second)…
+    pub short: Option<Window>,
+    /// …and a long one.
+    pub long: Option<Window>,
+    /// Failed authentications per client address (IPv6: per /64).
+    pub auth_failures: Option<Window>,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        RateLimits {
+            short: Some(Window {
+                limit: 100,
+                period: Duration::from_secs(1),
+            }),
+            long: Some(Window {
+                limit: 3000,
+                period: Duration::from_secs(60),
+            }),
+            auth_failures: Some(Window {
+                limit: 60,
+                period: Duration::from_secs(60),
+            }),
+        }
+    }
+}
+
+impl RateLimits {
+    /// No limit at all.
+    pub const OFF: RateLimits = RateLimits {
+        short: None,
+        long: None,
+        auth_failures: None,
+    };
 }
 
 /// A setting that cannot be used; the message names it.
@@ -49,6 +154,17 @@ pub enum ConfigError {
     /// A Postgres pool size that is not a whole number from 1 to 1000.
     #[error("invalid TWENTY_PG_POOL_SIZE {value:?}: expected a whole number from 1 to 1000")]
     PgPoolSize { value: String },
+    /// A timeout that is not a duration from 1s to 1h.
+    #[error("invalid {name} {value:?}: expected a duration from 1s to 1h such as 10s")]
+    Timeout { name: &'static str, value: String },
+    /// A connection cap that is not a whole number from 1 to 1000000.
+    #[error("invalid TWENTY_MAX_CONNECTIONS {value:?}: expected a whole number from 1 to 1000000")]
+    MaxConnections { value: String },
+    /// A rate limit that is not `off` or `N/PERIOD`.
+    #[error(
+        "invalid {name} {value:?}: expected `off` or a count and a period such as 100/1s (1 to 1000000 per 1s to 1d)"
+    )]
+    Rate { name: &'static str, value: String },
 }
 
 /// The raw settings as given by flags or environment, before validation.
@@ -72,6 +188,61 @@ pub struct RawSettings {
     /// `TWENTY_PG_POOL_SIZE`: the Postgres pool's connections (default: see
     /// [`crate::store::pg_pool_size`]).
     pub pg_pool_size: Option<String>,
+    /// `TWENTY_HEADER_TIMEOUT`, `TWENTY_BODY_TIMEOUT`, `TWENTY_IDLE_TIMEOUT` (durations).
+    pub header_timeout: Option<String>,
+    pub body_timeout: Option<String>,
+    pub idle_timeout: Option<String>,
+    /// `TWENTY_MAX_CONNECTIONS`.
+    pub max_connections: Option<String>,
+    /// `TWENTY_RATE_LIMIT` (`off` turns every rate limit off), `TWENTY_RATE_LIMIT_SHORT`,
+    /// `TWENTY_RATE_LIMIT_LONG`, `TWENTY_AUTH_FAILURE_LIMIT` (`N/PERIOD` or `off`).
+    pub rate_limit: Option<String>,
+    pub rate_limit_short: Option<String>,
+    pub rate_limit_long: Option<String>,
+    pub auth_failure_limit: Option<String>,
+}
+
+/// A timeout setting: unset keeps `default`; otherwise a duration from 1s to 1h.
+fn timeout(
+    name: &'static str,
+    value: Option<String>,
+    default: Duration,
+) -> Result<Duration, ConfigError> {
+    let Some(value) = value.filter(|v| !v.trim().is_empty()) else {
+        return Ok(default);
+    };
+    match humantime::parse_duration(value.trim()) {
+        Ok(d) if d >= Duration::from_secs(1) && d <= Duration::from_secs(3600) => Ok(d),
+        _ => Err(ConfigError::Timeout { name, value }),
+    }
+}
+
+/// A rate setting: unset keeps `default`; `off`; or `N/PERIOD` (`100/1s`).
+fn rate(
+    name: &'static str,
+    value: Option<String>,
+    default: Option<Window>,
+) -> Result<Option<Window>, ConfigError> {
+    let Some(value) = value.filter(|v| !v.trim().is_empty()) else {
+        return Ok(default);
+    };
+    if value.trim() == "off" {
+        return Ok(None);
+    }
+    let bad = || ConfigError::Rate {
+        name,
+        value: value.clone(),
+    };
+    let (count, period) = value.trim().split_once('/').ok_or_else(bad)?;
+    let limit = count.trim().parse::<u32>().map_err(|_| bad())?;
+    let period = humantime::parse_duration(period.trim()).map_err(|_| bad())?;
+    if !(1..=1_000_000).contains(&limit)
+        || period < Duration::from_secs(1)
+        || period > Duration::from_secs(86_400)
+    {
+        return Err(bad());
+    }
+    Ok(Some(Window { limit, period }))
 }
 
 /// A limit setting: unset keeps `default`; otherwise 1 to 100000.
@@ -153,11 +324,66 @@ impl RawSettings {
                 defaults.max_aliases,
             )?,
         };
+        let conn_defaults = ConnLimits::default();
+        let conn = ConnLimits {
+            header_timeout: timeout(
+                "TWENTY_HEADER_TIMEOUT",
+                self.header_timeout,
+                conn_defaults.header_timeout,
+            )?,
+            body_timeout: timeout(
+                "TWENTY_BODY_TIMEOUT",
+                self.body_timeout,
+                conn_defaults.body_timeout,
+            )?,
+            idle_timeout: timeout(
+                "TWENTY_IDLE_TIMEOUT",
+                self.idle_timeout,
+                conn_defaults.idle_timeout,
+            )?,
+            max_connections: match non_empty(self.max_connections) {
+                None => conn_defaults.max_connections,
+                Some(value) => match value.trim().parse::<usize>() {
+                    Ok(n) if (1..=1_000_000).contains(&n) => n,
+                    _ => return Err(ConfigError::MaxConnections { value }),
+                },
+            },
+        };
+        let rate_defaults = match non_empty(self.rate_limit) {
+            None => RateLimits::default(),
+            Some(v) if v.trim() == "off" => RateLimits::OFF,
+            Some(v) if v.trim() == "on" => RateLimits::default(),
+            Some(value) => {
+                return Err(ConfigError::Rate {
+                    name: "TWENTY_RATE_LIMIT",
+                    value,
+                });
+            }
+        };
+        let rate = RateLimits {
+            short: rate(
+                "TWENTY_RATE_LIMIT_SHORT",
+                self.rate_limit_short,
+                rate_defaults.short,
+            )?,
+            long: rate(
+                "TWENTY_RATE_LIMIT_LONG",
+                self.rate_limit_long,
+                rate_defaults.long,
+            )?,
+            auth_failures: rate(
+                "TWENTY_AUTH_FAILURE_LIMIT",
+                self.auth_failure_limit,
+                rate_defaults.auth_failures,
+            )?,
+        };
         Ok(Config {
             database,
             listen,
             no_migrate: self.no_migrate,
             graphql,
+            conn,
+            rate,
         })
     }
 }
@@ -249,6 +475,83 @@ mod tests {
             message.starts_with("invalid TWENTY_GRAPHQL_MAX_ALIASES \"0\""),
             "{message}"
         );
+    }
+
+    #[test]
+    fn connection_limits_default_and_are_validated() {
+        let config = RawSettings::default().resolve().unwrap();
+        assert_eq!(config.conn.header_timeout, Duration::from_secs(10));
+        assert_eq!(config.conn.body_timeout, Duration::from_secs(30));
+        assert_eq!(config.conn.idle_timeout, Duration::from_secs(60));
+        assert!((16..=1024).contains(&config.conn.max_connections));
+        let raw = RawSettings {
+            header_timeout: Some("2s".into()),
+            max_connections: Some("50".into()),
+            ..Default::default()
+        };
+        let conn = raw.resolve().unwrap().conn;
+        assert_eq!(conn.header_timeout, Duration::from_secs(2));
+        assert_eq!(conn.max_connections, 50);
+        for (raw, name) in [
+            (
+                RawSettings {
+                    idle_timeout: Some("0s".into()),
+                    ..Default::default()
+                },
+                "TWENTY_IDLE_TIMEOUT",
+            ),
+            (
+                RawSettings {
+                    body_timeout: Some("soon".into()),
+                    ..Default::default()
+                },
+                "TWENTY_BODY_TIMEOUT",
+            ),
+            (
+                RawSettings {
+                    max_connections: Some("0".into()),
+                    ..Default::default()
+                },
+                "TWENTY_MAX_CONNECTIONS",
+            ),
+        ] {
+            let message = raw.resolve().unwrap_err().to_string();
+            assert!(message.contains(name), "{message}");
+        }
+    }
+
+    #[test]
+    fn rate_limits_default_to_twentys_and_can_be_set_or_turned_off() {
+        let rate = RawSettings::default().resolve().unwrap().rate;
+        assert_eq!(rate, RateLimits::default());
+        assert_eq!(rate.short.unwrap().to_string(), "100/1s");
+        let raw = RawSettings {
+            rate_limit: Some("off".into()),
+            ..Default::default()
+        };
+        assert_eq!(raw.resolve().unwrap().rate, RateLimits::OFF);
+        let raw = RawSettings {
+            rate_limit_long: Some("10000/1h".into()),
+            auth_failure_limit: Some("off".into()),
+            ..Default::default()
+        };
+        let rate = raw.resolve().unwrap().rate;
+        assert_eq!(
+            rate.long,
+            Some(Window {
+                limit: 10000,
+                period: Duration::from_secs(3600)
+            })
+        );
+        assert_eq!(rate.auth_failures, None);
+        for bad in ["100", "0/1s", "10/0s", "x/1s", "10/2d"] {
+            let raw = RawSettings {
+                rate_limit_short: Some(bad.into()),
+                ..Default::default()
+            };
+            let message = raw.resolve().unwrap_err().to_string();
+            assert!(message.contains("TWENTY_RATE_LIMIT_SHORT"), "{message}");
+        }
     }
 
     #[test]

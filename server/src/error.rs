@@ -12,6 +12,8 @@ pub struct ApiError {
     pub code: &'static str,
     /// What went wrong, for a human.
     pub message: String,
+    /// Seconds after which a retry may succeed (429, 503): sent as `Retry-After`.
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -21,7 +23,39 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            retry_after: None,
         }
+    }
+
+    /// The same error, to be retried after `secs` seconds.
+    pub fn retry_after(mut self, secs: u64) -> Self {
+        self.retry_after = Some(secs);
+        self
+    }
+
+    /// 429 `RATE_LIMITED`, retry after `secs` seconds.
+    pub fn rate_limited(message: impl Into<String>, secs: u64) -> Self {
+        Self::new(StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED", message).retry_after(secs)
+    }
+
+    /// 503 `SERVICE_UNAVAILABLE`: every database connection is busy; retry in a second.
+    pub fn unavailable() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "SERVICE_UNAVAILABLE",
+            "the server is busy: every database connection is in use; retry shortly",
+        )
+        .retry_after(1)
+    }
+
+    /// A failure of the server or its database: a 503 when the database's connections
+    /// are all busy (the request may succeed later), else a 500.
+    pub fn failure(error: impl std::error::Error + 'static) -> Self {
+        if crate::store::is_busy(&error) {
+            tracing::warn!(%error, "database busy");
+            return Self::unavailable();
+        }
+        Self::internal(error)
     }
 
     /// 401 `UNAUTHENTICATED`: no usable API key.
@@ -81,6 +115,19 @@ impl std::error::Error for ApiError {}
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, axum::Json(self.body())).into_response()
+        let mut response = (self.status, axum::Json(self.body())).into_response();
+        self.add_retry_after(&mut response);
+        response
+    }
+}
+
+impl ApiError {
+    /// Sets `Retry-After` on `response` when the error has one.
+    pub fn add_retry_after(&self, response: &mut Response) {
+        if let Some(secs) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
     }
 }

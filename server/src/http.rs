@@ -1,7 +1,10 @@
 //! The axum application: shared state, `/healthz`, `/rest/open-api/core`, and the layers
-//! around every route (body limit, request ids, tracing with latency, JSON error bodies).
+//! around every route (the body read within its limits, request ids, tracing with
+//! latency, `RateLimit-*` headers, JSON error bodies).
+use crate::config::{ConnLimits, RateLimits};
 use crate::count_cache::CountCache;
 use crate::error::ApiError;
+use crate::rate::{QuotaSlot, RateLimiter};
 use crate::store::Store;
 use axum::Router;
 use axum::body::Bytes;
@@ -13,7 +16,6 @@ use axum::routing::get;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::LatencyUnit;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
@@ -35,6 +37,10 @@ pub struct AppState {
     pub keys: Arc<crate::auth::KeyCache>,
     /// The GraphQL API (schemas built once, limits).
     pub graphql: Arc<crate::graphql::Api>,
+    /// Requests per key and failed authentications per address.
+    pub rate: Arc<RateLimiter>,
+    /// How long a request's body may take to arrive.
+    pub body_timeout: Duration,
     openapi: Bytes,
 }
 
@@ -59,8 +65,22 @@ impl AppState {
             counts: Arc::new(CountCache::default()),
             keys: Arc::new(crate::auth::KeyCache::default()),
             graphql: Arc::new(graphql),
+            rate: Arc::new(RateLimiter::new(RateLimits::default())),
+            body_timeout: ConnLimits::default().body_timeout,
             openapi,
         }
+    }
+
+    /// The same state with these rate limits.
+    pub fn with_rate_limits(mut self, limits: RateLimits) -> Self {
+        self.rate = Arc::new(RateLimiter::new(limits));
+        self
+    }
+
+    /// The same state with this body timeout.
+    pub fn with_body_timeout(mut self, timeout: Duration) -> Self {
+        self.body_timeout = timeout;
+        self
     }
 }
 
@@ -87,11 +107,15 @@ pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
     // Router::layer wraps what is there already: the last layer added runs first.
     // The JSON error bodies wrap the routed router as a whole: axum adds `Allow` to a 405
     // after a route's own layers have run.
+    let body_timeout = state.body_timeout;
     let routed = routes
         .with_state(state)
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
+        .layer(middleware::from_fn(move |request, next| {
+            read_body(body_timeout, request, next)
+        }));
     Router::new()
         .fallback_service(routed)
+        .layer(middleware::from_fn(quota_headers))
         .layer(middleware::from_fn(json_error_bodies))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(
@@ -155,6 +179,75 @@ async fn open_api_core(State(state): State<AppState>) -> Response {
         state.openapi.clone(),
     )
         .into_response()
+}
+
+/// Reads the request's body whole before the handler runs: at most [`MAX_BODY_BYTES`]
+/// (413), within `timeout` of its headers (408, and the connection is closed). A client
+/// that trickles its body cannot hold a handler or a connection.
+async fn read_body(timeout: Duration, request: Request<axum::body::Body>, next: Next) -> Response {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return too_large().into_response();
+    }
+    let (parts, body) = request.into_parts();
+    let bytes =
+        match tokio::time::timeout(timeout, axum::body::to_bytes(body, MAX_BODY_BYTES)).await {
+            Ok(Ok(bytes)) => bytes,
+            Ok(Err(e)) => {
+                let length_limit = std::error::Error::source(&e)
+                    .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
+                return if length_limit {
+                    too_large().into_response()
+                } else {
+                    ApiError::bad_request("INVALID_BODY", format!("cannot read the body: {e}"))
+                        .into_response()
+                };
+            }
+            Err(_) => {
+                let mut response = ApiError::new(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "REQUEST_TIMEOUT",
+                    format!(
+                        "the request's body did not arrive within {}s",
+                        timeout.as_secs_f64()
+                    ),
+                )
+                .into_response();
+                response
+                    .headers_mut()
+                    .insert(header::CONNECTION, HeaderValue::from_static("close"));
+                return response;
+            }
+        };
+    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .await
+}
+
+fn too_large() -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "PAYLOAD_TOO_LARGE",
+        format!("the request body exceeds the limit of {MAX_BODY_BYTES} bytes"),
+    )
+}
+
+/// Gives the request a slot for its API key's quota (filled by the `Auth` extractor) and
+/// the response the `RateLimit-Limit` / `-Remaining` / `-Reset` headers from it.
+async fn quota_headers(mut request: Request<axum::body::Body>, next: Next) -> Response {
+    let slot = QuotaSlot::default();
+    request.extensions_mut().insert(slot.clone());
+    let mut response = next.run(request).await;
+    if let Some(quota) = slot.0.get() {
+        let headers = response.headers_mut();
+        headers.insert("ratelimit-limit", quota.limit.into());
+        headers.insert("ratelimit-remaining", quota.remaining.into());
+        headers.insert("ratelimit-reset", quota.reset_secs().into());
+    }
+    response
 }
 
 /// Gives the error responses produced outside our handlers (no route, wrong method, body

@@ -3,10 +3,9 @@
 use crate::config::{Config, ConfigError};
 use crate::http::{AppState, app};
 use crate::store::{NewApiKey, Store, StoreError, Workspace};
-use axum::serve::ListenerExt;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use tokio::sync::oneshot;
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 /// Why the server could not start or stopped with an error.
@@ -49,7 +48,7 @@ pub struct Server {
     pub state: AppState,
     /// The workspace and key created because the store was empty, to show once.
     pub first_workspace: Option<(Workspace, NewApiKey)>,
-    shutdown: Option<oneshot::Sender<()>>,
+    shutdown: Option<watch::Sender<bool>>,
     task: JoinHandle<std::io::Result<()>>,
 }
 
@@ -99,23 +98,12 @@ impl Server {
                 source,
             })?;
         let addr = listener.local_addr()?;
-        let state = AppState::with_limits(Arc::new(store), config.graphql);
-        let (shutdown, stopped) = oneshot::channel::<()>();
+        let state = AppState::with_limits(Arc::new(store), config.graphql)
+            .with_rate_limits(config.rate)
+            .with_body_timeout(config.conn.body_timeout);
+        let (shutdown, stopped) = watch::channel(false);
         let router = app(state.clone());
-        // Responses go out as soon as they are written: no Nagle delay behind an
-        // unacknowledged segment of the previous response on a kept-alive connection.
-        let listener = listener.tap_io(|tcp| {
-            if let Err(e) = tcp.set_nodelay(true) {
-                tracing::debug!("cannot set TCP_NODELAY on a connection: {e}");
-            }
-        });
-        let task = tokio::spawn(async move {
-            axum::serve(listener, router)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await
-        });
+        let task = tokio::spawn(crate::conn::serve(listener, router, config.conn, stopped));
         tracing::info!(%addr, backend = state.store.backend(), "listening");
         Ok(Server {
             addr,
@@ -129,7 +117,7 @@ impl Server {
     /// Stops accepting connections, lets in-flight requests finish, and waits.
     pub async fn stop(mut self) -> Result<(), ServerError> {
         if let Some(shutdown) = self.shutdown.take() {
-            let _ = shutdown.send(());
+            let _ = shutdown.send(true);
         }
         match (&mut self.task).await {
             Ok(result) => Ok(result?),

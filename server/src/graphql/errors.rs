@@ -12,6 +12,7 @@ pub fn graphql_code(e: &QueryError) -> &'static str {
         QueryError::Item { error, .. } => graphql_code(error),
         QueryError::NotFound { .. } => "NOT_FOUND",
         QueryError::UniqueViolation { .. } | QueryError::StillReferenced { .. } => "CONFLICT",
+        QueryError::Database(sqlx::Error::PoolTimedOut) => "SERVICE_UNAVAILABLE",
         QueryError::Database(_) => "INTERNAL_SERVER_ERROR",
         _ => "BAD_USER_INPUT",
     }
@@ -28,6 +29,14 @@ pub fn coded(code: &str, twenty_code: &str, message: impl Into<String>) -> Error
 /// An engine error as a resolver error; a database failure is logged and answered with a
 /// generic message.
 pub fn query_error(e: QueryError) -> Error {
+    if e.http_status() == 503 {
+        tracing::warn!(error = %e, "database busy in a GraphQL resolver");
+        return coded(
+            "SERVICE_UNAVAILABLE",
+            e.code(),
+            "the server is busy: every database connection is in use; retry shortly",
+        );
+    }
     if !e.is_client_error() {
         tracing::error!(error = %e, "internal error in a GraphQL resolver");
         return coded("INTERNAL_SERVER_ERROR", e.code(), "internal server error");

@@ -181,6 +181,12 @@ pub async fn execute_with(
     mut request: async_graphql::Request,
     executor: Executor,
 ) -> Reply {
+    // Before parsing: the parser and every visitor after it recurse once per level.
+    let nesting = limits::check_text(&request.query, &api.limits)
+        .and_then(|()| limits::check_variables(&request.variables));
+    if let Err(e) = nesting {
+        return limit_reply(&e);
+    }
     let document = match api.parse(&mut request) {
         Ok(document) => document,
         Err(e) => {
@@ -190,9 +196,7 @@ pub async fn execute_with(
         }
     };
     if let Err(e) = limits::check(&document, &api.limits) {
-        return Reply::from_response(&async_graphql::Response::from_errors(vec![
-            errors::server_error("BAD_USER_INPUT", e.code(), e.to_string()),
-        ]));
+        return limit_reply(&e);
     }
     let operation_name = request.operation_name.clone();
     if executor == Executor::Direct && direct::eligible(&document, operation_name.as_deref()) {
@@ -220,6 +224,13 @@ pub async fn execute_with(
     Reply::from_response(&response)
 }
 
+/// The answer to an operation over a limit.
+fn limit_reply(e: &LimitError) -> Reply {
+    Reply::from_response(&async_graphql::Response::from_errors(vec![
+        errors::server_error("BAD_USER_INPUT", e.code(), e.to_string()),
+    ]))
+}
+
 /// A GraphQL error response outside execution (no key, bad body).
 fn error_response(status: StatusCode, code: &str, twenty_code: &str, message: &str) -> Response {
     let body = serde_json::json!({
@@ -232,7 +243,9 @@ fn error_response(status: StatusCode, code: &str, twenty_code: &str, message: &s
 }
 
 fn auth_error(e: &ApiError) -> Response {
-    error_response(e.status, e.code, e.code, &e.message)
+    let mut response = error_response(e.status, e.code, e.code, &e.message);
+    e.add_retry_after(&mut response);
+    response
 }
 
 /// `POST /graphql`: `{query, variables?, operationName?}` → `{data, errors?}`.
@@ -249,6 +262,19 @@ async fn post_graphql(
     };
     let request: async_graphql::Request = match serde_json::from_slice(&body) {
         Ok(request) => request,
+        // serde_json stops at 128 levels: deep variables are a nesting error.
+        Err(e) if e.to_string().starts_with("recursion limit exceeded") => {
+            let e = LimitError::Value {
+                what: "the request's variables".to_owned(),
+                max: crate::query::MAX_NESTING,
+            };
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                "BAD_USER_INPUT",
+                e.code(),
+                &e.to_string(),
+            );
+        }
         Err(e) => {
             return error_response(
                 StatusCode::BAD_REQUEST,
@@ -263,7 +289,7 @@ async fn post_graphql(
     let db = match state.store.workspace_db(auth.workspace_id).await {
         Ok(db) => db,
         Err(e) => {
-            return auth_error(&ApiError::internal(e));
+            return auth_error(&ApiError::failure(e));
         }
     };
     let built = state.graphql.schema_for(auth.workspace_id);

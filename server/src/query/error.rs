@@ -71,6 +71,14 @@ pub enum QueryError {
         index: usize,
         error: Box<QueryError>,
     },
+    /// A client-controlled structure nested deeper than the limit.
+    #[error("the {what} nests deeper than the maximum of {max} levels; flatten it")]
+    NestingTooDeep { what: String, max: usize },
+    /// A filter with more terms than the limit.
+    #[error(
+        "the filter has more than {max} terms (comparisons, and / or / not groups and `in` values); split the request"
+    )]
+    FilterTooLarge { max: usize },
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
 }
@@ -102,20 +110,25 @@ impl QueryError {
             QueryError::InvalidRelation { .. } => "INVALID_RELATION",
             QueryError::UniqueViolation { .. } => "UNIQUE_VIOLATION",
             QueryError::StillReferenced { .. } => "STILL_REFERENCED",
+            QueryError::NestingTooDeep { .. } => "NESTING_TOO_DEEP",
+            QueryError::FilterTooLarge { .. } => "FILTER_TOO_LARGE",
             QueryError::Item { error, .. } => error.code(),
+            QueryError::Database(sqlx::Error::PoolTimedOut) => "SERVICE_UNAVAILABLE",
             QueryError::Database(_) => "DATABASE",
         }
     }
 
     /// The HTTP status a transport answers with: 404 for `NOT_FOUND`, 409 for
     /// `UNIQUE_VIOLATION` and `STILL_REFERENCED` (the request is valid but conflicts with
-    /// existing data; Twenty answers 400), 500 for `DATABASE`, 400 for every other code.
-    /// An `Item` has its inner error's status.
+    /// existing data; Twenty answers 400), 503 for `SERVICE_UNAVAILABLE` (no database
+    /// connection free in time), 500 for `DATABASE`, 400 for every other code. An `Item`
+    /// has its inner error's status.
     pub fn http_status(&self) -> u16 {
         match self {
             QueryError::NotFound { .. } => 404,
             QueryError::UniqueViolation { .. } | QueryError::StillReferenced { .. } => 409,
             QueryError::Item { error, .. } => error.http_status(),
+            QueryError::Database(sqlx::Error::PoolTimedOut) => 503,
             QueryError::Database(_) => 500,
             _ => 400,
         }

@@ -11,6 +11,7 @@ mod cursor;
 mod error;
 pub mod events;
 mod exec;
+mod limits;
 mod record;
 mod relations;
 pub(crate) mod sql;
@@ -22,6 +23,7 @@ pub use ast::{Comparator, Direction, Filter, OrderBy, Page, Query};
 pub use error::QueryError;
 pub use events::{Action, Event, LogPosition, events_after};
 pub use exec::{PageInfo, RecordPage, Target, find_many, find_one};
+pub use limits::{MAX_FILTER_TERMS, MAX_NESTING, check_filter, check_json, json_depth};
 pub use relations::{Children, embed_written, find_by_ids, find_children};
 pub use write::{
     Actor, MAX_MUTATION_RECORDS, Selector, create, delete, destroy, is_email, is_link, restore,

@@ -245,8 +245,14 @@ fn like_to_glob(pattern: &str) -> String {
     out
 }
 
-/// Appends the condition of a filter tree over alias `t` of `object`.
+/// Appends the condition of a filter tree over alias `t` of `object`, after checking the
+/// tree's size ([`super::check_filter`]) so that the recursion below is bounded.
 pub fn filter(sql: &mut Sql, object: &Object, f: &Filter) -> Result<(), QueryError> {
+    super::check_filter(f)?;
+    condition(sql, object, f)
+}
+
+fn condition(sql: &mut Sql, object: &Object, f: &Filter) -> Result<(), QueryError> {
     match f {
         Filter::And(items) | Filter::Or(items) if items.is_empty() => {
             sql.push(if matches!(f, Filter::And(_)) {
@@ -266,13 +272,13 @@ pub fn filter(sql: &mut Sql, object: &Object, f: &Filter) -> Result<(), QueryErr
                 if i > 0 {
                     sql.push(joiner);
                 }
-                filter(sql, object, item)?;
+                condition(sql, object, item)?;
             }
             sql.push(")");
         }
         Filter::Not(inner) => {
             sql.push("NOT (");
-            filter(sql, object, inner)?;
+            condition(sql, object, inner)?;
             sql.push(")");
         }
         Filter::Compare {
@@ -294,13 +300,6 @@ fn compare(sql: &mut Sql, col: &Col, op: Comparator, value: &Value) -> Result<St
     let d = sql.dialect;
     let plain = col_expr(col, d, false);
     let ranged = col_expr(col, d, true);
-    let pattern = |value: &Value| match value {
-        Value::String(s) => Ok(s.clone()),
-        other => Err(QueryError::InvalidValue {
-            field: col.label.clone(),
-            reason: format!("expected a string pattern, got {other}"),
-        }),
-    };
     Ok(match op {
         Comparator::Is => {
             let null = validate::is_null(col, value)?;
@@ -350,7 +349,7 @@ fn compare(sql: &mut Sql, col: &Col, op: Comparator, value: &Value) -> Result<St
             }
         }
         Comparator::StartsWith | Comparator::EndsWith => {
-            let s = pattern(value)?;
+            let s = validate::pattern(col, value, false)?;
             let starts = op == Comparator::StartsWith;
             let like = like_literal(&s);
             let like = if starts {
@@ -367,7 +366,7 @@ fn compare(sql: &mut Sql, col: &Col, op: Comparator, value: &Value) -> Result<St
             }
         }
         Comparator::Like => {
-            let s = pattern(value)?;
+            let s = validate::pattern(col, value, true)?;
             match d {
                 Dialect::Postgres => format!("{plain} LIKE {}", sql.bind(Param::Text(s))),
                 Dialect::Sqlite => {
@@ -376,7 +375,7 @@ fn compare(sql: &mut Sql, col: &Col, op: Comparator, value: &Value) -> Result<St
             }
         }
         Comparator::Ilike => {
-            let s = pattern(value)?;
+            let s = validate::pattern(col, value, true)?;
             match d {
                 Dialect::Postgres => format!("{plain} ILIKE {}", sql.bind(Param::Text(s))),
                 Dialect::Sqlite => {

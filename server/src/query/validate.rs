@@ -225,9 +225,55 @@ fn invalid(col: &Col, reason: String) -> QueryError {
     }
 }
 
+/// Why a text value is refused: Postgres cannot store or compare NUL, so neither backend
+/// takes it.
+pub const NUL_REFUSED: &str = "text cannot contain the NUL character (\\u0000)";
+
+/// Whether a NUMERIC value is stored exactly alike on both backends: within ±2^63 (SQLite
+/// keeps larger integers only as rounded doubles, Postgres exactly).
+pub fn numeric_in_range(n: &Number) -> bool {
+    n.is_i64()
+        || (!n.is_u64()
+            && n.as_f64()
+                .is_some_and(|f| f.is_finite() && f.abs() < 2f64.powi(63)))
+}
+
+/// Why a NUMERIC value is refused.
+pub const NUMERIC_OUT_OF_RANGE: &str =
+    "a NUMERIC value must lie between -9223372036854775808 and 9223372036854775807";
+
+/// A `like` / `ilike` / `startsWith` / `endsWith` operand: a string without NUL. For
+/// `like` / `ilike` (`wildcards`), a backslash makes the next character literal, so the
+/// pattern cannot end with a lone one.
+pub fn pattern(col: &Col, value: &Value, wildcards: bool) -> Result<String, QueryError> {
+    let Value::String(s) = value else {
+        return Err(invalid(
+            col,
+            format!("expected a string pattern, got {value}"),
+        ));
+    };
+    if s.contains('\0') {
+        return Err(invalid(col, NUL_REFUSED.to_owned()));
+    }
+    if wildcards {
+        let mut chars = s.chars();
+        while let Some(c) = chars.next() {
+            if c == '\\' && chars.next().is_none() {
+                return Err(invalid(
+                    col,
+                    "the pattern ends with a lone `\\` (it escapes the next character: write `\\\\` for a backslash)"
+                        .to_owned(),
+                ));
+            }
+        }
+    }
+    Ok(s.clone())
+}
+
 /// One element value checked against the column's kind (for arrays: against the element).
 pub fn scalar(col: &Col, value: &Value) -> Result<Scalar, QueryError> {
     let text = || match value {
+        Value::String(s) if s.contains('\0') => Err(invalid(col, NUL_REFUSED.to_owned())),
         Value::String(s) => Ok(s.clone()),
         other => Err(invalid(col, format!("expected a string, got {other}"))),
     };
@@ -239,15 +285,20 @@ pub fn scalar(col: &Col, value: &Value) -> Result<Scalar, QueryError> {
                 .map(|u| Scalar::Text(u.hyphenated().to_string()))
                 .map_err(|_| invalid(col, format!("`{s}` is not a UUID")))
         }
-        Kind::Double | Kind::Numeric => match value {
-            Value::Number(n) => Ok(Scalar::Number(n.clone())),
-            Value::String(s) => s
-                .trim()
-                .parse::<Number>()
-                .map(Scalar::Number)
-                .map_err(|_| invalid(col, format!("`{s}` is not a number"))),
-            other => Err(invalid(col, format!("expected a number, got {other}"))),
-        },
+        Kind::Double | Kind::Numeric => {
+            let n = match value {
+                Value::Number(n) => n.clone(),
+                Value::String(s) => s
+                    .trim()
+                    .parse::<Number>()
+                    .map_err(|_| invalid(col, format!("`{s}` is not a number")))?,
+                other => return Err(invalid(col, format!("expected a number, got {other}"))),
+            };
+            if col.kind == Kind::Numeric && !numeric_in_range(&n) {
+                return Err(invalid(col, format!("{NUMERIC_OUT_OF_RANGE}, got {n}")));
+            }
+            Ok(Scalar::Number(n))
+        }
         Kind::Bool => match value {
             Value::Bool(b) => Ok(Scalar::Bool(*b)),
             Value::String(s) if s == "true" || s == "false" => Ok(Scalar::Bool(s == "true")),

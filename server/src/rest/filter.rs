@@ -5,11 +5,8 @@
 //! are handed over as strings (bare or quoted alike) or lists of strings; the engine parses
 //! them by the field's type.
 use crate::error::ApiError;
-use crate::query::{Comparator, Filter};
+use crate::query::{Comparator, Filter, MAX_NESTING};
 use serde_json::Value;
-
-/// Deepest nesting of `and(…)` / `or(…)` / `not(…)` accepted.
-const MAX_DEPTH: usize = 16;
 
 /// Parses a whole `filter` value (its root is an implicit `and(…)`).
 pub fn parse(input: &str) -> Result<Filter, ApiError> {
@@ -120,8 +117,14 @@ impl Parser {
                     "unknown conjunction `{conjunction}` (expected and, or, not)"
                 )));
             }
-            if depth >= MAX_DEPTH {
-                return Err(self.error(&format!("nested deeper than {MAX_DEPTH} levels")));
+            if depth >= MAX_NESTING {
+                return Err(ApiError::bad_request(
+                    "NESTING_TOO_DEEP",
+                    format!(
+                        "invalid filter at character {}: and( / or( / not( nested deeper than {MAX_NESTING} levels; flatten it",
+                        self.pos + 1
+                    ),
+                ));
             }
             self.pos += 1;
             self.skip_ws();
@@ -339,7 +342,14 @@ mod tests {
         assert!(err("a[in]:[1,2").contains("unterminated list"));
         assert!(err("a[eq]:1)").contains("unexpected `)`"));
         assert!(err("a.[eq]:1").contains("sub-field"));
-        let deep = format!("{}a[eq]:1{}", "not(".repeat(20), ")".repeat(20));
-        assert!(err(&deep).contains("deeper"));
+    }
+
+    #[test]
+    fn groups_nest_at_most_max_nesting_levels() {
+        let nest = |n: usize| format!("{}a[eq]:1{}", "not(".repeat(n), ")".repeat(n));
+        assert!(parse(&nest(MAX_NESTING)).is_ok());
+        let e = parse(&nest(MAX_NESTING + 1)).unwrap_err();
+        assert_eq!(e.code, "NESTING_TOO_DEEP");
+        assert!(e.message.contains("deeper than 32"), "{}", e.message);
     }
 }

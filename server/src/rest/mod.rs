@@ -73,7 +73,7 @@ fn query_error(e: QueryError) -> ApiError {
         _ => StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
     };
     if status.is_server_error() {
-        return ApiError::internal(e);
+        return ApiError::failure(e);
     }
     ApiError::new(status, e.code(), e.to_string())
 }

@@ -73,7 +73,7 @@ pub async fn find_many(
         .store
         .workspace_db(auth.workspace_id)
         .await
-        .map_err(ApiError::internal)?;
+        .map_err(ApiError::failure)?;
     let page = query::find_many(target(&db), &state.schema, &query)
         .await
         .map_err(query_error)?;
@@ -116,7 +116,7 @@ pub async fn find_one(
         .store
         .workspace_db(auth.workspace_id)
         .await
-        .map_err(ApiError::internal)?;
+        .map_err(ApiError::failure)?;
     let record = query::find_one(
         target(&db),
         &state.schema,

@@ -45,13 +45,24 @@ fn invalid_body(message: impl Into<String>) -> ApiError {
     ApiError::bad_request("INVALID_BODY", message)
 }
 
-/// The body as JSON; empty or malformed is a 400.
+/// The body as JSON; empty, malformed or nested deeper than [`query::MAX_NESTING`] is a 400.
 fn json_body(body: &Bytes) -> Result<Value, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(invalid_body("the request needs a JSON body"));
     }
-    serde_json::from_slice(body)
-        .map_err(|e| invalid_body(format!("the body is not valid JSON: {e}")))
+    let value = serde_json::from_slice(body).map_err(|e| {
+        // serde_json stops at 128 levels: a nesting error too, not malformed JSON.
+        if e.to_string().starts_with("recursion limit exceeded") {
+            query_error(query::QueryError::NestingTooDeep {
+                what: "body".to_owned(),
+                max: query::MAX_NESTING,
+            })
+        } else {
+            invalid_body(format!("the body is not valid JSON: {e}"))
+        }
+    })?;
+    query::check_json("body", &value).map_err(query_error)?;
+    Ok(value)
 }
 
 /// The body as one JSON object (a record or a patch).
@@ -135,7 +146,7 @@ async fn shaped(
         .store
         .workspace_db(auth.workspace_id)
         .await
-        .map_err(ApiError::internal)?;
+        .map_err(ApiError::failure)?;
     query::embed_written(
         target(&db),
         &state.schema,
@@ -164,7 +175,7 @@ where
         .store
         .workspace_db(auth.workspace_id)
         .await
-        .map_err(ApiError::internal)?;
+        .map_err(ApiError::failure)?;
     let result = run(target(&db)).await;
     drop(bump);
     let records = result.map_err(query_error)?;

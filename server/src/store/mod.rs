@@ -444,6 +444,22 @@ impl Store {
     }
 }
 
+/// Whether `error`, or what caused it, is a pool that had no free connection in time: the
+/// server is busy, not broken (a 503, not a 500).
+pub fn is_busy(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(error);
+    while let Some(e) = current {
+        if matches!(
+            e.downcast_ref::<sqlx::Error>(),
+            Some(sqlx::Error::PoolTimedOut)
+        ) {
+            return true;
+        }
+        current = e.source();
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,7 @@
 //! store and over a fresh Postgres database, plus the CLI binary. One binary links once.
 mod support;
 
+mod abuse;
 mod auth;
 mod cli;
 mod graphql;

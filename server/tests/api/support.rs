@@ -156,6 +156,9 @@ impl TestDb {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             no_migrate: false,
             graphql: twenty_server::graphql::Limits::default(),
+            conn: twenty_server::config::ConnLimits::default(),
+            // Tests send bursts from one key; the rate limit's own tests turn it on.
+            rate: twenty_server::config::RateLimits::OFF,
         }
     }
 

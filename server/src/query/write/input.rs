@@ -5,6 +5,7 @@
 use super::super::QueryError;
 use super::super::record::normalize_date;
 use super::super::time::parse_datetime;
+use super::super::validate::{NUL_REFUSED as NUL, NUMERIC_OUT_OF_RANGE, numeric_in_range};
 use serde_json::{Map, Number, Value};
 use twenty_codegen::model::{
     Column, ColumnType, Field, FieldType, Object, RelationKind, Schema, SubField,
@@ -99,8 +100,6 @@ pub fn uuid(label: &str, value: &Value) -> Result<String, QueryError> {
         .map(|u| u.hyphenated().to_string())
         .map_err(|_| invalid(label, format!("`{s}` is not a UUID")))
 }
-
-const NUL: &str = "text cannot contain the NUL character (\\u0000)";
 
 fn text(label: &str, value: &Value) -> Result<String, QueryError> {
     let s = value
@@ -215,6 +214,46 @@ fn is_capitals(s: &str, n: usize) -> bool {
     s.len() == n && s.bytes().all(|b| b.is_ascii_uppercase())
 }
 
+/// Whether `s` reads as a phone number: digits, spaces and `-` `.` `(` `)` `+`.
+fn is_phone_number(s: &str) -> bool {
+    s.chars()
+        .all(|c| c.is_ascii_digit() || " -.()+".contains(c))
+}
+
+/// One item of `phones.additionalPhones`: `{number, callingCode?, countryCode?}`, each a
+/// string (or null) checked as the primary phone's sub-fields are.
+fn additional_phone(label: &str, item: &Value) -> Result<(), QueryError> {
+    let expected = || {
+        invalid(
+            label,
+            format!(
+                "{item} is not a phone {{\"number\": \"…\", \"callingCode\": \"+33\", \"countryCode\": \"FR\"}}"
+            ),
+        )
+    };
+    let Value::Object(map) = item else {
+        return Err(expected());
+    };
+    for (key, value) in map {
+        let text = match value {
+            Value::Null => continue,
+            Value::String(s) if s.contains('\0') => return Err(invalid(label, NUL)),
+            Value::String(s) => s.as_str(),
+            _ => return Err(expected()),
+        };
+        let ok = match key.as_str() {
+            "number" => is_phone_number(text),
+            "callingCode" => text.is_empty() || is_calling_code(text),
+            "countryCode" => text.is_empty() || is_capitals(text, 2),
+            _ => false,
+        };
+        if !ok {
+            return Err(expected());
+        }
+    }
+    Ok(())
+}
+
 /// Checks the content of a composite sub-field beyond its scalar type.
 fn check_sub(field: &Field, sub: &SubField, label: &str, v: &Val) -> Result<(), QueryError> {
     let text = match v {
@@ -269,16 +308,10 @@ fn check_sub(field: &Field, sub: &SubField, label: &str, v: &Val) -> Result<(), 
             Val::Null => Ok(()),
             _ => Err(invalid(label, "expected a list of links")),
         },
-        (FieldType::Phones, "primaryPhoneNumber")
-            if !text
-                .chars()
-                .all(|c| c.is_ascii_digit() || " -.()+".contains(c)) =>
-        {
-            Err(invalid(
-                label,
-                format!("`{text}` is not a phone number (digits, spaces, - . ( ) +)"),
-            ))
-        }
+        (FieldType::Phones, "primaryPhoneNumber") if !is_phone_number(text) => Err(invalid(
+            label,
+            format!("`{text}` is not a phone number (digits, spaces, - . ( ) +)"),
+        )),
         (FieldType::Phones, "primaryPhoneCallingCode")
             if !text.is_empty() && !is_calling_code(text) =>
         {
@@ -296,7 +329,10 @@ fn check_sub(field: &Field, sub: &SubField, label: &str, v: &Val) -> Result<(), 
             ))
         }
         (FieldType::Phones, "additionalPhones") => match v {
-            Val::Json(Value::Array(items)) if items.iter().all(Value::is_object) => Ok(()),
+            Val::Json(Value::Array(items)) => items
+                .iter()
+                .enumerate()
+                .try_for_each(|(i, item)| additional_phone(&format!("{label}[{i}]"), item)),
             Val::Null => Ok(()),
             _ => Err(invalid(label, "expected a list of phone objects")),
         },
@@ -331,7 +367,13 @@ fn scalar(
                 ));
             }
         },
-        FieldType::Numeric => Val::Number(number(label, value, true)?),
+        FieldType::Numeric => {
+            let n = number(label, value, true)?;
+            if !numeric_in_range(&n) {
+                return Err(invalid(label, format!("{NUMERIC_OUT_OF_RANGE}, got {n}")));
+            }
+            Val::Number(n)
+        }
         FieldType::Boolean => match value {
             Value::Bool(b) => Val::Bool(*b),
             other => {

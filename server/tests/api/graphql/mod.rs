@@ -1,6 +1,6 @@
 //! The GraphQL API over a real server: schema and tooling, reads, nested relations with
 //! a constant number of statements, writes, errors and limits.
-mod support;
+pub mod support;
 
 mod direct;
 mod errors;

@@ -5,5 +5,5 @@ mod filters;
 mod isolation;
 pub mod readme;
 mod reads;
-mod support;
+pub mod support;
 mod writes;
