@@ -495,6 +495,31 @@ fn the_error_code_is_an_enum_of_the_models_table() {
 }
 
 #[test]
+fn the_readme_lists_every_error_code_with_its_status() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
+        .expect("read README.md");
+    // Rows of the Errors table: `| codes | status | when |`, the codes in the first cell.
+    let rows: Vec<Vec<&str>> = readme
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .map(|l| l.split('|').map(str::trim).collect())
+        .collect();
+    for e in ERROR_CODES {
+        let code = format!("`{}`", e.code);
+        let row = rows
+            .iter()
+            .find(|cells| cells.len() > 3 && cells[1].split(", ").any(|c| c == code))
+            .unwrap_or_else(|| panic!("README.md's Errors table lacks {}", e.code));
+        assert_eq!(
+            row[2],
+            e.status.to_string(),
+            "README.md's status of {}",
+            e.code
+        );
+    }
+}
+
+#[test]
 fn the_error_field_is_the_status_reason_phrase() {
     let doc = crm_json();
     let error = property(&doc, "Error", "error")["description"]
