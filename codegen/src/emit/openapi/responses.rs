@@ -1,5 +1,6 @@
 //! Response bodies: the `{data: {...}}` envelopes of each operation, the shared `Error` and
-//! `PageInfo` schemas, and the reusable error responses. Which operation uses which is `paths`' job.
+//! `PageInfo` schemas, the reusable error responses (with the codes of `model::ERROR_CODES`
+//! per status) and their headers. Which operation uses which is `paths`' job.
 
 use super::names;
 use super::schemas::{array, typed, with_description};
