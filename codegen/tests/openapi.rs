@@ -5,7 +5,9 @@ use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use twenty_codegen::emit::openapi;
-use twenty_codegen::model::{DefaultValue, Field, FieldType, Object, OnDelete, Schema};
+use twenty_codegen::model::{
+    DefaultValue, ERROR_CODES, Field, FieldType, Object, OnDelete, Schema,
+};
 use twenty_codegen::testing::{self, id};
 
 fn crm_json() -> Value {
@@ -216,6 +218,7 @@ fn operation_ids_are_twentys() {
             "PATCH /companies/{id}/restore restoreOneCompany",
             "POST /batch/companies createManyCompanies",
             "POST /companies createOneCompany",
+            "PUT /companies/{id} putOneCompany",
         ]
     );
     assert_eq!(at(&doc, "/paths/~1people/get/tags"), &json!(["people"]));
@@ -241,34 +244,135 @@ fn operation_ids_are_unique_across_paths_and_webhooks() {
 #[test]
 fn creates_answer_201_and_the_rest_200() {
     let doc = crm_json();
-    let status = |pointer: &str| -> Vec<String> {
+    let success = |pointer: &str| -> Vec<String> {
         at(&doc, &format!("{pointer}/responses"))
             .as_object()
             .unwrap()
             .keys()
+            .filter(|k| k.starts_with('2'))
             .cloned()
             .collect()
     };
+    assert_eq!(success("/paths/~1companies/post"), ["201"]);
+    assert_eq!(success("/paths/~1batch~1companies/post"), ["201"]);
+    assert_eq!(success("/paths/~1companies/get"), ["200"]);
+    assert_eq!(success("/paths/~1companies~1{id}/put"), ["200"]);
+    assert_eq!(success("/paths/~1companies~1{id}~1restore/patch"), ["200"]);
+}
+
+fn statuses(doc: &Value, pointer: &str) -> Vec<String> {
+    at(doc, &format!("{pointer}/responses"))
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn every_error_status_is_declared_where_it_occurs() {
+    let doc = crm_json();
+    let s = |pointer: &str| statuses(&doc, pointer);
+    let always = ["400", "401", "403", "429", "500", "503", "default"];
+    let with = |status: &str, extra: &[&str]| -> Vec<String> {
+        let mut all: Vec<String> = [status]
+            .iter()
+            .chain(&always)
+            .chain(extra)
+            .map(|s| s.to_string())
+            .collect();
+        all.sort();
+        all
+    };
+    // A body: 413. A unique value or a reference: 409. An id: 404.
+    assert_eq!(s("/paths/~1companies/post"), with("201", &["409", "413"]));
     assert_eq!(
-        status("/paths/~1companies/post"),
-        ["201", "400", "401", "403"]
+        s("/paths/~1batch~1companies/post"),
+        with("201", &["409", "413"])
+    );
+    assert_eq!(s("/paths/~1companies/patch"), with("200", &["409", "413"]));
+    assert_eq!(s("/paths/~1companies/get"), with("200", &[]));
+    assert_eq!(s("/paths/~1companies/delete"), with("200", &["409"]));
+    assert_eq!(s("/paths/~1companies~1{id}/get"), with("200", &["404"]));
+    for method in ["patch", "put"] {
+        assert_eq!(
+            s(&format!("/paths/~1companies~1{{id}}/{method}")),
+            with("200", &["404", "409", "413"])
+        );
+    }
+    assert_eq!(
+        s("/paths/~1companies~1{id}/delete"),
+        with("200", &["404", "409"])
     );
     assert_eq!(
-        status("/paths/~1batch~1companies/post"),
-        ["201", "400", "401", "403"]
+        s("/paths/~1companies~1{id}~1restore/patch"),
+        with("200", &["404", "409"])
     );
     assert_eq!(
-        status("/paths/~1companies/get"),
-        ["200", "400", "401", "403"]
+        s("/paths/~1open-api~1core/get"),
+        ["200", "429", "500", "default"]
     );
+}
+
+#[test]
+fn error_responses_are_shared_components() {
+    let doc = crm_json();
+    for (path, item) in at(&doc, "/paths").as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            for (status, response) in operation["responses"].as_object().unwrap() {
+                if !status.starts_with('2') {
+                    assert!(
+                        response["$ref"]
+                            .as_str()
+                            .is_some_and(|r| r.starts_with("#/components/responses/")),
+                        "{method} {path} {status} is not a shared response"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn throttled_and_overloaded_responses_say_when_to_retry() {
+    let doc = crm_json();
+    let headers = |name: &str| -> Vec<String> {
+        at(&doc, &format!("/components/responses/{name}/headers"))
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| {
+                assert_eq!(v["$ref"], format!("#/components/headers/{k}"));
+                k.clone()
+            })
+            .collect()
+    };
     assert_eq!(
-        status("/paths/~1companies~1{id}/get"),
-        ["200", "400", "401", "403", "404"]
+        headers("TooManyRequests"),
+        [
+            "RateLimit-Limit",
+            "RateLimit-Remaining",
+            "RateLimit-Reset",
+            "Retry-After"
+        ]
     );
+    assert_eq!(headers("ServiceUnavailable"), ["Retry-After"]);
     assert_eq!(
-        status("/paths/~1companies~1{id}~1restore/patch"),
-        ["200", "400", "401", "403", "404"]
+        at(&doc, "/components/headers/Retry-After/schema"),
+        &json!({ "type": "integer", "minimum": 0 })
     );
+}
+
+#[test]
+fn put_on_a_record_is_documented_as_a_partial_update() {
+    let doc = crm_json();
+    let put = at(&doc, "/paths/~1companies~1{id}/put");
+    let patch = at(&doc, "/paths/~1companies~1{id}/patch");
+    assert_eq!(put["operationId"], "putOneCompany");
+    assert_eq!(put["requestBody"], patch["requestBody"]);
+    assert_eq!(put["responses"], patch["responses"]);
+    assert_eq!(put["parameters"], patch["parameters"]);
+    assert!(put["description"].as_str().unwrap().contains("PATCH"));
 }
 
 #[test]
@@ -335,7 +439,18 @@ fn errors_share_one_schema_with_a_stable_code() {
         at(&doc, "/components/schemas/Error/required"),
         &json!(["statusCode", "error", "messages", "code"])
     );
-    for name in ["BadRequest", "Unauthorized", "Forbidden", "NotFound"] {
+    for name in [
+        "BadRequest",
+        "Unauthorized",
+        "Forbidden",
+        "NotFound",
+        "Conflict",
+        "PayloadTooLarge",
+        "TooManyRequests",
+        "InternalError",
+        "ServiceUnavailable",
+        "OtherError",
+    ] {
         assert_eq!(
             at(
                 &doc,
@@ -344,6 +459,74 @@ fn errors_share_one_schema_with_a_stable_code() {
             "#/components/schemas/Error"
         );
     }
+}
+
+#[test]
+fn the_error_code_is_an_enum_of_the_models_table() {
+    let doc = crm_json();
+    let code = property(&doc, "Error", "code");
+    let codes: Vec<&str> = ERROR_CODES.iter().map(|e| e.code).collect();
+    assert_eq!(code["enum"], json!(codes));
+    let description = code["description"].as_str().unwrap();
+    for e in ERROR_CODES {
+        assert!(
+            description.contains(&format!("`{}` ({})", e.code, e.status)),
+            "{} is not described",
+            e.code
+        );
+    }
+    // Each response lists the codes of its status.
+    let conflict = at(&doc, "/components/responses/Conflict/description")
+        .as_str()
+        .unwrap();
+    assert!(conflict.contains("`UNIQUE_VIOLATION`") && conflict.contains("`STILL_REFERENCED`"));
+    assert!(!conflict.contains("`NOT_FOUND`"));
+    let other = at(&doc, "/components/responses/OtherError/description")
+        .as_str()
+        .unwrap();
+    for code in [
+        "METHOD_NOT_ALLOWED",
+        "URI_TOO_LONG",
+        "HEADERS_TOO_LARGE",
+        "REQUEST_TIMEOUT",
+    ] {
+        assert!(other.contains(code), "default lacks {code}");
+    }
+}
+
+#[test]
+fn the_readme_lists_every_error_code_with_its_status() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
+        .expect("read README.md");
+    // Rows of the Errors table: `| codes | status | when |`, the codes in the first cell.
+    let rows: Vec<Vec<&str>> = readme
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .map(|l| l.split('|').map(str::trim).collect())
+        .collect();
+    for e in ERROR_CODES {
+        let code = format!("`{}`", e.code);
+        let row = rows
+            .iter()
+            .find(|cells| cells.len() > 3 && cells[1].split(", ").any(|c| c == code))
+            .unwrap_or_else(|| panic!("README.md's Errors table lacks {}", e.code));
+        assert_eq!(
+            row[2],
+            e.status.to_string(),
+            "README.md's status of {}",
+            e.code
+        );
+    }
+}
+
+#[test]
+fn the_error_field_is_the_status_reason_phrase() {
+    let doc = crm_json();
+    let error = property(&doc, "Error", "error")["description"]
+        .as_str()
+        .unwrap();
+    assert!(error.contains("reason phrase"), "{error}");
+    assert!(error.contains("`Bad Request`"), "{error}");
 }
 
 #[test]
@@ -362,8 +545,8 @@ fn every_documented_parameter_is_a_component() {
     let doc = crm_json();
     let parameters = at(&doc, "/components/parameters").as_object().unwrap();
     for (name, query) in [
-        ("filter", "filter"),
-        ("order_by", "order_by"),
+        ("companies.filter", "filter"),
+        ("companies.order_by", "order_by"),
         ("limit", "limit"),
         ("starting_after", "starting_after"),
         ("ending_before", "ending_before"),
@@ -371,20 +554,93 @@ fn every_documented_parameter_is_a_component() {
         ("idPath", "id"),
         ("soft_delete", "soft_delete"),
         ("upsert", "upsert"),
-        ("fields", "fields"),
+        ("people.fields", "fields"),
     ] {
         assert_eq!(parameters[name]["name"], query, "{name}");
     }
     assert_eq!(parameters["idPath"]["in"], "path");
     assert_eq!(parameters["idPath"]["required"], true);
     assert_eq!(parameters["depth"]["schema"]["enum"], json!([0, 1]));
-    let filter = parameters["filter"]["description"].as_str().unwrap();
+    let filter = parameters["people.filter"]["description"].as_str().unwrap();
     for piece in ["[eq]", "or(", "not(", "NOT_NULL", "containsAny", "ilike"] {
         assert!(
             filter.contains(piece),
             "the filter description lacks {piece}"
         );
     }
+}
+
+#[test]
+fn examples_name_fields_the_object_has() {
+    let doc = crm_with_deals();
+    let example = |name: &str| at(&doc, &format!("/components/parameters/{name}/example")).clone();
+    // A text label identifier; a composite one by its first text sub-field.
+    assert_eq!(example("companies.filter"), json!("name[ilike]:\"%a%\""));
+    assert_eq!(
+        example("people.filter"),
+        json!("name.firstName[ilike]:\"%a%\"")
+    );
+    assert_eq!(
+        example("people.order_by"),
+        json!("name.firstName[AscNullsLast],createdAt[DescNullsLast]")
+    );
+    assert_eq!(example("people.fields"), json!("id,name,createdAt"));
+    // `deal`'s label identifier is `id`: its first text field stands in.
+    assert_eq!(example("deals.fields"), json!("id,title,createdAt"));
+    assert_eq!(
+        at(&doc, "/paths/~1deals/get/parameters")
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p["$ref"].as_str())
+            .filter(|r| r.contains("deals."))
+            .count(),
+        3
+    );
+}
+
+#[test]
+fn an_object_without_a_text_field_has_examples_on_created_at() {
+    let object = Object::new(id(4), "ping", "pings", "Ping", "Pings").with_field(Field::new(
+        id(401),
+        "count",
+        FieldType::Number,
+        "Count",
+    ));
+    let schema = Schema::new(vec![object]).expect("valid schema");
+    let doc: Value = serde_json::from_str(&openapi::to_json(&schema)).unwrap();
+    let example = |name: &str| at(&doc, &format!("/components/parameters/{name}/example")).clone();
+    assert_eq!(
+        example("pings.filter"),
+        json!("createdAt[gte]:\"2025-01-01T00:00:00Z\"")
+    );
+    assert_eq!(example("pings.order_by"), json!("createdAt[DescNullsLast]"));
+    assert_eq!(example("pings.fields"), json!("id,createdAt"));
+}
+
+#[test]
+fn webhooks_have_tags_of_their_own() {
+    let doc = crm_json();
+    assert_eq!(
+        at(&doc, "/webhooks/company.created/post/tags"),
+        &json!(["company webhooks"])
+    );
+    let tags: Vec<&str> = at(&doc, "/tags")
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        tags,
+        [
+            "companies",
+            "people",
+            "company webhooks",
+            "person webhooks",
+            "open-api"
+        ]
+    );
 }
 
 #[test]

@@ -340,4 +340,101 @@ mod tests {
             );
         }
     }
+
+    /// openapi-generator (typescript-fetch, the client generator most users reach for)
+    /// validates `openapi/core.json` and writes one API file per object holding that
+    /// object's routes: when webhooks shared the object's tag, their file overwrote the
+    /// object's. The output compiles with the project's `tsc`.
+    #[test]
+    fn openapi_generator_writes_each_objects_routes_into_its_api_file() {
+        let root = crate::workspace_root();
+        let generator = root.join(crate::test::OPENAPI_GENERATOR);
+        let tsc = root.join("sdk-ts/node_modules/.bin/tsc");
+        for (tool, path) in [("openapi-generator", &generator), ("tsc", &tsc)] {
+            if !path.exists() {
+                assert!(
+                    std::env::var("CI").as_deref() != Ok("true"),
+                    "{tool} is missing ({}): run `cargo xtask test`",
+                    path.display()
+                );
+                eprintln!("skipped: {tool} is missing (run `cargo xtask test`)");
+                return;
+            }
+        }
+        let document = root.join("openapi/core.json");
+        let out = tempfile::tempdir().expect("temp dir");
+        let run = |command: &mut std::process::Command, what: &str| {
+            let output = command
+                .output()
+                .unwrap_or_else(|e| panic!("run {what}: {e}"));
+            assert!(
+                output.status.success(),
+                "{what} failed:\n{}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            );
+        };
+        run(
+            std::process::Command::new(&generator)
+                .arg("validate")
+                .arg("-i")
+                .arg(&document),
+            "openapi-generator validate",
+        );
+        run(
+            std::process::Command::new(&generator)
+                .args(["generate", "-g", "typescript-fetch", "-i"])
+                .arg(&document)
+                .arg("-o")
+                .arg(out.path()),
+            "openapi-generator generate",
+        );
+        let read = |file: String| {
+            fs::read_to_string(out.path().join("apis").join(&file))
+                .unwrap_or_else(|e| panic!("no apis/{file}: {e}"))
+        };
+        for object in twenty_standard_objects::schema().objects {
+            let (name, plural) = (object.type_name(), object.plural_type_name());
+            let api = read(format!("{plural}Api.ts"));
+            for operation in [
+                format!("findMany{plural}"),
+                format!("findOne{name}"),
+                format!("createOne{name}"),
+                format!("createMany{plural}"),
+                format!("updateOne{name}"),
+                format!("putOne{name}"),
+                format!("updateMany{plural}"),
+                format!("deleteOne{name}"),
+                format!("deleteMany{plural}"),
+                format!("restoreOne{name}"),
+                format!("restoreMany{plural}"),
+            ] {
+                assert!(
+                    api.contains(&format!("async {operation}Raw(")),
+                    "{plural}Api.ts lacks {operation}"
+                );
+            }
+            assert!(!api.contains(&format!("on{name}Created")), "{plural}Api.ts");
+            let webhooks = read(format!("{name}WebhooksApi.ts"));
+            assert!(webhooks.contains(&format!("async on{name}CreatedRaw(")));
+        }
+        run(
+            std::process::Command::new(&tsc)
+                .args([
+                    "--noEmit",
+                    "--strict",
+                    "--skipLibCheck",
+                    "--target",
+                    "es2020",
+                    "--module",
+                    "es2020",
+                    "--moduleResolution",
+                    "node",
+                    "--lib",
+                    "es2020,dom",
+                ])
+                .arg(out.path().join("index.ts")),
+            "tsc on the generated client",
+        );
+    }
 }

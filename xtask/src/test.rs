@@ -1,6 +1,7 @@
 //! `cargo xtask test`: sets up what the tests need on a fresh machine (PostgreSQL, the
-//! Node packages), then runs the drift check, every Rust test and the TypeScript SDK's tests. Under `CI=true` nothing
-//! may be skipped, so a missing service is an error instead of a skip.
+//! Node packages, openapi-generator), then runs the drift check, every Rust test and the
+//! TypeScript SDK's tests. Under `CI=true` nothing may be skipped, so a missing service is an
+//! error instead of a skip.
 
 use std::ffi::OsStr;
 use std::net::{SocketAddr, TcpStream};
@@ -15,6 +16,8 @@ pub fn run(root: &Path) -> Result<(), String> {
     ensure_postgres(root, ci)?;
     step("Node packages (tools/spec-check, sdk-ts)");
     let node = ensure_node_tools(root, ci)?;
+    step("openapi-generator (tools/spec-check/.venv)");
+    ensure_openapi_generator(root, ci)?;
     step("generated files (cargo xtask codegen --check)");
     crate::codegen::run(
         root,
@@ -135,6 +138,84 @@ pub(crate) fn ensure_postgres(root: &Path, ci: bool) -> Result<(), String> {
     } else {
         println!("warning: {message}; the Postgres tests will print `skipped`");
         Ok(())
+    }
+}
+
+/// Where `ensure_openapi_generator` installs openapi-generator's Python wrapper (the jar
+/// inside it), relative to the workspace root.
+pub(crate) const OPENAPI_GENERATOR: &str = "tools/spec-check/.venv/bin/openapi-generator-cli";
+
+/// Installs the pinned openapi-generator (PyPI `openapi-generator-cli`, hashes checked) into
+/// a project-local venv when its requirements changed. Needs `python3` and `java`; outside
+/// CI their absence only makes the generator's test print `skipped`.
+fn ensure_openapi_generator(root: &Path, ci: bool) -> Result<(), String> {
+    let works = |program: &str, arg: &str| {
+        Command::new(program)
+            .arg(arg)
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    let missing: Vec<&str> = [("python3", "--version"), ("java", "-version")]
+        .into_iter()
+        .filter(|(program, arg)| !works(program, arg))
+        .map(|(program, _)| program)
+        .collect();
+    if !missing.is_empty() {
+        let message = format!(
+            "{} not installed; the openapi-generator check needs them",
+            missing.join(" and ")
+        );
+        return if ci {
+            Err(message)
+        } else {
+            println!("warning: {message}; it will print `skipped`");
+            Ok(())
+        };
+    }
+    let dir = root.join("tools/spec-check");
+    let venv = dir.join(".venv");
+    let requirements = std::fs::read_to_string(dir.join("requirements.txt"))
+        .map_err(|e| format!("cannot read tools/spec-check/requirements.txt: {e}"))?;
+    // A copy of the requirements the venv was built from: a change rebuilds it.
+    let installed = venv.join("installed-requirements.txt");
+    if root.join(OPENAPI_GENERATOR).exists()
+        && std::fs::read_to_string(&installed).is_ok_and(|i| i == requirements)
+    {
+        println!("tools/spec-check/.venv: up to date");
+        return Ok(());
+    }
+    run_command(
+        Command::new("python3")
+            .args(["-m", "venv", "--clear"])
+            .arg(&venv),
+        "python3 -m venv",
+    )?;
+    run_command(
+        Command::new(venv.join("bin/python"))
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--require-hashes",
+                "-r",
+            ])
+            .arg(dir.join("requirements.txt")),
+        "pip install -r tools/spec-check/requirements.txt",
+    )?;
+    std::fs::write(&installed, requirements)
+        .map_err(|e| format!("cannot write {}: {e}", installed.display()))
+}
+
+fn run_command(command: &mut Command, what: &str) -> Result<(), String> {
+    let status = command
+        .status()
+        .map_err(|e| format!("cannot run {what}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{what}` failed"))
     }
 }
 

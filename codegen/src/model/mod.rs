@@ -2,6 +2,7 @@
 //! Owns objects, fields, relations, options and defaults; emitters must not add to it.
 
 mod column;
+mod errors;
 mod field_type;
 mod grammar;
 mod index;
@@ -9,6 +10,7 @@ mod system_fields;
 mod validate;
 
 pub use column::{Column, ColumnDefault, ColumnType, ForeignKey, composite_column_name};
+pub use errors::{ERROR_CODES, ErrorCode, error_code, error_codes_with_status};
 pub use field_type::{
     ACTOR_SOURCES, COMPOSITES, CompositeType, FieldType, RATING_VALUES, SubField, upper_first,
 };

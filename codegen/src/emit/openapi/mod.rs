@@ -98,7 +98,10 @@ fn components(schema: &Schema) -> Components {
         .schemas_from_iter(schemas::component_schemas(schema))
         .responses_from_iter(responses::error_responses())
         .security_scheme(SECURITY_SCHEME, SecurityScheme::Http(bearer));
-    for (name, parameter) in parameters::component_parameters()
+    for (name, header) in responses::shared_headers() {
+        builder = builder.header(name, header);
+    }
+    for (name, parameter) in parameters::component_parameters(schema)
         .into_iter()
         .chain(webhooks::component_parameters())
     {
@@ -107,24 +110,36 @@ fn components(schema: &Schema) -> Components {
     builder.build()
 }
 
-/// One tag per object (its `namePlural`, as Twenty names them), sorted, then the document's own.
+/// One tag per object (its `namePlural`, as Twenty names them), sorted, then one per object
+/// for its webhooks, then the document's own.
 fn tags(schema: &Schema) -> Vec<Tag> {
     let mut objects: Vec<_> = schema.objects.iter().collect();
     objects.sort_by(|a, b| a.name_plural.cmp(&b.name_plural));
+    let tag = |name: String, description: String| {
+        let mut tag = Tag::new(name);
+        tag.description = Some(description);
+        tag
+    };
     let mut tags: Vec<Tag> = objects
-        .into_iter()
+        .iter()
         .map(|o| {
-            let mut tag = Tag::new(&o.name_plural);
-            tag.description = Some(
+            tag(
+                o.name_plural.clone(),
                 o.description
                     .clone()
                     .unwrap_or_else(|| format!("{} records.", o.label_singular)),
-            );
-            tag
+            )
         })
         .collect();
-    let mut own = Tag::new(OPEN_API_TAG);
-    own.description = Some("This document.".to_owned());
-    tags.push(own);
+    tags.extend(objects.iter().map(|o| {
+        tag(
+            names::webhook_tag(o),
+            format!(
+                "The deliveries a webhook subscribed to `{}.*` events receives.",
+                o.name_singular
+            ),
+        )
+    }));
+    tags.push(tag(OPEN_API_TAG.to_owned(), "This document.".to_owned()));
     tags
 }

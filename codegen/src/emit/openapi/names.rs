@@ -24,6 +24,12 @@ pub(super) fn response_schema_of(name_singular: &str) -> String {
     format!("{}ForResponse", upper_first(name_singular))
 }
 
+/// The tag of an object's webhooks: `company webhooks`. Not the object's own tag, or client
+/// generators that write one file per tag write the object's twice and keep the webhooks'.
+pub(super) fn webhook_tag(object: &Object) -> String {
+    format!("{} webhooks", object.name_singular)
+}
+
 /// `#/components/schemas/<name>`.
 pub(super) fn schema_ref(name: &str) -> Ref {
     Ref::from_schema_name(name)
@@ -37,4 +43,9 @@ pub(super) fn parameter_ref(name: &str) -> Ref {
 /// `#/components/responses/<name>`.
 pub(super) fn response_ref(name: &str) -> Ref {
     Ref::from_response_name(name)
+}
+
+/// `#/components/headers/<name>`.
+pub(super) fn header_ref(name: &str) -> Ref {
+    Ref::new(format!("#/components/headers/{name}"))
 }

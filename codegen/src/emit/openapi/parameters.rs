@@ -1,12 +1,17 @@
 //! The reusable query and path parameters of the REST API (`components.parameters`), with
 //! the filter and order grammars described for users. Paths refer to them by name only.
+//!
+//! `filter`, `order_by` and `fields` are one component per object (`companies.filter`), so
+//! that their examples name fields the object really has.
 
 use super::schemas::{typed, uuid_schema};
+use crate::model::{FieldType, Object, Schema as Model};
 use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
 use utoipa::openapi::schema::Type;
 use utoipa::openapi::{RefOr, Required, Schema};
 
-/// Component names (also the `$ref` targets the paths use).
+/// Parameter names; also the component names (the `$ref` targets the paths use), but for
+/// the per-object ones, see [`component_name`].
 pub(super) const FILTER: &str = "filter";
 pub(super) const ORDER_BY: &str = "order_by";
 pub(super) const LIMIT: &str = "limit";
@@ -39,7 +44,7 @@ argument) combine filters, and the root is an implicit `and(…)`.
 `ilike` use `%` as the wildcard.
 - An unknown field or comparator is a 400 naming it.
 
-Examples:
+Examples (of the grammar; the field names are illustrative):
 - `name[eq]:\"Acme\"`
 - `employees[gte]:100,idealCustomerProfile[eq]:true`
 - `or(name[ilike]:\"%acme%\",domainName.primaryLinkUrl[startsWith]:\"https://acme\")`
@@ -52,11 +57,102 @@ brackets: `AscNullsFirst` (the default), `AscNullsLast`, `DescNullsFirst` or \
 `DescNullsLast`. A composite's sub-field is `field.subField`. `id` is always appended as the \
 tiebreaker, so pages are stable. An unknown field is a 400.
 
-Examples: `createdAt[DescNullsLast]`, `name,employees[DescNullsFirst]`, \
+Examples (of the grammar; the field names are illustrative): `createdAt[DescNullsLast]`, `name,employees[DescNullsFirst]`, \
 `name.lastName[AscNullsLast]`.";
 
-/// Every reusable parameter, keyed by component name.
-pub(super) fn component_parameters() -> Vec<(String, RefOr<Parameter>)> {
+/// The description of `fields`.
+const FIELDS_DESCRIPTION: &str = "Comma-separated names of the fields to return (`id` is always returned). An unknown or unreadable name is a 400.";
+
+/// Every reusable parameter, keyed by component name: the shared ones, then each object's.
+pub(super) fn component_parameters(model: &Model) -> Vec<(String, RefOr<Parameter>)> {
+    let mut parameters = shared_parameters();
+    for object in &model.objects {
+        let example = Example::of(object);
+        for (name, description, value) in [
+            (FILTER, FILTER_DESCRIPTION, example.filter()),
+            (ORDER_BY, ORDER_BY_DESCRIPTION, example.order_by()),
+            (FIELDS, FIELDS_DESCRIPTION, example.fields()),
+        ] {
+            let parameter = query(name, description, typed(Type::String, false).into())
+                .example(Some(value.into()));
+            parameters.push((component_name(object, name), RefOr::T(parameter.build())));
+        }
+    }
+    parameters
+}
+
+/// The component of parameter `name` on `object`'s routes: `<namePlural>.<name>` for the
+/// per-object ones, else `name`.
+pub(super) fn component_name(object: &Object, name: &str) -> String {
+    match name {
+        FILTER | ORDER_BY | FIELDS => format!("{}.{name}", object.name_plural),
+        _ => name.to_owned(),
+    }
+}
+
+/// What an object's examples name: a text field it has (its label identifier when that is
+/// text, or a composite's first text sub-field), else only `createdAt`, which every object has.
+struct Example {
+    /// The field, for `fields`.
+    field: Option<String>,
+    /// The field or `field.subField`, for `filter` and `order_by`.
+    path: Option<String>,
+}
+
+impl Example {
+    fn of(object: &Object) -> Example {
+        let text = |field: &crate::model::Field| -> Option<String> {
+            if field.field_type == FieldType::Text {
+                return Some(field.name.clone());
+            }
+            let sub = field
+                .field_type
+                .composite()?
+                .sub_fields
+                .iter()
+                .find(|s| s.field_type == FieldType::Text)?;
+            Some(format!("{}.{}", field.name, sub.name))
+        };
+        let label = object
+            .field(&object.label_identifier)
+            .filter(|f| !f.is_system);
+        let chosen = label.and_then(|f| text(f).map(|p| (f, p))).or_else(|| {
+            object
+                .fields
+                .iter()
+                .filter(|f| !f.is_system && f.field_type == FieldType::Text)
+                .find_map(|f| text(f).map(|p| (f, p)))
+        });
+        Example {
+            field: chosen.as_ref().map(|(f, _)| f.name.clone()),
+            path: chosen.map(|(_, p)| p),
+        }
+    }
+
+    fn filter(&self) -> String {
+        match &self.path {
+            Some(path) => format!("{path}[ilike]:\"%a%\""),
+            None => "createdAt[gte]:\"2025-01-01T00:00:00Z\"".to_owned(),
+        }
+    }
+
+    fn order_by(&self) -> String {
+        match &self.path {
+            Some(path) => format!("{path}[AscNullsLast],createdAt[DescNullsLast]"),
+            None => "createdAt[DescNullsLast]".to_owned(),
+        }
+    }
+
+    fn fields(&self) -> String {
+        match &self.field {
+            Some(field) => format!("id,{field},createdAt"),
+            None => "id,createdAt".to_owned(),
+        }
+    }
+}
+
+/// The parameters every object's routes share.
+fn shared_parameters() -> Vec<(String, RefOr<Parameter>)> {
     let string = || -> RefOr<Schema> { typed(Type::String, false).into() };
     let flag = || -> RefOr<Schema> {
         typed(Type::Boolean, false)
@@ -64,16 +160,6 @@ pub(super) fn component_parameters() -> Vec<(String, RefOr<Parameter>)> {
             .into()
     };
     let parameters = [
-        (
-            FILTER,
-            query(FILTER, FILTER_DESCRIPTION, string())
-                .example(Some("name[eq]:\"Acme\"".into())),
-        ),
-        (
-            ORDER_BY,
-            query(ORDER_BY, ORDER_BY_DESCRIPTION, string())
-                .example(Some("createdAt[DescNullsLast]".into())),
-        ),
         (
             LIMIT,
             query(
@@ -119,9 +205,7 @@ pub(super) fn component_parameters() -> Vec<(String, RefOr<Parameter>)> {
                 .name("id")
                 .parameter_in(ParameterIn::Path)
                 .required(Required::True)
-                .description(Some(
-                    "The record's id. Anything but a UUID is a 400.",
-                ))
+                .description(Some("The record's id. Anything but a UUID is a 400."))
                 .schema(Some(uuid_schema(false))),
         ),
         (
@@ -139,15 +223,6 @@ pub(super) fn component_parameters() -> Vec<(String, RefOr<Parameter>)> {
                 "`true` updates the existing record with the same `id` or unique field value instead of failing with a conflict.",
                 flag(),
             ),
-        ),
-        (
-            FIELDS,
-            query(
-                FIELDS,
-                "Comma-separated names of the fields to return (`id` is always returned). An unknown or unreadable name is a 400.",
-                string(),
-            )
-            .example(Some("id,name,createdAt".into())),
         ),
     ];
     parameters

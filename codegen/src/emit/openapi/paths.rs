@@ -3,7 +3,7 @@
 
 use super::names;
 use super::parameters::{
-    DEPTH, ENDING_BEFORE, FIELDS, FILTER, ID_PATH, LIMIT, MAX_MUTATION_RECORDS, ORDER_BY,
+    self, DEPTH, ENDING_BEFORE, FIELDS, FILTER, ID_PATH, LIMIT, MAX_MUTATION_RECORDS, ORDER_BY,
     SOFT_DELETE, STARTING_AFTER, UPSERT,
 };
 use super::responses::{self, ErrorResponse};
@@ -40,6 +40,8 @@ struct Spec<'a> {
     response: Response,
     /// Addresses one record by id, so it can answer 404.
     by_id: bool,
+    /// Can conflict with existing records (a unique value, a reference), so it can answer 409.
+    conflict: bool,
 }
 
 fn object_paths(object: &Object) -> Vec<(String, PathItem)> {
@@ -60,6 +62,23 @@ fn object_paths(object: &Object) -> Vec<(String, PathItem)> {
         )
     };
     let op = |spec: Spec| operation(object, spec);
+    let update_one = |operation_id: String, summary: String, description: Option<String>| {
+        op(Spec {
+            operation_id,
+            summary,
+            description,
+            parameters: &[ID_PATH, DEPTH],
+            body: Some(update_body()),
+            status: "200",
+            response: responses::one(
+                format!("The updated {label}."),
+                &format!("update{name}"),
+                object,
+            ),
+            by_id: true,
+            conflict: true,
+        })
+    };
 
     let collection = PathItemBuilder::new()
         .operation(
@@ -83,6 +102,7 @@ fn object_paths(object: &Object) -> Vec<(String, PathItem)> {
                 status: "200",
                 response: responses::find_many(object),
                 by_id: false,
+                conflict: false,
             }),
         )
         .operation(
@@ -100,6 +120,7 @@ fn object_paths(object: &Object) -> Vec<(String, PathItem)> {
                     object,
                 ),
                 by_id: false,
+                conflict: true,
             }),
         )
         .operation(
@@ -119,6 +140,7 @@ fn object_paths(object: &Object) -> Vec<(String, PathItem)> {
                     object,
                 ),
                 by_id: false,
+                conflict: true,
             }),
         )
         .operation(
@@ -141,6 +163,7 @@ fn object_paths(object: &Object) -> Vec<(String, PathItem)> {
                     responses::records(object),
                 ),
                 by_id: false,
+                conflict: true,
             }),
         )
         .build();
@@ -161,26 +184,24 @@ fn object_paths(object: &Object) -> Vec<(String, PathItem)> {
                     object,
                 ),
                 by_id: true,
+                conflict: false,
             }),
         )
         .operation(
             HttpMethod::Patch,
-            op(Spec {
-                // Twenty's spelling, capital U included: clients generated from its
-                // document call this name.
-                operation_id: format!("UpdateOne{name}"),
-                summary: format!("Update one {label}"),
-                description: None,
-                parameters: &[ID_PATH, DEPTH],
-                body: Some(update_body()),
-                status: "200",
-                response: responses::one(
-                    format!("The updated {label}."),
-                    &format!("update{name}"),
-                    object,
-                ),
-                by_id: true,
-            }),
+            // Twenty's spelling, capital U included: clients generated from its document
+            // call this name.
+            update_one(format!("UpdateOne{name}"), format!("Update one {label}"), None),
+        )
+        .operation(
+            HttpMethod::Put,
+            update_one(
+                format!("putOne{name}"),
+                format!("Update one {label} (PUT)"),
+                Some(format!(
+                    "The same as `PATCH`: changes only the fields in the body, the others keep their values (it does not replace the {label})."
+                )),
+            ),
         )
         .operation(
             HttpMethod::Delete,
@@ -202,6 +223,7 @@ fn object_paths(object: &Object) -> Vec<(String, PathItem)> {
                     responses::record(object),
                 ),
                 by_id: true,
+                conflict: true,
             }),
         )
         .build();
@@ -231,6 +253,7 @@ fn object_paths(object: &Object) -> Vec<(String, PathItem)> {
                     object,
                 ),
                 by_id: false,
+                conflict: true,
             }),
         )
         .build();
@@ -251,6 +274,7 @@ fn object_paths(object: &Object) -> Vec<(String, PathItem)> {
                     object,
                 ),
                 by_id: true,
+                conflict: true,
             }),
         )
         .build();
@@ -273,6 +297,7 @@ fn object_paths(object: &Object) -> Vec<(String, PathItem)> {
                     object,
                 ),
                 by_id: false,
+                conflict: true,
             }),
         )
         .build();
@@ -288,6 +313,7 @@ fn object_paths(object: &Object) -> Vec<(String, PathItem)> {
 }
 
 fn operation(object: &Object, spec: Spec) -> Operation {
+    let has_body = spec.body.is_some();
     let mut builder = OperationBuilder::new()
         .tag(&object.name_plural)
         .operation_id(Some(spec.operation_id))
@@ -296,20 +322,41 @@ fn operation(object: &Object, spec: Spec) -> Operation {
         .request_body(spec.body)
         .response(spec.status, spec.response);
     for parameter in spec.parameters {
-        builder = builder.parameter_ref(names::parameter_ref(parameter));
+        builder = builder.parameter_ref(names::parameter_ref(&parameters::component_name(
+            object, parameter,
+        )));
     }
-    for error in [
+    let mut errors = vec![
         ErrorResponse::BadRequest,
         ErrorResponse::Unauthorized,
         ErrorResponse::Forbidden,
-    ] {
-        builder = builder.response(error.status(), names::response_ref(error.component()));
-    }
+    ];
     if spec.by_id {
-        let error = ErrorResponse::NotFound;
+        errors.push(ErrorResponse::NotFound);
+    }
+    if spec.conflict {
+        errors.push(ErrorResponse::Conflict);
+    }
+    if has_body {
+        errors.push(ErrorResponse::PayloadTooLarge);
+    }
+    // Every object route reads or writes the database, so it can wait for a connection.
+    errors.extend([
+        ErrorResponse::TooManyRequests,
+        ErrorResponse::InternalError,
+        ErrorResponse::ServiceUnavailable,
+        ErrorResponse::Other,
+    ]);
+    builder = with_errors(builder, &errors);
+    builder.build()
+}
+
+/// Adds the shared error responses, by reference.
+fn with_errors(mut builder: OperationBuilder, errors: &[ErrorResponse]) -> OperationBuilder {
+    for error in errors {
         builder = builder.response(error.status(), names::response_ref(error.component()));
     }
-    builder.build()
+    builder
 }
 
 fn body(schema: RefOr<Schema>, description: String) -> RequestBody {
@@ -343,7 +390,16 @@ fn open_api_item() -> PathItem {
                     "application/json",
                     ContentBuilder::new().schema(Some(document)).build(),
                 ),
-        )
-        .build();
+        );
+    // Served from memory: no database, so no 503.
+    let operation = with_errors(
+        operation,
+        &[
+            ErrorResponse::TooManyRequests,
+            ErrorResponse::InternalError,
+            ErrorResponse::Other,
+        ],
+    )
+    .build();
     PathItem::new(HttpMethod::Get, operation)
 }

@@ -1,9 +1,11 @@
 //! Response bodies: the `{data: {...}}` envelopes of each operation, the shared `Error` and
-//! `PageInfo` schemas, and the reusable error responses. Which operation uses which is `paths`' job.
+//! `PageInfo` schemas, the reusable error responses (with the codes of `model::ERROR_CODES`
+//! per status) and their headers. Which operation uses which is `paths`' job.
 
 use super::names;
-use super::schemas::{array, typed};
-use crate::model::Object;
+use super::schemas::{array, typed, with_description};
+use crate::model::{ERROR_CODES, ErrorCode, Object, error_codes_with_status};
+use utoipa::openapi::header::{Header, HeaderBuilder};
 use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
 use utoipa::openapi::{ContentBuilder, RefOr, Response, ResponseBuilder, Schema};
 
@@ -11,30 +13,59 @@ use utoipa::openapi::{ContentBuilder, RefOr, Response, ResponseBuilder, Schema};
 pub(super) const ERROR: &str = "Error";
 pub(super) const PAGE_INFO: &str = "PageInfo";
 
-/// The error responses an operation may list, with their status code and component name.
+/// The error responses an operation may list, each a shared `components.responses` entry
+/// whose codes are those of [`ERROR_CODES`] with its status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum ErrorResponse {
     BadRequest,
     Unauthorized,
     Forbidden,
     NotFound,
+    Conflict,
+    PayloadTooLarge,
+    TooManyRequests,
+    InternalError,
+    ServiceUnavailable,
+    /// `default`: the statuses no operation lists (405, 408, 414, 431), same body.
+    Other,
 }
 
 impl ErrorResponse {
-    const ALL: [ErrorResponse; 4] = [
+    const ALL: [ErrorResponse; 10] = [
         ErrorResponse::BadRequest,
         ErrorResponse::Unauthorized,
         ErrorResponse::Forbidden,
         ErrorResponse::NotFound,
+        ErrorResponse::Conflict,
+        ErrorResponse::PayloadTooLarge,
+        ErrorResponse::TooManyRequests,
+        ErrorResponse::InternalError,
+        ErrorResponse::ServiceUnavailable,
+        ErrorResponse::Other,
     ];
 
-    pub(super) fn status(self) -> &'static str {
-        match self {
-            ErrorResponse::BadRequest => "400",
-            ErrorResponse::Unauthorized => "401",
-            ErrorResponse::Forbidden => "403",
-            ErrorResponse::NotFound => "404",
-        }
+    /// The statuses with a response of their own; [`ErrorResponse::Other`] covers the rest.
+    const LISTED: [u16; 9] = [400, 401, 403, 404, 409, 413, 429, 500, 503];
+
+    fn code(self) -> Option<u16> {
+        Some(match self {
+            ErrorResponse::BadRequest => 400,
+            ErrorResponse::Unauthorized => 401,
+            ErrorResponse::Forbidden => 403,
+            ErrorResponse::NotFound => 404,
+            ErrorResponse::Conflict => 409,
+            ErrorResponse::PayloadTooLarge => 413,
+            ErrorResponse::TooManyRequests => 429,
+            ErrorResponse::InternalError => 500,
+            ErrorResponse::ServiceUnavailable => 503,
+            ErrorResponse::Other => return None,
+        })
+    }
+
+    /// The key in an operation's `responses`: the status, or `default`.
+    pub(super) fn status(self) -> String {
+        self.code()
+            .map_or_else(|| "default".to_owned(), |c| c.to_string())
     }
 
     pub(super) fn component(self) -> &'static str {
@@ -43,10 +74,16 @@ impl ErrorResponse {
             ErrorResponse::Unauthorized => "Unauthorized",
             ErrorResponse::Forbidden => "Forbidden",
             ErrorResponse::NotFound => "NotFound",
+            ErrorResponse::Conflict => "Conflict",
+            ErrorResponse::PayloadTooLarge => "PayloadTooLarge",
+            ErrorResponse::TooManyRequests => "TooManyRequests",
+            ErrorResponse::InternalError => "InternalError",
+            ErrorResponse::ServiceUnavailable => "ServiceUnavailable",
+            ErrorResponse::Other => "OtherError",
         }
     }
 
-    fn description(self) -> &'static str {
+    fn headline(self) -> &'static str {
         match self {
             ErrorResponse::BadRequest => {
                 "The request is invalid: a malformed or unknown parameter, filter or field, a value of the wrong type, or a violated constraint."
@@ -56,8 +93,89 @@ impl ErrorResponse {
             }
             ErrorResponse::Forbidden => "The token is valid but not allowed to do this.",
             ErrorResponse::NotFound => "No record has this id.",
+            ErrorResponse::Conflict => {
+                "The request conflicts with existing records; nothing changed."
+            }
+            ErrorResponse::PayloadTooLarge => "The request body is too large; nothing changed.",
+            ErrorResponse::TooManyRequests => {
+                "Too many requests: wait `Retry-After` seconds, then retry."
+            }
+            ErrorResponse::InternalError => {
+                "The server failed; the details are in its log, under the response's `x-request-id`."
+            }
+            ErrorResponse::ServiceUnavailable => {
+                "The server is overloaded: wait `Retry-After` seconds, then retry."
+            }
+            ErrorResponse::Other => "Any other error, with the same body.",
         }
     }
+
+    /// The codes this response may carry.
+    fn codes(self) -> Vec<&'static ErrorCode> {
+        match self.code() {
+            Some(status) => error_codes_with_status(status).collect(),
+            None => ERROR_CODES
+                .iter()
+                .filter(|e| !Self::LISTED.contains(&e.status))
+                .collect(),
+        }
+    }
+
+    /// The headers it carries, as `components.headers` names.
+    fn headers(self) -> &'static [&'static str] {
+        match self {
+            ErrorResponse::TooManyRequests => &[
+                RETRY_AFTER,
+                RATE_LIMIT_LIMIT,
+                RATE_LIMIT_REMAINING,
+                RATE_LIMIT_RESET,
+            ],
+            ErrorResponse::ServiceUnavailable => &[RETRY_AFTER],
+            _ => &[],
+        }
+    }
+
+    fn description(self) -> String {
+        let mut text = format!("{}\n\nCodes:", self.headline());
+        for e in self.codes() {
+            text.push_str(&format!("\n- `{}` ({}): {}.", e.code, e.status, e.when));
+        }
+        text
+    }
+}
+
+/// Shared response header names (`components.headers`).
+const RETRY_AFTER: &str = "Retry-After";
+const RATE_LIMIT_LIMIT: &str = "RateLimit-Limit";
+const RATE_LIMIT_REMAINING: &str = "RateLimit-Remaining";
+const RATE_LIMIT_RESET: &str = "RateLimit-Reset";
+
+/// The response headers the error responses refer to (`components.headers`).
+pub(super) fn shared_headers() -> Vec<(String, Header)> {
+    let seconds = |description: &str| {
+        HeaderBuilder::new()
+            .schema(Some(typed(Type::Integer, false).minimum(Some(0))))
+            .description(Some(description))
+            .build()
+    };
+    vec![
+        (
+            RETRY_AFTER.to_owned(),
+            seconds("How many seconds to wait before retrying."),
+        ),
+        (
+            RATE_LIMIT_LIMIT.to_owned(),
+            seconds("How many requests the current window allows."),
+        ),
+        (
+            RATE_LIMIT_REMAINING.to_owned(),
+            seconds("How many requests are left in the current window (0 on a 429)."),
+        ),
+        (
+            RATE_LIMIT_RESET.to_owned(),
+            seconds("How many seconds until the current window ends and the quota is restored."),
+        ),
+    ]
 }
 
 /// `Error` and `PageInfo`.
@@ -69,22 +187,25 @@ pub(super) fn shared_schemas() -> Vec<(String, RefOr<Schema>)> {
         ))
         .property(
             "statusCode",
-            typed(Type::Integer, false).description(Some("The HTTP status code.")),
+            typed(Type::Integer, false)
+                .minimum(Some(400))
+                .maximum(Some(599))
+                .description(Some("The HTTP status code of the response.")),
         )
         .property(
             "error",
-            typed(Type::String, false)
-                .description(Some("The kind of error, e.g. `BadRequestException`.")),
+            typed(Type::String, false).description(Some(
+                "The canonical reason phrase of the HTTP status (`statusCode`): `Bad Request`, `Not Found`, `Conflict`, `Too Many Requests`, `Internal Server Error`, ….",
+            )),
         )
         .property(
             "messages",
-            array(typed(Type::String, false).into(), false),
+            with_description(
+                array(typed(Type::String, false).into(), false),
+                Some("What went wrong, for people (one message; the wording may change)."),
+            ),
         )
-        .property(
-            "code",
-            typed(Type::String, false)
-                .description(Some("A stable, machine-readable error code.")),
-        )
+        .property("code", code_schema())
         .required("statusCode")
         .required("error")
         .required("messages")
@@ -111,14 +232,28 @@ pub(super) fn shared_schemas() -> Vec<(String, RefOr<Schema>)> {
     ]
 }
 
+/// `Error.code`: an enum of [`ERROR_CODES`], each described.
+fn code_schema() -> ObjectBuilder {
+    let mut description = "A stable, machine-readable error code to branch on. Every code the API sends, with its status and when:".to_owned();
+    for e in ERROR_CODES {
+        description.push_str(&format!("\n- `{}` ({}): {}.", e.code, e.status, e.when));
+    }
+    typed(Type::String, false)
+        .enum_values(Some(ERROR_CODES.iter().map(|e| e.code)))
+        .description(Some(description))
+}
+
 /// The reusable error responses (`components.responses`).
 pub(super) fn error_responses() -> Vec<(String, RefOr<Response>)> {
     ErrorResponse::ALL
         .into_iter()
         .map(|e| {
-            let response = ResponseBuilder::new()
+            let mut response = ResponseBuilder::new()
                 .description(e.description())
                 .content("application/json", json(names::schema_ref(ERROR).into()));
+            for header in e.headers() {
+                response = response.header_ref(*header, names::header_ref(header));
+            }
             (e.component().to_owned(), response.into())
         })
         .collect()

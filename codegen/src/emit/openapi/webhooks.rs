@@ -164,7 +164,7 @@ fn webhook(object: &Object, action: &str) -> PathItem {
     }
 
     let operation = OperationBuilder::new()
-        .tag(&object.name_plural)
+        .tag(names::webhook_tag(object))
         .operation_id(Some(format!(
             "on{}{}",
             object.type_name(),

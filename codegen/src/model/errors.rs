@@ -1,0 +1,225 @@
+//! The error codes of the REST API: each stable `code` with its HTTP status and when it is sent.
+//! Owns the table only; the server decides when to answer with a code, emitters describe them.
+
+/// One stable, machine-readable error code of the REST API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorCode {
+    /// The code clients branch on, as sent in the body's `code` (`INVALID_FILTER`).
+    pub code: &'static str,
+    /// The HTTP status every response with this code has.
+    pub status: u16,
+    /// When the server answers with it, in one line (for documentation).
+    pub when: &'static str,
+}
+
+/// Every code the REST API answers with, ordered by status. The OpenAPI document's
+/// `Error.code` enum, its error responses and the README's table are read from here.
+pub const ERROR_CODES: &[ErrorCode] = &[
+    ErrorCode {
+        code: "UNKNOWN_PARAMETER",
+        status: 400,
+        when: "a query parameter the route does not take",
+    },
+    ErrorCode {
+        code: "INVALID_PARAMETER",
+        status: 400,
+        when: "a malformed or repeated query parameter",
+    },
+    ErrorCode {
+        code: "LIMIT_EXCEEDED",
+        status: 400,
+        when: "`limit` above its maximum",
+    },
+    ErrorCode {
+        code: "INVALID_FILTER",
+        status: 400,
+        when: "a malformed `filter` (the message gives the character position)",
+    },
+    ErrorCode {
+        code: "FILTER_TOO_LARGE",
+        status: 400,
+        when: "a `filter` with more terms, or more `in` values, than the maximum",
+    },
+    ErrorCode {
+        code: "NESTING_TOO_DEEP",
+        status: 400,
+        when: "a `filter` or a body nested more than 32 levels deep",
+    },
+    ErrorCode {
+        code: "INVALID_ORDER",
+        status: 400,
+        when: "a malformed `order_by`",
+    },
+    ErrorCode {
+        code: "INVALID_CURSOR",
+        status: 400,
+        when: "a malformed cursor, or one from another ordering",
+    },
+    ErrorCode {
+        code: "INVALID_ID",
+        status: 400,
+        when: "a path id that is not a UUID",
+    },
+    ErrorCode {
+        code: "INVALID_BODY",
+        status: 400,
+        when: "no body, malformed JSON, or the wrong shape (an object for one record, a list for a batch)",
+    },
+    ErrorCode {
+        code: "MISSING_FILTER",
+        status: 400,
+        when: "a many-record update, delete or restore without `filter`",
+    },
+    ErrorCode {
+        code: "UNKNOWN_FIELD",
+        status: 400,
+        when: "a field the object does not have, in `filter`, `order_by`, `fields` or the body",
+    },
+    ErrorCode {
+        code: "UNKNOWN_SUB_FIELD",
+        status: 400,
+        when: "a sub-field the composite field does not have",
+    },
+    ErrorCode {
+        code: "INVALID_VALUE",
+        status: 400,
+        when: "a value of the wrong type, or not one of the field's options",
+    },
+    ErrorCode {
+        code: "READ_ONLY_FIELD",
+        status: 400,
+        when: "a body setting a field the server sets (`id` on update, `createdAt`, `createdBy`, …)",
+    },
+    ErrorCode {
+        code: "REQUIRED_FIELD",
+        status: 400,
+        when: "a required field missing on create, or set to null",
+    },
+    ErrorCode {
+        code: "INVALID_RELATION",
+        status: 400,
+        when: "a relation's id naming no live record of the target object",
+    },
+    ErrorCode {
+        code: "TOO_MANY_RECORDS",
+        status: 400,
+        when: "a batch, or a many-record write's match, over the maximum of records per call",
+    },
+    ErrorCode {
+        code: "INVALID_REQUEST",
+        status: 400,
+        when: "a request refused before it reaches the API, e.g. a path that is not valid percent-encoding",
+    },
+    ErrorCode {
+        code: "UNAUTHENTICATED",
+        status: 401,
+        when: "a missing, malformed, unknown, expired or revoked API key",
+    },
+    ErrorCode {
+        code: "FORBIDDEN",
+        status: 403,
+        when: "a key not allowed to do this, e.g. a write with a read-only key",
+    },
+    ErrorCode {
+        code: "UNKNOWN_OBJECT",
+        status: 404,
+        when: "no object of the workspace has this plural name",
+    },
+    ErrorCode {
+        code: "NOT_FOUND",
+        status: 404,
+        when: "no live record has this id (restore: no soft-deleted one); an unknown path",
+    },
+    ErrorCode {
+        code: "METHOD_NOT_ALLOWED",
+        status: 405,
+        when: "a known path with another method (the `Allow` header lists the methods)",
+    },
+    ErrorCode {
+        code: "REQUEST_TIMEOUT",
+        status: 408,
+        when: "the request was not received in time",
+    },
+    ErrorCode {
+        code: "UNIQUE_VIOLATION",
+        status: 409,
+        when: "another live record already has this value of a unique field",
+    },
+    ErrorCode {
+        code: "STILL_REFERENCED",
+        status: 409,
+        when: "a destroy of a record other records still reference",
+    },
+    ErrorCode {
+        code: "PAYLOAD_TOO_LARGE",
+        status: 413,
+        when: "a body over the size limit",
+    },
+    ErrorCode {
+        code: "URI_TOO_LONG",
+        status: 414,
+        when: "a URI (path and query) over the length limit",
+    },
+    ErrorCode {
+        code: "RATE_LIMITED",
+        status: 429,
+        when: "too many requests: retry after `Retry-After` seconds (the `RateLimit-*` headers say the quota)",
+    },
+    ErrorCode {
+        code: "HEADERS_TOO_LARGE",
+        status: 431,
+        when: "request headers over the size limit",
+    },
+    ErrorCode {
+        code: "INTERNAL_ERROR",
+        status: 500,
+        when: "the server or the database failed (the details are only in the server's log)",
+    },
+    ErrorCode {
+        code: "SERVICE_UNAVAILABLE",
+        status: 503,
+        when: "no database connection came free in time: retry after `Retry-After` seconds",
+    },
+];
+
+/// The entry of `code`, if it is one of [`ERROR_CODES`].
+pub fn error_code(code: &str) -> Option<&'static ErrorCode> {
+    ERROR_CODES.iter().find(|e| e.code == code)
+}
+
+/// The codes answered with `status`, in table order.
+pub fn error_codes_with_status(status: u16) -> impl Iterator<Item = &'static ErrorCode> {
+    ERROR_CODES.iter().filter(move |e| e.status == status)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_screaming_snake_case_and_ordered_by_status() {
+        let mut seen = std::collections::BTreeSet::new();
+        for e in ERROR_CODES {
+            assert!(seen.insert(e.code), "{} twice", e.code);
+            assert!(
+                e.code.chars().all(|c| c.is_ascii_uppercase() || c == '_'),
+                "{}",
+                e.code
+            );
+            assert!((400..600).contains(&e.status), "{}", e.code);
+        }
+        assert!(ERROR_CODES.windows(2).all(|w| w[0].status <= w[1].status));
+    }
+
+    #[test]
+    fn a_code_is_found_by_name() {
+        assert_eq!(error_code("UNIQUE_VIOLATION").map(|e| e.status), Some(409));
+        assert_eq!(error_code("NO_SUCH_CODE"), None);
+        assert_eq!(
+            error_codes_with_status(409)
+                .map(|e| e.code)
+                .collect::<Vec<_>>(),
+            ["UNIQUE_VIOLATION", "STILL_REFERENCED"]
+        );
+    }
+}
