@@ -144,6 +144,12 @@ pub async fn api_key(
                             "invalid --expires-in {text:?}: {e} (examples: 30d, 12h)"
                         ))
                     })?;
+                    // A key born expired is a mistake, not a key.
+                    if lifetime < std::time::Duration::from_secs(1) {
+                        return Err(CommandError::Usage(format!(
+                            "invalid --expires-in {text:?}: a key must live at least 1s (examples: 30d, 12h)"
+                        )));
+                    }
                     let ms = i64::try_from(lifetime.as_millis()).map_err(|_| {
                         CommandError::Usage(format!("--expires-in {text:?} is too long"))
                     })?;

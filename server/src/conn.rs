@@ -329,9 +329,12 @@ impl AsyncWrite for Guarded {
         }
         match this.stream().poll_write(cx, buf) {
             Poll::Ready(Ok(n)) => {
-                // A response is going out: what is read next starts the next request.
+                // A response is going out: what is read next starts the next request. hyper
+                // polled its read side before writing, with no deadline then: arm the idle
+                // one now, or nothing would wake the connection to notice it passed.
                 this.since = Instant::now();
                 this.phase = Phase::Idle;
+                let _ = this.poll_deadline(cx, this.limits.idle_timeout);
                 Poll::Ready(Ok(n))
             }
             Poll::Ready(Err(e)) => Poll::Ready(Err(e)),

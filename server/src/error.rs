@@ -19,6 +19,10 @@ pub struct ApiError {
 impl ApiError {
     /// Any status, code and message.
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        debug_assert!(
+            twenty_codegen::model::error_code(code).is_some(),
+            "`{code}` is not in the model's table of error codes (codegen::model::ERROR_CODES), which the OpenAPI document declares"
+        );
         ApiError {
             status,
             code,

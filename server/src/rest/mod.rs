@@ -54,10 +54,20 @@ fn object<'s>(schema: &'s Schema, plural: &str) -> Result<&'s Object, ApiError> 
     ))
 }
 
-/// A record id from a path: a UUID, else a 400.
+/// A record id from a path: a UUID in its canonical form (36 characters, hyphenated; any
+/// case), else a 400. Braced, `urn:uuid:` and unhyphenated forms name the same record
+/// but would give one record several URLs.
 fn record_id(raw: &str) -> Result<uuid::Uuid, ApiError> {
+    let canonical = raw.len() == 36 && raw.bytes().filter(|&b| b == b'-').count() == 4;
     uuid::Uuid::parse_str(raw)
-        .map_err(|_| ApiError::bad_request("INVALID_ID", format!("`{raw}` is not a UUID")))
+        .ok()
+        .filter(|_| canonical)
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "INVALID_ID",
+                format!("`{raw}` is not a UUID such as 7b0cbb7e-2a4d-4d3c-9d39-3c2b8f0d1a11"),
+            )
+        })
 }
 
 /// The engine's view of a workspace's database.

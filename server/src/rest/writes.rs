@@ -200,6 +200,22 @@ fn reply_many(status: StatusCode, verb: &str, object: &Object, records: Vec<Valu
     ))
 }
 
+/// A record to create: its `id`, when given, is a UUID (the document's schema has no null
+/// for it; leave it out to have one generated).
+fn new_record(
+    record: Map<String, Value>,
+    index: Option<usize>,
+) -> Result<Map<String, Value>, ApiError> {
+    if record.get("id").is_some_and(Value::is_null) {
+        let at = index.map(|i| format!("record {i}: ")).unwrap_or_default();
+        return Err(ApiError::bad_request(
+            "INVALID_VALUE",
+            format!("{at}invalid value for `id`: null; leave `id` out to have one generated"),
+        ));
+    }
+    Ok(record)
+}
+
 /// `POST /rest/{namePlural}` (`?upsert=true`): 201 `{data: {create<Singular>: record}}`.
 pub async fn create_one(
     State(state): State<AppState>,
@@ -211,7 +227,7 @@ pub async fn create_one(
     let call = prepare(&state, &auth, &plural, raw.as_deref(), &["depth", "upsert"])?;
     let depth = call.params.depth()?;
     let upsert = call.params.flag("upsert")?;
-    let record = object_body(&body, Some(&call.object.name_plural))?;
+    let record = new_record(object_body(&body, Some(&call.object.name_plural))?, None)?;
     let name = call.object.name_singular.as_str();
     let records = write(
         &state,
@@ -258,7 +274,7 @@ pub async fn create_many(
         .into_iter()
         .enumerate()
         .map(|(i, item)| match item {
-            Value::Object(map) => Ok(map),
+            Value::Object(map) => new_record(map, Some(i)),
             other => Err(invalid_body(format!(
                 "record {i}: must be a JSON object, got {}",
                 kind_of(&other)

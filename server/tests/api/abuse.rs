@@ -458,3 +458,56 @@ async fn framework_refusals_have_a_json_body_and_a_code() {
     assert_eq!(status, 200);
     api.server.stop().await.expect("stops");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn path_ids_are_canonical_uuids_and_a_null_id_is_refused() {
+    let Some(api) = Api::start(Backend::Sqlite, "pathids").await else {
+        return;
+    };
+    let (status, body) = api
+        .call(
+            Method::POST,
+            "/rest/companies",
+            &api.key,
+            Some(&json!({"id": "7b0cbb7e-2a4d-4d3c-9d39-3c2b8f0d1a11", "name": "Acme"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let upper = "/rest/companies/7B0CBB7E-2A4D-4D3C-9D39-3C2B8F0D1A11";
+    assert_eq!(api.get(upper).await.0, 200);
+    for other in [
+        "{7b0cbb7e-2a4d-4d3c-9d39-3c2b8f0d1a11}",
+        "urn:uuid:7b0cbb7e-2a4d-4d3c-9d39-3c2b8f0d1a11",
+        "7b0cbb7e2a4d4d3c9d393c2b8f0d1a11",
+    ] {
+        let reply = api.get(&format!("/rest/companies/{}", enc(other))).await;
+        assert_error(&reply, 400, "INVALID_ID");
+    }
+    let reply = api
+        .call(
+            Method::POST,
+            "/rest/companies",
+            &api.key,
+            Some(&json!({"id": null, "name": "Null"})),
+        )
+        .await;
+    assert_error(&reply, 400, "INVALID_VALUE");
+    let reply = api
+        .call(
+            Method::POST,
+            "/rest/batch/companies",
+            &api.key,
+            Some(&json!([{"name": "Fine"}, {"id": null, "name": "Null"}])),
+        )
+        .await;
+    assert_error(&reply, 400, "INVALID_VALUE");
+    assert!(
+        reply.1["messages"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("record 1:"),
+        "{}",
+        reply.1
+    );
+    api.server.stop().await.expect("stops");
+}

@@ -211,6 +211,24 @@ fn an_unparsable_expiry_names_the_flag() {
         stderr.starts_with("error: invalid --expires-in \"soon\""),
         "{stderr}"
     );
+    for born_expired in ["0s", "0ms", "500ms"] {
+        let output = run(
+            dir.path(),
+            &[
+                "api-key",
+                "create",
+                "--workspace",
+                workspace,
+                "--name",
+                "x",
+                "--expires-in",
+                born_expired,
+            ],
+        );
+        assert!(!output.status.success(), "{born_expired}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("at least 1s"), "{stderr}");
+    }
 }
 
 #[tokio::test]

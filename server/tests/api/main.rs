@@ -5,6 +5,7 @@ mod support;
 mod abuse;
 mod auth;
 mod cli;
+mod connections;
 mod graphql;
 mod health;
 mod migrations;
