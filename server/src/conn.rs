@@ -203,6 +203,30 @@ impl Guarded {
         Ok(())
     }
 
+    /// After a write to the socket: a response is going out, so what is read next starts
+    /// the next request; a write that waits is bounded by the idle timeout.
+    fn wrote(
+        &mut self,
+        cx: &mut Context<'_>,
+        result: Poll<io::Result<usize>>,
+    ) -> Poll<io::Result<usize>> {
+        match result {
+            Poll::Ready(Ok(n)) => {
+                // hyper polled its read side before writing, with no deadline then: arm
+                // the idle one now, or nothing would wake the connection to notice it passed.
+                self.since = Instant::now();
+                self.phase = Phase::Idle;
+                let _ = self.poll_deadline(cx, self.limits.idle_timeout);
+                Poll::Ready(Ok(n))
+            }
+            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+            Poll::Pending => {
+                self.poll_deadline(cx, self.limits.idle_timeout)?;
+                Poll::Pending
+            }
+        }
+    }
+
     /// Follows the request head through `bytes` just read.
     fn saw(&mut self, bytes: &[u8]) {
         const END: &[u8; 4] = b"\r\n\r\n";
@@ -327,22 +351,31 @@ impl AsyncWrite for Guarded {
             this.rewrite = None;
             return Poll::Ready(Ok(n));
         }
-        match this.stream().poll_write(cx, buf) {
-            Poll::Ready(Ok(n)) => {
-                // A response is going out: what is read next starts the next request. hyper
-                // polled its read side before writing, with no deadline then: arm the idle
-                // one now, or nothing would wake the connection to notice it passed.
-                this.since = Instant::now();
-                this.phase = Phase::Idle;
-                let _ = this.poll_deadline(cx, this.limits.idle_timeout);
-                Poll::Ready(Ok(n))
-            }
-            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
-            Poll::Pending => {
-                this.poll_deadline(cx, this.limits.idle_timeout)?;
-                Poll::Pending
-            }
+        let result = this.stream().poll_write(cx, buf);
+        this.wrote(cx, result)
+    }
+
+    /// Vectored, as the socket is: hyper then sends a head and its body without copying
+    /// the body into its buffer. A refusal (one buffer, no body) goes through `poll_write`.
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let first = bufs
+            .iter()
+            .find(|b| !b.is_empty())
+            .map_or(&[][..], |b| &**b);
+        if this.rewrite.is_some() || rewrite_refusal(first).is_some() {
+            return Pin::new(this).poll_write(cx, first);
         }
+        let result = this.stream().poll_write_vectored(cx, bufs);
+        this.wrote(cx, result)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        true
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {

@@ -9,6 +9,8 @@ pub mod count_cache;
 pub mod error;
 pub mod graphql;
 pub mod http;
+#[cfg(test)]
+mod properties;
 pub mod query;
 pub mod rate;
 pub mod rest;

@@ -227,3 +227,74 @@ pub fn records(value: &Value) -> Result<Vec<Map<String, Json>>, QueryError> {
         single => Ok(vec![record(single)?]),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use twenty_codegen::emit::sql::Dialect;
+
+    static SCHEMA: std::sync::LazyLock<twenty_codegen::model::Schema> =
+        std::sync::LazyLock::new(twenty_standard_objects::schema);
+
+    const KEYS: &[&str] = &[
+        "and",
+        "or",
+        "not",
+        "eq",
+        "neq",
+        "in",
+        "is",
+        "gt",
+        "like",
+        "startsWith",
+        "containsAny",
+        "name",
+        "firstName",
+        "employees",
+        "address",
+        "addressCity",
+        "id",
+        "createdAt",
+        "deletedAt",
+        "companyId",
+        "company",
+        "emails",
+        "primaryEmail",
+        "nope",
+        "AscNullsFirst",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(crate::properties::config())]
+
+        /// Any argument value is a filter (which compiles or is the client's mistake) or
+        /// a client error; the same for an ordering and write inputs.
+        #[test]
+        fn any_value_is_a_filter_or_a_client_error(
+            json in crate::properties::json(5, KEYS)
+        ) {
+            let value = Value::from_json(json).expect("JSON is a GraphQL value");
+            for name in ["company", "person"] {
+                let object = SCHEMA.object(name).expect("a standard object");
+                match filter(object, &value) {
+                    Err(e) => proptest::prop_assert!(e.is_client_error(), "{e}"),
+                    Ok(None) => {}
+                    Ok(Some(f)) => {
+                        for dialect in [Dialect::Postgres, Dialect::Sqlite] {
+                            let mut sql = crate::query::sql::Sql::new(dialect);
+                            if let Err(e) = crate::query::sql::filter(&mut sql, object, &f) {
+                                proptest::prop_assert!(e.is_client_error(), "{e}");
+                            }
+                        }
+                    }
+                }
+            }
+            if let Err(e) = order_by(&value) {
+                proptest::prop_assert!(e.is_client_error(), "{e}");
+            }
+            if let Err(e) = records(&value) {
+                proptest::prop_assert!(e.is_client_error(), "{e}");
+            }
+        }
+    }
+}

@@ -47,3 +47,59 @@ pub fn decode(keys: &[(Col, Direction)], cursor: &str) -> Result<Vec<Option<Scal
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    static SCHEMA: std::sync::LazyLock<twenty_codegen::model::Schema> =
+        std::sync::LazyLock::new(twenty_standard_objects::schema);
+
+    fn keys() -> Vec<(Col, Direction)> {
+        let company = SCHEMA.object("company").expect("company");
+        ["name", "createdAt", "employees", "id"]
+            .iter()
+            .map(|f| {
+                let col = validate::column(company, f, None).expect("a column");
+                (col, Direction::AscNullsFirst)
+            })
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(crate::properties::config())]
+
+        /// Any string is the values of a cursor or a 400 `INVALID_CURSOR`.
+        #[test]
+        fn any_text_is_a_cursor_or_a_client_error(text in any::<String>()) {
+            if let Err(e) = decode(&keys(), &text) {
+                prop_assert_eq!(e.code(), "INVALID_CURSOR");
+            }
+        }
+
+        /// Any JSON, encoded as a cursor is, decodes or is a 400 `INVALID_CURSOR`.
+        #[test]
+        fn any_encoded_json_is_a_cursor_or_a_client_error(
+            value in crate::properties::json(3, &["name", "createdAt", "employees", "id", "x"])
+        ) {
+            let cursor = URL_SAFE_NO_PAD.encode(value.to_string());
+            if let Err(e) = decode(&keys(), &cursor) {
+                prop_assert_eq!(e.code(), "INVALID_CURSOR");
+            }
+        }
+    }
+
+    #[test]
+    fn a_cursor_round_trips() {
+        let values = vec![
+            Value::from("Acme"),
+            Value::from("2024-05-01T12:00:00.000Z"),
+            Value::from(12),
+            Value::from("7b0cbb7e-2a4d-4d3c-9d39-3c2b8f0d1a11"),
+        ];
+        let decoded = decode(&keys(), &encode(&keys(), values)).expect("decodes");
+        assert_eq!(decoded.len(), 4);
+        assert!(decoded.iter().all(Option::is_some));
+    }
+}

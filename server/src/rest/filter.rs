@@ -286,6 +286,7 @@ impl Parser {
 mod tests {
     use super::*;
     use serde_json::json;
+    use twenty_codegen::emit::sql::Dialect;
 
     fn ok(s: &str) -> Filter {
         parse(s).unwrap_or_else(|e| panic!("{s}: {e}"))
@@ -351,5 +352,89 @@ mod tests {
         let e = parse(&nest(MAX_NESTING + 1)).unwrap_err();
         assert_eq!(e.code, "NESTING_TOO_DEEP");
         assert!(e.message.contains("deeper than 32"), "{}", e.message);
+    }
+
+    /// The standard model, built once for every case.
+    static SCHEMA: std::sync::LazyLock<twenty_codegen::model::Schema> =
+        std::sync::LazyLock::new(twenty_standard_objects::schema);
+
+    const TOKENS: &[&str] = &[
+        "name",
+        "employees",
+        "address",
+        ".",
+        "addressCity",
+        "[",
+        "]",
+        ":",
+        ",",
+        "(",
+        ")",
+        "and",
+        "or",
+        "not",
+        "eq",
+        "neq",
+        "in",
+        "is",
+        "gt",
+        "lte",
+        "like",
+        "ilike",
+        "startsWith",
+        "containsAny",
+        "\"",
+        "'",
+        "\\",
+        "1",
+        "-3.5",
+        "x",
+        "NULL",
+        "NOT_NULL",
+        " ",
+        "%",
+        "_",
+        "\u{0}",
+        "2024-01-01",
+        "id",
+        "7b0cbb7e-2a4d-4d3c-9d39-3c2b8f0d1a11",
+        "createdAt",
+        "deletedAt",
+        "idealCustomerProfile",
+        "true",
+        "tagline",
+        "domainName",
+        "primaryLinkUrl",
+        "annualRecurringRevenue",
+        "amountMicros",
+        "99999999999999999999",
+        "companyId",
+        "people",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(crate::properties::config())]
+
+        /// Any text is a filter or a 4xx, and any filter compiles to SQL or is the
+        /// client's mistake, on both dialects: never a panic, never a 500.
+        #[test]
+        fn any_text_is_a_filter_or_a_client_error(
+            text in crate::properties::from_tokens(TOKENS, 40)
+        ) {
+            match parse(&text) {
+                Err(e) => proptest::prop_assert!(e.status.is_client_error(), "{e}"),
+                Ok(filter) => {
+                    for name in ["company", "person"] {
+                        let object = SCHEMA.object(name).expect("a standard object");
+                        for dialect in [Dialect::Postgres, Dialect::Sqlite] {
+                            let mut sql = crate::query::sql::Sql::new(dialect);
+                            if let Err(e) = crate::query::sql::filter(&mut sql, object, &filter) {
+                                proptest::prop_assert!(e.is_client_error(), "{text:?}: {e}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -75,4 +75,38 @@ mod tests {
             assert_eq!(e.code, "INVALID_ORDER", "{bad}");
         }
     }
+
+    const TOKENS: &[&str] = &[
+        "name",
+        ".",
+        "lastName",
+        "[",
+        "]",
+        "AscNullsFirst",
+        "DescNullsLast",
+        "Desc",
+        ",",
+        "createdAt",
+        "address",
+        "x",
+        " ",
+        "id",
+        "\u{0}",
+        "(",
+        "é",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(crate::properties::config())]
+
+        /// Any text is an ordering or a 400 `INVALID_ORDER`.
+        #[test]
+        fn any_text_is_an_ordering_or_a_client_error(
+            text in crate::properties::from_tokens(TOKENS, 20)
+        ) {
+            if let Err(e) = parse(&text) {
+                proptest::prop_assert_eq!(e.code, "INVALID_ORDER");
+            }
+        }
+    }
 }

@@ -10,4 +10,5 @@ mod graphql;
 mod health;
 mod migrations;
 mod query;
+mod readback;
 mod rest;
