@@ -53,7 +53,7 @@ impl Floor {
         match source {
             FloorSource::Postgres { url, schema } => {
                 let pool = sqlx::postgres::PgPoolOptions::new()
-                    .max_connections(twenty_server::store::pg_pool_size())
+                    .max_connections(twenty_server::config::pg_pool_size())
                     .connect(&url)
                     .await
                     .map_err(db_err)?;

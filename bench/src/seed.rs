@@ -115,7 +115,7 @@ impl Location {
                 Ok(Location {
                     database: Database::Postgres {
                         url,
-                        pool_size: twenty_server::store::pg_pool_size(),
+                        pool_size: twenty_server::config::pg_pool_size(),
                     },
                     _dir: None,
                     _pg: Some(PgDatabase {

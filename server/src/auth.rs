@@ -1,42 +1,16 @@
-//! API key secrets (generation, hashing, format), the `Auth` extractor that turns an
-//! `Authorization: Bearer` header into a workspace and scope, or a 401, and the short cache
-//! of verified keys that spares a request the store lookup.
+//! The `Auth` extractor that turns an `Authorization: Bearer` header into a workspace and
+//! scope (or a 401, or a 429 past a rate limit), through the short cache of verified keys
+//! (`crate::key_cache`). Secrets themselves are `crate::secret`'s.
 use crate::error::ApiError;
-use crate::http::AppState;
 use crate::rate::{QuotaSlot, Verdict};
+use crate::secret::{SECRET_PREFIX, hash_secret, is_well_formed};
+use crate::state::AppState;
 use crate::store::{self, ApiKey, Scope, now_ms};
 use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant};
 use uuid::Uuid;
-
-/// The prefix every secret starts with, so leaked keys are recognizable.
-pub const SECRET_PREFIX: &str = "twk_";
-const SECRET_BYTES: usize = 32;
-
-/// A new random secret: `twk_` + 64 lowercase hex digits.
-pub fn generate_secret() -> Result<String, getrandom::Error> {
-    let mut bytes = [0u8; SECRET_BYTES];
-    getrandom::fill(&mut bytes)?;
-    Ok(format!("{SECRET_PREFIX}{}", hex::encode(bytes)))
-}
-
-/// The stored form of a secret: hex sha256.
-pub fn hash_secret(secret: &str) -> String {
-    hex::encode(Sha256::digest(secret.as_bytes()))
-}
-
-/// Whether `secret` has the shape of one of our secrets.
-pub fn is_well_formed(secret: &str) -> bool {
-    secret.strip_prefix(SECRET_PREFIX).is_some_and(|hex| {
-        hex.len() == SECRET_BYTES * 2 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-    })
-}
 
 /// An authenticated request: the key's workspace and what it may do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,87 +71,6 @@ pub fn check_usable(key: &ApiKey, now: i64) -> Result<(), ApiError> {
 
 /// How fresh `lastUsedAt` is kept (milliseconds).
 const LAST_USED_RESOLUTION_MS: i64 = 60_000;
-
-/// How long a verified key is used without asking the store again. A key revoked through
-/// this process (the API, or a store in it) stops working at once; one revoked by another
-/// process (`twenty-server api-key revoke` beside a running server) within this time.
-pub const KEY_CACHE_TTL: Duration = Duration::from_secs(2);
-
-/// Entries kept at most; past it, expired entries are dropped (and all, if none expired).
-const KEY_CACHE_MAX: usize = 10_000;
-
-/// Verified keys by secret hash, each trusted for [`KEY_CACHE_TTL`] and until a key is
-/// revoked in this process. Expiry dates are checked on every request all the same.
-#[derive(Debug)]
-pub struct KeyCache {
-    ttl: Duration,
-    entries: Mutex<HashMap<String, CachedKey>>,
-}
-
-#[derive(Debug, Clone)]
-struct CachedKey {
-    key: ApiKey,
-    fetched: Instant,
-    /// [`store::revocations`] before the key was read.
-    revocations: u64,
-}
-
-impl Default for KeyCache {
-    fn default() -> Self {
-        KeyCache::new(KEY_CACHE_TTL)
-    }
-}
-
-impl KeyCache {
-    /// An empty cache trusting entries for `ttl`.
-    pub fn new(ttl: Duration) -> Self {
-        KeyCache {
-            ttl,
-            entries: Mutex::new(HashMap::new()),
-        }
-    }
-
-    /// The entries. A panic while holding the lock leaves plain data behind: keep using
-    /// it rather than failing (or silently bypassing the cache on) every later request.
-    fn entries(&self) -> MutexGuard<'_, HashMap<String, CachedKey>> {
-        self.entries.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// The cached key of `hash`, if still trusted.
-    fn get(&self, hash: &str) -> Option<ApiKey> {
-        let entries = self.entries();
-        let entry = entries.get(hash)?;
-        let fresh = entry.fetched.elapsed() < self.ttl && entry.revocations == store::revocations();
-        fresh.then(|| entry.key.clone())
-    }
-
-    /// Remembers `key`, read from the store when the revocation count was `revocations`.
-    fn put(&self, hash: String, key: ApiKey, revocations: u64) {
-        let mut entries = self.entries();
-        if entries.len() >= KEY_CACHE_MAX {
-            entries.retain(|_, e| e.fetched.elapsed() < self.ttl);
-            if entries.len() >= KEY_CACHE_MAX {
-                entries.clear();
-            }
-        }
-        let fetched = Instant::now();
-        entries.insert(
-            hash,
-            CachedKey {
-                key,
-                fetched,
-                revocations,
-            },
-        );
-    }
-
-    /// Notes that `hash`'s key was recorded as used at `at`.
-    fn mark_used(&self, hash: &str, at: i64) {
-        if let Some(entry) = self.entries().get_mut(hash) {
-            entry.key.last_used_at = Some(at);
-        }
-    }
-}
 
 /// Resolves a header to an [`Auth`], recording the key's use (to the minute).
 pub async fn authenticate(state: &AppState, header: Option<&str>) -> Result<Auth, ApiError> {
@@ -286,15 +179,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn generated_secrets_are_well_formed_and_distinct() {
-        let a = generate_secret().unwrap();
-        let b = generate_secret().unwrap();
-        assert!(is_well_formed(&a), "{a}");
-        assert_ne!(a, b);
-        assert_ne!(hash_secret(&a), a);
-    }
+    use crate::secret::generate_secret;
 
     #[test]
     fn only_bearer_with_a_well_formed_key_is_accepted() {
@@ -321,64 +206,6 @@ mod tests {
                 .message
                 .starts_with("missing")
         );
-    }
-
-    fn key(name: &str) -> ApiKey {
-        ApiKey {
-            id: Uuid::new_v4(),
-            workspace_id: Uuid::new_v4(),
-            name: name.to_owned(),
-            scope: Scope::ReadWrite,
-            expires_at: None,
-            revoked_at: None,
-            last_used_at: None,
-            created_at: 0,
-        }
-    }
-
-    #[test]
-    fn a_cached_key_is_served_until_its_entry_expires() {
-        let cache = KeyCache::new(Duration::from_secs(60));
-        let k = key("ci");
-        cache.put("h".to_owned(), k.clone(), store::revocations());
-        assert_eq!(cache.get("h"), Some(k.clone()));
-        assert_eq!(cache.get("other"), None);
-        cache.mark_used("h", 42);
-        assert_eq!(cache.get("h").and_then(|k| k.last_used_at), Some(42));
-
-        let expired = KeyCache::new(Duration::ZERO);
-        expired.put("h".to_owned(), k, store::revocations());
-        assert_eq!(expired.get("h"), None, "an expired entry is not trusted");
-    }
-
-    #[test]
-    fn a_poisoned_cache_keeps_serving() {
-        let cache = KeyCache::new(Duration::from_secs(60));
-        let k = key("ci");
-        cache.put("h".to_owned(), k.clone(), store::revocations());
-        let poisoned = std::thread::scope(|s| {
-            s.spawn(|| {
-                let _held = cache.entries.lock();
-                panic!("a panic while holding the key cache");
-            })
-            .join()
-        });
-        assert!(poisoned.is_err());
-        assert!(cache.entries.is_poisoned());
-        assert_eq!(cache.get("h"), Some(k.clone()));
-        cache.mark_used("h", 42);
-        cache.put("other".to_owned(), k, store::revocations());
-        assert_eq!(cache.get("h").and_then(|k| k.last_used_at), Some(42));
-        assert!(cache.get("other").is_some());
-    }
-
-    #[test]
-    fn an_entry_read_before_a_revocation_in_this_process_is_not_trusted() {
-        let cache = KeyCache::new(Duration::from_secs(60));
-        // As if a key had been revoked since this one was read.
-        let before = store::revocations().wrapping_sub(1);
-        cache.put("h".to_owned(), key("ci"), before);
-        assert_eq!(cache.get("h"), None);
     }
 
     #[test]

@@ -188,29 +188,38 @@ impl Guarded {
         )
     }
 
-    /// Polls the current wait's deadline: an error once it passed.
+    /// Polls the current wait's deadline: an error once it passed. The timer is only
+    /// moved when it would fire after the deadline or has fired: a timer that fires early
+    /// wakes the connection once, which polls again and moves it. So a busy kept-alive
+    /// connection does not move its timer at every request.
     fn poll_deadline(&mut self, cx: &mut Context<'_>, timeout: Duration) -> io::Result<()> {
         let deadline = self.since + timeout;
-        if self.timer.deadline() != deadline {
-            self.timer.as_mut().reset(deadline);
-        }
-        if self.timer.as_mut().poll(cx).is_ready() {
+        if Instant::now() >= deadline {
             return Err(io::Error::new(
                 io::ErrorKind::TimedOut,
                 format!("no progress for {timeout:?}"),
             ));
         }
+        if self.timer.deadline() > deadline || self.timer.is_elapsed() {
+            self.timer.as_mut().reset(deadline);
+        }
+        // Registers the waker; ready only once past the deadline, checked above.
+        let _ = self.timer.as_mut().poll(cx);
         Ok(())
     }
 
-    /// After a write to the socket: a response is going out, so what is read next starts
-    /// the next request; a write that waits is bounded by the idle timeout.
+    /// After a write to the socket (`bytes` its first): a response is going out, so what
+    /// is read next starts the next request; a write that waits is bounded by the idle
+    /// timeout.
     fn wrote(
         &mut self,
         cx: &mut Context<'_>,
         result: Poll<io::Result<usize>>,
+        bytes: &[u8],
     ) -> Poll<io::Result<usize>> {
         match result {
+            // `100 Continue` asks for the body: the request is not answered yet.
+            Poll::Ready(Ok(n)) if bytes.starts_with(b"HTTP/1.1 100 ") => Poll::Ready(Ok(n)),
             Poll::Ready(Ok(n)) => {
                 // hyper polled its read side before writing, with no deadline then: arm
                 // the idle one now, or nothing would wake the connection to notice it passed.
@@ -352,7 +361,7 @@ impl AsyncWrite for Guarded {
             return Poll::Ready(Ok(n));
         }
         let result = this.stream().poll_write(cx, buf);
-        this.wrote(cx, result)
+        this.wrote(cx, result, buf)
     }
 
     /// Vectored, as the socket is: hyper then sends a head and its body without copying
@@ -371,7 +380,7 @@ impl AsyncWrite for Guarded {
             return Pin::new(this).poll_write(cx, first);
         }
         let result = this.stream().poll_write_vectored(cx, bufs);
-        this.wrote(cx, result)
+        this.wrote(cx, result, first)
     }
 
     fn is_write_vectored(&self) -> bool {

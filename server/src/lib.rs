@@ -8,18 +8,23 @@ pub mod conn;
 pub mod count_cache;
 pub mod error;
 pub mod graphql;
+pub mod graphql_http;
 pub mod http;
+pub mod key_cache;
 #[cfg(test)]
 mod properties;
 pub mod query;
 pub mod rate;
 pub mod rest;
+pub mod secret;
 pub mod server;
+pub mod state;
 pub mod store;
 
 pub use auth::Auth;
 pub use config::{Config, Database};
 pub use error::ApiError;
-pub use http::{AppState, app};
+pub use http::app;
 pub use server::{Server, ServerError, serve};
+pub use state::AppState;
 pub use store::{Scope, SqliteDb, Store, WorkspaceDb};

@@ -98,43 +98,50 @@ impl<K: Hash + Eq + Copy> Table<K> {
         }
     }
 
-    /// The entry of `who`, making room when the table is full.
-    fn entry(&mut self, who: K, now: Instant) -> &mut Vec<Count> {
+    /// The entry of `who` in `entries`, making room when the table is full.
+    fn entry<'t>(
+        entries: &'t mut HashMap<Who<K>, Vec<Count>>,
+        windows: &[Window],
+        who: K,
+        now: Instant,
+    ) -> &'t mut Vec<Count> {
         let mut key = Who::One(who);
-        if !self.entries.contains_key(&key) && self.entries.len() >= MAX_ENTRIES {
-            let windows = &self.windows;
-            self.entries.retain(|_, counts| {
+        if !entries.contains_key(&key) && entries.len() >= MAX_ENTRIES {
+            entries.retain(|_, counts| {
                 counts
                     .iter()
                     .zip(windows)
                     .any(|(c, w)| now.duration_since(c.started) < w.period)
             });
-            if self.entries.len() >= MAX_ENTRIES {
+            if entries.len() >= MAX_ENTRIES {
                 key = Who::Overflow;
             }
         }
-        let fresh = self
-            .windows
-            .iter()
-            .map(|_| Count {
-                started: now,
-                used: 0,
-            })
-            .collect();
-        self.entries.entry(key).or_insert(fresh)
+        entries.entry(key).or_insert_with(|| {
+            windows
+                .iter()
+                .map(|_| Count {
+                    started: now,
+                    used: 0,
+                })
+                .collect()
+        })
     }
 
     /// Counts one request of `who` unless a window is used up; the tightest quota.
     fn hit(&mut self, who: K, now: Instant) -> Verdict {
-        if self.windows.is_empty() {
+        let Table { windows, entries } = self;
+        if windows.is_empty() {
             return Verdict::Allowed(None);
         }
-        let windows = self.windows.clone();
-        let counts = self.entry(who, now);
-        for (count, window) in counts.iter_mut().zip(&windows) {
+        let counts = Self::entry(entries, windows, who, now);
+        for (count, window) in counts.iter_mut().zip(windows.iter()) {
             *count = count.current(*window, now);
         }
-        if let Some((count, window)) = counts.iter().zip(&windows).find(|(c, w)| c.used >= w.limit)
+        if let Some((count, window)) = counts
+            .iter()
+            .zip(windows.iter())
+            .find(|(c, w)| c.used >= w.limit)
         {
             return Verdict::Limited(count.quota(*window, now));
         }
@@ -143,7 +150,7 @@ impl<K: Hash + Eq + Copy> Table<K> {
         }
         let tightest = counts
             .iter()
-            .zip(&windows)
+            .zip(windows.iter())
             .map(|(c, w)| c.quota(*w, now))
             .min_by_key(|q| (q.remaining, q.reset));
         Verdict::Allowed(tightest)

@@ -1,7 +1,8 @@
 //! Start-up and shutdown of a serving process: open the store, bring workspaces up to date
 //! (or refuse), create the first workspace on an empty store, bind, serve until a signal.
 use crate::config::{Config, ConfigError};
-use crate::http::{AppState, app};
+use crate::http::app;
+use crate::state::AppState;
 use crate::store::{NewApiKey, Store, StoreError, Workspace};
 use std::net::SocketAddr;
 use std::sync::Arc;

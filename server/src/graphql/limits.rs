@@ -9,6 +9,7 @@
 //! the list fields `fields` / `inputFields` / `interfaces` / `possibleTypes` nest at most
 //! twice (graphql-js's rule), so an introspection answer stays the size of the schema.
 
+pub use crate::config::GraphqlLimits as Limits;
 use crate::query::MAX_NESTING;
 use async_graphql::parser::types::{
     Directive, ExecutableDocument, FragmentDefinition, OperationDefinition, Selection, SelectionSet,
@@ -23,30 +24,6 @@ const MAX_TEXT_NESTING: usize = 256;
 
 /// Most nested introspection list fields on one path (graphql-js refuses the third).
 const MAX_INTROSPECTION_LISTS: usize = 2;
-
-/// The configurable limits of one operation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// Deepest nesting of selections (`companies { edges { node { name } } }` is 4).
-    pub max_depth: usize,
-    /// Most fields selected, fragments expanded (Twenty's `GRAPHQL_MAX_FIELDS`).
-    pub max_fields: usize,
-    /// Most root fields (Twenty's `GRAPHQL_MAX_ROOT_RESOLVERS`).
-    pub max_root_fields: usize,
-    /// Most aliased fields.
-    pub max_aliases: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_depth: 15,
-            max_fields: 2000,
-            max_root_fields: 20,
-            max_aliases: 50,
-        }
-    }
-}
 
 /// An operation over a limit: which one, with the numbers.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

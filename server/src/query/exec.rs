@@ -6,57 +6,10 @@ use super::record::{self, DbRow, Flat};
 use super::sql::{self, Param, Sql};
 use super::validate::{self, Col, Kind, Scalar};
 use super::{DEFAULT_LIMIT, MAX_LIMIT, QueryError, cursor, relations};
+pub use crate::store::Target;
 use serde_json::{Map, Value};
 use twenty_codegen::emit::sql::{Dialect, quote};
 use twenty_codegen::model::{Column, ColumnType, Object, Schema};
-
-/// Where records are read from: a Postgres workspace schema or a SQLite workspace file.
-#[derive(Debug, Clone, Copy)]
-pub enum Target<'a> {
-    Postgres {
-        pool: &'a sqlx::PgPool,
-        /// The pool the write engine's transactions run on.
-        writes: &'a sqlx::PgPool,
-        schema: &'a str,
-    },
-    Sqlite {
-        db: &'a crate::store::SqliteDb,
-    },
-}
-
-impl<'a> From<&'a crate::store::WorkspaceDb> for Target<'a> {
-    fn from(db: &'a crate::store::WorkspaceDb) -> Self {
-        match db {
-            crate::store::WorkspaceDb::Sqlite(db) => Target::Sqlite { db },
-            crate::store::WorkspaceDb::Postgres {
-                pool,
-                writes,
-                schema,
-            } => Target::Postgres {
-                pool,
-                writes,
-                schema,
-            },
-        }
-    }
-}
-
-impl Target<'_> {
-    pub fn dialect(&self) -> Dialect {
-        match self {
-            Target::Postgres { .. } => Dialect::Postgres,
-            Target::Sqlite { .. } => Dialect::Sqlite,
-        }
-    }
-
-    /// The Postgres schema qualifying table names (unused on SQLite).
-    pub fn pg_schema(&self) -> &str {
-        match self {
-            Target::Postgres { schema, .. } => schema,
-            Target::Sqlite { .. } => "",
-        }
-    }
-}
 
 /// Relay-style page information.
 #[derive(Debug, Clone, PartialEq, Default)]

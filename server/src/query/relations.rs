@@ -6,7 +6,7 @@
 use super::ast::Query;
 use super::exec::{PageInfo, RecordPage, Target, fetch, fetch_rows, plan, select};
 use super::record::{self, DbRow, Flat};
-use super::sql::{self, Param, Sql};
+use super::sql::{self, Param, Sql, Values};
 use super::validate::{self, Kind, Scalar};
 use super::{QueryError, RELATION_LIMIT};
 use serde_json::{Map, Value};

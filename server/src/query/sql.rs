@@ -5,6 +5,8 @@
 //! are reused. On Postgres, text comparisons and orderings use `COLLATE "C"` so that both
 //! backends order text byte-wise alike (SQLite's default).
 
+pub use crate::store::statement::{Param, Sql, pg_query, sqlite_query, sqlite_query_after};
+
 use super::QueryError;
 use super::ast::{Comparator, Direction, Filter};
 use super::validate::{self, Col, Kind, Scalar};
@@ -12,101 +14,17 @@ use serde_json::Value;
 use twenty_codegen::emit::sql::{Dialect, quote};
 use twenty_codegen::model::Object;
 
-/// A value bound to a placeholder.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Param {
-    Text(String),
-    Float(f64),
-    Int(i64),
-    Bool(bool),
-    /// A Postgres text[] (cast in the SQL to the element type).
-    TextList(Vec<String>),
-    /// SQL NULL, bound as text (cast in the SQL on Postgres).
-    Null,
-}
-
-/// The statement of `sql` with its parameters bound, for Postgres.
-pub fn pg_query(
-    sql: &Sql,
-) -> sqlx::query::Query<'static, sqlx::Postgres, sqlx::postgres::PgArguments> {
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.text.clone()));
-    for p in &sql.params {
-        q = match p {
-            Param::Text(s) => q.bind(s.clone()),
-            Param::Float(f) => q.bind(*f),
-            Param::Int(i) => q.bind(*i),
-            Param::Bool(b) => q.bind(*b),
-            Param::TextList(l) => q.bind(l.clone()),
-            Param::Null => q.bind(None::<String>),
-        };
-    }
-    q
-}
-
-/// The statement of `sql` with its parameters bound, for SQLite (lists as JSON text).
-pub fn sqlite_query(
-    sql: &Sql,
-) -> sqlx::query::Query<'static, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
-    sqlite_query_after("", sql)
-}
-
-/// [`sqlite_query`] with `before` (statements without parameters, each ended by `;`)
-/// run first, in the same call.
-pub fn sqlite_query_after(
-    before: &str,
-    sql: &Sql,
-) -> sqlx::query::Query<'static, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
-    let text = match before {
-        "" => sql.text.clone(),
-        before => format!("{before}{}", sql.text),
-    };
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(text));
-    for p in &sql.params {
-        q = match p {
-            Param::Text(s) => q.bind(s.clone()),
-            Param::Float(f) => q.bind(*f),
-            Param::Int(i) => q.bind(*i),
-            Param::Bool(b) => q.bind(*b),
-            Param::TextList(l) => q.bind(Value::from(l.clone()).to_string()),
-            Param::Null => q.bind(None::<String>),
-        };
-    }
-    q
-}
-
-/// SQL text being built with its parameters, numbered in order of appearance.
-#[derive(Debug, Clone)]
-pub struct Sql {
-    pub dialect: Dialect,
-    pub text: String,
-    pub params: Vec<Param>,
-}
-
-impl Sql {
-    pub fn new(dialect: Dialect) -> Sql {
-        Sql {
-            dialect,
-            text: String::new(),
-            params: Vec::new(),
-        }
-    }
-
-    pub fn push(&mut self, s: &str) -> &mut Sql {
-        self.text.push_str(s);
-        self
-    }
-
-    /// Adds a parameter and returns its placeholder (`$n` or `?n`).
-    pub fn bind(&mut self, param: Param) -> String {
-        self.params.push(param);
-        match self.dialect {
-            Dialect::Postgres => format!("${}", self.params.len()),
-            Dialect::Sqlite => format!("?{}", self.params.len()),
-        }
-    }
-
+/// Binding the engine's checked values: an extension of the store's statement builder.
+pub trait Values {
     /// A scalar as a placeholder expression of the column's type.
-    pub fn scalar(&mut self, kind: &Kind, value: &Scalar) -> String {
+    fn scalar(&mut self, kind: &Kind, value: &Scalar) -> String;
+    /// `<expr> IN <list>`: `= ANY($n::type[])` on Postgres, `json_each` on SQLite, so the
+    /// text does not depend on the list's length.
+    fn in_list(&mut self, expr: &str, kind: &Kind, values: &[Scalar]) -> String;
+}
+
+impl Values for Sql {
+    fn scalar(&mut self, kind: &Kind, value: &Scalar) -> String {
         match (self.dialect, value) {
             (Dialect::Postgres, Scalar::Text(s)) => {
                 let p = self.bind(Param::Text(s.clone()));
@@ -135,9 +53,7 @@ impl Sql {
         }
     }
 
-    /// `<expr> IN <list>`: `= ANY($n::type[])` on Postgres, `json_each` on SQLite, so the
-    /// text does not depend on the list's length.
-    pub fn in_list(&mut self, expr: &str, kind: &Kind, values: &[Scalar]) -> String {
+    fn in_list(&mut self, expr: &str, kind: &Kind, values: &[Scalar]) -> String {
         match self.dialect {
             Dialect::Postgres => {
                 let items = values

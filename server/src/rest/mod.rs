@@ -8,8 +8,8 @@ mod reads;
 mod writes;
 
 use crate::error::ApiError;
-use crate::http::AppState;
 use crate::query::{QueryError, Target};
+use crate::state::AppState;
 use crate::store::WorkspaceDb;
 use axum::Router;
 use axum::http::StatusCode;

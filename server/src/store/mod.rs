@@ -1,13 +1,16 @@
 //! Storage of workspaces and API keys (core tables) and of each workspace's data
 //! (SQLite file or Postgres schema), with migrations. No HTTP here.
+pub mod events;
 pub mod migrations;
 pub mod postgres;
 pub mod sqlite;
+pub mod statement;
 pub mod write_group;
 
 use crate::config::Database;
 use serde::Serialize;
 use std::sync::atomic::{AtomicU64, Ordering};
+use twenty_codegen::emit::sql::Dialect;
 use uuid::Uuid;
 
 /// Keys revoked through any store of this process so far. Caches of verified keys note it
@@ -232,6 +235,55 @@ pub enum WorkspaceDb {
     },
 }
 
+/// Where records are read from: a Postgres workspace schema or a SQLite workspace file.
+#[derive(Debug, Clone, Copy)]
+pub enum Target<'a> {
+    Postgres {
+        pool: &'a sqlx::PgPool,
+        /// The pool the write engine's transactions run on.
+        writes: &'a sqlx::PgPool,
+        schema: &'a str,
+    },
+    Sqlite {
+        db: &'a SqliteDb,
+    },
+}
+
+impl<'a> From<&'a WorkspaceDb> for Target<'a> {
+    fn from(db: &'a WorkspaceDb) -> Self {
+        match db {
+            WorkspaceDb::Sqlite(db) => Target::Sqlite { db },
+            WorkspaceDb::Postgres {
+                pool,
+                writes,
+                schema,
+            } => Target::Postgres {
+                pool,
+                writes,
+                schema,
+            },
+        }
+    }
+}
+
+impl Target<'_> {
+    /// The SQL dialect of the database.
+    pub fn dialect(&self) -> Dialect {
+        match self {
+            Target::Postgres { .. } => Dialect::Postgres,
+            Target::Sqlite { .. } => Dialect::Sqlite,
+        }
+    }
+
+    /// The Postgres schema qualifying table names (unused on SQLite).
+    pub fn pg_schema(&self) -> &str {
+        match self {
+            Target::Postgres { schema, .. } => schema,
+            Target::Sqlite { .. } => "",
+        }
+    }
+}
+
 /// The store: embedded SQLite or Postgres.
 #[derive(Debug)]
 pub enum Store {
@@ -239,20 +291,6 @@ pub enum Store {
     Sqlite(sqlite::SqliteStore),
     /// One Postgres database.
     Postgres(postgres::PgStore),
-}
-
-/// The cores this process may run on (1 when unknown).
-fn cores() -> u32 {
-    std::thread::available_parallelism().map_or(1, |n| u32::try_from(n.get()).unwrap_or(u32::MAX))
-}
-
-/// Connections of the Postgres pool unless `TWENTY_PG_POOL_SIZE` says otherwise: twice
-/// the cores, at least 4 (PostgreSQL's rule of
-/// thumb). More backends than that only take turns on the cores: on the 2-core benchmark
-/// machine, 4 connections instead of 10 answered the REST list 15–25 % faster and cut
-/// its p99 by a third (README, "Connections").
-pub fn pg_pool_size() -> u32 {
-    cores().saturating_mul(2).max(4)
 }
 
 /// Connections of the engine's writes on Postgres, a pool of their own: twice `pool_size`.
@@ -268,7 +306,7 @@ pub fn pg_write_pool_size(pool_size: u32) -> u32 {
 /// Reader connections of a SQLite file: one per core, at least 2. Each connection reads
 /// on a thread of its own, so more readers than cores only add thread switches.
 pub fn sqlite_readers() -> u32 {
-    cores().max(2)
+    crate::config::cores().max(2)
 }
 
 /// Unix milliseconds now.
@@ -403,7 +441,7 @@ impl Store {
         expires_at: Option<i64>,
     ) -> Result<NewApiKey, StoreError> {
         let secret =
-            crate::auth::generate_secret().map_err(|e| StoreError::Random(e.to_string()))?;
+            crate::secret::generate_secret().map_err(|e| StoreError::Random(e.to_string()))?;
         let key = ApiKey {
             id: Uuid::new_v4(),
             workspace_id,
@@ -414,7 +452,7 @@ impl Store {
             last_used_at: None,
             created_at: now_ms(),
         };
-        let hash = crate::auth::hash_secret(&secret);
+        let hash = crate::secret::hash_secret(&secret);
         dispatch!(self, s => s.insert_api_key(&key, &hash).await)?;
         Ok(NewApiKey { key, secret })
     }

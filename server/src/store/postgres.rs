@@ -139,7 +139,7 @@ impl PgStore {
              WHERE table_schema = $1 AND table_name = $2 AND column_name = 'xid'",
         )
         .bind(schema_name(id))
-        .bind(crate::query::events::EVENT_TABLE)
+        .bind(super::events::EVENT_TABLE)
         .fetch_optional(&self.pool)
         .await?;
         if log.is_none() && !done.is_empty() {
@@ -165,7 +165,7 @@ impl PgStore {
             .execute(&mut *tx)
             .await?;
         // The server-owned event log, beside the migrations table (new and old workspaces).
-        sqlx::raw_sql(AssertSqlSafe(crate::query::events::create_table_sql(
+        sqlx::raw_sql(AssertSqlSafe(super::events::create_table_sql(
             Dialect::Postgres,
             &schema,
         )))

@@ -248,7 +248,7 @@ impl SqliteStore {
 async fn applied(conn: &mut SqliteConnection) -> Result<Vec<(String, String)>, StoreError> {
     sqlx::raw_sql(MIGRATIONS_TABLE).execute(&mut *conn).await?;
     // The server-owned event log, beside the migrations table (new and old workspaces).
-    sqlx::raw_sql(AssertSqlSafe(crate::query::events::create_table_sql(
+    sqlx::raw_sql(AssertSqlSafe(super::events::create_table_sql(
         Dialect::Sqlite,
         "",
     )))

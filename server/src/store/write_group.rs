@@ -305,7 +305,7 @@ impl Turn {
         (before, conn)
     }
 
-    /// Logs this writer's events (rows of [`crate::query::events`]' insert): they are
+    /// Logs this writer's events (rows of [`super::events`]' insert): they are
     /// inserted with the group's, just before its `COMMIT`, and dropped if this writer's
     /// work is undone.
     pub fn log(&mut self, events: impl IntoIterator<Item = String>) {
@@ -382,8 +382,8 @@ impl Drop for Turn {
 /// handed over).
 async fn commit(conn: &mut SqliteConnection, events: Vec<String>) -> Result<(), sqlx::Error> {
     if !events.is_empty() {
-        let insert = crate::query::events::insert_rows_sql(Dialect::Sqlite, "", &events);
-        crate::query::sql::sqlite_query(&insert)
+        let insert = super::events::insert_rows_sql(Dialect::Sqlite, "", &events);
+        super::statement::sqlite_query(&insert)
             .execute(&mut *conn)
             .await?;
     }

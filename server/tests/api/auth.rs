@@ -100,7 +100,7 @@ async fn missing_malformed_unknown_expired_and_revoked_keys_are_401(backend: Bac
         get_with(addr, Some("Bearer not-a-key")).await,
         "malformed API key",
     );
-    let unknown = twenty_server::auth::generate_secret().unwrap();
+    let unknown = twenty_server::secret::generate_secret().unwrap();
     assert_unauthenticated(
         get_with(addr, Some(&format!("Bearer {unknown}"))).await,
         "unknown API key",
@@ -214,7 +214,7 @@ async fn a_key_revoked_by_another_process_stops_working_within_the_key_cache_lif
 
     // This process did not see the revocation: the cached entry may serve until it expires.
     let deadline = std::time::Instant::now()
-        + twenty_server::auth::KEY_CACHE_TTL
+        + twenty_server::key_cache::KEY_CACHE_TTL
         + std::time::Duration::from_secs(3);
     loop {
         let (status, body) = get_with(addr, Some(&bearer)).await;

@@ -44,7 +44,7 @@ fn workspace_create_prints_the_id_and_a_working_first_key() {
     let id = created["workspace"]["id"].as_str().unwrap();
     assert_eq!(created["workspace"]["name"], "Acme");
     let secret = created["apiKey"]["secret"].as_str().unwrap();
-    assert!(twenty_server::auth::is_well_formed(secret), "{secret}");
+    assert!(twenty_server::secret::is_well_formed(secret), "{secret}");
     assert_eq!(created["apiKey"]["workspaceId"], id);
     assert_eq!(created["apiKey"]["scope"], "read_write");
 

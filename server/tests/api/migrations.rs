@@ -120,7 +120,7 @@ async fn a_restart_keeps_the_store_and_creates_no_second_default(backend: Backen
     assert!(second.first_workspace.is_none());
     let workspaces = second.state.store.list_workspaces().await.unwrap();
     assert_eq!(workspaces, vec![workspace]);
-    let hash = twenty_server::auth::hash_secret(&key.secret);
+    let hash = twenty_server::secret::hash_secret(&key.secret);
     assert!(
         second
             .state

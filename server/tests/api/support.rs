@@ -140,7 +140,7 @@ impl TestDb {
                 Some(TestDb {
                     database: Database::Postgres {
                         url: pg.url.clone(),
-                        pool_size: twenty_server::store::pg_pool_size(),
+                        pool_size: twenty_server::config::pg_pool_size(),
                     },
                     _dir: None,
                     _pg: Some(pg),

@@ -9,6 +9,7 @@ use crate::query::QueryError;
 use crate::query::events::{Action, Event};
 use crate::query::exec::select;
 use crate::query::record::{self, Flat};
+use crate::query::sql::Values;
 use crate::query::validate::Kind;
 use serde_json::Value;
 use twenty_codegen::emit::sql::quote;

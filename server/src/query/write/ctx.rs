@@ -10,7 +10,7 @@ use crate::query::ast::{Comparator, Filter};
 use crate::query::events::{self, Action, Event};
 use crate::query::exec::{Target, select};
 use crate::query::record::{self, Flat};
-use crate::query::sql::{self, Param, Sql};
+use crate::query::sql::{self, Param, Sql, Values};
 use crate::query::time;
 use crate::query::validate::{Kind, Scalar};
 use serde_json::{Value, json};

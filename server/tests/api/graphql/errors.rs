@@ -16,7 +16,7 @@ async fn keys_scopes_and_workspaces_are_enforced(backend: Backend) {
         .await;
     assert_eq!(status, 401, "{body}");
     assert_eq!(first_error(&body).0, "UNAUTHENTICATED");
-    let unknown = twenty_server::auth::generate_secret().unwrap();
+    let unknown = twenty_server::secret::generate_secret().unwrap();
     let (status, body) = gql
         .post_as(Some(&unknown), "{ companies { totalCount } }", json!({}))
         .await;

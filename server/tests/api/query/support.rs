@@ -5,7 +5,8 @@ use crate::support::{PgDb, fresh_postgres};
 use sqlx::{AssertSqlSafe, postgres::PgPoolOptions, sqlite::SqlitePoolOptions};
 use twenty_codegen::emit::sql::{Dialect, create_schema};
 use twenty_codegen::model::Schema;
-use twenty_server::query::{Target, events};
+use twenty_server::query::Target;
+use twenty_server::store::events;
 
 /// The Postgres schema the workspace tables live in (queries must qualify it).
 pub const PG_SCHEMA: &str = "workspace_1";

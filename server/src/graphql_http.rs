@@ -1,0 +1,125 @@
+//! The GraphQL transport's HTTP face: `POST /graphql` (an authenticated caller's request,
+//! run by [`crate::graphql::execute`]), `GET /graphql` (GraphiQL) and
+//! `GET /graphql/schema.graphql` (the caller's workspace SDL). Refusals before execution
+//! (no key, a rate limit, a bad body) are answered in GraphQL's error shape.
+use crate::auth::Auth;
+use crate::error::ApiError;
+use crate::graphql::{Call, LimitError, execute, graphiql};
+use crate::query::Actor;
+use crate::state::AppState;
+use crate::store::Scope;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use std::sync::Arc;
+
+/// The routes of the GraphQL API.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/graphql", get(graphiql::page).post(post_graphql))
+        .route("/graphql/schema.graphql", get(schema_sdl))
+        .route("/graphql/assets/{file}", get(graphiql::asset))
+}
+
+/// A GraphQL error response outside execution (no key, bad body).
+fn error_response(status: StatusCode, code: &str, twenty_code: &str, message: &str) -> Response {
+    let body = serde_json::json!({
+        "errors": [{
+            "message": message,
+            "extensions": { "code": code, "twentyCode": twenty_code },
+        }],
+    });
+    (status, axum::Json(body)).into_response()
+}
+
+fn auth_error(e: &ApiError) -> Response {
+    let mut response = error_response(e.status, e.code, e.code, &e.message);
+    e.add_retry_after(&mut response);
+    response
+}
+
+/// `POST /graphql`: `{query, variables?, operationName?}` → `{data, errors?}`.
+/// The caller is authenticated as on REST (the `Auth` extractor); its refusal is answered
+/// in GraphQL's error shape.
+async fn post_graphql(
+    State(state): State<AppState>,
+    auth: Result<Auth, ApiError>,
+    body: Bytes,
+) -> Response {
+    let auth = match auth {
+        Ok(auth) => auth,
+        Err(e) => return auth_error(&e),
+    };
+    let request: async_graphql::Request = match serde_json::from_slice(&body) {
+        Ok(request) => request,
+        // serde_json stops at 128 levels: deep variables are a nesting error.
+        Err(e) if e.to_string().starts_with("recursion limit exceeded") => {
+            let e = LimitError::Value {
+                what: "the request's variables".to_owned(),
+                max: crate::query::MAX_NESTING,
+            };
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                "BAD_USER_INPUT",
+                e.code(),
+                &e.to_string(),
+            );
+        }
+        Err(e) => {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                "BAD_USER_INPUT",
+                "INVALID_BODY",
+                &format!(
+                    "the body must be a JSON object {{\"query\": …, \"variables\": …, \"operationName\": …}}: {e}"
+                ),
+            );
+        }
+    };
+    let db = match state.store.workspace_db(auth.workspace_id).await {
+        Ok(db) => db,
+        Err(e) => {
+            return auth_error(&ApiError::failure(e));
+        }
+    };
+    let built = state.graphql.schema_for(auth.workspace_id);
+    let read_only = match auth.scope {
+        Scope::ReadWrite => None,
+        Scope::ReadOnly => Some(format!(
+            "API key {:?} is read-only and cannot change data",
+            auth.key_name
+        )),
+    };
+    let call = Call::new(
+        db,
+        built.model.clone(),
+        Actor::api_key(&auth.key_name, &auth.key_id.to_string()),
+        read_only,
+    )
+    .with_counts(state.counts.clone(), auth.workspace_id);
+    let reply = execute(&state.graphql, &built, Arc::new(call), request).await;
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        reply.into_body(),
+    )
+        .into_response()
+}
+
+/// `GET /graphql/schema.graphql`: the SDL of the caller's workspace.
+async fn schema_sdl(State(state): State<AppState>, auth: Auth) -> Response {
+    let built = state.graphql.schema_for(auth.workspace_id);
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/graphql; charset=utf-8"),
+        )],
+        built.sdl.clone(),
+    )
+        .into_response()
+}
