@@ -85,7 +85,11 @@ async fn post_graphql(
             return auth_error(&ApiError::failure(e));
         }
     };
-    let built = state.graphql.schema_for(auth.workspace_id);
+    let model = match state.model(auth.workspace_id).await {
+        Ok(model) => model,
+        Err(e) => return auth_error(&e),
+    };
+    let built = &model.graphql;
     let read_only = match auth.scope {
         Scope::ReadWrite => None,
         Scope::ReadOnly => Some(format!(
@@ -100,7 +104,7 @@ async fn post_graphql(
         read_only,
     )
     .with_counts(state.counts.clone(), auth.workspace_id);
-    let reply = execute(&state.graphql, &built, Arc::new(call), request).await;
+    let reply = execute(&state.graphql, built, Arc::new(call), request).await;
     (
         [(
             header::CONTENT_TYPE,
@@ -112,14 +116,14 @@ async fn post_graphql(
 }
 
 /// `GET /graphql/schema.graphql`: the SDL of the caller's workspace.
-async fn schema_sdl(State(state): State<AppState>, auth: Auth) -> Response {
-    let built = state.graphql.schema_for(auth.workspace_id);
-    (
+async fn schema_sdl(State(state): State<AppState>, auth: Auth) -> Result<Response, ApiError> {
+    let model = state.model(auth.workspace_id).await?;
+    Ok((
         [(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/graphql; charset=utf-8"),
         )],
-        built.sdl.clone(),
+        model.graphql.sdl.clone(),
     )
-        .into_response()
+        .into_response())
 }

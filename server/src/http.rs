@@ -105,15 +105,27 @@ fn down(backend: &str, error: &str) -> Response {
         .into_response()
 }
 
-async fn open_api_core(State(state): State<AppState>) -> Response {
-    (
+/// `GET /rest/open-api/core`: the caller's workspace's document with a key, the standard
+/// one without (a bad key is a 401, not the standard document).
+async fn open_api_core(
+    State(state): State<AppState>,
+    mut parts: axum::http::request::Parts,
+) -> Result<Response, ApiError> {
+    use axum::extract::FromRequestParts;
+    let model = if parts.headers.contains_key(header::AUTHORIZATION) {
+        let auth = crate::auth::Auth::from_request_parts(&mut parts, &state).await?;
+        state.model(auth.workspace_id).await?
+    } else {
+        state.models.standard()
+    };
+    Ok((
         [(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         )],
-        state.openapi.clone(),
+        model.openapi(),
     )
-        .into_response()
+        .into_response())
 }
 
 /// Reads the request's body whole before the handler runs: at most [`MAX_BODY_BYTES`]

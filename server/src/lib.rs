@@ -11,6 +11,7 @@ pub mod graphql;
 pub mod graphql_http;
 pub mod http;
 pub mod key_cache;
+pub mod models;
 #[cfg(test)]
 mod properties;
 pub mod query;

@@ -21,7 +21,8 @@ use std::sync::{Arc, Mutex};
 use twenty_codegen::emit::graphql::{GraphqlError, build, print};
 use twenty_codegen::model::Schema;
 
-/// A workspace model's executable schema and its SDL, built once.
+/// A workspace model's executable schema, its SDL and the direct executor's roots, built
+/// once per model (held by the workspace's entry in `crate::models`).
 pub struct Built {
     /// The executable schema.
     pub schema: async_graphql::dynamic::Schema,
@@ -29,6 +30,8 @@ pub struct Built {
     pub sdl: String,
     /// The model it was built from.
     pub model: Arc<Schema>,
+    /// The read root fields the direct executor answers.
+    roots: direct::Roots,
 }
 
 impl Built {
@@ -36,7 +39,12 @@ impl Built {
     pub fn new(model: Arc<Schema>) -> Result<Built, GraphqlError> {
         let schema = build(&model, EngineResolvers)?;
         let sdl = print(&schema);
-        Ok(Built { schema, sdl, model })
+        Ok(Built {
+            roots: direct::Roots::new(&model),
+            schema,
+            sdl,
+            model,
+        })
     }
 }
 
@@ -46,16 +54,12 @@ impl std::fmt::Debug for Built {
     }
 }
 
-/// The GraphQL API's state: the schemas (per workspace model; today every workspace has
-/// the standard model, so one schema serves all and nothing is built per request) and
-/// the limits.
+/// The GraphQL API's state shared by every workspace: the limits and the parsed
+/// documents (each workspace's schema is its model's, [`Built`]).
 #[derive(Debug)]
 pub struct Api {
-    standard: Arc<Built>,
     /// The operation limits.
     pub limits: Limits,
-    /// The read root fields the direct executor answers.
-    roots: direct::Roots,
     /// Parsed documents by query text: clients repeat the same few operations, and
     /// parsing costs more than copying the parsed tree.
     documents: Mutex<HashMap<String, Arc<ExecutableDocument>>>,
@@ -67,14 +71,12 @@ const MAX_DOCUMENTS: usize = 256;
 const MAX_DOCUMENT_BYTES: usize = 16 * 1024;
 
 impl Api {
-    /// The API over `model` with `limits`.
-    pub fn new(model: Arc<Schema>, limits: Limits) -> Result<Api, GraphqlError> {
-        Ok(Api {
-            roots: direct::Roots::new(&model),
-            standard: Arc::new(Built::new(model)?),
+    /// The API with `limits`.
+    pub fn new(limits: Limits) -> Api {
+        Api {
             limits,
             documents: Mutex::new(HashMap::new()),
-        })
+        }
     }
 
     /// Gives `request` its parsed document from the cache, or parses it and keeps it;
@@ -102,13 +104,6 @@ impl Api {
             documents.insert(request.query.clone(), document.clone());
         }
         Ok(document)
-    }
-
-    /// The schema of a workspace. When workspaces get custom objects this is where the
-    /// cache is keyed by (workspace, metadata version).
-    pub fn schema_for(&self, workspace: uuid::Uuid) -> Arc<Built> {
-        let _ = workspace;
-        self.standard.clone()
     }
 }
 
@@ -191,7 +186,7 @@ pub async fn execute_with(
         return Reply(
             direct::run(
                 built.schema.registry(),
-                &api.roots,
+                &built.roots,
                 &call,
                 &document,
                 operation_name.as_deref(),

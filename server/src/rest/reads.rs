@@ -29,7 +29,8 @@ pub async fn find_many(
     Path(plural): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
-    let object = object(&state.schema, &plural)?;
+    let model = state.model(auth.workspace_id).await?;
+    let object = object(&model.schema, &plural)?;
     let params = Params::parse(raw.as_deref(), &FIND_MANY_PARAMS)?;
     let mut query = Query::new(&object.name_singular);
     query.set_filter(params.filter()?);
@@ -74,7 +75,7 @@ pub async fn find_many(
         .workspace_db(auth.workspace_id)
         .await
         .map_err(ApiError::failure)?;
-    let page = query::find_many(target(&db), &state.schema, &query)
+    let page = query::find_many(target(&db), &model.schema, &query)
         .await
         .map_err(query_error)?;
     let total = match (cached, page.total_count) {
@@ -107,7 +108,8 @@ pub async fn find_one(
     Path((plural, id)): Path<(String, String)>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
-    let object = object(&state.schema, &plural)?;
+    let model = state.model(auth.workspace_id).await?;
+    let object = object(&model.schema, &plural)?;
     let id = record_id(&id)?.to_string();
     let params = Params::parse(raw.as_deref(), &FIND_ONE_PARAMS)?;
     let depth = params.depth()?;
@@ -119,7 +121,7 @@ pub async fn find_one(
         .map_err(ApiError::failure)?;
     let record = query::find_one(
         target(&db),
-        &state.schema,
+        &model.schema,
         &object.name_singular,
         &id,
         depth,

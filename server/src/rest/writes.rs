@@ -5,6 +5,7 @@ use super::params::Params;
 use super::{object, query_error, record_id, target, upper_first};
 use crate::auth::Auth;
 use crate::error::ApiError;
+use crate::models::WorkspaceModel;
 use crate::query::{self, Actor, Filter, MAX_MUTATION_RECORDS, Selector};
 use crate::state::AppState;
 use axum::Json;
@@ -12,29 +13,32 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use serde_json::{Map, Value};
-use twenty_codegen::model::Object;
+use twenty_codegen::model::{Object, Schema};
 
 type Reply = Result<(StatusCode, Json<Value>), ApiError>;
 
 /// What a write route needs before it runs: the key may write, the object exists, the
 /// query string holds only `allowed`.
 struct Call<'s> {
+    /// The workspace's model.
+    schema: &'s Schema,
     object: &'s Object,
     params: Params,
     actor: Actor,
 }
 
 fn prepare<'s>(
-    state: &'s AppState,
+    model: &'s WorkspaceModel,
     auth: &Auth,
     plural: &str,
     raw: Option<&str>,
     allowed: &[&str],
 ) -> Result<Call<'s>, ApiError> {
     auth.require_write()?;
-    let object = object(&state.schema, plural)?;
+    let object = object(&model.schema, plural)?;
     let params = Params::parse(raw, allowed)?;
     Ok(Call {
+        schema: &model.schema,
         object,
         params,
         actor: Actor::api_key(&auth.key_name, &auth.key_id.to_string()),
@@ -135,6 +139,7 @@ impl Shape {
 async fn shaped(
     state: &AppState,
     auth: &Auth,
+    schema: &Schema,
     object: &Object,
     records: Vec<Value>,
     shape: Shape,
@@ -149,7 +154,7 @@ async fn shaped(
         .map_err(ApiError::failure)?;
     query::embed_written(
         target(&db),
-        &state.schema,
+        schema,
         &object.name_singular,
         records,
         shape.created,
@@ -163,6 +168,7 @@ async fn shaped(
 async fn write<F>(
     state: &AppState,
     auth: &Auth,
+    schema: &Schema,
     object: &Object,
     shape: Shape,
     run: F,
@@ -179,7 +185,7 @@ where
     let result = run(target(&db)).await;
     drop(bump);
     let records = result.map_err(query_error)?;
-    shaped(state, auth, object, records, shape).await
+    shaped(state, auth, schema, object, records, shape).await
 }
 
 /// `{data: {<verb><Singular>: record}}`.
@@ -224,7 +230,8 @@ pub async fn create_one(
     RawQuery(raw): RawQuery,
     body: Bytes,
 ) -> Reply {
-    let call = prepare(&state, &auth, &plural, raw.as_deref(), &["depth", "upsert"])?;
+    let model = state.model(auth.workspace_id).await?;
+    let call = prepare(&model, &auth, &plural, raw.as_deref(), &["depth", "upsert"])?;
     let depth = call.params.depth()?;
     let upsert = call.params.flag("upsert")?;
     let record = new_record(object_body(&body, Some(&call.object.name_plural))?, None)?;
@@ -232,9 +239,10 @@ pub async fn create_one(
     let records = write(
         &state,
         &auth,
+        call.schema,
         call.object,
         Shape::create(depth, upsert),
-        async |t| query::create(t, &state.schema, name, vec![record], upsert, &call.actor).await,
+        async |t| query::create(t, call.schema, name, vec![record], upsert, &call.actor).await,
     )
     .await?;
     reply_one(StatusCode::CREATED, "create", call.object, records)
@@ -249,7 +257,8 @@ pub async fn create_many(
     RawQuery(raw): RawQuery,
     body: Bytes,
 ) -> Reply {
-    let call = prepare(&state, &auth, &plural, raw.as_deref(), &["depth", "upsert"])?;
+    let model = state.model(auth.workspace_id).await?;
+    let call = prepare(&model, &auth, &plural, raw.as_deref(), &["depth", "upsert"])?;
     let depth = call.params.depth()?;
     let upsert = call.params.flag("upsert")?;
     let items = match json_body(&body)? {
@@ -285,9 +294,10 @@ pub async fn create_many(
     let records = write(
         &state,
         &auth,
+        call.schema,
         call.object,
         Shape::create(depth, upsert),
-        async |t| query::create(t, &state.schema, name, records, upsert, &call.actor).await,
+        async |t| query::create(t, call.schema, name, records, upsert, &call.actor).await,
     )
     .await?;
     reply_many(StatusCode::CREATED, "create", call.object, records)
@@ -301,14 +311,20 @@ pub async fn update_one(
     RawQuery(raw): RawQuery,
     body: Bytes,
 ) -> Reply {
-    let call = prepare(&state, &auth, &plural, raw.as_deref(), &["depth"])?;
+    let model = state.model(auth.workspace_id).await?;
+    let call = prepare(&model, &auth, &plural, raw.as_deref(), &["depth"])?;
     let selector = Selector::Id(record_id(&id)?);
     let depth = call.params.depth()?;
     let patch = object_body(&body, None)?;
     let name = call.object.name_singular.as_str();
-    let records = write(&state, &auth, call.object, Shape::depth(depth), async |t| {
-        query::update(t, &state.schema, name, &selector, &patch, &call.actor).await
-    })
+    let records = write(
+        &state,
+        &auth,
+        call.schema,
+        call.object,
+        Shape::depth(depth),
+        async |t| query::update(t, call.schema, name, &selector, &patch, &call.actor).await,
+    )
     .await?;
     reply_one(StatusCode::OK, "update", call.object, records)
 }
@@ -321,15 +337,21 @@ pub async fn update_many(
     RawQuery(raw): RawQuery,
     body: Bytes,
 ) -> Reply {
-    let call = prepare(&state, &auth, &plural, raw.as_deref(), &["filter", "depth"])?;
+    let model = state.model(auth.workspace_id).await?;
+    let call = prepare(&model, &auth, &plural, raw.as_deref(), &["filter", "depth"])?;
     let filter = required_filter(&call.params, "updating")?;
     let depth = call.params.depth()?;
     let patch = object_body(&body, None)?;
     let selector = Selector::Filter(filter);
     let name = call.object.name_singular.as_str();
-    let records = write(&state, &auth, call.object, Shape::depth(depth), async |t| {
-        query::update(t, &state.schema, name, &selector, &patch, &call.actor).await
-    })
+    let records = write(
+        &state,
+        &auth,
+        call.schema,
+        call.object,
+        Shape::depth(depth),
+        async |t| query::update(t, call.schema, name, &selector, &patch, &call.actor).await,
+    )
     .await?;
     reply_many(StatusCode::OK, "update", call.object, records)
 }
@@ -343,13 +365,20 @@ async fn remove(
 ) -> Result<(&'static str, Vec<Value>), ApiError> {
     let soft = call.params.flag("soft_delete")?;
     let name = call.object.name_singular.as_str();
-    let records = write(state, auth, call.object, Shape::depth(0), async |t| {
-        if soft {
-            query::delete(t, &state.schema, name, &selector, &call.actor).await
-        } else {
-            query::destroy(t, &state.schema, name, &selector, &call.actor).await
-        }
-    })
+    let records = write(
+        state,
+        auth,
+        call.schema,
+        call.object,
+        Shape::depth(0),
+        async |t| {
+            if soft {
+                query::delete(t, call.schema, name, &selector, &call.actor).await
+            } else {
+                query::destroy(t, call.schema, name, &selector, &call.actor).await
+            }
+        },
+    )
     .await?;
     Ok((if soft { "delete" } else { "destroy" }, records))
 }
@@ -362,7 +391,8 @@ pub async fn delete_one(
     Path((plural, id)): Path<(String, String)>,
     RawQuery(raw): RawQuery,
 ) -> Reply {
-    let call = prepare(&state, &auth, &plural, raw.as_deref(), &["soft_delete"])?;
+    let model = state.model(auth.workspace_id).await?;
+    let call = prepare(&model, &auth, &plural, raw.as_deref(), &["soft_delete"])?;
     let id = record_id(&id)?;
     let (verb, records) = remove(&state, &auth, &call, Selector::Id(id)).await?;
     reply_one(StatusCode::OK, verb, call.object, records)
@@ -375,8 +405,9 @@ pub async fn delete_many(
     Path(plural): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Reply {
+    let model = state.model(auth.workspace_id).await?;
     let call = prepare(
-        &state,
+        &model,
         &auth,
         &plural,
         raw.as_deref(),
@@ -394,14 +425,20 @@ pub async fn restore_one(
     Path((plural, id)): Path<(String, String)>,
     RawQuery(raw): RawQuery,
 ) -> Reply {
-    let call = prepare(&state, &auth, &plural, raw.as_deref(), &["depth"])?;
+    let model = state.model(auth.workspace_id).await?;
+    let call = prepare(&model, &auth, &plural, raw.as_deref(), &["depth"])?;
     let id = record_id(&id)?;
     let depth = call.params.depth()?;
     let name = call.object.name_singular.as_str();
     let selector = Selector::Id(id);
-    let records = write(&state, &auth, call.object, Shape::depth(depth), async |t| {
-        query::restore(t, &state.schema, name, &selector, &call.actor).await
-    })
+    let records = write(
+        &state,
+        &auth,
+        call.schema,
+        call.object,
+        Shape::depth(depth),
+        async |t| query::restore(t, call.schema, name, &selector, &call.actor).await,
+    )
     .await?;
     reply_one(StatusCode::OK, "restore", call.object, records)
 }
@@ -413,14 +450,20 @@ pub async fn restore_many(
     Path(plural): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Reply {
-    let call = prepare(&state, &auth, &plural, raw.as_deref(), &["filter", "depth"])?;
+    let model = state.model(auth.workspace_id).await?;
+    let call = prepare(&model, &auth, &plural, raw.as_deref(), &["filter", "depth"])?;
     let filter = required_filter(&call.params, "restoring")?;
     let depth = call.params.depth()?;
     let name = call.object.name_singular.as_str();
     let selector = Selector::Filter(filter);
-    let records = write(&state, &auth, call.object, Shape::depth(depth), async |t| {
-        query::restore(t, &state.schema, name, &selector, &call.actor).await
-    })
+    let records = write(
+        &state,
+        &auth,
+        call.schema,
+        call.object,
+        Shape::depth(depth),
+        async |t| query::restore(t, call.schema, name, &selector, &call.actor).await,
+    )
     .await?;
     reply_many(StatusCode::OK, "restore", call.object, records)
 }

@@ -4,7 +4,7 @@ use crate::query::seed::id;
 use crate::query::support::{Db, Lit, PG_SCHEMA, schema, t};
 use serde_json::{Value, json};
 use std::sync::Arc;
-use twenty_server::graphql::{Api, Call, Executor, Limits, execute_with};
+use twenty_server::graphql::{Api, Built, Call, Executor, Limits, execute_with};
 use twenty_server::query::Actor;
 use twenty_server::store::WorkspaceDb;
 
@@ -51,8 +51,8 @@ pub(super) async fn execute_on(
     executor: Executor,
     request: async_graphql::Request,
 ) -> (Value, usize) {
-    let api = Api::new(Arc::new(schema()), Limits::default()).expect("the schema builds");
-    let built = api.schema_for(uuid::Uuid::nil());
+    let api = Api::new(Limits::default());
+    let built = Built::new(Arc::new(schema())).expect("the schema builds");
     let call = Arc::new(Call::new(
         workspace(db),
         built.model.clone(),
