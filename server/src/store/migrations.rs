@@ -1,7 +1,14 @@
-//! The migration files embedded at build time (see build.rs), their checksums, and the
-//! decision of what is pending for a workspace. Applying them is the backends' job.
-use super::StoreError;
+//! Workspace migrations: the files embedded at build time (see build.rs), their checksums,
+//! what is pending for a workspace, and applying them in one transaction, on both backends
+//! (on Postgres with a transaction-local search_path; SQLite rebuilds with foreign keys off
+//! and checked before commit).
+use super::postgres::PgStore;
+use super::sqlite::SqliteStore;
+use super::{Store, StoreError, schema_name};
 use sha2::{Digest, Sha256};
+use sqlx::{AssertSqlSafe, Connection, SqliteConnection};
+use twenty_codegen::emit::sql::Dialect;
+use uuid::Uuid;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
@@ -77,6 +84,238 @@ pub fn pending(
         .filter(|m| !applied.iter().any(|(name, _)| name == m.name))
         .copied()
         .collect())
+}
+
+/// What migrating one workspace did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MigrationReport {
+    /// The migrations applied now, in order (empty when it was up to date).
+    pub applied: Vec<&'static str>,
+}
+
+const MIGRATIONS_TABLE: &str = r#"CREATE TABLE IF NOT EXISTS "_twenty_migrations" ("name" TEXT PRIMARY KEY NOT NULL, "sha256" TEXT NOT NULL, "appliedAt" INTEGER NOT NULL)"#;
+
+fn migrations_table(schema: &str) -> String {
+    format!(
+        r#"CREATE TABLE IF NOT EXISTS "{schema}"."_twenty_migrations" ("name" TEXT PRIMARY KEY NOT NULL, "sha256" TEXT NOT NULL, "appliedAt" BIGINT NOT NULL)"#
+    )
+}
+
+impl Store {
+    /// Applies the pending migrations of one workspace in one transaction.
+    pub async fn migrate_workspace(&self, id: Uuid) -> Result<MigrationReport, StoreError> {
+        dispatch!(self, s => s.migrate_workspace(id).await)
+    }
+
+    /// The names of one workspace's pending migrations (an edited applied file is an error).
+    pub async fn pending_migrations(&self, id: Uuid) -> Result<Vec<&'static str>, StoreError> {
+        dispatch!(self, s => s.pending_migrations(id).await)
+    }
+
+    /// The `(name, sha256)` recorded in one workspace's `_twenty_migrations`.
+    pub async fn applied_migrations(&self, id: Uuid) -> Result<Vec<(String, String)>, StoreError> {
+        dispatch!(self, s => s.applied_migrations(id).await)
+    }
+}
+
+impl SqliteStore {
+    pub(super) async fn applied_migrations(
+        &self,
+        id: Uuid,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let pool = self.workspace_pool(id).await?;
+        let mut conn = pool.acquire().await?;
+        applied(&mut conn).await
+    }
+
+    pub(super) async fn pending_migrations(
+        &self,
+        id: Uuid,
+    ) -> Result<Vec<&'static str>, StoreError> {
+        let done = self.applied_migrations(id).await?;
+        let pending = pending(&id.to_string(), &sqlite(), &done)?;
+        Ok(pending.iter().map(|m| m.name).collect())
+    }
+
+    pub(super) async fn migrate_workspace(&self, id: Uuid) -> Result<MigrationReport, StoreError> {
+        let pool = self.workspace_pool(id).await?;
+        let mut conn = pool.acquire().await?;
+        let done = applied(&mut conn).await?;
+        let pending = pending(&id.to_string(), &sqlite(), &done)?;
+        if pending.is_empty() {
+            return Ok(MigrationReport { applied: vec![] });
+        }
+        // SQLite ignores this pragma inside a transaction: it must be set before BEGIN.
+        let foreign_keys_off = pending.iter().any(Migration::needs_foreign_keys_off);
+        if foreign_keys_off {
+            sqlx::raw_sql("PRAGMA foreign_keys = OFF")
+                .execute(&mut *conn)
+                .await?;
+        }
+        let result = apply(&mut conn, &id.to_string(), &pending, foreign_keys_off).await;
+        if foreign_keys_off {
+            sqlx::raw_sql("PRAGMA foreign_keys = ON")
+                .execute(&mut *conn)
+                .await?;
+        }
+        result?;
+        Ok(MigrationReport {
+            applied: pending.iter().map(|m| m.name).collect(),
+        })
+    }
+}
+
+impl PgStore {
+    pub(super) async fn applied_migrations(
+        &self,
+        id: Uuid,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let schema = schema_name(id);
+        let exists: Option<(String,)> = sqlx::query_as(
+            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = $1 AND table_name = '_twenty_migrations'",
+        )
+        .bind(&schema)
+        .fetch_optional(&self.pool)
+        .await?;
+        if exists.is_none() {
+            return Ok(vec![]);
+        }
+        Ok(sqlx::query_as(AssertSqlSafe(format!(
+            r#"SELECT "name", "sha256" FROM "{schema}"."_twenty_migrations" ORDER BY "name""#
+        )))
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    pub(super) async fn pending_migrations(
+        &self,
+        id: Uuid,
+    ) -> Result<Vec<&'static str>, StoreError> {
+        let done = self.applied_migrations(id).await?;
+        let pending = pending(&id.to_string(), &postgres(), &done)?;
+        let mut names: Vec<&'static str> = pending.iter().map(|m| m.name).collect();
+        // A workspace created before the event log existed (or before its `xid` column)
+        // gets it from `migrate`.
+        let log: Option<(String,)> = sqlx::query_as(
+            "SELECT column_name::text FROM information_schema.columns \
+             WHERE table_schema = $1 AND table_name = $2 AND column_name = 'xid'",
+        )
+        .bind(schema_name(id))
+        .bind(super::events::EVENT_TABLE)
+        .fetch_optional(&self.pool)
+        .await?;
+        if log.is_none() && !done.is_empty() {
+            names.push("the event log table _twenty_event");
+        }
+        Ok(names)
+    }
+
+    pub(super) async fn migrate_workspace(&self, id: Uuid) -> Result<MigrationReport, StoreError> {
+        let schema = schema_name(id);
+        let mut tx = self.pool.begin().await?;
+        // One migrator per workspace at a time, across processes.
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
+            .bind(&schema)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::raw_sql(AssertSqlSafe(format!(
+            r#"CREATE SCHEMA IF NOT EXISTS "{schema}""#
+        )))
+        .execute(&mut *tx)
+        .await?;
+        sqlx::raw_sql(AssertSqlSafe(migrations_table(&schema)))
+            .execute(&mut *tx)
+            .await?;
+        // The server-owned event log, beside the migrations table (new and old workspaces).
+        sqlx::raw_sql(AssertSqlSafe(super::events::create_table_sql(
+            Dialect::Postgres,
+            &schema,
+        )))
+        .execute(&mut *tx)
+        .await?;
+        let done: Vec<(String, String)> = sqlx::query_as(AssertSqlSafe(format!(
+            r#"SELECT "name", "sha256" FROM "{schema}"."_twenty_migrations" ORDER BY "name""#
+        )))
+        .fetch_all(&mut *tx)
+        .await?;
+        let pending = pending(&id.to_string(), &postgres(), &done)?;
+        // Migration files are schema-agnostic; SET LOCAL ends with the transaction, so the
+        // pooled connection goes back clean.
+        sqlx::raw_sql(AssertSqlSafe(format!(
+            r#"SET LOCAL search_path TO "{schema}""#
+        )))
+        .execute(&mut *tx)
+        .await?;
+        for m in &pending {
+            sqlx::raw_sql(AssertSqlSafe(m.sql))
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(AssertSqlSafe(format!(
+                r#"INSERT INTO "{schema}"."_twenty_migrations" ("name", "sha256", "appliedAt") VALUES ($1, $2, $3)"#
+            )))
+            .bind(m.name)
+            .bind(m.checksum())
+            .bind(super::now_ms())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(MigrationReport {
+            applied: pending.iter().map(|m| m.name).collect(),
+        })
+    }
+}
+
+async fn applied(conn: &mut SqliteConnection) -> Result<Vec<(String, String)>, StoreError> {
+    sqlx::raw_sql(MIGRATIONS_TABLE).execute(&mut *conn).await?;
+    // The server-owned event log, beside the migrations table (new and old workspaces).
+    sqlx::raw_sql(AssertSqlSafe(super::events::create_table_sql(
+        Dialect::Sqlite,
+        "",
+    )))
+    .execute(&mut *conn)
+    .await?;
+    Ok(
+        sqlx::query_as(r#"SELECT "name", "sha256" FROM "_twenty_migrations" ORDER BY "name""#)
+            .fetch_all(&mut *conn)
+            .await?,
+    )
+}
+
+async fn apply(
+    conn: &mut SqliteConnection,
+    workspace: &str,
+    pending: &[Migration],
+    foreign_keys_off: bool,
+) -> Result<(), StoreError> {
+    let mut tx = conn.begin().await?;
+    for m in pending {
+        sqlx::raw_sql(AssertSqlSafe(m.sql))
+            .execute(&mut *tx)
+            .await?;
+        if foreign_keys_off {
+            let violations = sqlx::query("PRAGMA foreign_key_check")
+                .fetch_all(&mut *tx)
+                .await?;
+            if !violations.is_empty() {
+                return Err(StoreError::ForeignKeyViolations {
+                    workspace: workspace.to_owned(),
+                    migration: m.name.to_owned(),
+                    count: violations.len(),
+                });
+            }
+        }
+        sqlx::query(
+            r#"INSERT INTO "_twenty_migrations" ("name", "sha256", "appliedAt") VALUES (?, ?, ?)"#,
+        )
+        .bind(m.name)
+        .bind(m.checksum())
+        .bind(super::now_ms())
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,27 +1,33 @@
 //! Storage of workspaces and API keys (core tables) and of each workspace's data
-//! (SQLite file or Postgres schema), with migrations. No HTTP here.
+//! (SQLite file or Postgres schema), with migrations and the event log. No HTTP here.
+//! One file per concept (`workspaces`, `api_keys`, `migrations`, `events`), each holding
+//! both dialects; `sqlite` and `postgres` only connect.
+/// Runs `$e` on whichever backend `$self` is, its store bound to `$s`.
+macro_rules! dispatch {
+    ($self:ident, $s:ident => $e:expr) => {
+        match $self {
+            Store::Sqlite($s) => $e,
+            Store::Postgres($s) => $e,
+        }
+    };
+}
+
+pub mod api_keys;
 pub mod events;
 pub mod migrations;
 pub mod postgres;
 pub mod sqlite;
 pub mod statement;
+pub mod workspaces;
 pub mod write_group;
 
 use crate::config::Database;
-use serde::Serialize;
-use std::sync::atomic::{AtomicU64, Ordering};
 use twenty_codegen::emit::sql::Dialect;
 use uuid::Uuid;
 
-/// Keys revoked through any store of this process so far. Caches of verified keys note it
-/// when they fetch a key and refetch once it moved, so a revocation made here takes effect
-/// at once (one made by another process waits for the cache entry to expire).
-static REVOCATIONS: AtomicU64 = AtomicU64::new(0);
-
-/// The count of keys revoked through this process's stores (see [`REVOCATIONS`]).
-pub fn revocations() -> u64 {
-    REVOCATIONS.load(Ordering::Acquire)
-}
+pub use api_keys::{ApiKey, NewApiKey, Scope, revocations};
+pub use migrations::MigrationReport;
+pub use workspaces::Workspace;
 
 /// A storage failure, carrying what an operator needs to fix it.
 #[derive(Debug, thiserror::Error)]
@@ -66,133 +72,8 @@ pub enum StoreError {
     Random(String),
 }
 
-/// A workspace (a tenant).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Workspace {
-    /// Its id.
-    pub id: Uuid,
-    /// Its display name.
-    pub name: String,
-    /// Creation time, Unix milliseconds.
-    pub created_at: i64,
-}
-
-/// What an API key may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Scope {
-    /// Reads only.
-    ReadOnly,
-    /// Reads and writes.
-    ReadWrite,
-}
-
-impl Scope {
-    /// The stored text.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Scope::ReadOnly => "read_only",
-            Scope::ReadWrite => "read_write",
-        }
-    }
-
-    fn parse(text: &str) -> Result<Self, StoreError> {
-        match text {
-            "read_only" => Ok(Scope::ReadOnly),
-            "read_write" => Ok(Scope::ReadWrite),
-            other => Err(StoreError::Corrupt(format!(
-                "unknown API key scope {other:?}"
-            ))),
-        }
-    }
-}
-
-/// An API key's stored record (never its secret).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ApiKey {
-    /// Its id.
-    pub id: Uuid,
-    /// The workspace it opens.
-    pub workspace_id: Uuid,
-    /// A human name (also the `createdBy` name of what it writes).
-    pub name: String,
-    /// What it may do.
-    pub scope: Scope,
-    /// Expiry, Unix milliseconds.
-    pub expires_at: Option<i64>,
-    /// Revocation time, Unix milliseconds.
-    pub revoked_at: Option<i64>,
-    /// Last successful use, Unix milliseconds.
-    pub last_used_at: Option<i64>,
-    /// Creation time, Unix milliseconds.
-    pub created_at: i64,
-}
-
-/// The columns of `apiKey` in the order every backend selects them.
-pub(crate) const KEY_COLUMNS: &str =
-    r#""id", "workspaceId", "name", "scope", "expiresAt", "revokedAt", "lastUsedAt", "createdAt""#;
-
-pub(crate) type KeyRow = (
-    String,
-    String,
-    String,
-    String,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-    i64,
-);
-
-/// A `workspace` row as both backends read it: id, display name, creation time.
-pub(crate) type WorkspaceRow = (String, String, i64);
-
-impl Workspace {
-    pub(crate) fn from_row((id, name, created_at): WorkspaceRow) -> Result<Self, StoreError> {
-        Ok(Workspace {
-            id: parse_id(&id)?,
-            name,
-            created_at,
-        })
-    }
-}
-
 pub(crate) fn parse_id(text: &str) -> Result<Uuid, StoreError> {
     Uuid::parse_str(text).map_err(|_| StoreError::Corrupt(format!("invalid id {text:?}")))
-}
-
-impl ApiKey {
-    pub(crate) fn from_row(row: KeyRow) -> Result<Self, StoreError> {
-        let (id, workspace_id, name, scope, expires_at, revoked_at, last_used_at, created_at) = row;
-        Ok(ApiKey {
-            id: parse_id(&id)?,
-            workspace_id: parse_id(&workspace_id)?,
-            name,
-            scope: Scope::parse(&scope)?,
-            expires_at,
-            revoked_at,
-            last_used_at,
-            created_at,
-        })
-    }
-}
-
-/// A key just created: its record and its secret, which is shown once and never stored.
-#[derive(Debug, Clone, Serialize)]
-pub struct NewApiKey {
-    /// The stored record.
-    #[serde(flatten)]
-    pub key: ApiKey,
-    /// The bearer secret.
-    pub secret: String,
-}
-
-/// What migrating one workspace did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MigrationReport {
-    /// The migrations applied now, in order (empty when it was up to date).
-    pub applied: Vec<&'static str>,
 }
 
 /// A workspace's SQLite file: its pool and its writers' group commit.
@@ -333,15 +214,6 @@ pub fn schema_name(id: Uuid) -> String {
     format!("workspace_{}", String::from_utf8_lossy(&digits))
 }
 
-macro_rules! dispatch {
-    ($self:ident, $s:ident => $e:expr) => {
-        match $self {
-            Store::Sqlite($s) => $e,
-            Store::Postgres($s) => $e,
-        }
-    };
-}
-
 impl Store {
     /// Opens (creating when absent) the core tables of the configured database.
     pub async fn open(database: &Database) -> Result<Store, StoreError> {
@@ -376,50 +248,6 @@ impl Store {
         dispatch!(self, s => s.ping().await)
     }
 
-    /// Creates a workspace with all migrations applied, and a first read-write key.
-    pub async fn create_workspace(&self, name: &str) -> Result<(Workspace, NewApiKey), StoreError> {
-        let workspace = Workspace {
-            id: Uuid::new_v4(),
-            name: name.to_owned(),
-            created_at: now_ms(),
-        };
-        self.migrate_workspace(workspace.id).await?;
-        dispatch!(self, s => s.insert_workspace(&workspace).await)?;
-        let key = self
-            .create_api_key(workspace.id, "Default key", Scope::ReadWrite, None)
-            .await?;
-        Ok((workspace, key))
-    }
-
-    /// Every workspace, oldest first.
-    pub async fn list_workspaces(&self) -> Result<Vec<Workspace>, StoreError> {
-        dispatch!(self, s => s.list_workspaces().await)
-    }
-
-    /// One workspace.
-    pub async fn workspace(&self, id: Uuid) -> Result<Option<Workspace>, StoreError> {
-        Ok(self
-            .list_workspaces()
-            .await?
-            .into_iter()
-            .find(|w| w.id == id))
-    }
-
-    /// Applies the pending migrations of one workspace in one transaction.
-    pub async fn migrate_workspace(&self, id: Uuid) -> Result<MigrationReport, StoreError> {
-        dispatch!(self, s => s.migrate_workspace(id).await)
-    }
-
-    /// The names of one workspace's pending migrations (an edited applied file is an error).
-    pub async fn pending_migrations(&self, id: Uuid) -> Result<Vec<&'static str>, StoreError> {
-        dispatch!(self, s => s.pending_migrations(id).await)
-    }
-
-    /// The `(name, sha256)` recorded in one workspace's `_twenty_migrations`.
-    pub async fn applied_migrations(&self, id: Uuid) -> Result<Vec<(String, String)>, StoreError> {
-        dispatch!(self, s => s.applied_migrations(id).await)
-    }
-
     /// A handle on one workspace's data.
     pub async fn workspace_db(&self, id: Uuid) -> Result<WorkspaceDb, StoreError> {
         Ok(match self {
@@ -430,55 +258,6 @@ impl Store {
                 schema: schema_name(id),
             },
         })
-    }
-
-    /// Creates an API key; the secret is returned once, only its hash is stored.
-    pub async fn create_api_key(
-        &self,
-        workspace_id: Uuid,
-        name: &str,
-        scope: Scope,
-        expires_at: Option<i64>,
-    ) -> Result<NewApiKey, StoreError> {
-        let secret =
-            crate::secret::generate_secret().map_err(|e| StoreError::Random(e.to_string()))?;
-        let key = ApiKey {
-            id: Uuid::new_v4(),
-            workspace_id,
-            name: name.to_owned(),
-            scope,
-            expires_at,
-            revoked_at: None,
-            last_used_at: None,
-            created_at: now_ms(),
-        };
-        let hash = crate::secret::hash_secret(&secret);
-        dispatch!(self, s => s.insert_api_key(&key, &hash).await)?;
-        Ok(NewApiKey { key, secret })
-    }
-
-    /// API keys, of one workspace or all, oldest first.
-    pub async fn list_api_keys(&self, workspace: Option<Uuid>) -> Result<Vec<ApiKey>, StoreError> {
-        dispatch!(self, s => s.list_api_keys(workspace).await)
-    }
-
-    /// Revokes a key; false when no unrevoked key has this id.
-    pub async fn revoke_api_key(&self, id: Uuid) -> Result<bool, StoreError> {
-        let revoked = dispatch!(self, s => s.revoke_api_key(id, now_ms()).await)?;
-        if revoked {
-            REVOCATIONS.fetch_add(1, Ordering::AcqRel);
-        }
-        Ok(revoked)
-    }
-
-    /// The key whose secret hashes to `hash`.
-    pub async fn api_key_by_hash(&self, hash: &str) -> Result<Option<ApiKey>, StoreError> {
-        dispatch!(self, s => s.api_key_by_hash(hash).await)
-    }
-
-    /// Records a successful use of a key.
-    pub async fn touch_api_key(&self, id: Uuid) -> Result<(), StoreError> {
-        dispatch!(self, s => s.touch_api_key(id, now_ms()).await)
     }
 }
 
