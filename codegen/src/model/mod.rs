@@ -1,6 +1,7 @@
 //! The metadata model: the one intermediate representation every emitter reads.
 //! Owns objects, fields, relations, options and defaults; emitters must not add to it.
 
+mod actions;
 mod column;
 mod errors;
 mod field_type;
@@ -9,6 +10,7 @@ mod index;
 mod system_fields;
 mod validate;
 
+pub use actions::RecordAction;
 pub use column::{Column, ColumnDefault, ColumnType, ForeignKey, composite_column_name};
 pub use errors::{ERROR_CODES, ErrorCode, error_code, error_codes_with_status};
 pub use field_type::{
