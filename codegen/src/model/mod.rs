@@ -16,7 +16,7 @@ pub use errors::{ERROR_CODES, ErrorCode, error_code, error_codes_with_status};
 pub use field_type::{
     ACTOR_SOURCES, COMPOSITES, CompositeType, FieldType, RATING_VALUES, SubField, upper_first,
 };
-pub use grammar::{Comparator, Direction};
+pub use grammar::{Comparator, Direction, ValueKind};
 pub use index::{Index, IndexMethod, LIVE_ROWS_PREDICATE};
 pub use system_fields::SYSTEM_FIELD_NAMES;
 pub use validate::{ErrorKind, ValidationError, ValidationErrors, is_valid_name};

@@ -13,7 +13,7 @@ use crate::emit::sdk_ts::filter::order_fields;
 use crate::emit::sdk_ts::objects::envelope_keys;
 use crate::model::upper_first;
 use crate::model::{
-    ACTOR_SOURCES, COMPOSITES, Field, FieldType, Object, RelationKind, Schema, SubField,
+    ACTOR_SOURCES, COMPOSITES, Field, FieldType, Object, RelationKind, Schema, SubField, ValueKind,
 };
 use std::fmt::Write;
 
@@ -63,6 +63,7 @@ fn generated(schema: &Schema) -> String {
         out.push_str(&object_impl(object));
     }
     out.push_str(&filters());
+    out.push_str(&filter_comparators());
     out.push_str(&accessors(schema));
     out.push_str(&client_accessors(schema));
     let trimmed = out.trim_end().to_owned();
@@ -456,15 +457,58 @@ fn object_impl(object: &Object) -> String {
     out
 }
 
+/// The SDK's filter field type (in `filter.rs`) for a kind of value.
+fn kind_filter(kind: ValueKind) -> &'static str {
+    match kind {
+        ValueKind::Text => "TextField",
+        ValueKind::Uuid => "UuidField",
+        ValueKind::Number | ValueKind::Numeric => "NumberField",
+        ValueKind::Boolean => "BooleanField",
+        ValueKind::DateTime => "DateTimeField",
+        ValueKind::Date => "DateField",
+        ValueKind::Select => "SelectField",
+        ValueKind::MultiSelect => "MultiSelectField",
+        ValueKind::Array => "ArrayField",
+        ValueKind::Json => "JsonField",
+    }
+}
+
 /// The filter field of a sub-field.
 fn sub_field_filter(sub: &SubField) -> &'static str {
-    match sub.field_type {
-        FieldType::Select => "SelectField",
-        FieldType::Numeric => "NumberField",
-        FieldType::Uuid => "UuidField",
-        FieldType::RawJson => "JsonField",
-        _ => "TextField",
+    kind_filter(ValueKind::of_type(sub.field_type).unwrap_or(ValueKind::Text))
+}
+
+/// Per kind of value, its filter field type and the comparators the server accepts (the
+/// model's table). The hand-written field types in `filter.rs` are tested against it, so
+/// the SDK offers exactly the server's comparators.
+fn filter_comparators() -> String {
+    let mut out = doc(
+        "",
+        "Per kind of value, the SDK's filter field type and the comparators the server accepts on it; `filter.rs`'s tests check its field types against this table.",
+    );
+    out.push_str(
+        "#[cfg(test)]
+pub(crate) const FILTER_COMPARATORS: &[(&str, &[&str])] = &[
+",
+    );
+    for kind in ValueKind::ALL {
+        let names: Vec<String> = kind
+            .comparators()
+            .iter()
+            .map(|c| format!("{:?}", c.as_str()))
+            .collect();
+        let _ = writeln!(
+            out,
+            "    ({:?}, &[{}]),",
+            kind_filter(kind),
+            names.join(", ")
+        );
     }
+    out.push_str(
+        "];
+",
+    );
+    out
 }
 
 /// The filter field type of an object's field (`None` when it cannot be compared).
@@ -481,30 +525,15 @@ fn field_filter(object: &Object, field: &Field) -> Option<(String, String)> {
             format!("{}Filter<O>", composite.type_name),
         ));
     }
-    let kind = match field.field_type {
-        FieldType::Select | FieldType::Rating => {
-            return Some((
-                field.name.clone(),
-                format!("SelectField<O, {}>", enum_name(object, field)),
-            ));
+    let kind = ValueKind::of_type(field.field_type)?;
+    let filter = kind_filter(kind);
+    let ty = match kind {
+        ValueKind::Select | ValueKind::MultiSelect => {
+            format!("{filter}<O, {}>", enum_name(object, field))
         }
-        FieldType::MultiSelect => {
-            return Some((
-                field.name.clone(),
-                format!("MultiSelectField<O, {}>", enum_name(object, field)),
-            ));
-        }
-        FieldType::Uuid => "UuidField",
-        FieldType::Text => "TextField",
-        FieldType::Number | FieldType::Position | FieldType::Numeric => "NumberField",
-        FieldType::Boolean => "BooleanField",
-        FieldType::DateTime => "DateTimeField",
-        FieldType::Date => "DateField",
-        FieldType::Array => "ArrayField",
-        FieldType::RawJson => "JsonField",
-        _ => return None,
+        _ => format!("{filter}<O>"),
     };
-    Some((field.name.clone(), format!("{kind}<O>")))
+    Some((field.name.clone(), ty))
 }
 
 /// The composites' filters: one comparable field per sub-field.
