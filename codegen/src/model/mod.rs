@@ -2,6 +2,7 @@
 //! Owns objects, fields, relations, options and defaults; emitters must not add to it.
 
 mod actions;
+mod body;
 mod column;
 mod errors;
 mod field_type;
@@ -11,6 +12,7 @@ mod system_fields;
 mod validate;
 
 pub use actions::RecordAction;
+pub use body::{Body, Presence};
 pub use column::{Column, ColumnDefault, ColumnType, ForeignKey, composite_column_name};
 pub use errors::{ERROR_CODES, ErrorCode, error_code, error_codes_with_status};
 pub use field_type::{

@@ -13,7 +13,8 @@ use crate::emit::sdk_ts::filter::order_fields;
 use crate::emit::sdk_ts::objects::envelope_keys;
 use crate::model::upper_first;
 use crate::model::{
-    ACTOR_SOURCES, COMPOSITES, Field, FieldType, Object, RelationKind, Schema, SubField, ValueKind,
+    ACTOR_SOURCES, Body, COMPOSITES, Field, FieldType, Object, Presence, RelationKind, Schema,
+    SubField, ValueKind,
 };
 use std::fmt::Write;
 
@@ -253,9 +254,9 @@ fn record(object: &Object) -> String {
     out.push_str("#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]\n");
     let _ = writeln!(out, "pub struct {name} {{");
     for field in &object.fields {
-        if field.field_type == FieldType::TsVector {
+        let Some(presence) = field.in_body(Body::Response) else {
             continue;
-        }
+        };
         if let Some(relation) = &field.relation {
             let target = upper_first(&relation.target);
             match relation.kind {
@@ -265,7 +266,7 @@ fn record(object: &Object) -> String {
                         "    ",
                         &format!("Id of the related {} (`{}`).", relation.target, field.name),
                     ));
-                    let ty = if field.is_nullable {
+                    let ty = if presence.nullable {
                         out.push_str(&rename(&join, ", default"));
                         "Option<Uuid>"
                     } else {
@@ -310,7 +311,7 @@ fn record(object: &Object) -> String {
         } else if field.field_type == FieldType::RawJson {
             out.push_str(&rename(&field.name, ", default"));
             value
-        } else if field.is_nullable {
+        } else if presence.nullable {
             out.push_str(&rename(&field.name, ", default"));
             format!("Option<{value}>")
         } else {
@@ -323,20 +324,25 @@ fn record(object: &Object) -> String {
     out
 }
 
-/// The fields an input may carry: `(wire name, Rust type of the value, nullable, required)`.
-fn input_fields(object: &Object) -> Vec<(&Field, String, String)> {
+/// The fields a `body` input carries: `(field, how it appears, wire name, Rust type of
+/// the value)`.
+fn input_fields(object: &Object, body: Body) -> Vec<(&Field, Presence, String, String)> {
     let mut fields = Vec::new();
     for field in &object.fields {
-        if !field.is_writable() {
+        let Some(presence) = field.in_body(body) else {
+            continue;
+        };
+        if field.relation.is_some() {
+            // Only a many-to-one relation is an input: as its join column.
+            fields.push((field, presence, join_column(field), "Uuid".to_owned()));
             continue;
         }
-        if let Some(relation) = &field.relation {
-            if relation.kind == RelationKind::ManyToOne {
-                fields.push((field, join_column(field), "Uuid".to_owned()));
-            }
-            continue;
-        }
-        fields.push((field, field.name.clone(), value_type(object, field)));
+        fields.push((
+            field,
+            presence,
+            field.name.clone(),
+            value_type(object, field),
+        ));
     }
     fields
 }
@@ -352,10 +358,9 @@ fn create(object: &Object) -> String {
     );
     out.push_str("#[derive(Debug, Clone, Default, PartialEq, Serialize)]\n");
     let _ = writeln!(out, "pub struct {name}Create {{");
-    for (field, wire, value) in input_fields(object) {
+    for (field, presence, wire, value) in input_fields(object, Body::Create) {
         out.push_str(&field_doc(field));
-        let required = !field.is_nullable && field.default.is_none();
-        if required {
+        if presence.required {
             out.push_str(&rename(&wire, ""));
             let _ = writeln!(out, "    pub {}: {value},", snake(&wire));
         } else {
@@ -381,12 +386,9 @@ fn update(object: &Object) -> String {
     );
     out.push_str("#[derive(Debug, Clone, Default, PartialEq, Serialize)]\n");
     let _ = writeln!(out, "pub struct {name}Update {{");
-    for (field, wire, value) in input_fields(object) {
-        if field.is_system && field.name == "id" {
-            continue;
-        }
+    for (field, presence, wire, value) in input_fields(object, Body::Update) {
         out.push_str(&field_doc(field));
-        if field.is_nullable {
+        if presence.nullable {
             out.push_str(&rename(
                 &wire,
                 ", skip_serializing_if = \"Patch::is_unchanged\"",
