@@ -198,6 +198,9 @@ macro_rules! field_type {
         }
 
         impl<O> $name<O> {
+            /// The comparators this field offers, in the REST grammar's spelling.
+            pub const COMPARATORS: &'static [&'static str] = &[$($comparator,)* "is"];
+
             /// The field with this wire name.
             pub fn new(field: &str) -> Self {
                 Self { path: field.to_owned(), object: PhantomData }
@@ -419,6 +422,9 @@ select_common!(SelectField);
 select_common!(MultiSelectField);
 
 impl<O, V: SelectValue> SelectField<O, V> {
+    /// The comparators this field offers, in the REST grammar's spelling.
+    pub const COMPARATORS: &'static [&'static str] = &["eq", "neq", "in", "is"];
+
     /// Equal to.
     pub fn eq(&self, value: V) -> Filter<O> {
         self.predicate("eq", quote(value.as_str()))
@@ -436,6 +442,9 @@ impl<O, V: SelectValue> SelectField<O, V> {
 }
 
 impl<O, V: SelectValue> MultiSelectField<O, V> {
+    /// The comparators this field offers, in the REST grammar's spelling.
+    pub const COMPARATORS: &'static [&'static str] = &["containsAny", "is"];
+
     /// Holds at least one of.
     pub fn contains_any(&self, values: impl IntoIterator<Item = V>) -> Filter<O> {
         self.predicate("containsAny", Self::values(values))
@@ -478,6 +487,33 @@ mod tests {
 
     fn text(path: &str) -> TextField<P> {
         TextField::new(path)
+    }
+
+    #[test]
+    fn each_field_type_offers_exactly_the_comparators_the_server_accepts() {
+        let offered: [(&str, &[&str]); 10] = [
+            ("TextField", TextField::<P>::COMPARATORS),
+            ("UuidField", UuidField::<P>::COMPARATORS),
+            ("NumberField", NumberField::<P>::COMPARATORS),
+            ("BooleanField", BooleanField::<P>::COMPARATORS),
+            ("DateTimeField", DateTimeField::<P>::COMPARATORS),
+            ("DateField", DateField::<P>::COMPARATORS),
+            ("SelectField", SelectField::<P, Tag>::COMPARATORS),
+            ("MultiSelectField", MultiSelectField::<P, Tag>::COMPARATORS),
+            ("ArrayField", ArrayField::<P>::COMPARATORS),
+            ("JsonField", JsonField::<P>::COMPARATORS),
+        ];
+        fn sorted<'a>(names: &[&'a str]) -> Vec<&'a str> {
+            let mut names = names.to_vec();
+            names.sort_unstable();
+            names
+        }
+        for (field_type, accepted) in crate::generated::FILTER_COMPARATORS {
+            let Some((_, mine)) = offered.iter().find(|(name, _)| name == field_type) else {
+                panic!("no filter field type {field_type}");
+            };
+            assert_eq!(sorted(mine), sorted(accepted), "{field_type}");
+        }
     }
 
     #[test]

@@ -4460,6 +4460,21 @@ impl<O> RichTextV2Filter<O> {
     }
 }
 
+/// Per kind of value, the SDK's filter field type and the comparators the server accepts on it; `filter.rs`'s tests check its field types against this table.
+#[cfg(test)]
+pub(crate) const FILTER_COMPARATORS: &[(&str, &[&str])] = &[
+    ("TextField", &["eq", "neq", "in", "is", "gt", "gte", "lt", "lte", "startsWith", "endsWith", "like", "ilike"]),
+    ("UuidField", &["eq", "neq", "in", "is"]),
+    ("NumberField", &["eq", "neq", "in", "is", "gt", "gte", "lt", "lte"]),
+    ("NumberField", &["eq", "neq", "in", "is", "gt", "gte", "lt", "lte"]),
+    ("BooleanField", &["eq", "neq", "is"]),
+    ("DateTimeField", &["eq", "neq", "in", "is", "gt", "gte", "lt", "lte"]),
+    ("DateField", &["eq", "neq", "in", "is", "gt", "gte", "lt", "lte"]),
+    ("SelectField", &["eq", "neq", "in", "is"]),
+    ("MultiSelectField", &["containsAny", "is"]),
+    ("ArrayField", &["containsAny", "is"]),
+    ("JsonField", &["is"]),
+];
 /// The typed filter fields of each object: `filters::person::city().eq("Paris")`.
 pub mod filters {
     /// The fields Companies can be filtered on.

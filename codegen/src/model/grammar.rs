@@ -1,7 +1,9 @@
 //! The vocabulary of the filter and ordering grammar that the server's query engine
-//! accepts and every emitter describes (OpenAPI, GraphQL, the SDKs): the comparators and
-//! the sort directions, with their spellings. One list, so the emitted types and the
-//! engine cannot drift apart.
+//! accepts and every emitter describes (OpenAPI, GraphQL, the SDKs): the comparators, the
+//! kinds of value and which comparators apply to each, the sort directions, with their
+//! spellings. One table, so the emitted types and the engine cannot drift apart.
+
+use super::{Field, FieldType, RelationKind};
 
 /// The comparators of Twenty's filter grammar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -84,6 +86,115 @@ impl Comparator {
     }
 }
 
+/// How the values of a field (or of a composite's sub-field) are compared and ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ValueKind {
+    Text,
+    /// An id: UUID fields and a many-to-one relation's join column.
+    Uuid,
+    /// NUMBER and POSITION (a double).
+    Number,
+    /// NUMERIC (an exact decimal).
+    Numeric,
+    Boolean,
+    DateTime,
+    Date,
+    /// SELECT and RATING: one of the field's options.
+    Select,
+    /// MULTI_SELECT: a list of the field's options.
+    MultiSelect,
+    /// ARRAY: a list of strings.
+    Array,
+    /// RAW_JSON: any JSON.
+    Json,
+}
+
+impl ValueKind {
+    /// Every kind.
+    pub const ALL: [ValueKind; 11] = [
+        ValueKind::Text,
+        ValueKind::Uuid,
+        ValueKind::Number,
+        ValueKind::Numeric,
+        ValueKind::Boolean,
+        ValueKind::DateTime,
+        ValueKind::Date,
+        ValueKind::Select,
+        ValueKind::MultiSelect,
+        ValueKind::Array,
+        ValueKind::Json,
+    ];
+
+    /// The kind of a scalar field type (also a composite's sub-field type); `None` for the
+    /// types that are not compared as one value (composites, relations, TS_VECTOR).
+    pub fn of_type(field_type: FieldType) -> Option<ValueKind> {
+        Some(match field_type {
+            FieldType::Uuid => ValueKind::Uuid,
+            FieldType::Text => ValueKind::Text,
+            FieldType::Number | FieldType::Position => ValueKind::Number,
+            FieldType::Numeric => ValueKind::Numeric,
+            FieldType::Boolean => ValueKind::Boolean,
+            FieldType::DateTime => ValueKind::DateTime,
+            FieldType::Date => ValueKind::Date,
+            FieldType::Select | FieldType::Rating => ValueKind::Select,
+            FieldType::MultiSelect => ValueKind::MultiSelect,
+            FieldType::Array => ValueKind::Array,
+            FieldType::RawJson => ValueKind::Json,
+            FieldType::RichTextV2
+            | FieldType::FullName
+            | FieldType::Currency
+            | FieldType::Address
+            | FieldType::Links
+            | FieldType::Emails
+            | FieldType::Phones
+            | FieldType::Actor
+            | FieldType::Relation
+            | FieldType::TsVector => return None,
+        })
+    }
+
+    /// The kind a field is compared as (a many-to-one relation: its join column's ids);
+    /// `None` for composites (compared through their sub-fields), one-to-many relations and
+    /// the search vector.
+    pub fn of_field(field: &Field) -> Option<ValueKind> {
+        match &field.relation {
+            Some(r) if r.kind == RelationKind::ManyToOne => Some(ValueKind::Uuid),
+            Some(_) => None,
+            None => ValueKind::of_type(field.field_type),
+        }
+    }
+
+    /// The comparators that apply to values of this kind, in the order messages list them.
+    pub fn comparators(self) -> &'static [Comparator] {
+        use Comparator::*;
+        match self {
+            ValueKind::Text => &[
+                Eq, Neq, In, Is, Gt, Gte, Lt, Lte, StartsWith, EndsWith, Like, Ilike,
+            ],
+            ValueKind::Uuid | ValueKind::Select => &[Eq, Neq, In, Is],
+            ValueKind::Number | ValueKind::Numeric | ValueKind::DateTime | ValueKind::Date => {
+                &[Eq, Neq, In, Is, Gt, Gte, Lt, Lte]
+            }
+            ValueKind::Boolean => &[Eq, Neq, Is],
+            ValueKind::MultiSelect | ValueKind::Array => &[ContainsAny, Is],
+            ValueKind::Json => &[Is],
+        }
+    }
+
+    /// Whether `comparator` applies to values of this kind.
+    pub fn accepts(self, comparator: Comparator) -> bool {
+        self.comparators().contains(&comparator)
+    }
+
+    /// Whether records can be ordered by values of this kind (lists and JSON cannot).
+    pub fn orderable(self) -> bool {
+        !matches!(
+            self,
+            ValueKind::MultiSelect | ValueKind::Array | ValueKind::Json
+        )
+    }
+}
+
 /// Sort direction with the place of NULLs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Direction {
@@ -138,6 +249,37 @@ impl Direction {
             Direction::AscNullsLast => Direction::DescNullsFirst,
             Direction::DescNullsFirst => Direction::AscNullsLast,
             Direction::DescNullsLast => Direction::AscNullsFirst,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_accepts_the_null_check() {
+        for kind in ValueKind::ALL {
+            assert!(kind.accepts(Comparator::Is), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn every_comparator_applies_to_some_kind() {
+        for comparator in Comparator::ALL {
+            assert!(
+                ValueKind::ALL.iter().any(|k| k.accepts(comparator)),
+                "{comparator:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_composite_sub_field_is_compared_as_one_kind() {
+        for composite in &super::super::COMPOSITES {
+            for sub in composite.sub_fields {
+                assert!(ValueKind::of_type(sub.field_type).is_some(), "{}", sub.name);
+            }
         }
     }
 }

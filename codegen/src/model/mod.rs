@@ -1,6 +1,8 @@
 //! The metadata model: the one intermediate representation every emitter reads.
 //! Owns objects, fields, relations, options and defaults; emitters must not add to it.
 
+mod actions;
+mod body;
 mod column;
 mod errors;
 mod field_type;
@@ -9,12 +11,14 @@ mod index;
 mod system_fields;
 mod validate;
 
+pub use actions::RecordAction;
+pub use body::{Body, Presence};
 pub use column::{Column, ColumnDefault, ColumnType, ForeignKey, composite_column_name};
 pub use errors::{ERROR_CODES, ErrorCode, error_code, error_codes_with_status};
 pub use field_type::{
     ACTOR_SOURCES, COMPOSITES, CompositeType, FieldType, RATING_VALUES, SubField, upper_first,
 };
-pub use grammar::{Comparator, Direction};
+pub use grammar::{Comparator, Direction, ValueKind};
 pub use index::{Index, IndexMethod, LIVE_ROWS_PREDICATE};
 pub use system_fields::SYSTEM_FIELD_NAMES;
 pub use validate::{ErrorKind, ValidationError, ValidationErrors, is_valid_name};

@@ -5,7 +5,7 @@ use super::QueryError;
 use super::ast::Comparator;
 use serde_json::{Number, Value};
 use twenty_codegen::model::{
-    ColumnType, FieldType, Object, RelationKind, Schema, composite_column_name,
+    ColumnType, Object, RelationKind, Schema, ValueKind, composite_column_name,
 };
 
 /// How a column's values are typed, compared and decoded.
@@ -43,25 +43,47 @@ impl Kind {
         }
     }
 
-    fn comparators(&self) -> &'static [Comparator] {
-        use Comparator::*;
-        match self {
-            Kind::Text => &[
-                Eq, Neq, In, Is, Gt, Gte, Lt, Lte, StartsWith, EndsWith, Like, Ilike,
-            ],
-            Kind::Uuid | Kind::Select(_) => &[Eq, Neq, In, Is],
-            Kind::Double | Kind::Numeric | Kind::DateTime | Kind::Date => {
-                &[Eq, Neq, In, Is, Gt, Gte, Lt, Lte]
-            }
-            Kind::Bool => &[Eq, Neq, Is],
-            Kind::MultiSelect(_) | Kind::Array => &[ContainsAny, Is],
-            Kind::Json => &[Is],
+    /// The server's kind of a model kind; `options` gives a select's allowed values.
+    fn of_value_kind(kind: ValueKind, options: impl FnOnce() -> Vec<String>) -> Kind {
+        match kind {
+            ValueKind::Text => Kind::Text,
+            ValueKind::Uuid => Kind::Uuid,
+            ValueKind::Number => Kind::Double,
+            ValueKind::Numeric => Kind::Numeric,
+            ValueKind::Boolean => Kind::Bool,
+            ValueKind::DateTime => Kind::DateTime,
+            ValueKind::Date => Kind::Date,
+            ValueKind::Select => Kind::Select(options()),
+            ValueKind::MultiSelect => Kind::MultiSelect(options()),
+            ValueKind::Array => Kind::Array,
+            ValueKind::Json => Kind::Json,
         }
+    }
+
+    /// The model's kind, whose table says which comparators apply and what orders.
+    pub fn value_kind(&self) -> ValueKind {
+        match self {
+            Kind::Text => ValueKind::Text,
+            Kind::Uuid => ValueKind::Uuid,
+            Kind::Double => ValueKind::Number,
+            Kind::Numeric => ValueKind::Numeric,
+            Kind::Bool => ValueKind::Boolean,
+            Kind::DateTime => ValueKind::DateTime,
+            Kind::Date => ValueKind::Date,
+            Kind::Select(_) => ValueKind::Select,
+            Kind::MultiSelect(_) => ValueKind::MultiSelect,
+            Kind::Array => ValueKind::Array,
+            Kind::Json => ValueKind::Json,
+        }
+    }
+
+    fn comparators(&self) -> &'static [Comparator] {
+        self.value_kind().comparators()
     }
 
     /// Whether rows can be ordered by this kind.
     pub fn orderable(&self) -> bool {
-        !matches!(self, Kind::MultiSelect(_) | Kind::Array | Kind::Json)
+        self.value_kind().orderable()
     }
 }
 
@@ -150,15 +172,11 @@ pub fn column(object: &Object, field: &str, sub_field: Option<&str>) -> Result<C
                 field: field.to_owned(),
                 sub_field: sub.to_owned(),
             })?;
-        let kind = match s.field_type {
-            FieldType::Select => {
-                Kind::Select(options(twenty_codegen::model::ACTOR_SOURCES.to_vec()))
-            }
-            FieldType::Numeric => Kind::Numeric,
-            FieldType::Uuid => Kind::Uuid,
-            FieldType::RawJson => Kind::Json,
-            _ => Kind::Text,
-        };
+        // The only select sub-field is the actor's source.
+        let kind = Kind::of_value_kind(
+            ValueKind::of_type(s.field_type).unwrap_or(ValueKind::Text),
+            || options(twenty_codegen::model::ACTOR_SOURCES.to_vec()),
+        );
         return Ok(Col {
             name: composite_column_name(field, sub),
             kind,
@@ -172,25 +190,13 @@ pub fn column(object: &Object, field: &str, sub_field: Option<&str>) -> Result<C
             sub_field: s.to_owned(),
         });
     }
-    let kind = match f.field_type {
-        FieldType::Select | FieldType::Rating => Kind::Select(options(f.option_values())),
-        FieldType::MultiSelect => Kind::MultiSelect(options(f.option_values())),
-        FieldType::Uuid => Kind::Uuid,
-        FieldType::Text => Kind::Text,
-        FieldType::Number | FieldType::Position => Kind::Double,
-        FieldType::Numeric => Kind::Numeric,
-        FieldType::Boolean => Kind::Bool,
-        FieldType::DateTime => Kind::DateTime,
-        FieldType::Date => Kind::Date,
-        FieldType::Array => Kind::Array,
-        FieldType::RawJson => Kind::Json,
-        _ => {
-            return Err(QueryError::InvalidFilter {
-                field: label,
-                reason: format!("{} fields cannot be compared", f.field_type.as_str()),
-            });
-        }
+    let Some(value_kind) = ValueKind::of_type(f.field_type) else {
+        return Err(QueryError::InvalidFilter {
+            field: label,
+            reason: format!("{} fields cannot be compared", f.field_type.as_str()),
+        });
     };
+    let kind = Kind::of_value_kind(value_kind, || options(f.option_values()));
     Ok(Col {
         name: f.name.clone(),
         kind,

@@ -26,44 +26,9 @@ use twenty_codegen::emit::sql::{Dialect, quote};
 /// The name of the event table in every workspace.
 pub const EVENT_TABLE: &str = "_twenty_event";
 
-/// What happened to a record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Action {
-    Created,
-    /// Also an upsert that matched an existing record.
-    Updated,
-    /// Soft-deleted (`deletedAt` set).
-    Deleted,
-    /// Hard-deleted.
-    Destroyed,
-    Restored,
-}
-
-impl Action {
-    /// `created`, `updated`, … (the suffix of a webhook's event name `person.created`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Created => "created",
-            Action::Updated => "updated",
-            Action::Deleted => "deleted",
-            Action::Destroyed => "destroyed",
-            Action::Restored => "restored",
-        }
-    }
-
-    /// The action spelled `s` (as stored).
-    pub fn parse(s: &str) -> Option<Action> {
-        [
-            Action::Created,
-            Action::Updated,
-            Action::Deleted,
-            Action::Destroyed,
-            Action::Restored,
-        ]
-        .into_iter()
-        .find(|a| a.as_str() == s)
-    }
-}
+/// What happened to a record; the one list lives in the model, which the webhooks
+/// document reads too.
+pub use twenty_codegen::model::RecordAction as Action;
 
 /// A place in the event log, which is read in this order (see the module's text):
 /// `(xid, seq)` on Postgres, `(0, seq)` on SQLite.

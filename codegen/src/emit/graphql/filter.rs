@@ -1,85 +1,53 @@
 //! Filter inputs: `FilterIs`, one filter per scalar, per composite and per option enum, and
-//! `<Name>FilterInput` per object with `and` / `or` / `not`. Owns the operator vocabulary.
+//! `<Name>FilterInput` per object with `and` / `or` / `not`. Which operators a filter has is
+//! the model's table ([`ValueKind::comparators`]), the one the query engine checks.
 //!
-//! Operators are Twenty's (reference §4.2) restricted to what the query engine implements:
-//! eq, neq, gt, gte, lt, lte, in, like, ilike, startsWith, endsWith, containsAny, is,
-//! isEmptyArray. Twenty's `regex` / `iregex` (StringFilter), `containsJsonb` (RawJsonFilter),
-//! `contains` / `not_contains` / `containsIlike` (ArrayFilter, replaced by `containsAny`) and
-//! the TSVector `search` filter are deliberately absent: a client using them gets a
+//! So Twenty's operators the engine does not implement are absent — `regex` / `iregex`
+//! (StringFilter), `like` / `containsJsonb` (RawJsonFilter), `contains` / `not_contains` /
+//! `containsIlike` / `isEmptyArray` (ArrayFilter; `containsAny` instead) and the TSVector
+//! `search` filter — and BooleanFilter has `neq`: a client using an absent one gets a
 //! validation error instead of a filter silently ignored.
 
 use super::GraphqlError;
 use super::object_type::composite_enums;
 use super::registry::{Fields, Types};
 use super::shape::{self, Shape};
-use crate::model::{COMPOSITES, FieldType, Object, Schema};
+use crate::model::{COMPOSITES, Comparator, FieldType, Object, Schema, ValueKind};
 use async_graphql::dynamic::{Enum, InputObject, InputValue, TypeRef};
 
 const FILTER_IS: &str = "FilterIs";
 
-/// Which operators a filter type has, over values of type `value`.
-struct Operators<'a> {
-    value: &'a str,
-    equality: bool,
-    order: bool,
-    set: bool,
-    pattern: bool,
-}
+/// The order operators are listed in a filter input (Twenty's).
+const OPERATOR_ORDER: [Comparator; 13] = [
+    Comparator::Eq,
+    Comparator::Neq,
+    Comparator::Gt,
+    Comparator::Gte,
+    Comparator::Lt,
+    Comparator::Lte,
+    Comparator::In,
+    Comparator::Like,
+    Comparator::Ilike,
+    Comparator::StartsWith,
+    Comparator::EndsWith,
+    Comparator::ContainsAny,
+    Comparator::Is,
+];
 
-const EQUALITY: Operators<'static> = Operators {
-    value: "",
-    equality: true,
-    order: false,
-    set: true,
-    pattern: false,
-};
-
-fn comparable(value: &str) -> Operators<'_> {
-    Operators {
-        value,
-        order: true,
-        ..EQUALITY
-    }
-}
-
-/// A filter input with the operators `ops` (always ending with `is`).
-fn filter(name: &str, ops: Operators<'_>) -> InputObject {
-    let v = ops.value;
-    let mut fields: Vec<(&str, TypeRef)> = Vec::new();
-    if ops.equality {
-        fields.push(("eq", TypeRef::named(v)));
-        fields.push(("neq", TypeRef::named(v)));
-    }
-    if ops.order {
-        for op in ["gt", "gte", "lt", "lte"] {
-            fields.push((op, TypeRef::named(v)));
-        }
-    }
-    if ops.set {
-        fields.push(("in", TypeRef::named_nn_list(v)));
-    }
-    if ops.pattern {
-        for op in ["like", "ilike", "startsWith", "endsWith"] {
-            fields.push((op, TypeRef::named(v)));
-        }
-    }
-    fields.push(("is", TypeRef::named(FILTER_IS)));
-    fields
+/// A filter input named `name` over values of GraphQL type `value` (the item type of a
+/// list kind), with the operators that apply to `kind`.
+fn filter(name: &str, kind: ValueKind, value: &str) -> InputObject {
+    OPERATOR_ORDER
         .into_iter()
-        .fold(InputObject::new(name), |input, (op, ty)| {
-            input.field(InputValue::new(op, ty))
+        .filter(|op| kind.accepts(*op))
+        .fold(InputObject::new(name), |input, op| {
+            let ty = match op {
+                Comparator::Is => TypeRef::named(FILTER_IS),
+                Comparator::In | Comparator::ContainsAny => TypeRef::named_nn_list(value),
+                _ => TypeRef::named(value),
+            };
+            input.field(InputValue::new(op.as_str(), ty))
         })
-}
-
-/// A filter over a list column: any-of membership, null check, emptiness.
-fn list_filter(name: &str, item: &str) -> InputObject {
-    InputObject::new(name)
-        .field(InputValue::new("containsAny", TypeRef::named_nn_list(item)))
-        .field(InputValue::new("is", TypeRef::named(FILTER_IS)))
-        .field(InputValue::new(
-            "isEmptyArray",
-            TypeRef::named(TypeRef::BOOLEAN),
-        ))
 }
 
 /// The filter of a scalar type (`None`: not filterable).
@@ -103,32 +71,15 @@ pub(super) fn register_shared(types: &mut Types) -> Result<(), GraphqlError> {
     let origin = "the shared filter types";
     types.add(origin, Enum::new(FILTER_IS).item("NULL").item("NOT_NULL"))?;
     let shared = [
-        filter(
-            "UUIDFilter",
-            Operators {
-                value: "UUID",
-                ..EQUALITY
-            },
-        ),
-        filter(
-            "StringFilter",
-            Operators {
-                pattern: true,
-                ..comparable(TypeRef::STRING)
-            },
-        ),
-        filter("FloatFilter", comparable(TypeRef::FLOAT)),
-        filter("BigFloatFilter", comparable("BigFloat")),
-        // `neq` and `in` add nothing over `eq` on two values; Twenty has neither.
-        InputObject::new("BooleanFilter")
-            .field(InputValue::new("eq", TypeRef::named(TypeRef::BOOLEAN)))
-            .field(InputValue::new("is", TypeRef::named(FILTER_IS))),
-        filter("DateFilter", comparable("Date")),
-        filter("DateTimeFilter", comparable("DateTime")),
-        InputObject::new("RawJsonFilter")
-            .field(InputValue::new("like", TypeRef::named(TypeRef::STRING)))
-            .field(InputValue::new("is", TypeRef::named(FILTER_IS))),
-        list_filter("ArrayFilter", TypeRef::STRING),
+        filter("UUIDFilter", ValueKind::Uuid, "UUID"),
+        filter("StringFilter", ValueKind::Text, TypeRef::STRING),
+        filter("FloatFilter", ValueKind::Number, TypeRef::FLOAT),
+        filter("BigFloatFilter", ValueKind::Numeric, "BigFloat"),
+        filter("BooleanFilter", ValueKind::Boolean, TypeRef::BOOLEAN),
+        filter("DateFilter", ValueKind::Date, "Date"),
+        filter("DateTimeFilter", ValueKind::DateTime, "DateTime"),
+        filter("RawJsonFilter", ValueKind::Json, TypeRef::STRING),
+        filter("ArrayFilter", ValueKind::Array, TypeRef::STRING),
     ];
     for input in shared {
         types.add(origin, input)?;
@@ -161,13 +112,7 @@ pub(super) fn register_shared(types: &mut Types) -> Result<(), GraphqlError> {
 }
 
 fn enum_filter(enum_name: &str) -> InputObject {
-    filter(
-        &shape::enum_filter(enum_name),
-        Operators {
-            value: enum_name,
-            ..EQUALITY
-        },
-    )
+    filter(&shape::enum_filter(enum_name), ValueKind::Select, enum_name)
 }
 
 /// Registers the enum filters of `object`'s option fields and `<Name>FilterInput`.
@@ -201,7 +146,10 @@ pub(super) fn register(
             }
             Shape::EnumList(enum_name) => {
                 let list = shape::enum_list_filter(&enum_name);
-                types.add(origin.clone(), list_filter(&list, &enum_name))?;
+                types.add(
+                    origin.clone(),
+                    filter(&list, ValueKind::MultiSelect, &enum_name),
+                )?;
                 (field.name.clone(), list)
             }
             Shape::Composite(composite) => (field.name.clone(), shape::composite_filter(composite)),

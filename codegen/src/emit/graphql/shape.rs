@@ -89,7 +89,7 @@ pub(super) fn enum_filter(enum_type: &str) -> String {
     format!("{enum_type}Filter")
 }
 
-/// `PersonInterestsEnum` → `PersonInterestsEnumListFilter` (containsAny, is, isEmptyArray).
+/// `PersonInterestsEnum` → `PersonInterestsEnumListFilter` (containsAny, is).
 pub(super) fn enum_list_filter(enum_type: &str) -> String {
     format!("{enum_type}ListFilter")
 }

@@ -14,7 +14,6 @@ mod webhooks;
 
 pub use parameters::{DEFAULT_LIMIT, MAX_LIMIT, MAX_MUTATION_RECORDS};
 pub use paths::OPEN_API_PATH;
-pub use webhooks::WEBHOOK_ACTIONS;
 
 use crate::model::Schema;
 use utoipa::openapi::extensions::ExtensionsBuilder;

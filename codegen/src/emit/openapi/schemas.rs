@@ -17,8 +17,8 @@
 
 use super::names;
 use crate::model::{
-    ACTOR_SOURCES, COMPOSITES, CompositeType, DefaultValue, Field, FieldType, Object, RelationKind,
-    Schema as Model, SubField,
+    ACTOR_SOURCES, Body, COMPOSITES, CompositeType, DefaultValue, Field, FieldType, Object,
+    RelationKind, Schema as Model, SubField,
 };
 use serde_json::Value;
 use utoipa::openapi::RefOr;
@@ -26,14 +26,6 @@ use utoipa::openapi::schema::{
     AdditionalProperties, ArrayBuilder, KnownFormat, ObjectBuilder, OneOfBuilder, Ref, Schema,
     SchemaFormat, SchemaType, Type,
 };
-
-/// Which of the three per-object schemas a property is built for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    Create,
-    Update,
-    Response,
-}
 
 /// Every component schema derived from the model: the composites, then three per object.
 pub(super) fn component_schemas(model: &Model) -> Vec<(String, RefOr<Schema>)> {
@@ -44,30 +36,30 @@ pub(super) fn component_schemas(model: &Model) -> Vec<(String, RefOr<Schema>)> {
     for object in &model.objects {
         schemas.push((
             names::create_schema(object),
-            object_schema(object, Mode::Create),
+            object_schema(object, Body::Create),
         ));
         schemas.push((
             names::update_schema(object),
-            object_schema(object, Mode::Update),
+            object_schema(object, Body::Update),
         ));
         schemas.push((
             names::response_schema(object),
-            object_schema(object, Mode::Response),
+            object_schema(object, Body::Response),
         ));
     }
     schemas
 }
 
-fn object_schema(object: &Object, mode: Mode) -> RefOr<Schema> {
+fn object_schema(object: &Object, mode: Body) -> RefOr<Schema> {
     let label = &object.label_singular;
     let summary = match mode {
-        Mode::Create => format!(
+        Body::Create => format!(
             "A {label} to create. Omitted fields take their default; `required` lists the NOT NULL fields without one."
         ),
-        Mode::Update => {
+        Body::Update => {
             format!("The fields of a {label} to change; omitted fields are left as they are.")
         }
-        Mode::Response => format!(
+        Body::Response => format!(
             "A {label} as the API returns it. `fields` may select a subset of the properties; relations are present only at `depth=1`."
         ),
     };
@@ -86,7 +78,7 @@ fn object_schema(object: &Object, mode: Mode) -> RefOr<Schema> {
             builder = builder.property(property.name, property.schema);
         }
     }
-    if mode != Mode::Response {
+    if mode != Body::Response {
         builder = builder.additional_properties(Some(AdditionalProperties::FreeForm(false)));
     }
     builder.into()
@@ -100,23 +92,11 @@ struct Property {
 
 /// The properties one field contributes in `mode` (none, one, or two for a many-to-one
 /// relation's response: the foreign key and the related record).
-fn field_properties(field: &Field, mode: Mode) -> Vec<Property> {
-    if field.field_type == FieldType::TsVector {
+fn field_properties(field: &Field, mode: Body) -> Vec<Property> {
+    let Some(presence) = field.in_body(mode) else {
         return Vec::new();
-    }
-    let input = mode != Mode::Response;
-    if input && !field.is_writable() {
-        return Vec::new();
-    }
-    // The id of an existing record is its path; it cannot be changed.
-    if mode == Mode::Update && field.is_system && field.name == "id" {
-        return Vec::new();
-    }
-    let required = match mode {
-        Mode::Create => !field.is_nullable && field.default.is_none(),
-        Mode::Update => false,
-        Mode::Response => field.is_system && field.name == "id",
     };
+    let required = presence.required;
     let description = field.description.as_deref();
 
     if let Some(relation) = &field.relation {
@@ -133,7 +113,7 @@ fn field_properties(field: &Field, mode: Mode) -> Vec<Property> {
                     schema: with_description(uuid_schema(field.is_nullable), Some(&fk_description)),
                     required,
                 }];
-                if mode == Mode::Response {
+                if mode == Body::Response {
                     let related = format!("The related {} (at `depth=1` only).", relation.target);
                     properties.push(Property {
                         name: field.name.clone(),
@@ -146,7 +126,7 @@ fn field_properties(field: &Field, mode: Mode) -> Vec<Property> {
                 }
                 properties
             }
-            RelationKind::OneToMany if mode == Mode::Response => vec![Property {
+            RelationKind::OneToMany if mode == Body::Response => vec![Property {
                 name: field.name.clone(),
                 schema: with_description(
                     ArrayBuilder::new().items(names::schema_ref(&target)).into(),
@@ -163,13 +143,10 @@ fn field_properties(field: &Field, mode: Mode) -> Vec<Property> {
 
     let mut schema = match field.field_type.composite() {
         // A composite in a response is always an object (its sub-fields carry the nulls).
-        Some(composite) => nullable_ref(
-            names::schema_ref(composite.type_name),
-            field.is_nullable && input,
-        ),
-        None => scalar_schema(field.field_type, &field.option_values(), field.is_nullable),
+        Some(composite) => nullable_ref(names::schema_ref(composite.type_name), presence.nullable),
+        None => scalar_schema(field.field_type, &field.option_values(), presence.nullable),
     };
-    if mode == Mode::Create
+    if mode == Body::Create
         && let Some(DefaultValue::Value(value)) = &field.default
     {
         schema = with_default(schema, value.clone());

@@ -3,7 +3,7 @@
 
 use super::names;
 use super::schemas::{array, typed, uuid_schema, with_description};
-use crate::model::{Object, Schema as Model};
+use crate::model::{Object, RecordAction, Schema as Model};
 use utoipa::openapi::path::{
     HttpMethod, OperationBuilder, Parameter, ParameterBuilder, ParameterIn, PathItem,
 };
@@ -13,9 +13,6 @@ use utoipa::openapi::{
     ContentBuilder, Paths, PathsBuilder, RefOr, Required, ResponseBuilder, Schema,
 };
 
-/// The record events a webhook can subscribe to, in Twenty's vocabulary.
-pub const WEBHOOK_ACTIONS: [&str; 5] = ["created", "updated", "deleted", "destroyed", "restored"];
-
 const SIGNATURE: &str = "webhookSignature";
 const TIMESTAMP: &str = "webhookTimestamp";
 const NONCE: &str = "webhookNonce";
@@ -24,7 +21,7 @@ const NONCE: &str = "webhookNonce";
 pub(super) fn webhooks(model: &Model) -> Paths {
     let mut builder = PathsBuilder::new();
     for object in &model.objects {
-        for action in WEBHOOK_ACTIONS {
+        for action in RecordAction::ALL {
             builder = builder.path(
                 format!("{}.{action}", object.name_singular),
                 webhook(object, action),
@@ -75,12 +72,13 @@ pub(super) fn component_parameters() -> Vec<(String, RefOr<Parameter>)> {
     ]
 }
 
-fn webhook(object: &Object, action: &str) -> PathItem {
+fn webhook(object: &Object, action: RecordAction) -> PathItem {
     let event = format!("{}.{action}", object.name_singular);
     let label = &object.label_singular;
-    let record_description = match action {
-        "deleted" | "destroyed" => format!("The {label} as it was before the {action} event."),
-        _ => format!("The {label} after the change."),
+    let record_description = if action.carries_record_before() {
+        format!("The {label} as it was before the {action} event.")
+    } else {
+        format!("The {label} after the change.")
     };
     let string = |format: KnownFormat| {
         typed(Type::String, false).format(Some(SchemaFormat::KnownFormat(format)))
@@ -151,7 +149,7 @@ fn webhook(object: &Object, action: &str) -> PathItem {
     ] {
         payload = payload.required(required);
     }
-    if action == "updated" {
+    if action.lists_updated_fields() {
         payload = payload
             .property(
                 "updatedFields",
@@ -168,7 +166,7 @@ fn webhook(object: &Object, action: &str) -> PathItem {
         .operation_id(Some(format!(
             "on{}{}",
             object.type_name(),
-            crate::model::upper_first(action)
+            crate::model::upper_first(action.as_str())
         )))
         .summary(Some(event.clone()))
         .description(Some(format!(

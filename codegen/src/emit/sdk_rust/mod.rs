@@ -13,7 +13,8 @@ use crate::emit::sdk_ts::filter::order_fields;
 use crate::emit::sdk_ts::objects::envelope_keys;
 use crate::model::upper_first;
 use crate::model::{
-    ACTOR_SOURCES, COMPOSITES, Field, FieldType, Object, RelationKind, Schema, SubField,
+    ACTOR_SOURCES, Body, COMPOSITES, Field, FieldType, Object, Presence, RelationKind, Schema,
+    SubField, ValueKind,
 };
 use std::fmt::Write;
 
@@ -63,6 +64,7 @@ fn generated(schema: &Schema) -> String {
         out.push_str(&object_impl(object));
     }
     out.push_str(&filters());
+    out.push_str(&filter_comparators());
     out.push_str(&accessors(schema));
     out.push_str(&client_accessors(schema));
     let trimmed = out.trim_end().to_owned();
@@ -252,9 +254,9 @@ fn record(object: &Object) -> String {
     out.push_str("#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]\n");
     let _ = writeln!(out, "pub struct {name} {{");
     for field in &object.fields {
-        if field.field_type == FieldType::TsVector {
+        let Some(presence) = field.in_body(Body::Response) else {
             continue;
-        }
+        };
         if let Some(relation) = &field.relation {
             let target = upper_first(&relation.target);
             match relation.kind {
@@ -264,7 +266,7 @@ fn record(object: &Object) -> String {
                         "    ",
                         &format!("Id of the related {} (`{}`).", relation.target, field.name),
                     ));
-                    let ty = if field.is_nullable {
+                    let ty = if presence.nullable {
                         out.push_str(&rename(&join, ", default"));
                         "Option<Uuid>"
                     } else {
@@ -309,7 +311,7 @@ fn record(object: &Object) -> String {
         } else if field.field_type == FieldType::RawJson {
             out.push_str(&rename(&field.name, ", default"));
             value
-        } else if field.is_nullable {
+        } else if presence.nullable {
             out.push_str(&rename(&field.name, ", default"));
             format!("Option<{value}>")
         } else {
@@ -322,20 +324,25 @@ fn record(object: &Object) -> String {
     out
 }
 
-/// The fields an input may carry: `(wire name, Rust type of the value, nullable, required)`.
-fn input_fields(object: &Object) -> Vec<(&Field, String, String)> {
+/// The fields a `body` input carries: `(field, how it appears, wire name, Rust type of
+/// the value)`.
+fn input_fields(object: &Object, body: Body) -> Vec<(&Field, Presence, String, String)> {
     let mut fields = Vec::new();
     for field in &object.fields {
-        if !field.is_writable() {
+        let Some(presence) = field.in_body(body) else {
+            continue;
+        };
+        if field.relation.is_some() {
+            // Only a many-to-one relation is an input: as its join column.
+            fields.push((field, presence, join_column(field), "Uuid".to_owned()));
             continue;
         }
-        if let Some(relation) = &field.relation {
-            if relation.kind == RelationKind::ManyToOne {
-                fields.push((field, join_column(field), "Uuid".to_owned()));
-            }
-            continue;
-        }
-        fields.push((field, field.name.clone(), value_type(object, field)));
+        fields.push((
+            field,
+            presence,
+            field.name.clone(),
+            value_type(object, field),
+        ));
     }
     fields
 }
@@ -351,10 +358,9 @@ fn create(object: &Object) -> String {
     );
     out.push_str("#[derive(Debug, Clone, Default, PartialEq, Serialize)]\n");
     let _ = writeln!(out, "pub struct {name}Create {{");
-    for (field, wire, value) in input_fields(object) {
+    for (field, presence, wire, value) in input_fields(object, Body::Create) {
         out.push_str(&field_doc(field));
-        let required = !field.is_nullable && field.default.is_none();
-        if required {
+        if presence.required {
             out.push_str(&rename(&wire, ""));
             let _ = writeln!(out, "    pub {}: {value},", snake(&wire));
         } else {
@@ -380,12 +386,9 @@ fn update(object: &Object) -> String {
     );
     out.push_str("#[derive(Debug, Clone, Default, PartialEq, Serialize)]\n");
     let _ = writeln!(out, "pub struct {name}Update {{");
-    for (field, wire, value) in input_fields(object) {
-        if field.is_system && field.name == "id" {
-            continue;
-        }
+    for (field, presence, wire, value) in input_fields(object, Body::Update) {
         out.push_str(&field_doc(field));
-        if field.is_nullable {
+        if presence.nullable {
             out.push_str(&rename(
                 &wire,
                 ", skip_serializing_if = \"Patch::is_unchanged\"",
@@ -456,15 +459,58 @@ fn object_impl(object: &Object) -> String {
     out
 }
 
+/// The SDK's filter field type (in `filter.rs`) for a kind of value.
+fn kind_filter(kind: ValueKind) -> &'static str {
+    match kind {
+        ValueKind::Text => "TextField",
+        ValueKind::Uuid => "UuidField",
+        ValueKind::Number | ValueKind::Numeric => "NumberField",
+        ValueKind::Boolean => "BooleanField",
+        ValueKind::DateTime => "DateTimeField",
+        ValueKind::Date => "DateField",
+        ValueKind::Select => "SelectField",
+        ValueKind::MultiSelect => "MultiSelectField",
+        ValueKind::Array => "ArrayField",
+        ValueKind::Json => "JsonField",
+    }
+}
+
 /// The filter field of a sub-field.
 fn sub_field_filter(sub: &SubField) -> &'static str {
-    match sub.field_type {
-        FieldType::Select => "SelectField",
-        FieldType::Numeric => "NumberField",
-        FieldType::Uuid => "UuidField",
-        FieldType::RawJson => "JsonField",
-        _ => "TextField",
+    kind_filter(ValueKind::of_type(sub.field_type).unwrap_or(ValueKind::Text))
+}
+
+/// Per kind of value, its filter field type and the comparators the server accepts (the
+/// model's table). The hand-written field types in `filter.rs` are tested against it, so
+/// the SDK offers exactly the server's comparators.
+fn filter_comparators() -> String {
+    let mut out = doc(
+        "",
+        "Per kind of value, the SDK's filter field type and the comparators the server accepts on it; `filter.rs`'s tests check its field types against this table.",
+    );
+    out.push_str(
+        "#[cfg(test)]
+pub(crate) const FILTER_COMPARATORS: &[(&str, &[&str])] = &[
+",
+    );
+    for kind in ValueKind::ALL {
+        let names: Vec<String> = kind
+            .comparators()
+            .iter()
+            .map(|c| format!("{:?}", c.as_str()))
+            .collect();
+        let _ = writeln!(
+            out,
+            "    ({:?}, &[{}]),",
+            kind_filter(kind),
+            names.join(", ")
+        );
     }
+    out.push_str(
+        "];
+",
+    );
+    out
 }
 
 /// The filter field type of an object's field (`None` when it cannot be compared).
@@ -481,30 +527,15 @@ fn field_filter(object: &Object, field: &Field) -> Option<(String, String)> {
             format!("{}Filter<O>", composite.type_name),
         ));
     }
-    let kind = match field.field_type {
-        FieldType::Select | FieldType::Rating => {
-            return Some((
-                field.name.clone(),
-                format!("SelectField<O, {}>", enum_name(object, field)),
-            ));
+    let kind = ValueKind::of_type(field.field_type)?;
+    let filter = kind_filter(kind);
+    let ty = match kind {
+        ValueKind::Select | ValueKind::MultiSelect => {
+            format!("{filter}<O, {}>", enum_name(object, field))
         }
-        FieldType::MultiSelect => {
-            return Some((
-                field.name.clone(),
-                format!("MultiSelectField<O, {}>", enum_name(object, field)),
-            ));
-        }
-        FieldType::Uuid => "UuidField",
-        FieldType::Text => "TextField",
-        FieldType::Number | FieldType::Position | FieldType::Numeric => "NumberField",
-        FieldType::Boolean => "BooleanField",
-        FieldType::DateTime => "DateTimeField",
-        FieldType::Date => "DateField",
-        FieldType::Array => "ArrayField",
-        FieldType::RawJson => "JsonField",
-        _ => return None,
+        _ => format!("{filter}<O>"),
     };
-    Some((field.name.clone(), format!("{kind}<O>")))
+    Some((field.name.clone(), ty))
 }
 
 /// The composites' filters: one comparable field per sub-field.

@@ -4,17 +4,23 @@
 
 use super::{doc, union_of};
 use crate::model::{
-    COMPOSITES, Comparator, Direction, Field, FieldType, Object, RelationKind, SubField,
+    COMPOSITES, Comparator, Direction, Field, FieldType, Object, RelationKind, SubField, ValueKind,
 };
 use std::fmt::Write;
 
 /// How values of one kind are compared: the filter type's name, the TypeScript type of
-/// an operand, and the comparators that apply (as the server's query engine checks them).
+/// an operand, and the model's kind, whose comparators apply.
 struct Kind {
     name: &'static str,
     generic: bool,
     operand: &'static str,
-    comparators: &'static [Comparator],
+    value: ValueKind,
+}
+
+impl Kind {
+    fn comparators(&self) -> &'static [Comparator] {
+        self.value.comparators()
+    }
 }
 
 use Comparator::*;
@@ -23,63 +29,61 @@ const TEXT: Kind = Kind {
     name: "TextFilter",
     generic: false,
     operand: "string",
-    comparators: &[
-        Eq, Neq, In, Is, Gt, Gte, Lt, Lte, StartsWith, EndsWith, Like, Ilike,
-    ],
+    value: ValueKind::Text,
 };
 const UUID: Kind = Kind {
     name: "UuidFilter",
     generic: false,
     operand: "string",
-    comparators: &[Eq, Neq, In, Is],
+    value: ValueKind::Uuid,
 };
 const NUMBER: Kind = Kind {
     name: "NumberFilter",
     generic: false,
     operand: "number",
-    comparators: &[Eq, Neq, In, Is, Gt, Gte, Lt, Lte],
+    value: ValueKind::Number,
 };
 const BOOLEAN: Kind = Kind {
     name: "BooleanFilter",
     generic: false,
     operand: "boolean",
-    comparators: &[Eq, Neq, Is],
+    value: ValueKind::Boolean,
 };
 const DATE_TIME: Kind = Kind {
     name: "DateTimeFilter",
     generic: false,
     operand: "string | Date",
-    comparators: &[Eq, Neq, In, Is, Gt, Gte, Lt, Lte],
+    value: ValueKind::DateTime,
 };
 const DATE: Kind = Kind {
     name: "DateFilter",
     generic: false,
     operand: "string",
-    comparators: &[Eq, Neq, In, Is, Gt, Gte, Lt, Lte],
+    value: ValueKind::Date,
 };
 const SELECT: Kind = Kind {
     name: "SelectFilter",
     generic: true,
     operand: "T",
-    comparators: &[Eq, Neq, In, Is],
+    value: ValueKind::Select,
 };
 const MULTI_SELECT: Kind = Kind {
     name: "MultiSelectFilter",
     generic: true,
     operand: "T",
-    comparators: &[ContainsAny, Is],
+    value: ValueKind::MultiSelect,
 };
 const ARRAY: Kind = Kind {
     name: "ArrayFilter",
     generic: false,
     operand: "string",
-    comparators: &[ContainsAny, Is],
+    value: ValueKind::Array,
 };
 const JSON: Kind = Kind {
     name: "JsonFilter",
     generic: false,
     operand: "unknown",
-    comparators: &[Is],
+    value: ValueKind::Json,
 };
 
 const KINDS: [&Kind; 10] = [
@@ -125,7 +129,7 @@ pub(super) fn comparator_types() -> String {
             "The comparators that apply to this kind of value; several in one object must all hold.",
         ));
         let _ = writeln!(out, "export interface {head} {{");
-        for comparator in kind.comparators {
+        for comparator in kind.comparators() {
             let operand = match comparator {
                 Is => "NullCheck".to_owned(),
                 In | ContainsAny if kind.operand.contains('|') => {
@@ -165,32 +169,30 @@ fn sub_field_filter(sub: &SubField) -> String {
     }
 }
 
+/// The filter type of a kind of value (NUMBER and NUMERIC share `NumberFilter`).
+fn filter_kind(value: ValueKind) -> &'static Kind {
+    match value {
+        ValueKind::Text => &TEXT,
+        ValueKind::Uuid => &UUID,
+        ValueKind::Number | ValueKind::Numeric => &NUMBER,
+        ValueKind::Boolean => &BOOLEAN,
+        ValueKind::DateTime => &DATE_TIME,
+        ValueKind::Date => &DATE,
+        ValueKind::Select => &SELECT,
+        ValueKind::MultiSelect => &MULTI_SELECT,
+        ValueKind::Array => &ARRAY,
+        ValueKind::Json => &JSON,
+    }
+}
+
 /// How a composite's sub-field is compared.
 fn sub_kind(sub: &SubField) -> &'static Kind {
-    match sub.field_type {
-        FieldType::Select => &SELECT,
-        FieldType::Numeric => &NUMBER,
-        FieldType::Uuid => &UUID,
-        FieldType::RawJson => &JSON,
-        _ => &TEXT,
-    }
+    filter_kind(ValueKind::of_type(sub.field_type).unwrap_or(ValueKind::Text))
 }
 
 /// How a scalar field (not a relation, not a composite) is compared; `None`: it cannot be.
 fn scalar_kind(field_type: FieldType) -> Option<&'static Kind> {
-    Some(match field_type {
-        FieldType::Select | FieldType::Rating => &SELECT,
-        FieldType::MultiSelect => &MULTI_SELECT,
-        FieldType::Uuid => &UUID,
-        FieldType::Text => &TEXT,
-        FieldType::Number | FieldType::Position | FieldType::Numeric => &NUMBER,
-        FieldType::Boolean => &BOOLEAN,
-        FieldType::DateTime => &DATE_TIME,
-        FieldType::Date => &DATE,
-        FieldType::Array => &ARRAY,
-        FieldType::RawJson => &JSON,
-        _ => return None,
-    })
+    ValueKind::of_type(field_type).map(filter_kind)
 }
 
 /// The names `types.ts` imports from `filters.ts`.
@@ -251,16 +253,13 @@ pub(crate) fn order_fields(object: &Object) -> Vec<String> {
         }
         if let Some(composite) = field.field_type.composite() {
             for sub in composite.sub_fields {
-                if sub.field_type != FieldType::RawJson {
+                if ValueKind::of_type(sub.field_type).is_some_and(ValueKind::orderable) {
                     names.push(format!("{}.{}", field.name, sub.name));
                 }
             }
             continue;
         }
-        if !matches!(
-            field.field_type,
-            FieldType::MultiSelect | FieldType::Array | FieldType::RawJson | FieldType::TsVector
-        ) {
+        if ValueKind::of_type(field.field_type).is_some_and(ValueKind::orderable) {
             names.push(field.name.clone());
         }
     }
@@ -359,10 +358,10 @@ pub(super) fn comparator_cases(schema: &crate::model::Schema) -> String {
                     continue;
                 }
                 seen.push(label.clone());
-                let accepted: Vec<&str> = kind.comparators.iter().map(|c| c.as_str()).collect();
+                let accepted: Vec<&str> = kind.comparators().iter().map(|c| c.as_str()).collect();
                 let refused: Vec<&str> = all
                     .iter()
-                    .filter(|c| !kind.comparators.contains(c))
+                    .filter(|c| !kind.value.accepts(**c))
                     .map(|c| c.as_str())
                     .collect();
                 let list = |names: &[&str]| {

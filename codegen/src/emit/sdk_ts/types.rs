@@ -3,7 +3,7 @@
 
 use super::{doc, literal, union_of};
 use crate::model::{
-    ACTOR_SOURCES, COMPOSITES, CompositeType, Field, FieldType, Object, RelationKind, Schema,
+    ACTOR_SOURCES, Body, COMPOSITES, CompositeType, Field, FieldType, Object, RelationKind, Schema,
     SubField, upper_first,
 };
 use std::fmt::Write;
@@ -14,6 +14,17 @@ pub(super) enum Mode {
     Record,
     Create,
     Update,
+}
+
+impl Mode {
+    /// The model's body the type is written for.
+    fn body(self) -> Body {
+        match self {
+            Mode::Record => Body::Response,
+            Mode::Create => Body::Create,
+            Mode::Update => Body::Update,
+        }
+    }
 }
 
 /// `composites.ts`: one type per composite, shared by records and inputs.
@@ -160,23 +171,14 @@ fn object_type(object: &Object, mode: Mode) -> String {
 
 /// The property lines one field contributes to a type.
 fn properties(field: &Field, mode: Mode) -> Vec<String> {
-    if field.field_type == FieldType::TsVector {
+    let Some(presence) = field.in_body(mode.body()) else {
         return Vec::new();
-    }
-    let input = mode != Mode::Record;
-    if input && !field.is_writable() {
-        return Vec::new();
-    }
-    if mode == Mode::Update && field.is_system && field.name == "id" {
-        return Vec::new();
-    }
-    let optional = match mode {
-        Mode::Record => false,
-        Mode::Create => field.is_nullable || field.default.is_some(),
-        Mode::Update => true,
     };
+    let input = mode != Mode::Record;
+    // A record carries every field it was read with, so none is optional there.
+    let optional = input && !presence.required;
     let mark = if optional { "?" } else { "" };
-    let null = if field.is_nullable { " | null" } else { "" };
+    let null = if presence.nullable { " | null" } else { "" };
     let comment = doc("  ", field.description.as_deref().unwrap_or(&field.label));
 
     if let Some(relation) = &field.relation {
@@ -206,9 +208,7 @@ fn properties(field: &Field, mode: Mode) -> Vec<String> {
     }
 
     let value = match field.field_type.composite() {
-        // A composite in a record is always an object (its sub-fields carry the nulls).
-        Some(composite) if input => format!("{}{null}", composite.type_name),
-        Some(composite) => composite.type_name.to_owned(),
+        Some(composite) => format!("{}{null}", composite.type_name),
         None if field.field_type == FieldType::RawJson => "unknown".to_owned(),
         None => format!(
             "{}{null}",

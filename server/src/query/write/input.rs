@@ -423,11 +423,6 @@ fn scalar(
     })
 }
 
-/// Whether the server, not the client, sets this field.
-pub fn is_server_set(field: &Field) -> bool {
-    !field.is_writable() || field.field_type == FieldType::Actor
-}
-
 /// Checks `input` against `object` and turns it into column assignments.
 pub fn convert(
     schema: &Schema,
@@ -486,7 +481,8 @@ pub fn convert(
                 field: key.clone(),
             });
         };
-        if is_server_set(field) {
+        // The model's rule of which fields an input carries (`Field::in_body`).
+        if field.is_server_set() {
             return Err(read_only(object, key));
         }
         if let Some(relation) = &field.relation {

@@ -169,10 +169,12 @@ async fn client_mistakes_are_coded_and_never_internal(backend: Backend) {
             "BAD_USER_INPUT",
             "INVALID_VALUE",
         ),
+        // RawJsonFilter has only `is` (the model's comparators for JSON), so the schema
+        // refuses `like` before the engine sees it.
         (
             "{ people(filter: {emails: {additionalEmails: {like: \"%a\"}}}) { totalCount } }",
-            "BAD_USER_INPUT",
-            "INVALID_FILTER",
+            "GRAPHQL_VALIDATION_FAILED",
+            "INVALID_QUERY",
         ),
         (
             "mutation { updateCompany(id: \"00000000-0000-4000-8000-000000000009\", data: {name: \"x\"}) { id } }",

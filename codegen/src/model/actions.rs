@@ -1,0 +1,73 @@
+//! The record events: what can happen to a record, as the server's event log records it and
+//! the webhooks (OpenAPI `webhooks`, deliveries) name it (`person.created`). One list, so the
+//! server and the documents cannot drift apart; no delivery logic here.
+
+/// What happened to a record: the suffix of a webhook's event name (`person.created`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RecordAction {
+    Created,
+    /// Also an upsert that matched an existing record.
+    Updated,
+    /// Soft-deleted (`deletedAt` set).
+    Deleted,
+    /// Hard-deleted.
+    Destroyed,
+    Restored,
+}
+
+impl RecordAction {
+    /// Every action, in the order the webhooks are documented.
+    pub const ALL: [RecordAction; 5] = [
+        RecordAction::Created,
+        RecordAction::Updated,
+        RecordAction::Deleted,
+        RecordAction::Destroyed,
+        RecordAction::Restored,
+    ];
+
+    /// Twenty's spelling (`created`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordAction::Created => "created",
+            RecordAction::Updated => "updated",
+            RecordAction::Deleted => "deleted",
+            RecordAction::Destroyed => "destroyed",
+            RecordAction::Restored => "restored",
+        }
+    }
+
+    /// The action spelled `name`, if any.
+    pub fn parse(name: &str) -> Option<RecordAction> {
+        RecordAction::ALL.into_iter().find(|a| a.as_str() == name)
+    }
+
+    /// Whether an event's record is the record as it was before the change (the record is
+    /// gone or hidden afterwards) rather than after it.
+    pub fn carries_record_before(self) -> bool {
+        matches!(self, RecordAction::Deleted | RecordAction::Destroyed)
+    }
+
+    /// Whether an event lists the names of the fields that changed (`updatedFields`).
+    pub fn lists_updated_fields(self) -> bool {
+        self == RecordAction::Updated
+    }
+}
+
+impl std::fmt::Display for RecordAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for action in RecordAction::ALL {
+            assert_eq!(RecordAction::parse(action.as_str()), Some(action));
+        }
+        assert_eq!(RecordAction::parse("upserted"), None);
+    }
+}
