@@ -180,7 +180,9 @@ fn the_frame_is_openapi_3_1_with_a_relative_server_and_global_bearer_auth() {
         at(&doc, "/components/securitySchemes/bearerAuth/scheme"),
         "bearer"
     );
-    assert_eq!(at(&doc, "/x-generated-by"), "cargo xtask codegen");
+    // The emitter writes no header: `cargo xtask codegen` adds one to the checked-in file,
+    // and the documents the server builds per workspace have none.
+    assert!(doc.get("x-generated-by").is_none());
 }
 
 #[test]

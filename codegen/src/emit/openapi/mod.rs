@@ -16,15 +16,11 @@ pub use parameters::{DEFAULT_LIMIT, MAX_LIMIT, MAX_MUTATION_RECORDS};
 pub use paths::OPEN_API_PATH;
 
 use crate::model::Schema;
-use utoipa::openapi::extensions::ExtensionsBuilder;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{
     Components, ComponentsBuilder, Info, InfoBuilder, LicenseBuilder, OpenApi, OpenApiBuilder,
     SecurityRequirement, Server, Tag,
 };
-
-/// The command that writes the checked-in copy of this document.
-pub const GENERATED_BY: &str = "cargo xtask codegen";
 
 /// Base path of the REST API, relative so the document is the same on every host.
 pub const SERVER_URL: &str = "/rest";
@@ -37,7 +33,7 @@ const OPEN_API_TAG: &str = "open-api";
 
 /// The OpenAPI document of the REST API over `schema`'s objects.
 pub fn document(schema: &Schema) -> OpenApi {
-    let mut document = OpenApiBuilder::new()
+    OpenApiBuilder::new()
         .info(info())
         .servers(Some([Server::new(SERVER_URL)]))
         .paths(paths::paths(schema))
@@ -48,13 +44,7 @@ pub fn document(schema: &Schema) -> OpenApi {
             Vec::<String>::new(),
         )]))
         .tags(Some(tags(schema)))
-        .build();
-    document.extensions = Some(
-        ExtensionsBuilder::new()
-            .add("x-generated-by", GENERATED_BY)
-            .build(),
-    );
-    document
+        .build()
 }
 
 /// [`document`] as pretty JSON with a trailing newline: the exact bytes to check in and serve.
