@@ -2638,8 +2638,8 @@ pub struct WorkspaceMemberCreate {
     #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<Uuid>,
     /// Workspace member name
-    #[serde(rename = "name")]
-    pub name: FullName,
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<FullName>,
     /// Preferred color scheme
     #[serde(rename = "colorScheme", skip_serializing_if = "Option::is_none")]
     pub color_scheme: Option<String>,

@@ -63,7 +63,17 @@ impl Field {
             return None;
         }
         let required = match body {
-            Body::Create => !self.is_nullable && self.default.is_none(),
+            // A composite is required when one of its sub-fields is: the others' columns
+            // take NULL (what the write engine's NOT NULL columns ask for, and a test in
+            // the server holds it to).
+            Body::Create => {
+                !self.is_nullable
+                    && self.default.is_none()
+                    && self
+                        .field_type
+                        .composite()
+                        .is_none_or(|c| c.sub_fields.iter().any(|s| s.required))
+            }
             Body::Update => false,
             Body::Response => self.is_system && self.name == "id",
         };

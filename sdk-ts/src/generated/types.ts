@@ -1220,7 +1220,7 @@ export interface WorkspaceMemberCreateInput {
   /** Id */
   id?: string;
   /** Workspace member name */
-  name: FullName;
+  name?: FullName;
   /** Preferred color scheme */
   colorScheme?: string;
   /** Preferred language */

@@ -726,4 +726,30 @@ mod tests {
             }
         }
     }
+
+    /// The write engine refuses a create that leaves a column NOT NULL without a default
+    /// unset; the model's rule says which fields a create requires. They must agree, for
+    /// every field a client may write, or the documents would promise what the engine
+    /// refuses.
+    #[test]
+    fn the_columns_a_create_needs_are_the_fields_the_model_requires() {
+        use twenty_codegen::model::Body;
+        for object in &STANDARD.objects {
+            let columns = object.columns(&STANDARD);
+            for field in &object.fields {
+                let Some(presence) = field.in_body(Body::Create) else {
+                    continue;
+                };
+                let needed = columns
+                    .iter()
+                    .filter(|c| c.field_id == field.id)
+                    .any(|c| !c.nullable && c.default.is_none() && c.name != "position");
+                assert_eq!(
+                    presence.required, needed,
+                    "{}.{}: the model and the engine disagree on whether a create needs it",
+                    object.name_singular, field.name
+                );
+            }
+        }
+    }
 }
