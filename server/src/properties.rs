@@ -2,8 +2,31 @@
 //! built from the grammar's own tokens (so that they get past the first character) and
 //! arbitrary JSON. Test-only; the properties live beside the code they check.
 
+use crate::query::Filter;
 use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
 use serde_json::Value;
+use twenty_codegen::emit::sql::Dialect;
+use twenty_codegen::model::Schema;
+
+/// The standard model, built once for every case of every property.
+pub static STANDARD: std::sync::LazyLock<Schema> =
+    std::sync::LazyLock::new(twenty_standard_objects::schema);
+
+/// Passes when `filter` compiles to SQL over company and person on both dialects, or is
+/// the client's mistake there (a 4xx): never a panic, never a 500.
+pub fn compiles_or_client_error(filter: &Filter) -> Result<(), TestCaseError> {
+    for name in ["company", "person"] {
+        let object = STANDARD.object(name).expect("a standard object");
+        for dialect in [Dialect::Postgres, Dialect::Sqlite] {
+            let mut sql = crate::query::sql::Sql::new(dialect);
+            if let Err(e) = crate::query::sql::filter(&mut sql, object, filter) {
+                prop_assert!(e.is_client_error(), "{e}");
+            }
+        }
+    }
+    Ok(())
+}
 
 /// Cases per property: bounded so that `cargo xtask test` stays quick (`PROPTEST_CASES`
 /// raises it for a longer hunt).

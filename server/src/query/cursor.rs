@@ -53,11 +53,10 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    static SCHEMA: std::sync::LazyLock<twenty_codegen::model::Schema> =
-        std::sync::LazyLock::new(twenty_standard_objects::schema);
-
     fn keys() -> Vec<(Col, Direction)> {
-        let company = SCHEMA.object("company").expect("company");
+        let company = crate::properties::STANDARD
+            .object("company")
+            .expect("company");
         ["name", "createdAt", "employees", "id"]
             .iter()
             .map(|f| {

@@ -663,8 +663,7 @@ mod tests {
         }
     }
 
-    static STANDARD: std::sync::LazyLock<Schema> =
-        std::sync::LazyLock::new(twenty_standard_objects::schema);
+    use crate::properties::STANDARD;
 
     const KEYS: &[&str] = &[
         "id",
