@@ -103,8 +103,14 @@ fn migrations_table(schema: &str) -> String {
 
 impl Store {
     /// Applies the pending migrations of one workspace in one transaction.
+    /// An existing workspace also gets the metadata rows it lacks (all of them, made before
+    /// metadata was stored; or the standard objects and fields a newer binary added).
     pub async fn migrate_workspace(&self, id: Uuid) -> Result<MigrationReport, StoreError> {
-        dispatch!(self, s => s.migrate_workspace(id).await)
+        let report = dispatch!(self, s => s.migrate_workspace(id).await)?;
+        if self.workspace(id).await?.is_some() {
+            self.seed_metadata(id).await?;
+        }
+        Ok(report)
     }
 
     /// The names of one workspace's pending migrations (an edited applied file is an error).

@@ -50,6 +50,9 @@ impl PgStore {
             .execute(&mut *tx)
             .await?;
         sqlx::raw_sql(CORE_SCHEMA).execute(&mut *tx).await?;
+        sqlx::raw_sql(super::metadata::PG_DDL)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(PgStore { pool, writes })
     }

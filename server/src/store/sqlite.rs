@@ -72,6 +72,9 @@ impl SqliteStore {
             .connect_with(options(&data_dir.join("core.sqlite")))
             .await?;
         sqlx::raw_sql(CORE_SCHEMA).execute(&core).await?;
+        sqlx::raw_sql(super::metadata::SQLITE_DDL)
+            .execute(&core)
+            .await?;
         Ok(SqliteStore {
             core,
             workspaces_dir,

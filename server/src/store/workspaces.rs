@@ -33,7 +33,8 @@ impl Workspace {
 }
 
 impl Store {
-    /// Creates a workspace with all migrations applied, and a first read-write key.
+    /// Creates a workspace with all migrations applied, its metadata seeded from the
+    /// standard model, and a first read-write key.
     pub async fn create_workspace(&self, name: &str) -> Result<(Workspace, NewApiKey), StoreError> {
         let workspace = Workspace {
             id: Uuid::new_v4(),
@@ -42,6 +43,7 @@ impl Store {
         };
         self.migrate_workspace(workspace.id).await?;
         dispatch!(self, s => s.insert_workspace(&workspace).await)?;
+        self.seed_metadata(workspace.id).await?;
         let key = self
             .create_api_key(workspace.id, "Default key", Scope::ReadWrite, None)
             .await?;

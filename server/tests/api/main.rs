@@ -8,6 +8,7 @@ mod cli;
 mod connections;
 mod graphql;
 mod health;
+mod metadata;
 mod migrations;
 mod query;
 mod readback;
