@@ -103,7 +103,8 @@ async fn post_graphql(
         Actor::api_key(&auth.key_name, &auth.key_id.to_string()),
         read_only,
     )
-    .with_counts(state.counts.clone(), auth.workspace_id);
+    .with_counts(state.counts.clone(), auth.workspace_id)
+    .with_workspace(state.store.clone(), auth.workspace_id);
     let reply = execute(&state.graphql, built, Arc::new(call), request).await;
     (
         [(

@@ -3,7 +3,7 @@
 
 use crate::count_cache::CountCache;
 use crate::query::{Actor, Target};
-use crate::store::WorkspaceDb;
+use crate::store::{Store, WorkspaceDb};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use twenty_codegen::model::Schema;
@@ -21,6 +21,8 @@ pub struct Call {
     pub read_only: Option<String>,
     /// The shared `totalCount` cache and the workspace's key in it, when used.
     pub counts: Option<(Arc<CountCache>, Uuid)>,
+    /// The store and the caller's workspace id, for `currentWorkspace`.
+    workspace: Option<(Arc<Store>, Uuid)>,
     statements: AtomicUsize,
 }
 
@@ -38,6 +40,7 @@ impl Call {
             actor,
             read_only,
             counts: None,
+            workspace: None,
             statements: AtomicUsize::new(0),
         }
     }
@@ -46,6 +49,32 @@ impl Call {
     pub fn with_counts(mut self, cache: Arc<CountCache>, workspace: Uuid) -> Call {
         self.counts = Some((cache, workspace));
         self
+    }
+
+    /// Answers `currentWorkspace` for `workspace`, read from `store` when asked.
+    pub fn with_workspace(mut self, store: Arc<Store>, workspace: Uuid) -> Call {
+        self.workspace = Some((store, workspace));
+        self
+    }
+
+    /// The caller's workspace as `currentWorkspace` answers it: `{id, displayName}`.
+    pub async fn current_workspace(&self) -> Result<serde_json::Value, async_graphql::Error> {
+        let internal = |message: String| {
+            super::errors::coded("INTERNAL_SERVER_ERROR", "INTERNAL_ERROR", message)
+        };
+        let Some((store, id)) = &self.workspace else {
+            return Err(internal(
+                "no workspace in this request's context".to_owned(),
+            ));
+        };
+        match store.workspace(*id).await {
+            Ok(Some(w)) => Ok(serde_json::json!({"id": w.id, "displayName": w.name})),
+            Ok(None) => Err(internal(format!("workspace {id} does not exist"))),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot read the current workspace");
+                Err(internal("internal server error".to_owned()))
+            }
+        }
     }
 
     /// The engine's view of the workspace database.

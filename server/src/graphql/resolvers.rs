@@ -358,6 +358,12 @@ impl Resolvers for EngineResolvers {
         })
     }
 
+    fn current_workspace(&self) -> Resolver {
+        Box::new(|ctx: ResolverContext<'_>| {
+            FieldFuture::new(async move { to_value(call(&ctx)?.current_workspace().await?) })
+        })
+    }
+
     fn relation(&self, object: &Object, field: &Field) -> Resolver {
         let _ = (object, field);
         Box::new(|ctx: ResolverContext<'_>| {

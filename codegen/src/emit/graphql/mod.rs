@@ -17,7 +17,7 @@ mod scalars;
 mod shape;
 
 pub use resolvers::{NoResolvers, Operation, Resolver, Resolvers, parent_value};
-pub use root::{MUTATION, QUERY};
+pub use root::{CURRENT_WORKSPACE, MUTATION, QUERY, WORKSPACE};
 pub use scalars::{ScalarValue, accepts};
 
 use crate::model::Schema;
@@ -76,6 +76,7 @@ pub fn build<R: Resolvers>(
     order_by::register_shared(&mut types)?;
     inputs::register_shared(&mut types)?;
     object_type::register_composites(&mut types, &resolvers)?;
+    root::register_shared(&mut types, &resolvers)?;
     for object in &schema.objects {
         object_type::register(&mut types, schema, object, &resolvers)?;
         connection::register(&mut types, object, &resolvers)?;

@@ -91,6 +91,12 @@ pub trait Resolvers {
     /// A relation field (many-to-one or one-to-many) of a record of `object`.
     fn relation(&self, object: &Object, field: &Field) -> Resolver;
 
+    /// The root field `currentWorkspace`, answering `{id, displayName}`. By default it
+    /// has no answer.
+    fn current_workspace(&self) -> Resolver {
+        unavailable(super::root::CURRENT_WORKSPACE.to_owned())
+    }
+
     /// Any other output field: plain and foreign-key fields of records, composite
     /// sub-fields, connection, edge and page-info fields. By default it reads
     /// `field_name` from the parent when the parent is a [`Value::Object`].

@@ -1,9 +1,10 @@
-//! The root types: `Query` (find many / find one per object) and `Mutation` (create,
-//! update, delete, destroy and restore, one and many, per object), with their arguments.
+//! The root types: `Query` (`currentWorkspace`, and find many / find one per object) and
+//! `Mutation` (create, update, delete, destroy and restore, one and many, per object), with
+//! their arguments; and the `Workspace` type `currentWorkspace` answers.
 
 use super::GraphqlError;
 use super::connection;
-use super::registry::Fields;
+use super::registry::{Fields, Types};
 use super::resolvers::{Operation, Resolvers};
 use super::shape;
 use crate::model::{Object, Schema};
@@ -13,6 +14,24 @@ use async_graphql::dynamic::{Field, InputValue, Object as ObjectType, TypeRef};
 pub const QUERY: &str = "Query";
 /// The name of the mutation root type.
 pub const MUTATION: &str = "Mutation";
+/// The root field answering the caller's workspace (Twenty's; its Zapier connector asks
+/// for it to test a connection).
+pub const CURRENT_WORKSPACE: &str = "currentWorkspace";
+/// The type of [`CURRENT_WORKSPACE`].
+pub const WORKSPACE: &str = "Workspace";
+
+/// Registers the `Workspace` type: `id` and `displayName`.
+pub(super) fn register_shared(
+    types: &mut Types,
+    resolvers: &impl Resolvers,
+) -> Result<(), GraphqlError> {
+    let field = |name: &str, ty: TypeRef| Field::new(name, ty, resolvers.value(WORKSPACE, name));
+    let workspace = ObjectType::new(WORKSPACE)
+        .description("The workspace of the API key the request is made with.")
+        .field(field("id", TypeRef::named_nn("UUID")))
+        .field(field("displayName", TypeRef::named_nn(TypeRef::STRING)));
+    types.add("the current workspace's type", workspace)
+}
 
 /// The return type and arguments of `operation` on `object`.
 fn signature(object: &Object, operation: Operation) -> (TypeRef, Vec<InputValue>) {
@@ -61,6 +80,14 @@ pub(super) fn build(
     ] {
         let mut fields = Fields::of(root);
         let mut ty = ObjectType::new(root);
+        if root == QUERY {
+            fields.claim(CURRENT_WORKSPACE, "the current workspace".to_owned())?;
+            ty = ty.field(Field::new(
+                CURRENT_WORKSPACE,
+                TypeRef::named_nn(WORKSPACE),
+                resolvers.current_workspace(),
+            ));
+        }
         for object in &schema.objects {
             for &operation in operations {
                 let name = operation.field_name(object);

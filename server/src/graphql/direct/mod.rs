@@ -143,6 +143,12 @@ async fn resolve_root(call: &Call, roots: &Roots, field: &Field<'_>) -> Option<R
     if field.name == "__typename" {
         return Some(Root::TypeName);
     }
+    if field.name == twenty_codegen::emit::graphql::CURRENT_WORKSPACE {
+        return Some(match call.current_workspace().await {
+            Ok(json) => Root::Value(json),
+            Err(e) => Root::Error(e.into_server_error(field.pos())),
+        });
+    }
     let (object, op) = roots.0.get(field.name)?;
     let args = match field.resolved_arguments() {
         Ok(args) => Args(args),

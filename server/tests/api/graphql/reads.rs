@@ -151,3 +151,52 @@ async fn find_one_takes_a_filter_and_misses_with_not_found(backend: Backend) {
     gql.stop().await;
 }
 both!(find_one_takes_a_filter_and_misses_with_not_found);
+
+async fn current_workspace_answers_the_keys_workspace(backend: Backend) {
+    let Some(gql) = Gql::start(backend, "gqlcurrentws").await else {
+        return;
+    };
+    let (workspace, _) = gql
+        .server
+        .first_workspace
+        .clone()
+        .expect("a first workspace");
+    // Alone (the direct executor), beside a find, through a fragment and an alias, and
+    // beside introspection (async-graphql's executor over the resolvers).
+    for query in [
+        "{ __schema { queryType { name } } currentWorkspace { id displayName } }",
+        "{ currentWorkspace { id displayName } }",
+        "{ currentWorkspace { id displayName } companies { totalCount } }",
+        "query Q { ws: currentWorkspace { ...W __typename } } fragment W on Workspace { id displayName }",
+    ] {
+        let data = gql.data(query, json!({})).await;
+        let ws = data
+            .get("currentWorkspace")
+            .or_else(|| data.get("ws"))
+            .unwrap_or_else(|| panic!("{query}: {data}"));
+        assert_eq!(ws["id"], workspace.id.to_string(), "{query}");
+        assert_eq!(ws["displayName"], "Default", "{query}");
+    }
+    // Another workspace's key answers that workspace.
+    let (other, key) = gql
+        .server
+        .state
+        .store
+        .create_workspace("Other")
+        .await
+        .expect("a workspace");
+    let (status, body) = gql
+        .post_as(
+            Some(&key.secret),
+            "{ currentWorkspace { id displayName } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["data"]["currentWorkspace"],
+        json!({"id": other.id.to_string(), "displayName": "Other"})
+    );
+    gql.stop().await;
+}
+both!(current_workspace_answers_the_keys_workspace);
