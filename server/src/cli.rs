@@ -5,7 +5,7 @@ use clap::{Args, Parser, Subcommand};
 
 /// The Twenty server.
 #[derive(Debug, Parser)]
-#[command(name = "twenty-server", version, about)]
+#[command(name = "twenty-server", version, about, after_help = crate::config::environment_help())]
 pub struct Cli {
     /// Global settings.
     #[command(flatten)]

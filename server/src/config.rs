@@ -160,7 +160,7 @@ impl RateLimits {
 pub enum ConfigError {
     /// An unparsable listen address.
     #[error(
-        "invalid TWENTY_LISTEN (--listen) {value:?}: expected HOST:PORT such as 127.0.0.1:3000 ({reason})"
+        "invalid TWENTY_LISTEN (--listen) {value:?}: expected HOST:PORT such as 127.0.0.1:3000 or localhost:3000 ({reason})"
     )]
     Listen { value: String, reason: String },
     /// A database URL that is not a Postgres URL.
@@ -293,6 +293,87 @@ fn limit(name: &'static str, value: Option<String>, default: usize) -> Result<us
     }
 }
 
+/// `HOST:PORT` with an IP address or a host name (`localhost:3000`), resolved once; an
+/// IPv4 address is preferred when the name has several.
+fn listen_address(text: &str) -> Result<SocketAddr, ConfigError> {
+    let error = |reason: String| ConfigError::Listen {
+        value: text.to_owned(),
+        reason,
+    };
+    if let Ok(addr) = text.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    let Some((host, port)) = text.rsplit_once(':') else {
+        return Err(error("no port".to_owned()));
+    };
+    if host.is_empty() || port.parse::<u16>().is_err() {
+        return Err(error("invalid socket address syntax".to_owned()));
+    }
+    use std::net::ToSocketAddrs;
+    let addrs: Vec<SocketAddr> = text
+        .to_socket_addrs()
+        .map_err(|e| error(format!("cannot resolve {host:?}: {e}")))?
+        .collect();
+    addrs
+        .iter()
+        .find(|a| a.is_ipv4())
+        .or(addrs.first())
+        .copied()
+        .ok_or_else(|| error(format!("{host:?} resolves to no address")))
+}
+
+/// Every setting read from the environment, with its default (taken from the defaults
+/// themselves), as `--help` lists them.
+pub fn environment() -> Vec<(&'static str, String)> {
+    let graphql = GraphqlLimits::default();
+    let conn = ConnLimits::default();
+    let rate = RateLimits::default();
+    let secs = |d: Duration| humantime::format_duration(d).to_string();
+    let window = |w: Option<Window>| w.map_or("off".to_owned(), |w| w.to_string());
+    vec![
+        (
+            "DATABASE_URL (or PG_DATABASE_URL)",
+            "unset: the embedded SQLite store".to_owned(),
+        ),
+        ("TWENTY_LISTEN", DEFAULT_LISTEN.to_owned()),
+        ("TWENTY_DATA_DIR", DEFAULT_DATA_DIR.to_owned()),
+        ("TWENTY_PG_POOL_SIZE", pg_pool_size().to_string()),
+        ("TWENTY_GRAPHQL_MAX_DEPTH", graphql.max_depth.to_string()),
+        ("TWENTY_GRAPHQL_MAX_FIELDS", graphql.max_fields.to_string()),
+        (
+            "TWENTY_GRAPHQL_MAX_ROOT_FIELDS",
+            graphql.max_root_fields.to_string(),
+        ),
+        (
+            "TWENTY_GRAPHQL_MAX_ALIASES",
+            graphql.max_aliases.to_string(),
+        ),
+        ("TWENTY_HEADER_TIMEOUT", secs(conn.header_timeout)),
+        ("TWENTY_BODY_TIMEOUT", secs(conn.body_timeout)),
+        ("TWENTY_IDLE_TIMEOUT", secs(conn.idle_timeout)),
+        ("TWENTY_MAX_CONNECTIONS", conn.max_connections.to_string()),
+        (
+            "TWENTY_RATE_LIMIT",
+            "on (`off` turns every rate limit off)".to_owned(),
+        ),
+        ("TWENTY_RATE_LIMIT_SHORT", window(rate.short)),
+        ("TWENTY_RATE_LIMIT_LONG", window(rate.long)),
+        ("TWENTY_AUTH_FAILURE_LIMIT", window(rate.auth_failures)),
+        ("RUST_LOG", "info,sqlx::postgres::notice=warn".to_owned()),
+    ]
+}
+
+/// [`environment`] as the text `--help` ends with.
+pub fn environment_help() -> String {
+    let settings = environment();
+    let width = settings.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+    let mut out = String::from("Settings (environment; the README's Limits section says more):\n");
+    for (name, default) in settings {
+        out.push_str(&format!("  {name:<width$}  default: {default}\n"));
+    }
+    out
+}
+
 /// The default listen address.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:3000";
 /// The default embedded data directory.
@@ -302,12 +383,7 @@ impl RawSettings {
     /// Validates the settings into a [`Config`].
     pub fn resolve(self) -> Result<Config, ConfigError> {
         let listen_text = self.listen.unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
-        let listen = listen_text
-            .parse::<SocketAddr>()
-            .map_err(|e| ConfigError::Listen {
-                value: listen_text.clone(),
-                reason: e.to_string(),
-            })?;
+        let listen = listen_address(&listen_text)?;
         let non_empty = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
         let url = match non_empty(self.database_url) {
             Some(url) => Some(("DATABASE_URL", url)),
@@ -482,6 +558,25 @@ mod tests {
             assert!(message.contains(bad), "{message}");
         }
         assert!(pg_pool_size() >= 4);
+    }
+
+    #[test]
+    fn the_listen_address_may_name_a_host() {
+        let raw = RawSettings {
+            listen: Some("localhost:3000".into()),
+            ..Default::default()
+        };
+        let listen = raw.resolve().unwrap().listen;
+        assert!(listen.ip().is_loopback(), "{listen}");
+        assert_eq!(listen.port(), 3000);
+        for bad in ["localhost:", ":3000", "localhost:port"] {
+            let raw = RawSettings {
+                listen: Some(bad.into()),
+                ..Default::default()
+            };
+            let message = raw.resolve().unwrap_err().to_string();
+            assert!(message.contains("TWENTY_LISTEN"), "{bad}: {message}");
+        }
     }
 
     #[test]

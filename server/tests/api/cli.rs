@@ -277,3 +277,20 @@ async fn migrate_reports_a_failing_workspace_and_goes_on_with_the_others() {
         "{stderr}"
     );
 }
+
+#[test]
+fn help_lists_every_setting_with_its_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = ok(dir.path(), &["--help"]);
+    for (name, default) in twenty_server::config::environment() {
+        let line = help
+            .lines()
+            .find(|l| l.trim_start().starts_with(name))
+            .unwrap_or_else(|| panic!("--help does not list {name}:\n{help}"));
+        assert!(line.contains(&default), "{line}");
+    }
+    assert!(
+        help.contains("TWENTY_RATE_LIMIT_SHORT") && help.contains("100/1s"),
+        "{help}"
+    );
+}
