@@ -360,6 +360,7 @@ pub fn environment() -> Vec<(&'static str, String)> {
         ("TWENTY_RATE_LIMIT_LONG", window(rate.long)),
         ("TWENTY_AUTH_FAILURE_LIMIT", window(rate.auth_failures)),
         ("RUST_LOG", "info,sqlx::postgres::notice=warn".to_owned()),
+        ("TWENTY_LOG_FORMAT", "text (or json)".to_owned()),
     ]
 }
 

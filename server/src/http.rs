@@ -71,13 +71,40 @@ fn request_span<B>(request: &Request<B>) -> tracing::Span {
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    tracing::info_span!(
+    let span = tracing::info_span!(
         "request",
         request_id = %id,
         method = %request.method(),
         path = %request.uri().path(),
         workspace = tracing::field::Empty,
-    )
+        trace_id = tracing::field::Empty,
+    );
+    if let Some(trace) = request
+        .headers()
+        .get("traceparent")
+        .and_then(|v| v.to_str().ok())
+        .and_then(trace_id)
+    {
+        span.record("trace_id", trace);
+    }
+    span
+}
+
+/// The trace id of a W3C `traceparent` header (`00-<32 hex>-<16 hex>-<2 hex>`), when it
+/// is well formed and not all zeros; anything else is ignored, as the standard says.
+fn trace_id(header: &str) -> Option<&str> {
+    let mut parts = header.trim().split('-');
+    let (version, trace, parent, flags) =
+        (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    let hex = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_hexdigit());
+    let ok = hex(version, 2)
+        && version != "ff"
+        && hex(trace, 32)
+        && trace.bytes().any(|b| b != b'0')
+        && hex(parent, 16)
+        && hex(flags, 2)
+        && (version != "00" || parts.next().is_none());
+    ok.then_some(trace)
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {
@@ -245,4 +272,25 @@ async fn json_error_bodies(request: Request<axum::body::Body>, next: Next) -> Re
     );
     let body = axum::body::Body::from(error.body().to_string());
     Response::from_parts(parts, body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::trace_id;
+
+    #[test]
+    fn a_traceparent_gives_its_trace_id_when_well_formed() {
+        let id = "4bf92f3577b34da6a3ce929d0e0e4736";
+        assert_eq!(trace_id(&format!("00-{id}-00f067aa0ba902b7-01")), Some(id));
+        for bad in [
+            "".to_owned(),
+            format!("00-{id}-00f067aa0ba902b7"),
+            format!("00-{}-00f067aa0ba902b7-01", "0".repeat(32)),
+            format!("ff-{id}-00f067aa0ba902b7-01"),
+            format!("00-{id}-00f067aa0ba902b7-01-extra"),
+            "00-xyz-00f067aa0ba902b7-01".to_owned(),
+        ] {
+            assert_eq!(trace_id(&bad), None, "{bad}");
+        }
+    }
 }

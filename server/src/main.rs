@@ -39,14 +39,26 @@ fn main() -> ExitCode {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     limit_malloc_arenas();
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                // Postgres reports every `IF NOT EXISTS` that skipped as a notice: not news.
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(DEFAULT_LOG_FILTER)),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    // Postgres reports every `IF NOT EXISTS` that skipped as a notice: not news.
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(DEFAULT_LOG_FILTER));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match std::env::var("TWENTY_LOG_FORMAT").as_deref() {
+        // One JSON object a line, the request's span (id, method, path, workspace,
+        // trace id) in each.
+        Ok("json") => logs.json().with_current_span(true).init(),
+        // Colours only for a terminal: a file or a collector gets plain text.
+        Ok("text") | Ok("") | Err(_) => {
+            use std::io::IsTerminal;
+            logs.with_ansi(std::io::stderr().is_terminal()).init();
+        }
+        Ok(other) => {
+            eprintln!("error: invalid TWENTY_LOG_FORMAT {other:?}: expected text or json");
+            return ExitCode::FAILURE;
+        }
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -294,3 +294,88 @@ fn help_lists_every_setting_with_its_default() {
         "{help}"
     );
 }
+
+/// A free port on 127.0.0.1 (bound, then released for the server to take).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// `GET path` with `headers`, answered by the server on `port` within 10 s of its start.
+fn get_when_up(port: u16, path: &str, headers: &str) -> String {
+    use std::io::{Read, Write};
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        if let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            let request =
+                format!("GET {path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n{headers}\r\n");
+            stream.write_all(request.as_bytes()).expect("writes");
+            let mut answer = String::new();
+            let _ = stream.read_to_string(&mut answer);
+            return answer;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server did not start"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn json_logs_carry_each_request_with_its_w3c_trace_id() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_twenty-server"))
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .env("TWENTY_DATA_DIR", dir.path())
+        .env_remove("DATABASE_URL")
+        .env_remove("PG_DATABASE_URL")
+        .env("TWENTY_LOG_FORMAT", "json")
+        .env("RUST_LOG", "info")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the server starts");
+    let trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+    let answer = get_when_up(
+        port,
+        "/healthz",
+        &format!("traceparent: 00-{trace}-00f067aa0ba902b7-01\r\n"),
+    );
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let _ = server.kill();
+    let mut logs = String::new();
+    server
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut logs)
+        .expect("the logs");
+    let _ = server.wait();
+    let lines: Vec<serde_json::Value> = logs
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: not JSON: {l}")))
+        .collect();
+    let finished = lines
+        .iter()
+        .find(|l| l["fields"]["message"] == "finished processing request")
+        .unwrap_or_else(|| panic!("no request logged:\n{logs}"));
+    assert_eq!(finished["span"]["trace_id"], trace, "{finished}");
+    assert_eq!(finished["span"]["path"], "/healthz", "{finished}");
+    assert!(!logs.contains('\u{1b}'), "no colours when not a terminal");
+
+    let output = run(dir.path(), &["workspace", "list"]);
+    assert!(output.status.success());
+    let bad = Command::new(env!("CARGO_BIN_EXE_twenty-server"))
+        .args(["workspace", "list"])
+        .env("TWENTY_DATA_DIR", dir.path())
+        .env("TWENTY_LOG_FORMAT", "yaml")
+        .output()
+        .expect("runs");
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("TWENTY_LOG_FORMAT"));
+}
