@@ -51,6 +51,7 @@ impl SettingsArgs {
             rate_limit_short: env("TWENTY_RATE_LIMIT_SHORT"),
             rate_limit_long: env("TWENTY_RATE_LIMIT_LONG"),
             auth_failure_limit: env("TWENTY_AUTH_FAILURE_LIMIT"),
+            min_free_disk: env("TWENTY_MIN_FREE_DISK"),
         }
     }
 }

@@ -29,7 +29,12 @@ pub struct Config {
     pub conn: ConnLimits,
     /// Requests per API key and failed authentications per client address.
     pub rate: RateLimits,
+    /// Free bytes the embedded store's disk needs for `/healthz` to answer ready.
+    pub min_free_disk: u64,
 }
+
+/// The free disk space `/healthz` asks of the embedded store by default: 64 MiB.
+pub const DEFAULT_MIN_FREE_DISK: u64 = 64 * 1024 * 1024;
 
 /// The configurable limits of one GraphQL operation (`TWENTY_GRAPHQL_MAX_*`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,6 +188,11 @@ pub enum ConfigError {
     /// A connection cap that is not a whole number from 1 to 1000000.
     #[error("invalid TWENTY_MAX_CONNECTIONS {value:?}: expected a whole number from 1 to 1000000")]
     MaxConnections { value: String },
+    /// A free-disk threshold that is not a whole number of bytes.
+    #[error(
+        "invalid TWENTY_MIN_FREE_DISK {value:?}: expected a whole number of bytes such as 67108864"
+    )]
+    MinFreeDisk { value: String },
     /// A rate limit that is not `off` or `N/PERIOD`.
     #[error(
         "invalid {name} {value:?}: expected `off` or a count and a period such as 100/1s (1 to 1000000 per 1s to 1d)"
@@ -223,6 +233,8 @@ pub struct RawSettings {
     pub rate_limit_short: Option<String>,
     pub rate_limit_long: Option<String>,
     pub auth_failure_limit: Option<String>,
+    /// `TWENTY_MIN_FREE_DISK`: bytes.
+    pub min_free_disk: Option<String>,
 }
 
 /// A timeout setting: unset keeps `default`; otherwise a duration from 1s to 1h.
@@ -361,6 +373,7 @@ pub fn environment() -> Vec<(&'static str, String)> {
         ("TWENTY_AUTH_FAILURE_LIMIT", window(rate.auth_failures)),
         ("RUST_LOG", "info,sqlx::postgres::notice=warn".to_owned()),
         ("TWENTY_LOG_FORMAT", "text (or json)".to_owned()),
+        ("TWENTY_MIN_FREE_DISK", DEFAULT_MIN_FREE_DISK.to_string()),
     ]
 }
 
@@ -491,6 +504,13 @@ impl RawSettings {
                 rate_defaults.auth_failures,
             )?,
         };
+        let min_free_disk = match non_empty(self.min_free_disk) {
+            None => DEFAULT_MIN_FREE_DISK,
+            Some(value) => value
+                .trim()
+                .parse::<u64>()
+                .map_err(|_| ConfigError::MinFreeDisk { value })?,
+        };
         Ok(Config {
             database,
             listen,
@@ -498,6 +518,7 @@ impl RawSettings {
             graphql,
             conn,
             rate,
+            min_free_disk,
         })
     }
 }
@@ -578,6 +599,23 @@ mod tests {
             let message = raw.resolve().unwrap_err().to_string();
             assert!(message.contains("TWENTY_LISTEN"), "{bad}: {message}");
         }
+    }
+
+    #[test]
+    fn the_free_disk_threshold_is_bytes() {
+        let config = RawSettings::default().resolve().unwrap();
+        assert_eq!(config.min_free_disk, DEFAULT_MIN_FREE_DISK);
+        let raw = RawSettings {
+            min_free_disk: Some("1048576".into()),
+            ..Default::default()
+        };
+        assert_eq!(raw.resolve().unwrap().min_free_disk, 1_048_576);
+        let raw = RawSettings {
+            min_free_disk: Some("64MB".into()),
+            ..Default::default()
+        };
+        let message = raw.resolve().unwrap_err().to_string();
+        assert!(message.contains("TWENTY_MIN_FREE_DISK"), "{message}");
     }
 
     #[test]

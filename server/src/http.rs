@@ -1,4 +1,4 @@
-//! The axum application: `/healthz`, `/rest/open-api/core`, and the layers
+//! The axum application: `/healthz` (readiness, and `/healthz/live`), `/rest/open-api/core`, and the layers
 //! around every route (the body read within its limits, request ids, tracing with
 //! latency, `RateLimit-*` headers, JSON error bodies).
 use crate::error::ApiError;
@@ -32,7 +32,9 @@ pub fn app(state: AppState) -> Router {
 /// The routes of this module, before state, so transports can merge theirs in.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/healthz", get(healthz))
+        .route("/healthz", get(ready))
+        .route("/healthz/ready", get(ready))
+        .route("/healthz/live", get(live))
         .route("/rest/open-api/core", get(open_api_core))
 }
 
@@ -107,29 +109,50 @@ fn trace_id(header: &str) -> Option<&str> {
     ok.then_some(trace)
 }
 
-async fn healthz(State(state): State<AppState>) -> Response {
-    let backend = state.store.backend();
-    match tokio::time::timeout(Duration::from_secs(2), state.store.ping()).await {
-        Ok(Ok(())) => axum::Json(serde_json::json!({
-            "status": "ok",
-            "database": {"backend": backend, "status": "up"},
-        }))
-        .into_response(),
-        Ok(Err(e)) => down(backend, &e.to_string()),
-        Err(_) => down(backend, "timed out after 2s"),
-    }
+/// `GET /healthz/live`: the process answers (it does not touch the database), for a
+/// liveness probe that restarts a stuck process.
+async fn live() -> Response {
+    axum::Json(serde_json::json!({"status": "ok"})).into_response()
 }
 
-fn down(backend: &str, error: &str) -> Response {
-    tracing::warn!(%error, "health check: database down");
-    (
-        StatusCode::SERVICE_UNAVAILABLE,
-        axum::Json(serde_json::json!({
-            "status": "error",
-            "database": {"backend": backend, "status": "down", "error": error},
-        })),
-    )
-        .into_response()
+/// `GET /healthz` and `/healthz/ready`: whether requests can be served: the database
+/// answers within 2 s and, on the embedded store, its disk has at least the configured
+/// free space. 503 naming what is wrong otherwise, for a readiness probe.
+async fn ready(State(state): State<AppState>) -> Response {
+    let backend = state.store.backend();
+    let database = match tokio::time::timeout(Duration::from_secs(2), state.store.ping()).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err("timed out after 2s".to_owned()),
+    };
+    let free = state.store.free_disk_bytes();
+    let disk_full = free.is_some_and(|f| f < state.min_free_disk);
+    let mut body = serde_json::json!({
+        "status": if database.is_ok() && !disk_full { "ok" } else { "error" },
+        "database": match &database {
+            Ok(()) => serde_json::json!({"backend": backend, "status": "up"}),
+            Err(error) => serde_json::json!({"backend": backend, "status": "down", "error": error}),
+        },
+    });
+    if let Some(free) = free {
+        body["disk"] = serde_json::json!({
+            "status": if disk_full { "full" } else { "ok" },
+            "freeBytes": free,
+            "minFreeBytes": state.min_free_disk,
+        });
+    }
+    if let Err(error) = &database {
+        tracing::warn!(%error, "health check: database down");
+    }
+    if disk_full {
+        tracing::warn!(free, min = state.min_free_disk, "health check: disk full");
+    }
+    let status = if database.is_ok() && !disk_full {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, axum::Json(body)).into_response()
 }
 
 /// `GET /rest/open-api/core`: the caller's workspace's document with a key, the standard

@@ -101,7 +101,8 @@ impl Server {
         let addr = listener.local_addr()?;
         let state = AppState::with_limits(Arc::new(store), config.graphql)
             .with_rate_limits(config.rate)
-            .with_body_timeout(config.conn.body_timeout);
+            .with_body_timeout(config.conn.body_timeout)
+            .with_min_free_disk(config.min_free_disk);
         let (shutdown, stopped) = watch::channel(false);
         let router = app(state.clone());
         let task = tokio::spawn(crate::conn::serve(listener, router, config.conn, stopped));

@@ -27,6 +27,8 @@ pub struct AppState {
     pub rate: Arc<RateLimiter>,
     /// How long a request's body may take to arrive.
     pub body_timeout: Duration,
+    /// Free bytes the embedded store's disk needs for the server to report itself ready.
+    pub min_free_disk: u64,
 }
 
 impl AppState {
@@ -49,6 +51,7 @@ impl AppState {
             graphql: Arc::new(crate::graphql::Api::new(limits)),
             rate: Arc::new(RateLimiter::new(RateLimits::default())),
             body_timeout: ConnLimits::default().body_timeout,
+            min_free_disk: crate::config::DEFAULT_MIN_FREE_DISK,
         }
     }
 
@@ -61,6 +64,12 @@ impl AppState {
     /// The same state with this body timeout.
     pub fn with_body_timeout(mut self, timeout: Duration) -> Self {
         self.body_timeout = timeout;
+        self
+    }
+
+    /// The same state, ready only with `bytes` free on the embedded store's disk.
+    pub fn with_min_free_disk(mut self, bytes: u64) -> Self {
+        self.min_free_disk = bytes;
         self
     }
 

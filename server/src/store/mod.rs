@@ -236,6 +236,15 @@ impl Store {
         }
     }
 
+    /// Bytes free to this process on the disk of the embedded store's files (`None` on
+    /// Postgres, whose disk is the database server's, or where it cannot be told).
+    pub fn free_disk_bytes(&self) -> Option<u64> {
+        let Store::Sqlite(s) = self else {
+            return None;
+        };
+        free_bytes(s.workspaces_dir())
+    }
+
     /// Closes every pool; later calls fail (used at shutdown, and by tests of `/healthz`).
     pub async fn close(&self) {
         match self {
@@ -259,6 +268,26 @@ impl Store {
                 schema: schema_name(id),
             },
         })
+    }
+}
+
+/// Bytes available to an unprivileged process on the file system holding `path`.
+fn free_bytes(path: &std::path::Path) -> Option<u64> {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let path = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
+        // SAFETY: statvfs reads the NUL-terminated path and writes only into `stat`.
+        let mut stat: libc::statvfs = unsafe { std::mem::zeroed() };
+        if unsafe { libc::statvfs(path.as_ptr(), &mut stat) } != 0 {
+            return None;
+        }
+        Some(stat.f_bavail.saturating_mul(stat.f_frsize))
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    {
+        let _ = path;
+        None
     }
 }
 

@@ -110,6 +110,11 @@ impl SqliteStore {
         Ok(db)
     }
 
+    /// The directory of the workspace files.
+    pub fn workspaces_dir(&self) -> &std::path::Path {
+        &self.workspaces_dir
+    }
+
     /// The pool of a workspace's file (opened on first use).
     pub async fn workspace_pool(&self, id: Uuid) -> Result<SqlitePool, StoreError> {
         Ok(self.workspace_db(id).await?.pool)

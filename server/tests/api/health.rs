@@ -23,14 +23,57 @@ async fn healthz_reports_the_database_up_then_down(backend: Backend) {
     );
 
     server.state.store.close().await;
-    let response = reqwest::get(url(server.addr, "/healthz")).await.unwrap();
-    assert_eq!(response.status(), 503);
+    for path in ["/healthz", "/healthz/ready"] {
+        let response = reqwest::get(url(server.addr, path)).await.unwrap();
+        assert_eq!(response.status(), 503, "{path}");
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["status"], "error");
+        assert_eq!(body["database"]["status"], "down");
+    }
+    // Liveness does not depend on the database: the process still answers.
+    let response = reqwest::get(url(server.addr, "/healthz/live"))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
     let body: serde_json::Value = response.json().await.unwrap();
-    assert_eq!(body["status"], "error");
-    assert_eq!(body["database"]["status"], "down");
+    assert_eq!(body, serde_json::json!({"status": "ok"}));
     server.stop().await.unwrap();
 }
 both!(healthz_reports_the_database_up_then_down);
+
+async fn readiness_reports_a_full_disk(backend: Backend) {
+    let Some(db) = TestDb::new(backend, "healthdisk").await else {
+        return;
+    };
+    // No disk has an exabyte free: the embedded store's disk counts as full.
+    let config = twenty_server::Config {
+        min_free_disk: u64::MAX,
+        ..db.config()
+    };
+    let server = twenty_server::Server::start(&config).await.unwrap();
+    let response = reqwest::get(url(server.addr, "/healthz/ready"))
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let body: serde_json::Value = response.json().await.unwrap();
+    match backend {
+        Backend::Sqlite => {
+            assert_eq!(status, 503, "{body}");
+            assert_eq!(body["status"], "error", "{body}");
+            assert_eq!(body["disk"]["status"], "full", "{body}");
+            assert!(body["disk"]["freeBytes"].as_u64().is_some(), "{body}");
+            assert_eq!(body["database"]["status"], "up", "{body}");
+        }
+        // Postgres' disk is the database server's: only the connection is checked.
+        Backend::Postgres => {
+            assert_eq!(status, 200, "{body}");
+            assert_eq!(body["status"], "ok", "{body}");
+            assert!(body.get("disk").is_none(), "{body}");
+        }
+    }
+    server.stop().await.unwrap();
+}
+both!(readiness_reports_a_full_disk);
 
 async fn open_api_core_is_the_checked_in_document_byte_for_byte(backend: Backend) {
     let Some(db) = TestDb::new(backend, "openapi").await else {

@@ -159,6 +159,7 @@ impl TestDb {
             conn: twenty_server::config::ConnLimits::default(),
             // Tests send bursts from one key; the rate limit's own tests turn it on.
             rate: twenty_server::config::RateLimits::OFF,
+            min_free_disk: twenty_server::config::DEFAULT_MIN_FREE_DISK,
         }
     }
 
