@@ -55,13 +55,10 @@ impl Store {
         dispatch!(self, s => s.list_workspaces().await)
     }
 
-    /// One workspace.
+    /// One workspace (one row read, not the list: start-up asks it per workspace, and
+    /// `currentWorkspace` per request).
     pub async fn workspace(&self, id: Uuid) -> Result<Option<Workspace>, StoreError> {
-        Ok(self
-            .list_workspaces()
-            .await?
-            .into_iter()
-            .find(|w| w.id == id))
+        dispatch!(self, s => s.workspace(id).await)
     }
 }
 
@@ -86,6 +83,16 @@ impl SqliteStore {
         .await?;
         rows.into_iter().map(Workspace::from_row).collect()
     }
+
+    pub(super) async fn workspace(&self, id: Uuid) -> Result<Option<Workspace>, StoreError> {
+        let row: Option<WorkspaceRow> = sqlx::query_as(
+            r#"SELECT "id", "displayName", "createdAt" FROM "workspace" WHERE "id" = ?"#,
+        )
+        .bind(id.to_string())
+        .fetch_optional(&self.core)
+        .await?;
+        row.map(Workspace::from_row).transpose()
+    }
 }
 
 impl PgStore {
@@ -106,5 +113,15 @@ impl PgStore {
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(Workspace::from_row).collect()
+    }
+
+    pub(super) async fn workspace(&self, id: Uuid) -> Result<Option<Workspace>, StoreError> {
+        let row: Option<WorkspaceRow> = sqlx::query_as(
+            r#"SELECT "id", "displayName", "createdAt" FROM "core"."workspace" WHERE "id" = $1"#,
+        )
+        .bind(id.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(Workspace::from_row).transpose()
     }
 }
