@@ -7,6 +7,7 @@ use super::postgres::PgStore;
 use super::sqlite::SqliteStore;
 use super::{Store, StoreError, parse_id};
 use serde_json::Value;
+use twenty_codegen::emit::sql::Dialect;
 use twenty_codegen::model::{Field, Object, Schema};
 use uuid::Uuid;
 
@@ -271,16 +272,99 @@ impl Store {
     }
 }
 
-/// Inserts the object and field rows of `$schema` whose ids are not in `$existing` (and,
-/// against a concurrent seeder, `ON CONFLICT DO NOTHING`), in the transaction `$tx`.
-macro_rules! seed {
-    ($tx:expr, $workspace:expr, $schema:expr, $existing:expr, $objects:expr, $fields:expr, $version:expr) => {{
+/// The statements of this file in one dialect: they differ only in where the tables are
+/// (`core` on Postgres) and how placeholders are spelled (`$1` / `?1`).
+struct Statements {
+    insert_object: String,
+    insert_field: String,
+    insert_version: String,
+    ids: String,
+    objects: String,
+    fields: String,
+    version: String,
+}
+
+impl Statements {
+    fn new(dialect: Dialect) -> Statements {
+        let pg = dialect == Dialect::Postgres;
+        let table = |t: &str| {
+            if pg {
+                format!("\"core\".\"{t}\"")
+            } else {
+                format!("\"{t}\"")
+            }
+        };
+        let p = |i: usize| if pg { format!("${i}") } else { format!("?{i}") };
+        let insert = |t: &str, columns: &str, n: usize| {
+            let values: Vec<String> = (1..=n).map(p).collect();
+            format!(
+                "INSERT INTO {} (\"workspaceId\", {columns}) VALUES ({}) ON CONFLICT DO NOTHING",
+                table(t),
+                values.join(", ")
+            )
+        };
+        let (objects, fields, versions, ws) = (
+            table("objectMetadata"),
+            table("fieldMetadata"),
+            table("metadataVersion"),
+            p(1),
+        );
+        Statements {
+            insert_object: insert("objectMetadata", OBJECT_COLUMNS, 15),
+            insert_field: insert("fieldMetadata", FIELD_COLUMNS, 19),
+            insert_version: format!(
+                "INSERT INTO {versions} (\"workspaceId\", \"version\") VALUES ({ws}, 0) ON CONFLICT DO NOTHING"
+            ),
+            ids: format!(
+                "SELECT \"id\" FROM {objects} WHERE \"workspaceId\" = {ws} \
+                 UNION ALL SELECT \"id\" FROM {fields} WHERE \"workspaceId\" = {ws}"
+            ),
+            objects: format!(
+                "SELECT {OBJECT_COLUMNS} FROM {objects} WHERE \"workspaceId\" = {ws} ORDER BY \"position\", \"id\""
+            ),
+            fields: format!(
+                "SELECT {FIELD_COLUMNS} FROM {fields} WHERE \"workspaceId\" = {ws} ORDER BY \"objectMetadataId\", \"position\", \"id\""
+            ),
+            version: format!("SELECT \"version\" FROM {versions} WHERE \"workspaceId\" = {ws}"),
+        }
+    }
+}
+
+/// Whether every object and field of `standard` has a row among `existing` ids.
+fn seeded(existing: &[(String,)], standard: &Schema) -> bool {
+    if existing.len() < standard.objects.len() + standard.field_count() {
+        return false;
+    }
+    let ids: std::collections::HashSet<&str> = existing.iter().map(|r| r.0.as_str()).collect();
+    standard.objects.iter().all(|o| {
+        ids.contains(o.id.to_string().as_str())
+            && o.fields
+                .iter()
+                .all(|f| ids.contains(f.id.to_string().as_str()))
+    })
+}
+
+/// Seeds `$workspace` from `$standard` on `$pool` in `$dialect`: inserts, in one
+/// transaction, the rows whose ids are missing (and, against a concurrent seeder,
+/// `ON CONFLICT DO NOTHING`). The same text for both backends, whose pools differ in type.
+macro_rules! seed_metadata {
+    ($pool:expr, $dialect:expr, $workspace:expr, $standard:expr) => {{
+        let sql = Statements::new($dialect);
         let ws = $workspace.to_string();
-        let existing: std::collections::HashSet<String> = $existing.into_iter().collect();
-        for (position, object) in $schema.objects.iter().enumerate() {
+        let existing: Vec<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql.ids.clone()))
+            .bind(&ws)
+            .fetch_all($pool)
+            .await?;
+        if seeded(&existing, $standard) {
+            return Ok(());
+        }
+        let existing: std::collections::HashSet<String> =
+            existing.into_iter().map(|r| r.0).collect();
+        let mut tx = $pool.begin().await?;
+        for (position, object) in $standard.objects.iter().enumerate() {
             let position = position as i64;
             if !existing.contains(&object.id.to_string()) {
-                sqlx::query(sqlx::AssertSqlSafe($objects.to_owned()))
+                sqlx::query(sqlx::AssertSqlSafe(sql.insert_object.clone()))
                     .bind(&ws)
                     .bind(object.id.to_string())
                     .bind(position)
@@ -296,7 +380,7 @@ macro_rules! seed {
                     .bind(object.is_audit_logged)
                     .bind(&object.label_identifier)
                     .bind(json_text(&object.search_fields))
-                    .execute(&mut *$tx)
+                    .execute(&mut *tx)
                     .await?;
             }
             for (position, field) in object.fields.iter().enumerate() {
@@ -304,7 +388,7 @@ macro_rules! seed {
                 if existing.contains(&field.id.to_string()) {
                     continue;
                 }
-                sqlx::query(sqlx::AssertSqlSafe($fields.to_owned()))
+                sqlx::query(sqlx::AssertSqlSafe(sql.insert_field.clone()))
                     .bind(&ws)
                     .bind(field.id.to_string())
                     .bind(object.id.to_string())
@@ -324,163 +408,61 @@ macro_rules! seed {
                     .bind(field.default.as_ref().map(json_text))
                     .bind(json_text(&field.options))
                     .bind(field.relation.as_ref().map(json_text))
-                    .execute(&mut *$tx)
+                    .execute(&mut *tx)
                     .await?;
             }
         }
-        sqlx::query(sqlx::AssertSqlSafe($version))
+        sqlx::query(sqlx::AssertSqlSafe(sql.insert_version.clone()))
             .bind(&ws)
-            .execute(&mut *$tx)
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
+        Ok(())
     }};
 }
 
-/// Whether every object and field of `standard` has a row among `existing` ids.
-fn seeded(existing: &[(String,)], standard: &Schema) -> bool {
-    let ids: std::collections::HashSet<&str> = existing.iter().map(|r| r.0.as_str()).collect();
-    standard.objects.iter().all(|o| {
-        ids.contains(o.id.to_string().as_str())
-            && o.fields
-                .iter()
-                .all(|f| ids.contains(f.id.to_string().as_str()))
-    })
-}
-
-fn insert_sql(
-    table: &str,
-    columns: &str,
-    placeholders: impl Fn(usize) -> String,
-    n: usize,
-) -> String {
-    let values: Vec<String> = (1..=n).map(placeholders).collect();
-    format!(
-        "INSERT INTO {table} (\"workspaceId\", {columns}) VALUES ({}) ON CONFLICT DO NOTHING",
-        values.join(", ")
-    )
+/// Reads `$workspace`'s rows on `$pool` in `$dialect` into its version and model.
+macro_rules! read_model {
+    ($pool:expr, $dialect:expr, $workspace:expr) => {{
+        let sql = Statements::new($dialect);
+        let ws = $workspace.to_string();
+        let objects: Vec<ObjectRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql.objects.clone()))
+            .bind(&ws)
+            .fetch_all($pool)
+            .await?;
+        let fields = sqlx::query(sqlx::AssertSqlSafe(sql.fields.clone()))
+            .bind(&ws)
+            .fetch_all($pool)
+            .await?
+            .iter()
+            .map(decode_field)
+            .collect::<Result<Vec<_>, _>>()?;
+        let version: Option<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql.version.clone()))
+            .bind(&ws)
+            .fetch_optional($pool)
+            .await?;
+        let schema = model($workspace, objects, fields)?;
+        Ok((version.map_or(0, |v| v.0.max(0) as u64), schema))
+    }};
 }
 
 impl SqliteStore {
     async fn seed_metadata(&self, workspace: Uuid, standard: &Schema) -> Result<(), StoreError> {
-        let objects = insert_sql("\"objectMetadata\"", OBJECT_COLUMNS, |_| "?".into(), 15);
-        let fields = insert_sql("\"fieldMetadata\"", FIELD_COLUMNS, |_| "?".into(), 19);
-        let version = r#"INSERT INTO "metadataVersion" ("workspaceId", "version") VALUES (?, 0) ON CONFLICT DO NOTHING"#;
-        let ws = workspace.to_string();
-        let existing: Vec<(String,)> = sqlx::query_as(
-            r#"SELECT "id" FROM "objectMetadata" WHERE "workspaceId" = ?1 UNION ALL SELECT "id" FROM "fieldMetadata" WHERE "workspaceId" = ?1"#,
-        )
-        .bind(&ws)
-        .fetch_all(&self.core)
-        .await?;
-        let count = standard.objects.len() + standard.field_count();
-        if existing.len() >= count && seeded(&existing, standard) {
-            return Ok(());
-        }
-        let mut tx = self.core.begin().await?;
-        seed!(
-            tx,
-            workspace,
-            standard,
-            existing.into_iter().map(|r| r.0),
-            &objects,
-            &fields,
-            version
-        );
-        tx.commit().await?;
-        Ok(())
+        seed_metadata!(&self.core, Dialect::Sqlite, workspace, standard)
     }
 
     async fn workspace_model(&self, workspace: Uuid) -> Result<(u64, Schema), StoreError> {
-        let ws = workspace.to_string();
-        let objects: Vec<ObjectRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            r#"SELECT {OBJECT_COLUMNS} FROM "objectMetadata" WHERE "workspaceId" = ? ORDER BY "position", "id""#
-        )))
-        .bind(&ws)
-        .fetch_all(&self.core)
-        .await?;
-        let fields = sqlx::query(sqlx::AssertSqlSafe(format!(
-            r#"SELECT {FIELD_COLUMNS} FROM "fieldMetadata" WHERE "workspaceId" = ? ORDER BY "objectMetadataId", "position", "id""#
-        )))
-        .bind(&ws)
-        .fetch_all(&self.core)
-        .await?
-        .iter()
-        .map(decode_field)
-        .collect::<Result<Vec<_>, _>>()?;
-        let version: Option<(i64,)> =
-            sqlx::query_as(r#"SELECT "version" FROM "metadataVersion" WHERE "workspaceId" = ?"#)
-                .bind(&ws)
-                .fetch_optional(&self.core)
-                .await?;
-        let schema = model(workspace, objects, fields)?;
-        Ok((version.map_or(0, |v| v.0.max(0) as u64), schema))
+        read_model!(&self.core, Dialect::Sqlite, workspace)
     }
 }
 
 impl PgStore {
     async fn seed_metadata(&self, workspace: Uuid, standard: &Schema) -> Result<(), StoreError> {
-        let objects = insert_sql(
-            r#""core"."objectMetadata""#,
-            OBJECT_COLUMNS,
-            |i| format!("${i}"),
-            15,
-        );
-        let fields = insert_sql(
-            r#""core"."fieldMetadata""#,
-            FIELD_COLUMNS,
-            |i| format!("${i}"),
-            19,
-        );
-        let version = r#"INSERT INTO "core"."metadataVersion" ("workspaceId", "version") VALUES ($1, 0) ON CONFLICT DO NOTHING"#;
-        let ws = workspace.to_string();
-        let existing: Vec<(String,)> = sqlx::query_as(
-            r#"SELECT "id" FROM "core"."objectMetadata" WHERE "workspaceId" = $1 UNION ALL SELECT "id" FROM "core"."fieldMetadata" WHERE "workspaceId" = $1"#,
-        )
-        .bind(&ws)
-        .fetch_all(&self.pool)
-        .await?;
-        let count = standard.objects.len() + standard.field_count();
-        if existing.len() >= count && seeded(&existing, standard) {
-            return Ok(());
-        }
-        let mut tx = self.pool.begin().await?;
-        seed!(
-            tx,
-            workspace,
-            standard,
-            existing.into_iter().map(|r| r.0),
-            &objects,
-            &fields,
-            version
-        );
-        tx.commit().await?;
-        Ok(())
+        seed_metadata!(&self.pool, Dialect::Postgres, workspace, standard)
     }
 
     async fn workspace_model(&self, workspace: Uuid) -> Result<(u64, Schema), StoreError> {
-        let ws = workspace.to_string();
-        let objects: Vec<ObjectRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            r#"SELECT {OBJECT_COLUMNS} FROM "core"."objectMetadata" WHERE "workspaceId" = $1 ORDER BY "position", "id""#
-        )))
-        .bind(&ws)
-        .fetch_all(&self.pool)
-        .await?;
-        let fields = sqlx::query(sqlx::AssertSqlSafe(format!(
-            r#"SELECT {FIELD_COLUMNS} FROM "core"."fieldMetadata" WHERE "workspaceId" = $1 ORDER BY "objectMetadataId", "position", "id""#
-        )))
-        .bind(&ws)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(decode_field)
-        .collect::<Result<Vec<_>, _>>()?;
-        let version: Option<(i64,)> = sqlx::query_as(
-            r#"SELECT "version" FROM "core"."metadataVersion" WHERE "workspaceId" = $1"#,
-        )
-        .bind(&ws)
-        .fetch_optional(&self.pool)
-        .await?;
-        let schema = model(workspace, objects, fields)?;
-        Ok((version.map_or(0, |v| v.0.max(0) as u64), schema))
+        read_model!(&self.pool, Dialect::Postgres, workspace)
     }
 }
 
