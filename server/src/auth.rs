@@ -29,10 +29,22 @@ impl Auth {
     /// 403 `FORBIDDEN` unless the key may write.
     pub fn require_write(&self) -> Result<(), ApiError> {
         match self.scope {
-            Scope::ReadWrite => Ok(()),
+            Scope::ReadWrite | Scope::Admin => Ok(()),
             Scope::ReadOnly => Err(ApiError::forbidden(format!(
                 "API key {:?} is read-only and cannot change data",
                 self.key_name
+            ))),
+        }
+    }
+
+    /// 403 `FORBIDDEN` unless the key may change the workspace's model.
+    pub fn require_admin(&self) -> Result<(), ApiError> {
+        match self.scope {
+            Scope::Admin => Ok(()),
+            Scope::ReadOnly | Scope::ReadWrite => Err(ApiError::forbidden(format!(
+                "API key {:?} has scope {} and cannot change the workspace's model: that needs a key with scope admin (twenty-server api-key create --scope admin)",
+                self.key_name,
+                self.scope.as_str()
             ))),
         }
     }

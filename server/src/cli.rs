@@ -99,6 +99,17 @@ pub enum WorkspaceCommand {
     },
 }
 
+/// An API key's scope, as `--scope` spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum KeyScope {
+    /// Reads only.
+    ReadOnly,
+    /// Reads and writes records.
+    ReadWrite,
+    /// Records and the workspace's model.
+    Admin,
+}
+
 /// `api-key …`
 #[derive(Debug, Subcommand)]
 pub enum ApiKeyCommand {
@@ -110,9 +121,13 @@ pub enum ApiKeyCommand {
         /// A name for the key.
         #[arg(long)]
         name: String,
-        /// Only allow reads.
-        #[arg(long)]
+        /// Only allow reads (the same as `--scope read-only`).
+        #[arg(long, conflicts_with = "scope")]
         read_only: bool,
+        /// What the key may do: read-only, read-write (records) or admin (records and
+        /// the workspace's model, through the metadata API).
+        #[arg(long, value_enum, default_value = "read-write")]
+        scope: KeyScope,
         /// Lifetime such as 30d or 12h.
         #[arg(long)]
         expires_in: Option<String>,

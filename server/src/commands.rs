@@ -1,6 +1,6 @@
 //! The administrative commands (`migrate`, `workspace …`, `api-key …`): run against the
 //! store and print for a human or, with `--json`, for a script. Output only to `out`.
-use crate::cli::{ApiKeyCommand, WorkspaceCommand};
+use crate::cli::{ApiKeyCommand, KeyScope, WorkspaceCommand};
 use crate::store::{ApiKey, Scope, Store, StoreError, now_ms};
 use std::io::Write;
 use std::time::{Duration, UNIX_EPOCH};
@@ -127,6 +127,7 @@ pub async fn api_key(
             workspace,
             name,
             read_only,
+            scope,
             expires_in,
             json,
         } => {
@@ -156,10 +157,10 @@ pub async fn api_key(
                     Some(now_ms().saturating_add(ms))
                 }
             };
-            let scope = if read_only {
-                Scope::ReadOnly
-            } else {
-                Scope::ReadWrite
+            let scope = match (read_only, scope) {
+                (true, _) | (false, KeyScope::ReadOnly) => Scope::ReadOnly,
+                (false, KeyScope::ReadWrite) => Scope::ReadWrite,
+                (false, KeyScope::Admin) => Scope::Admin,
             };
             let key = store
                 .create_api_key(workspace_id, &name, scope, expires_at)

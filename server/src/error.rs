@@ -14,7 +14,15 @@ pub struct ApiError {
     pub message: String,
     /// Seconds after which a retry may succeed (429, 503): sent as `Retry-After`.
     pub retry_after: Option<u64>,
+    /// The request ran against a model its workspace no longer has (another process
+    /// changed it meanwhile): the server retries it once with the current model
+    /// ([`StaleModel`] on the response tells it so).
+    pub stale_model: bool,
 }
+
+/// Marks a response whose request met a model its workspace no longer has.
+#[derive(Debug, Clone, Copy)]
+pub struct StaleModel;
 
 impl ApiError {
     /// Any status, code and message.
@@ -28,6 +36,7 @@ impl ApiError {
             code,
             message: message.into(),
             retry_after: None,
+            stale_model: false,
         }
     }
 
@@ -58,6 +67,17 @@ impl ApiError {
         if crate::store::is_busy(&error) {
             tracing::warn!(%error, "database busy");
             return Self::unavailable();
+        }
+        if crate::store::is_stale_schema(&error) {
+            tracing::info!(%error, "a request met a changed model");
+            let mut e = Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "SERVICE_UNAVAILABLE",
+                "the workspace's model changed during the request; retry it",
+            )
+            .retry_after(1);
+            e.stale_model = true;
+            return e;
         }
         Self::internal(error)
     }
@@ -121,6 +141,9 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = (self.status, axum::Json(self.body())).into_response();
         self.add_retry_after(&mut response);
+        if self.stale_model {
+            response.extensions_mut().insert(StaleModel);
+        }
         response
     }
 }

@@ -25,7 +25,12 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// A GraphQL error response outside execution (no key, bad body).
-fn error_response(status: StatusCode, code: &str, twenty_code: &str, message: &str) -> Response {
+pub(crate) fn error_response(
+    status: StatusCode,
+    code: &str,
+    twenty_code: &str,
+    message: &str,
+) -> Response {
     let body = serde_json::json!({
         "errors": [{
             "message": message,
@@ -35,7 +40,7 @@ fn error_response(status: StatusCode, code: &str, twenty_code: &str, message: &s
     (status, axum::Json(body)).into_response()
 }
 
-fn auth_error(e: &ApiError) -> Response {
+pub(crate) fn auth_error(e: &ApiError) -> Response {
     let mut response = error_response(e.status, e.code, e.code, &e.message);
     e.add_retry_after(&mut response);
     response
@@ -79,19 +84,50 @@ async fn post_graphql(
             );
         }
     };
-    let db = match state.store.workspace_db(auth.workspace_id).await {
-        Ok(db) => db,
-        Err(e) => {
-            return auth_error(&ApiError::failure(e));
-        }
-    };
-    let model = match state.model(auth.workspace_id).await {
-        Ok(model) => model,
+    let mut reply = match run(&state, &auth, request).await {
+        Ok(reply) => reply,
         Err(e) => return auth_error(&e),
     };
+    // Met a model the workspace no longer has, with nothing done: again, with the current
+    // model (see `crate::http::retry_stale`).
+    for _ in 1..crate::http::STALE_MODEL_RUNS {
+        if !is_stale(&reply) {
+            break;
+        }
+        let Ok(request) = serde_json::from_slice::<async_graphql::Request>(&body) else {
+            break;
+        };
+        state.versions.clear();
+        reply = match run(&state, &auth, request).await {
+            Ok(reply) => reply,
+            Err(e) => return auth_error(&e),
+        };
+    }
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        reply.into_body(),
+    )
+        .into_response()
+}
+
+/// Runs `request` for `auth` on its workspace's current model.
+async fn run(
+    state: &AppState,
+    auth: &Auth,
+    request: async_graphql::Request,
+) -> Result<crate::graphql::Reply, ApiError> {
+    let db = state
+        .store
+        .workspace_db(auth.workspace_id)
+        .await
+        .map_err(ApiError::failure)?;
+    let model = state.model(auth.workspace_id).await?;
     let built = &model.graphql;
     let read_only = match auth.scope {
-        Scope::ReadWrite => None,
+        Scope::ReadWrite | Scope::Admin => None,
         Scope::ReadOnly => Some(format!(
             "API key {:?} is read-only and cannot change data",
             auth.key_name
@@ -105,15 +141,20 @@ async fn post_graphql(
     )
     .with_counts(state.counts.clone(), auth.workspace_id)
     .with_workspace(state.store.clone(), auth.workspace_id);
-    let reply = execute(&state.graphql, built, Arc::new(call), request).await;
-    (
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        reply.into_body(),
-    )
-        .into_response()
+    Ok(execute(&state.graphql, built, Arc::new(call), request).await)
+}
+
+/// Whether a reply met a changed model and did nothing else: an error coded
+/// `MODEL_STALE` and no root field answered.
+fn is_stale(reply: &crate::graphql::Reply) -> bool {
+    if !reply.contains("\"MODEL_STALE\"") {
+        return false;
+    }
+    match reply.json().get("data") {
+        None | Some(serde_json::Value::Null) => true,
+        Some(serde_json::Value::Object(fields)) => fields.values().all(serde_json::Value::is_null),
+        Some(_) => false,
+    }
 }
 
 /// `GET /graphql/schema.graphql`: the SDL of the caller's workspace.

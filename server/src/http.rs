@@ -24,7 +24,8 @@ pub fn app(state: AppState) -> Router {
     with_layers(
         routes()
             .merge(crate::rest::routes())
-            .merge(crate::graphql_http::routes()),
+            .merge(crate::graphql_http::routes())
+            .merge(crate::metadata_http::routes()),
         state,
     )
 }
@@ -45,8 +46,12 @@ pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
     // The JSON error bodies wrap the routed router as a whole: axum adds `Allow` to a 405
     // after a route's own layers have run.
     let body_timeout = state.body_timeout;
+    let versions = state.versions.clone();
     let routed = routes
         .with_state(state)
+        .layer(middleware::from_fn(move |request, next| {
+            retry_stale(versions.clone(), request, next)
+        }))
         .layer(middleware::from_fn(move |request, next| {
             read_body(body_timeout, request, next)
         }));
@@ -107,6 +112,40 @@ fn trace_id(header: &str) -> Option<&str> {
         && hex(flags, 2)
         && (version != "00" || parts.next().is_none());
     ok.then_some(trace)
+}
+
+/// How many times a request that met a model its workspace no longer has is run in all.
+pub const STALE_MODEL_RUNS: usize = 3;
+
+/// Runs a request again when it met a model its workspace no longer has (another process
+/// changed the model within the last version check, or a change committed while the
+/// request ran): with the versions forgotten, the next run reads the current one. A failed
+/// run changed nothing (its transaction rolled back), so running it again is safe; back-to-
+/// back changes may need a run each, up to [`STALE_MODEL_RUNS`]. The body is in memory
+/// already (`read_body` runs first).
+async fn retry_stale(
+    versions: std::sync::Arc<crate::models::Versions>,
+    request: Request<axum::body::Body>,
+    next: Next,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let mut run = 1;
+    loop {
+        let request = Request::from_parts(parts.clone(), axum::body::Body::from(bytes.clone()));
+        let response = next.clone().run(request).await;
+        let stale = response
+            .extensions()
+            .get::<crate::error::StaleModel>()
+            .is_some();
+        if !stale || run == STALE_MODEL_RUNS {
+            return response;
+        }
+        versions.clear();
+        run += 1;
+    }
 }
 
 /// `GET /healthz/live`: the process answers (it does not touch the database), for a

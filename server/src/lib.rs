@@ -11,6 +11,8 @@ pub mod graphql;
 pub mod graphql_http;
 pub mod http;
 pub mod key_cache;
+pub mod metadata;
+pub mod metadata_http;
 pub mod models;
 #[cfg(test)]
 mod properties;

@@ -217,6 +217,52 @@ impl Models {
     }
 }
 
+/// How long a workspace's metadata version read from the store is trusted before it is
+/// read again: another server process's change of the model is served within this time
+/// (this process's own changes at once).
+pub const VERSION_CHECK_INTERVAL: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// The metadata version last read for each workspace, and when.
+#[derive(Debug, Default)]
+pub struct Versions {
+    map: Mutex<HashMap<Uuid, (u64, std::time::Instant)>>,
+}
+
+/// Versions kept at most; past this the map starts over (each is read again on next use).
+const MAX_VERSIONS: usize = 100_000;
+
+impl Versions {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, (u64, std::time::Instant)>> {
+        self.map.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The version of `workspace` if it was read less than [`VERSION_CHECK_INTERVAL`] ago.
+    pub fn fresh(&self, workspace: Uuid) -> Option<u64> {
+        let map = self.lock();
+        let (version, read) = map.get(&workspace)?;
+        (read.elapsed() < VERSION_CHECK_INTERVAL).then_some(*version)
+    }
+
+    /// Records `version` as `workspace`'s, read now (never lowering a newer one still
+    /// fresh: a change made here is newer than a read that started before it).
+    pub fn set(&self, workspace: Uuid, version: u64) {
+        let mut map = self.lock();
+        if map.len() >= MAX_VERSIONS {
+            map.clear();
+        }
+        let now = std::time::Instant::now();
+        let entry = map.entry(workspace).or_insert((version, now));
+        if version >= entry.0 || entry.1.elapsed() >= VERSION_CHECK_INTERVAL {
+            *entry = (version, now);
+        }
+    }
+
+    /// Forgets every version: the next request of each workspace reads it again.
+    pub fn clear(&self) {
+        self.lock().clear();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

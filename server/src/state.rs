@@ -3,7 +3,7 @@
 use crate::config::{ConnLimits, RateLimits};
 use crate::count_cache::CountCache;
 use crate::error::ApiError;
-use crate::models::{DEFAULT_BUDGET_BYTES, Models, WorkspaceModel};
+use crate::models::{DEFAULT_BUDGET_BYTES, Models, Versions, WorkspaceModel};
 use crate::rate::RateLimiter;
 use crate::store::Store;
 use std::sync::Arc;
@@ -17,6 +17,10 @@ pub struct AppState {
     pub store: Arc<Store>,
     /// Each workspace's model, GraphQL schema and OpenAPI document.
     pub models: Arc<Models>,
+    /// Each workspace's metadata version as last read.
+    pub versions: Arc<Versions>,
+    /// Changes of workspaces' models, one at a time per workspace.
+    pub metadata: Arc<crate::metadata::Metadata>,
     /// Cached `totalCount`s; every write must bump its workspace's version.
     pub counts: Arc<CountCache>,
     /// Verified API keys, trusted for a few seconds.
@@ -46,6 +50,8 @@ impl AppState {
         AppState {
             store,
             models: Arc::new(Models::new(Arc::new(standard), DEFAULT_BUDGET_BYTES)),
+            versions: Arc::default(),
+            metadata: Arc::default(),
             counts: Arc::new(CountCache::default()),
             keys: Arc::new(crate::key_cache::KeyCache::default()),
             graphql: Arc::new(crate::graphql::Api::new(limits)),
@@ -73,13 +79,39 @@ impl AppState {
         self
     }
 
-    /// The model of an authenticated caller's workspace. Every workspace has the
-    /// standard model (metadata version 0) until custom objects exist; then this reads
-    /// the workspace's version and the cache builds its model once per version.
+    /// The model of an authenticated caller's workspace at its current metadata version
+    /// (read from the store at most every [`crate::models::VERSION_CHECK_INTERVAL`]):
+    /// the shared standard model at version 0 (no change made yet), else the workspace's
+    /// own, built once per version by the cache.
     pub async fn model(&self, workspace: Uuid) -> Result<Arc<WorkspaceModel>, ApiError> {
-        self.models
-            .get(workspace, 0, || async { Ok(None) })
+        let version = match self.versions.fresh(workspace) {
+            Some(version) => version,
+            None => {
+                let version = self
+                    .store
+                    .metadata_version(workspace)
+                    .await
+                    .map_err(ApiError::failure)?;
+                self.versions.set(workspace, version);
+                version
+            }
+        };
+        let store = self.store.clone();
+        let model = self
+            .models
+            .get(workspace, version, || async move {
+                let catalog = store.catalog(workspace).await.map_err(|e| e.to_string())?;
+                if catalog.version == 0 {
+                    return Ok(None);
+                }
+                let model = catalog.active().map_err(|e| e.to_string())?;
+                Ok(Some((catalog.version, model)))
+            })
             .await
-            .map_err(ApiError::failure)
+            .map_err(ApiError::failure)?;
+        if model.version > version {
+            self.versions.set(workspace, model.version);
+        }
+        Ok(model)
     }
 }

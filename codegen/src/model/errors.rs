@@ -111,6 +111,11 @@ pub const ERROR_CODES: &[ErrorCode] = &[
         when: "a request refused before it reaches the API, e.g. a path that is not valid percent-encoding",
     },
     ErrorCode {
+        code: "INVALID_METADATA",
+        status: 400,
+        when: "a metadata change that is not valid (a name, type, option, default or relation), naming the object and field",
+    },
+    ErrorCode {
         code: "UNAUTHENTICATED",
         status: 401,
         when: "a missing, malformed, unknown, expired or revoked API key",
@@ -151,6 +156,16 @@ pub const ERROR_CODES: &[ErrorCode] = &[
         when: "a destroy of a record other records still reference",
     },
     ErrorCode {
+        code: "METADATA_REFUSED",
+        status: 409,
+        when: "a metadata change the workspace's data or model forbids (records using a removed option, nulls in a field made required, an active object deleted), with the count or the dependents",
+    },
+    ErrorCode {
+        code: "MODEL_CHANGED",
+        status: 409,
+        when: "a metadata change that raced another change of the same workspace's model; retry",
+    },
+    ErrorCode {
         code: "PAYLOAD_TOO_LARGE",
         status: 413,
         when: "a body over the size limit",
@@ -178,7 +193,7 @@ pub const ERROR_CODES: &[ErrorCode] = &[
     ErrorCode {
         code: "SERVICE_UNAVAILABLE",
         status: 503,
-        when: "no database connection came free in time: retry after `Retry-After` seconds",
+        when: "no database connection came free in time, or the workspace's model changed under the request three times running: retry after `Retry-After` seconds",
     },
 ];
 
@@ -219,7 +234,12 @@ mod tests {
             error_codes_with_status(409)
                 .map(|e| e.code)
                 .collect::<Vec<_>>(),
-            ["UNIQUE_VIOLATION", "STILL_REFERENCED"]
+            [
+                "UNIQUE_VIOLATION",
+                "STILL_REFERENCED",
+                "METADATA_REFUSED",
+                "MODEL_CHANGED"
+            ]
         );
     }
 }

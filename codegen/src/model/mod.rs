@@ -109,6 +109,10 @@ pub struct Field {
     pub options: Vec<SelectOption>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relation: Option<Relation>,
+    /// Display settings a client keeps with the field (Twenty's `settings`: decimals,
+    /// displayed rows, …); stored and answered as given, never read by the emitters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<serde_json::Value>,
 }
 
 /// One option of a SELECT or MULTI_SELECT field.
@@ -351,6 +355,7 @@ impl Field {
             default: None,
             options: Vec::new(),
             relation: None,
+            settings: None,
         }
     }
 

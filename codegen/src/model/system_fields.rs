@@ -55,6 +55,7 @@ fn system_field(
         default,
         options: Vec::new(),
         relation: None,
+        settings: None,
     }
 }
 

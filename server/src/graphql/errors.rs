@@ -29,6 +29,14 @@ pub fn coded(code: &str, twenty_code: &str, message: impl Into<String>) -> Error
 /// An engine error as a resolver error; a database failure is logged and answered with a
 /// generic message.
 pub fn query_error(e: QueryError) -> Error {
+    if e.code() == "MODEL_STALE" {
+        tracing::info!(error = %e, "a GraphQL request met a changed model");
+        return coded(
+            "SERVICE_UNAVAILABLE",
+            "MODEL_STALE",
+            "the workspace's model changed during the request; retry it",
+        );
+    }
     if e.http_status() == 503 {
         tracing::warn!(error = %e, "database busy in a GraphQL resolver");
         return coded(

@@ -20,14 +20,18 @@ const PAGE: &str = r#"<!doctype html>
 <body>
   <div id="graphiql">Loading GraphiQL…</div>
   <script>
-    const fetcher = GraphiQL.createFetcher({ url: window.location.origin + '/graphql' });
+    // The page serves both APIs: records at /graphql, the model at /metadata.
+    const metadata = window.location.pathname.startsWith('/metadata');
+    const fetcher = GraphiQL.createFetcher({ url: window.location.origin + (metadata ? '/metadata' : '/graphql') });
     ReactDOM.createRoot(document.getElementById('graphiql')).render(
       React.createElement(GraphiQL, {
         fetcher,
         defaultHeaders: '{"Authorization": "Bearer <your API key>"}',
         headerEditorEnabled: true,
         shouldPersistHeaders: true,
-        defaultQuery: '{\n  companies(first: 5) {\n    totalCount\n    edges { node { id name } }\n  }\n}\n',
+        defaultQuery: metadata
+          ? '{\n  objects(paging: {first: 50}, filter: {isCustom: {is: true}}) {\n    edges { node { id nameSingular fieldsList { name type } } }\n  }\n}\n'
+          : '{\n  companies(first: 5) {\n    totalCount\n    edges { node { id name } }\n  }\n}\n',
       }),
     );
   </script>

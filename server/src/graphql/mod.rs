@@ -11,6 +11,7 @@ mod nested;
 mod resolvers;
 
 pub use call::Call;
+pub use errors::coded;
 pub use limits::{LimitError, Limits};
 pub use resolvers::EngineResolvers;
 
@@ -122,6 +123,11 @@ impl Reply {
         self.0
     }
 
+    /// Whether the body holds `text`.
+    pub fn contains(&self, text: &str) -> bool {
+        memchr::memmem::find(&self.0, text.as_bytes()).is_some()
+    }
+
     /// The body as a JSON value.
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_slice(&self.0).unwrap_or_default()
@@ -196,6 +202,35 @@ pub async fn execute_with(
         );
     }
     let mut response = built.schema.execute(request.data(call)).await;
+    errors::fill_codes(&mut response.errors);
+    Reply::from_response(&response)
+}
+
+/// Runs one request on another schema (the metadata API's) under the same limits, with
+/// `data` for its resolvers. Every error carries `extensions.code`.
+pub async fn execute_on(
+    api: &Api,
+    schema: &async_graphql::dynamic::Schema,
+    mut request: async_graphql::Request,
+    data: impl std::any::Any + Send + Sync,
+) -> Reply {
+    let nesting = limits::check_text(&request.query, &api.limits)
+        .and_then(|()| limits::check_variables(&request.variables));
+    if let Err(e) = nesting {
+        return limit_reply(&e);
+    }
+    let document = match api.parse(&mut request) {
+        Ok(document) => document,
+        Err(e) => {
+            return Reply::from_response(&async_graphql::Response::from_errors(vec![
+                errors::server_error("GRAPHQL_PARSE_FAILED", "INVALID_QUERY", e.message),
+            ]));
+        }
+    };
+    if let Err(e) = limits::check(&document, &api.limits) {
+        return limit_reply(&e);
+    }
+    let mut response = schema.execute(request.data(data)).await;
     errors::fill_codes(&mut response.errors);
     Reply::from_response(&response)
 }

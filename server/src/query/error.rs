@@ -114,6 +114,7 @@ impl QueryError {
             QueryError::FilterTooLarge { .. } => "FILTER_TOO_LARGE",
             QueryError::Item { error, .. } => error.code(),
             QueryError::Database(sqlx::Error::PoolTimedOut) => "SERVICE_UNAVAILABLE",
+            QueryError::Database(e) if crate::store::is_stale_schema(e) => "MODEL_STALE",
             QueryError::Database(_) => "DATABASE",
         }
     }
@@ -129,6 +130,7 @@ impl QueryError {
             QueryError::UniqueViolation { .. } | QueryError::StillReferenced { .. } => 409,
             QueryError::Item { error, .. } => error.http_status(),
             QueryError::Database(sqlx::Error::PoolTimedOut) => 503,
+            QueryError::Database(e) if crate::store::is_stale_schema(e) => 503,
             QueryError::Database(_) => 500,
             _ => 400,
         }

@@ -5,7 +5,7 @@ mod filter;
 mod order;
 mod params;
 mod reads;
-mod writes;
+pub(crate) mod writes;
 
 use crate::error::ApiError;
 use crate::query::{QueryError, Target};

@@ -50,7 +50,7 @@ fn invalid_body(message: impl Into<String>) -> ApiError {
 }
 
 /// The body as JSON; empty, malformed or nested deeper than [`query::MAX_NESTING`] is a 400.
-fn json_body(body: &Bytes) -> Result<Value, ApiError> {
+pub(crate) fn json_body(body: &Bytes) -> Result<Value, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(invalid_body("the request needs a JSON body"));
     }

@@ -24,8 +24,10 @@ pub fn revocations() -> u64 {
 pub enum Scope {
     /// Reads only.
     ReadOnly,
-    /// Reads and writes.
+    /// Reads and writes records.
     ReadWrite,
+    /// Reads and writes records, and changes the workspace's model (the metadata API).
+    Admin,
 }
 
 impl Scope {
@@ -34,6 +36,7 @@ impl Scope {
         match self {
             Scope::ReadOnly => "read_only",
             Scope::ReadWrite => "read_write",
+            Scope::Admin => "admin",
         }
     }
 
@@ -41,6 +44,7 @@ impl Scope {
         match text {
             "read_only" => Ok(Scope::ReadOnly),
             "read_write" => Ok(Scope::ReadWrite),
+            "admin" => Ok(Scope::Admin),
             other => Err(StoreError::Corrupt(format!(
                 "unknown API key scope {other:?}"
             ))),

@@ -68,6 +68,12 @@ pub enum StoreError {
     /// A value in the core tables that is not what this server wrote.
     #[error("corrupt core data: {0}")]
     Corrupt(String),
+    /// A change of a workspace's model planned from a version that is no longer current.
+    #[error("the workspace's model changed meanwhile; read it again and retry")]
+    ModelChanged,
+    /// A change of a workspace's model refused by what its data holds (the text says why).
+    #[error("{0}")]
+    Refused(String),
     /// The operating system's random generator failed.
     #[error("cannot generate a random secret: {0}")]
     Random(String),
@@ -228,6 +234,14 @@ impl Store {
         })
     }
 
+    /// The SQL dialect of the database.
+    pub fn dialect(&self) -> Dialect {
+        match self {
+            Store::Sqlite(_) => Dialect::Sqlite,
+            Store::Postgres(_) => Dialect::Postgres,
+        }
+    }
+
     /// `sqlite` or `postgres`.
     pub fn backend(&self) -> &'static str {
         match self {
@@ -301,6 +315,33 @@ pub fn is_busy(error: &(dyn std::error::Error + 'static)) -> bool {
             Some(sqlx::Error::PoolTimedOut)
         ) {
             return true;
+        }
+        current = e.source();
+    }
+    false
+}
+
+/// Whether `error`, or what caused it, is a statement naming a table or column the
+/// database no longer has (or, on Postgres, a cached plan whose columns changed): the
+/// request was planned on a model that another change has replaced since.
+pub fn is_stale_schema(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(error);
+    while let Some(e) = current {
+        if let Some(sqlx::Error::Database(db)) = e.downcast_ref::<sqlx::Error>() {
+            let message = db.message();
+            let code = db.code();
+            // The server's own tables (`_twenty_event`, …) are not the model's.
+            if message.contains("_twenty_") {
+                return false;
+            }
+            if matches!(code.as_deref(), Some("42703" | "42P01"))
+                || message.contains("cached plan must not change result type")
+                || message.starts_with("no such column")
+                || message.starts_with("no such table")
+                || message.contains("has no column named")
+            {
+                return true;
+            }
         }
         current = e.source();
     }

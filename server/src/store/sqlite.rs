@@ -1,5 +1,5 @@
 //! The embedded store's connections: `core.sqlite` (workspace, apiKey; created here) and
-//! one SQLite file per workspace under `workspaces/`, opened with WAL, a busy timeout and
+//! one SQLite file per workspace under `workspaces/` (its records and its model's metadata), opened with WAL, a busy timeout and
 //! foreign keys on.
 use super::{SqliteDb, StoreError};
 use sqlx::SqlitePool;
@@ -72,9 +72,6 @@ impl SqliteStore {
             .connect_with(options(&data_dir.join("core.sqlite")))
             .await?;
         sqlx::raw_sql(CORE_SCHEMA).execute(&core).await?;
-        sqlx::raw_sql(super::metadata::SQLITE_DDL)
-            .execute(&core)
-            .await?;
         Ok(SqliteStore {
             core,
             workspaces_dir,
@@ -104,6 +101,10 @@ impl SqliteStore {
         let pool = SqlitePoolOptions::new()
             .max_connections(super::sqlite_readers())
             .connect_with(workspace_options(&path))
+            .await?;
+        // The workspace's model lives in its own file (see `super::metadata`).
+        sqlx::raw_sql(super::metadata::SQLITE_DDL)
+            .execute(&pool)
             .await?;
         let db = SqliteDb::new(pool);
         pools.insert(id, db.clone());

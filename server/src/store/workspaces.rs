@@ -45,7 +45,7 @@ impl Store {
         dispatch!(self, s => s.insert_workspace(&workspace).await)?;
         self.seed_metadata(workspace.id).await?;
         let key = self
-            .create_api_key(workspace.id, "Default key", Scope::ReadWrite, None)
+            .create_api_key(workspace.id, "Default key", Scope::Admin, None)
             .await?;
         Ok((workspace, key))
     }

@@ -265,6 +265,17 @@ impl WriteGroup {
     pub async fn hold(&self) -> Held {
         Held(self.turn().await)
     }
+
+    /// Waits for the turn, commits the group's open transaction if there is one (its
+    /// writers learn the outcome as usual), and keeps the turn: the holder then has the
+    /// file to itself for a transaction of its own, such as a change of the model.
+    pub async fn hold_committed(&self) -> Result<Held, GroupError> {
+        let mut guard = self.turn().await;
+        if guard.open.is_some() {
+            finish(&mut guard, true).await?;
+        }
+        Ok(Held(guard))
+    }
 }
 
 /// The turn, held (see [`WriteGroup::hold`]).

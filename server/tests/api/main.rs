@@ -9,6 +9,7 @@ mod connections;
 mod graphql;
 mod health;
 mod metadata;
+mod metadata_api;
 mod migrations;
 mod query;
 mod readback;

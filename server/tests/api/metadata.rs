@@ -29,14 +29,21 @@ async fn a_new_workspace_reads_back_the_standard_model(backend: Backend) {
 }
 both!(a_new_workspace_reads_back_the_standard_model);
 
-/// Runs `sql` on the core tables.
-async fn core_sql(db: &TestDb, sqlite: &str, postgres: &str) {
+/// Runs `sql` where the metadata tables are: the workspace's file on SQLite, the core
+/// schema on Postgres.
+async fn core_sql(db: &TestDb, workspace: uuid::Uuid, sqlite: &str, postgres: &str) {
     match &db.config().database {
         Database::Sqlite { data_dir } => {
-            let url = format!("sqlite://{}", data_dir.join("core.sqlite").display());
+            let url = format!(
+                "sqlite://{}",
+                data_dir
+                    .join("workspaces")
+                    .join(format!("{workspace}.sqlite"))
+                    .display()
+            );
             let mut conn = sqlx::SqliteConnection::connect(&url)
                 .await
-                .expect("core.sqlite");
+                .expect("the workspace file");
             sqlx::raw_sql(AssertSqlSafe(sqlite.to_owned()))
                 .execute(&mut conn)
                 .await
@@ -62,6 +69,7 @@ async fn migrate_gives_an_existing_workspace_the_rows_it_lacks(backend: Backend)
     // As if made before metadata was stored: no rows at all, or some missing.
     core_sql(
         &db,
+        workspace.id,
         r#"DELETE FROM "fieldMetadata"; DELETE FROM "objectMetadata"; DELETE FROM "metadataVersion";"#,
         r#"DELETE FROM "core"."fieldMetadata"; DELETE FROM "core"."objectMetadata"; DELETE FROM "core"."metadataVersion";"#,
     )
@@ -84,6 +92,7 @@ async fn migrate_gives_an_existing_workspace_the_rows_it_lacks(backend: Backend)
         .id;
     core_sql(
         &db,
+        workspace.id,
         &format!(r#"DELETE FROM "fieldMetadata" WHERE "id" = '{person}'"#),
         &format!(r#"DELETE FROM "core"."fieldMetadata" WHERE "id" = '{person}'"#),
     )

@@ -1,0 +1,115 @@
+//! The metadata API's engine: a change of a workspace's model (create, update or delete an
+//! object or a field, in Twenty's shapes) is an edit of its catalog ([`change`]), planned
+//! by the migration planner that writes the checked-in migrations (the diff of the two
+//! models), and applied in one transaction with its DDL, its rows and the version bump.
+//! Changes of one workspace take turns; other workspaces never wait. [`shape`] renders
+//! objects and fields as both transports answer them. No HTTP here.
+pub mod change;
+pub mod shape;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::StoreError;
+use crate::store::metadata::{Catalog, MetadataChange};
+use axum::http::StatusCode;
+use change::Edit;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use twenty_codegen::emit::sql::Dialect;
+use twenty_codegen::migrate::diff;
+use uuid::Uuid;
+
+/// The turns of each workspace's changes (within this process; the store serializes
+/// processes).
+#[derive(Debug, Default)]
+pub struct Metadata {
+    turns: Mutex<HashMap<Uuid, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+/// What a change answers: the catalog after it (at its new version) and the id of the
+/// object or field it was about.
+#[derive(Debug)]
+pub struct Applied {
+    pub catalog: Catalog,
+    pub subject: Uuid,
+}
+
+impl Metadata {
+    fn turn(&self, workspace: Uuid) -> Arc<tokio::sync::Mutex<()>> {
+        let mut turns = self.turns.lock().unwrap_or_else(PoisonError::into_inner);
+        // Turns nobody holds nor waits for are dropped as the map grows.
+        if turns.len() > 1024 {
+            turns.retain(|_, t| Arc::strong_count(t) > 1);
+        }
+        turns.entry(workspace).or_default().clone()
+    }
+
+    /// Applies the edit `edit` makes of `workspace`'s current catalog: plans it, refuses a
+    /// plan that would lose data unless the edit drops data on purpose, runs its checks,
+    /// DDL, rows and version bump in one transaction, and makes this process serve the new
+    /// model at once.
+    pub async fn apply<F>(
+        &self,
+        state: &AppState,
+        workspace: Uuid,
+        edit: F,
+    ) -> Result<Applied, ApiError>
+    where
+        F: FnOnce(&Catalog, Dialect) -> Result<Edit, ApiError>,
+    {
+        let turn = self.turn(workspace);
+        let _turn = turn.lock().await;
+        let dialect = state.store.dialect();
+        let from = state
+            .store
+            .catalog(workspace)
+            .await
+            .map_err(ApiError::failure)?;
+        let edit = edit(&from, dialect)?;
+        let plan = diff(&from.all, &edit.to.all);
+        if !edit.drops_data
+            && let Err(losses) = plan.check(false)
+        {
+            return Err(change::refused(format!(
+                "this change would lose data, so it was not made: {}",
+                losses.losses.join("; ")
+            )));
+        }
+        let ddl = if plan.is_empty() {
+            String::new()
+        } else {
+            plan.render(dialect)
+        };
+        let change = MetadataChange {
+            from: &from,
+            to: &edit.to,
+            ddl,
+            foreign_keys_off: dialect == Dialect::Sqlite && plan.sqlite_needs_foreign_keys_off(),
+            checks: edit.checks,
+        };
+        let version = state
+            .store
+            .apply_metadata(workspace, &change)
+            .await
+            .map_err(|e| match e {
+                StoreError::ModelChanged => ApiError::new(
+                    StatusCode::CONFLICT,
+                    "MODEL_CHANGED",
+                    "the workspace's model was changed by another request meanwhile; retry",
+                ),
+                StoreError::Refused(message) => change::refused(message),
+                other => ApiError::failure(other),
+            })?;
+        tracing::info!(%workspace, version, steps = plan.steps.len(), "workspace model changed");
+        state.versions.set(workspace, version);
+        // Counts cached under the old model (an object's rows, a renamed field's filters)
+        // are dropped with it.
+        state.counts.bump(workspace);
+        let mut catalog = edit.to;
+        catalog.version = version;
+        Ok(Applied {
+            catalog,
+            subject: edit.subject,
+        })
+    }
+}
