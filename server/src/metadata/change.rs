@@ -260,6 +260,7 @@ fn next(
         version: from.version,
         all,
         inactive,
+        times: from.times.clone(),
     };
     // What the APIs will serve must be valid too.
     to.active().map_err(|e| {

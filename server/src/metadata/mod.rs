@@ -105,8 +105,12 @@ impl Metadata {
         // Counts cached under the old model (an object's rows, a renamed field's filters)
         // are dropped with it.
         state.counts.bump(workspace);
-        let mut catalog = edit.to;
-        catalog.version = version;
+        // Read back, so the answer is what the store holds (its times included).
+        let catalog = state
+            .store
+            .catalog(workspace)
+            .await
+            .map_err(ApiError::failure)?;
         Ok(Applied {
             catalog,
             subject: edit.subject,

@@ -3,16 +3,29 @@
 //! both transports apply to their lists.
 use super::change::twenty_default;
 use crate::error::ApiError;
+use crate::query::time::format_ms;
 use crate::store::metadata::{Catalog, is_custom_field};
 use serde_json::{Value, json};
 use twenty_codegen::model::{Field, Object, RelationKind};
 use uuid::Uuid;
 
+/// `createdAt` and `updatedAt` of the object or field `id`, in RFC 3339.
+fn times(catalog: &Catalog, id: uuid::Uuid) -> (String, String) {
+    let (created, updated) = catalog.times(id);
+    (format_ms(created), format_ms(updated))
+}
+
 /// An object: its own keys and, under `fields`, its fields.
 pub fn object(catalog: &Catalog, object: &Object) -> Value {
     let label_identifier = object.field(&object.label_identifier).map(|f| f.id);
+    let (created, updated) = times(catalog, object.id);
     json!({
         "id": object.id,
+        "universalIdentifier": object.id,
+        "dataSourceId": Value::Null,
+        "applicationId": Value::Null,
+        "createdAt": created,
+        "updatedAt": updated,
         "nameSingular": object.name_singular,
         "namePlural": object.name_plural,
         "labelSingular": object.label_singular,
@@ -54,8 +67,14 @@ pub fn field(catalog: &Catalog, object: &Object, field: &Field) -> Value {
         true => Value::Null,
         false => json!(field.options),
     };
+    let (created, updated) = times(catalog, field.id);
     json!({
         "id": field.id,
+        "universalIdentifier": field.id,
+        "createdAt": created,
+        "updatedAt": updated,
+        "isUIReadOnly": !field.is_writable(),
+        "morphRelations": [],
         "type": field.field_type.as_str(),
         "name": field.name,
         "label": field.label,

@@ -324,6 +324,11 @@ fn build() -> Result<Schema, async_graphql::dynamic::SchemaError> {
         .fold(Enum::new("FieldMetadataType"), |e, t| e.item(t.as_str()));
     let object = Object::new("Object")
         .field(uuid_nn("id"))
+        .field(uuid_nn("universalIdentifier"))
+        .field(key("dataSourceId", id_t(), Kind::Scalar))
+        .field(key("applicationId", id_t(), Kind::Scalar))
+        .field(string_nn("createdAt"))
+        .field(string_nn("updatedAt"))
         .field(string_nn("nameSingular"))
         .field(string_nn("namePlural"))
         .field(string_nn("labelSingular"))
@@ -363,6 +368,15 @@ fn build() -> Result<Schema, async_graphql::dynamic::SchemaError> {
         ));
     let field = Object::new("Field")
         .field(uuid_nn("id"))
+        .field(uuid_nn("universalIdentifier"))
+        .field(string_nn("createdAt"))
+        .field(string_nn("updatedAt"))
+        .field(boolean("isUIReadOnly"))
+        .field(key(
+            "morphRelations",
+            TypeRef::named_nn_list_nn("Relation"),
+            Kind::Object,
+        ))
         .field(key(
             "type",
             TypeRef::named_nn("FieldMetadataType"),
@@ -419,7 +433,8 @@ fn build() -> Result<Schema, async_graphql::dynamic::SchemaError> {
         .field(key("endCursor", s(), Kind::Scalar));
     let workspace = Object::new("Workspace")
         .field(uuid_nn("id"))
-        .field(string("displayName"));
+        .field(string("displayName"))
+        .field(string("subdomain"));
 
     let query = Object::new("Query")
         .field(paging_args(
@@ -485,7 +500,7 @@ fn build() -> Result<Schema, async_graphql::dynamic::SchemaError> {
                             gql_error(ApiError::not_found("the key's workspace no longer exists"))
                         })?;
                     Ok(Some(FieldValue::owned_any(
-                        json!({"id": workspace.id, "displayName": workspace.name}),
+                        json!({"id": workspace.id, "displayName": workspace.name, "subdomain": Value::Null}),
                     )))
                 })
             },

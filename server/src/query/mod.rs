@@ -15,7 +15,7 @@ mod limits;
 mod record;
 mod relations;
 pub(crate) mod sql;
-mod time;
+pub mod time;
 mod validate;
 mod write;
 

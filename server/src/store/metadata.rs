@@ -31,6 +31,8 @@ CREATE TABLE IF NOT EXISTS "objectMetadata" (
   "isAuditLogged" BOOLEAN NOT NULL,
   "labelIdentifier" TEXT NOT NULL,
   "searchFields" TEXT NOT NULL,
+  "createdAt" BIGINT NOT NULL DEFAULT 0,
+  "updatedAt" BIGINT NOT NULL DEFAULT 0,
   PRIMARY KEY ("workspaceId", "id"),
   UNIQUE ("workspaceId", "nameSingular"),
   UNIQUE ("workspaceId", "namePlural")
@@ -56,6 +58,8 @@ CREATE TABLE IF NOT EXISTS "fieldMetadata" (
   "options" TEXT NOT NULL,
   "relation" TEXT,
   "settings" TEXT,
+  "createdAt" BIGINT NOT NULL DEFAULT 0,
+  "updatedAt" BIGINT NOT NULL DEFAULT 0,
   PRIMARY KEY ("workspaceId", "id"),
   UNIQUE ("workspaceId", "objectMetadataId", "name"),
   FOREIGN KEY ("workspaceId", "objectMetadataId")
@@ -85,6 +89,8 @@ CREATE TABLE IF NOT EXISTS "core"."objectMetadata" (
   "isAuditLogged" BOOLEAN NOT NULL,
   "labelIdentifier" TEXT NOT NULL,
   "searchFields" TEXT NOT NULL,
+  "createdAt" BIGINT NOT NULL DEFAULT 0,
+  "updatedAt" BIGINT NOT NULL DEFAULT 0,
   PRIMARY KEY ("workspaceId", "id"),
   UNIQUE ("workspaceId", "nameSingular"),
   UNIQUE ("workspaceId", "namePlural")
@@ -110,6 +116,8 @@ CREATE TABLE IF NOT EXISTS "core"."fieldMetadata" (
   "options" TEXT NOT NULL,
   "relation" TEXT,
   "settings" TEXT,
+  "createdAt" BIGINT NOT NULL DEFAULT 0,
+  "updatedAt" BIGINT NOT NULL DEFAULT 0,
   PRIMARY KEY ("workspaceId", "id"),
   UNIQUE ("workspaceId", "objectMetadataId", "name"),
   FOREIGN KEY ("workspaceId", "objectMetadataId")
@@ -120,6 +128,10 @@ CREATE TABLE IF NOT EXISTS "core"."metadataVersion" (
   "version" BIGINT NOT NULL
 );
 ALTER TABLE "core"."fieldMetadata" ADD COLUMN IF NOT EXISTS "settings" TEXT;
+ALTER TABLE "core"."objectMetadata" ADD COLUMN IF NOT EXISTS "createdAt" BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE "core"."objectMetadata" ADD COLUMN IF NOT EXISTS "updatedAt" BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE "core"."fieldMetadata" ADD COLUMN IF NOT EXISTS "createdAt" BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE "core"."fieldMetadata" ADD COLUMN IF NOT EXISTS "updatedAt" BIGINT NOT NULL DEFAULT 0;
 "#;
 
 /// A workspace's whole model as its rows hold it: every object and field, active or not,
@@ -133,12 +145,20 @@ pub struct Catalog {
     pub all: Schema,
     /// The ids of the inactive objects and fields.
     pub inactive: BTreeSet<Uuid>,
+    /// When each object and field was created and last changed (Unix milliseconds), by
+    /// id; the store keeps them (what is missing is new).
+    pub times: HashMap<Uuid, (i64, i64)>,
 }
 
 impl Catalog {
     /// Whether the object or field with this id is active.
     pub fn is_active(&self, id: Uuid) -> bool {
         !self.inactive.contains(&id)
+    }
+
+    /// When the object or field with this id was created and last changed (Unix ms).
+    pub fn times(&self, id: Uuid) -> (i64, i64) {
+        self.times.get(&id).copied().unwrap_or((0, 0))
     }
 
     /// The model the APIs serve: the active objects with their active fields. A relation
@@ -194,7 +214,7 @@ struct ObjectRow {
     search_fields: String,
 }
 
-const OBJECT_COLUMNS: [&str; 14] = [
+const OBJECT_COLUMNS: [&str; 16] = [
     "id",
     "position",
     "nameSingular",
@@ -209,6 +229,8 @@ const OBJECT_COLUMNS: [&str; 14] = [
     "isAuditLogged",
     "labelIdentifier",
     "searchFields",
+    "createdAt",
+    "updatedAt",
 ];
 
 /// A `fieldMetadata` row, in the order of [`FIELD_COLUMNS`].
@@ -235,7 +257,7 @@ struct FieldRow {
     settings: Option<String>,
 }
 
-const FIELD_COLUMNS: [&str; 19] = [
+const FIELD_COLUMNS: [&str; 21] = [
     "id",
     "objectMetadataId",
     "position",
@@ -255,6 +277,8 @@ const FIELD_COLUMNS: [&str; 19] = [
     "options",
     "relation",
     "settings",
+    "createdAt",
+    "updatedAt",
 ];
 
 fn corrupt(workspace: Uuid, what: impl std::fmt::Display) -> StoreError {
@@ -347,20 +371,23 @@ fn rows(all: &Schema, inactive: &BTreeSet<Uuid>) -> (Vec<ObjectRow>, Vec<FieldRo
 fn catalog(
     workspace: Uuid,
     version: u64,
-    objects: Vec<ObjectRow>,
-    fields: Vec<FieldRow>,
+    objects: Vec<(ObjectRow, i64, i64)>,
+    fields: Vec<(FieldRow, i64, i64)>,
 ) -> Result<Catalog, StoreError> {
     let mut inactive = BTreeSet::new();
+    let mut times = HashMap::new();
     let mut by_object: HashMap<String, Vec<FieldRow>> = HashMap::new();
-    for field in fields {
+    for (field, created, updated) in fields {
+        times.insert(parse_id(&field.id)?, (created, updated));
         by_object
             .entry(field.object_metadata_id.clone())
             .or_default()
             .push(field);
     }
     let mut built = Vec::new();
-    for row in objects {
+    for (row, created, updated) in objects {
         let id = parse_id(&row.id)?;
+        times.insert(id, (created, updated));
         if !row.is_active {
             inactive.insert(id);
         }
@@ -421,12 +448,13 @@ fn catalog(
         version,
         all,
         inactive,
+        times,
     })
 }
 
 /// Binds an [`ObjectRow`] after the workspace id, in [`OBJECT_COLUMNS`] order.
 macro_rules! bind_object {
-    ($query:expr, $ws:expr, $r:expr) => {
+    ($query:expr, $ws:expr, $r:expr, $created:expr, $updated:expr) => {
         $query
             .bind($ws)
             .bind(&$r.id)
@@ -443,12 +471,14 @@ macro_rules! bind_object {
             .bind($r.is_audit_logged)
             .bind(&$r.label_identifier)
             .bind(&$r.search_fields)
+            .bind($created)
+            .bind($updated)
     };
 }
 
 /// Binds a [`FieldRow`] after the workspace id, in [`FIELD_COLUMNS`] order.
 macro_rules! bind_field {
-    ($query:expr, $ws:expr, $r:expr) => {
+    ($query:expr, $ws:expr, $r:expr, $created:expr, $updated:expr) => {
         $query
             .bind($ws)
             .bind(&$r.id)
@@ -470,6 +500,8 @@ macro_rules! bind_field {
             .bind(&$r.options)
             .bind(&$r.relation)
             .bind(&$r.settings)
+            .bind($created)
+            .bind($updated)
     };
 }
 
@@ -489,12 +521,15 @@ macro_rules! seed_metadata {
         }
         let existing: HashSet<String> = existing.into_iter().map(|r| r.0).collect();
         let (objects, fields) = rows($standard, &BTreeSet::new());
+        let now = super::now_ms();
         let mut tx = $pool.begin().await?;
         for row in objects.iter().filter(|r| !existing.contains(&r.id)) {
             bind_object!(
                 sqlx::query(AssertSqlSafe(sql.insert_object.clone())),
                 &ws,
-                row
+                row,
+                now,
+                now
             )
             .execute(&mut *tx)
             .await?;
@@ -503,7 +538,9 @@ macro_rules! seed_metadata {
             bind_field!(
                 sqlx::query(AssertSqlSafe(sql.insert_field.clone())),
                 &ws,
-                row
+                row,
+                now,
+                now
             )
             .execute(&mut *tx)
             .await?;
@@ -607,11 +644,14 @@ macro_rules! apply_change {
                 .execute($conn)
                 .await?;
         }
+        let now = super::now_ms();
         for row in new_objects.iter().filter(|r| !old_objects.contains(r)) {
             bind_object!(
                 sqlx::query(AssertSqlSafe(sql.upsert_object.clone())),
                 &ws,
-                row
+                row,
+                now,
+                now
             )
             .execute($conn)
             .await?;
@@ -620,7 +660,9 @@ macro_rules! apply_change {
             bind_field!(
                 sqlx::query(AssertSqlSafe(sql.upsert_field.clone())),
                 &ws,
-                row
+                row,
+                now,
+                now
             )
             .execute($conn)
             .await?;
@@ -829,6 +871,7 @@ impl Statements {
         let upsert = |t: &str, columns: &[&str]| {
             let set: Vec<String> = columns[1..]
                 .iter()
+                .filter(|c| **c != "createdAt")
                 .map(|c| format!("\"{c}\" = excluded.\"{c}\""))
                 .collect();
             format!(
@@ -901,7 +944,7 @@ fn seeded(existing: &[(String,)], standard: &Schema) -> bool {
 }
 
 /// An `objectMetadata` row read in [`OBJECT_COLUMNS`] order.
-fn decode_object<R: sqlx::Row>(row: &R) -> Result<ObjectRow, sqlx::Error>
+fn decode_object<R: sqlx::Row>(row: &R) -> Result<(ObjectRow, i64, i64), sqlx::Error>
 where
     for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     for<'r> Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
@@ -909,7 +952,7 @@ where
     for<'r> bool: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     usize: sqlx::ColumnIndex<R>,
 {
-    Ok(ObjectRow {
+    let decoded = ObjectRow {
         id: row.try_get(0)?,
         position: row.try_get(1)?,
         name_singular: row.try_get(2)?,
@@ -924,11 +967,12 @@ where
         is_audit_logged: row.try_get(11)?,
         label_identifier: row.try_get(12)?,
         search_fields: row.try_get(13)?,
-    })
+    };
+    Ok((decoded, row.try_get(14)?, row.try_get(15)?))
 }
 
 /// A `fieldMetadata` row read in [`FIELD_COLUMNS`] order.
-fn decode_field<R: sqlx::Row>(row: &R) -> Result<FieldRow, sqlx::Error>
+fn decode_field<R: sqlx::Row>(row: &R) -> Result<(FieldRow, i64, i64), sqlx::Error>
 where
     for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     for<'r> Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
@@ -936,7 +980,7 @@ where
     for<'r> bool: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
     usize: sqlx::ColumnIndex<R>,
 {
-    Ok(FieldRow {
+    let decoded = FieldRow {
         id: row.try_get(0)?,
         object_metadata_id: row.try_get(1)?,
         position: row.try_get(2)?,
@@ -956,5 +1000,6 @@ where
         options: row.try_get(16)?,
         relation: row.try_get(17)?,
         settings: row.try_get(18)?,
-    })
+    };
+    Ok((decoded, row.try_get(19)?, row.try_get(20)?))
 }

@@ -129,7 +129,7 @@ impl Meta {
         let data = self
             .gql(
                 "/metadata",
-                "mutation($input: CreateOneObjectInput!) { createOneObject(input: $input) { id nameSingular isCustom isActive labelIdentifierFieldMetadataId fieldsList { name type isSystem } } }",
+                "mutation($input: CreateOneObjectInput!) { createOneObject(input: $input) { id dataSourceId nameSingular isCustom isActive createdAt updatedAt labelIdentifierFieldMetadataId imageIdentifierFieldMetadataId fieldsList { name type isSystem isUIReadOnly createdAt } } }",
                 json!({"input": {"object": {
                     "nameSingular": "pet", "namePlural": "pets",
                     "labelSingular": "Pet", "labelPlural": "Pets", "icon": "IconCat",
@@ -139,6 +139,11 @@ impl Meta {
             .await;
         let object = &data["createOneObject"];
         assert_eq!(object["nameSingular"], "pet");
+        let created = object["createdAt"].as_str().expect("createdAt");
+        assert!(
+            created.starts_with("20") && created.ends_with('Z'),
+            "{created}"
+        );
         assert_eq!(object["isCustom"], true);
         let names: Vec<&str> = object["fieldsList"]
             .as_array()
