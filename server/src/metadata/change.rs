@@ -409,8 +409,9 @@ pub fn update_object(from: &Catalog, id: Uuid, update: UpdateObject) -> Result<E
     })
 }
 
-/// `deleteOneObject`: a custom object that is inactive, once no other object's field
-/// points at it (those are named). Its table and data go.
+/// `deleteOneObject`: a custom object that is inactive (an active one is refused, listing
+/// what deleting it would also delete). Its table and data go, and with it the other side
+/// of each of its relations (fields of other objects pointing at it).
 pub fn delete_object(from: &Catalog, id: Uuid) -> Result<Edit, ApiError> {
     let index = object_index(from, id)?;
     let object = &from.all.objects[index];
@@ -420,12 +421,8 @@ pub fn delete_object(from: &Catalog, id: Uuid) -> Result<Edit, ApiError> {
             object.name_singular
         )));
     }
-    if from.is_active(id) {
-        return Err(refused(format!(
-            "{}: only an inactive object can be deleted; deactivate it first (isActive: false)",
-            object.name_singular
-        )));
-    }
+    let name = object.name_singular.clone();
+    let points_here = |f: &Field| f.relation.as_ref().is_some_and(|r| r.target == name);
     let dependents: Vec<String> = from
         .all
         .objects
@@ -434,19 +431,20 @@ pub fn delete_object(from: &Catalog, id: Uuid) -> Result<Edit, ApiError> {
         .flat_map(|o| {
             o.fields
                 .iter()
-                .filter(|f| {
-                    f.relation
-                        .as_ref()
-                        .is_some_and(|r| r.target == object.name_singular)
-                })
+                .filter(|f| points_here(f))
                 .map(move |f| format!("{}.{}", o.name_singular, f.name))
         })
         .collect();
-    if !dependents.is_empty() {
+    if from.is_active(id) {
+        let also = match dependents.is_empty() {
+            true => String::new(),
+            false => format!(
+                "; deleting it also deletes the fields pointing at it: {}",
+                dependents.join(", ")
+            ),
+        };
         return Err(refused(format!(
-            "{}: other objects' fields point at it; delete them first: {}",
-            object.name_singular,
-            dependents.join(", ")
+            "{name}: only an inactive object can be deleted; deactivate it first (isActive: false){also}"
         )));
     }
     let mut objects = from.all.objects.clone();
@@ -455,6 +453,15 @@ pub fn delete_object(from: &Catalog, id: Uuid) -> Result<Edit, ApiError> {
     inactive.remove(&id);
     for f in &removed.fields {
         inactive.remove(&f.id);
+    }
+    for other in objects.iter_mut() {
+        other.fields.retain(|f| {
+            let keep = !points_here(f);
+            if !keep {
+                inactive.remove(&f.id);
+            }
+            keep
+        });
     }
     Ok(Edit {
         to: next(from, objects, inactive)?,

@@ -960,3 +960,8 @@ async fn a_second_server_process_serves_a_change_within_a_second(backend: Backen
     other.stop().await.expect("stops");
 }
 both!(a_second_server_process_serves_a_change_within_a_second);
+
+async fn the_readme_metadata_examples_answer_as_documented(backend: Backend) {
+    crate::rest::readme::run_section(backend, "Metadata API", "metareadme").await;
+}
+both!(the_readme_metadata_examples_answer_as_documented);
