@@ -1,4 +1,5 @@
-//! The command line: clap definitions of `serve`, `migrate`, `workspace …` and `api-key …`
+//! The command line: clap definitions of `serve`, `migrate`, `workspace …`, `api-key …`,
+//! `schema …` and `sdk`
 //! and the global settings. Parsing only; `main.rs` runs the commands.
 use crate::config::RawSettings;
 use clap::{Args, Parser, Subcommand};
@@ -77,6 +78,48 @@ pub enum Command {
     /// Manage API keys.
     #[command(subcommand, name = "api-key")]
     ApiKey(ApiKeyCommand),
+    /// A workspace's own objects and fields as code: export them, apply a file.
+    #[command(subcommand)]
+    Schema(SchemaCommand),
+    /// Write a client SDK for a workspace's model (its custom objects included).
+    Sdk {
+        /// The workspace id.
+        #[arg(long)]
+        workspace: String,
+        /// The SDK's language.
+        #[arg(long, value_enum)]
+        lang: crate::sdk_out::Lang,
+        /// The directory to write the package into (created when absent).
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+}
+
+/// `schema …`
+#[derive(Debug, Subcommand)]
+pub enum SchemaCommand {
+    /// Print the workspace's custom objects, the custom fields of its standard objects and
+    /// what is inactive, as JSON.
+    Export {
+        /// The workspace id.
+        #[arg(long)]
+        workspace: String,
+    },
+    /// Make the workspace's custom objects and fields those of FILE (as `export` prints
+    /// them): prints the plan, then applies it in one transaction.
+    Apply {
+        /// The workspace id.
+        #[arg(long)]
+        workspace: String,
+        /// The schema file (JSON).
+        file: std::path::PathBuf,
+        /// Print the plan only.
+        #[arg(long)]
+        dry_run: bool,
+        /// Apply a plan that drops objects or fields (their data is lost).
+        #[arg(long)]
+        allow_destructive: bool,
+    },
 }
 
 /// `workspace …`

@@ -1,6 +1,7 @@
 //! The administrative commands (`migrate`, `workspace …`, `api-key …`): run against the
 //! store and print for a human or, with `--json`, for a script. Output only to `out`.
-use crate::cli::{ApiKeyCommand, KeyScope, WorkspaceCommand};
+use crate::cli::{ApiKeyCommand, KeyScope, SchemaCommand, WorkspaceCommand};
+use crate::metadata::schema_file;
 use crate::store::{ApiKey, Scope, Store, StoreError, now_ms};
 use std::io::Write;
 use std::time::{Duration, UNIX_EPOCH};
@@ -18,6 +19,9 @@ pub enum CommandError {
     /// Writing the output failed.
     #[error("cannot write output: {0}")]
     Output(#[from] std::io::Error),
+    /// A change of a workspace's model was refused (the message says why).
+    #[error("{0}")]
+    Refused(String),
     /// Some workspaces could not be migrated.
     #[error("{failed} of {total} workspaces failed to migrate")]
     MigrateFailed { failed: usize, total: usize },
@@ -223,5 +227,104 @@ pub async fn api_key(
             writeln!(out, "Revoked API key {id}.")?;
         }
     }
+    Ok(())
+}
+
+/// The workspace `text` names, which must exist.
+async fn existing_workspace(store: &Store, text: &str) -> Result<Uuid, CommandError> {
+    let id = parse_uuid("workspace id", text)?;
+    if store.workspace(id).await?.is_none() {
+        return Err(CommandError::Usage(format!("no workspace has id {id}")));
+    }
+    Ok(id)
+}
+
+/// `schema export` and `schema apply`.
+pub async fn schema(
+    store: &Store,
+    command: SchemaCommand,
+    out: &mut impl Write,
+) -> Result<(), CommandError> {
+    match command {
+        SchemaCommand::Export { workspace } => {
+            let id = existing_workspace(store, &workspace).await?;
+            let catalog = store.catalog(id).await?;
+            writeln!(
+                out,
+                "{}",
+                schema_file::to_json(&schema_file::export(&catalog))
+            )?;
+        }
+        SchemaCommand::Apply {
+            workspace,
+            file,
+            dry_run,
+            allow_destructive,
+        } => {
+            let id = existing_workspace(store, &workspace).await?;
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| CommandError::Usage(format!("cannot read {}: {e}", file.display())))?;
+            let wanted = schema_file::parse(&text).map_err(|e| CommandError::Usage(e.message))?;
+            let refused = |e: crate::error::ApiError| CommandError::Refused(e.message);
+            if dry_run {
+                let from = store.catalog(id).await?;
+                let edit = schema_file::edit(&from, &wanted, store.dialect(), allow_destructive)
+                    .map_err(refused)?;
+                let plan = crate::metadata::describe(&from, &edit.to);
+                if plan.is_empty() {
+                    writeln!(out, "Nothing to change.")?;
+                    return Ok(());
+                }
+                writeln!(out, "Plan (not applied: --dry-run):")?;
+                for line in plan {
+                    writeln!(out, "  {line}")?;
+                }
+                return Ok(());
+            }
+            let applied = crate::metadata::apply(store, id, |from, dialect| {
+                schema_file::edit(from, &wanted, dialect, allow_destructive)
+            })
+            .await
+            .map_err(refused)?;
+            if !applied.changed {
+                writeln!(out, "Nothing to change.")?;
+                return Ok(());
+            }
+            for line in &applied.summary {
+                writeln!(out, "  {line}")?;
+            }
+            writeln!(
+                out,
+                "Applied: workspace {id} is at metadata version {} (running servers serve it within a second).",
+                applied.catalog.version
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// `sdk --workspace ID --lang ts|rust --out DIR`.
+pub async fn sdk(
+    store: &Store,
+    workspace: &str,
+    lang: crate::sdk_out::Lang,
+    dir: &std::path::Path,
+    out: &mut impl Write,
+) -> Result<(), CommandError> {
+    let id = existing_workspace(store, workspace).await?;
+    let (version, model) = store.workspace_model(id).await?;
+    let written = crate::sdk_out::write(&model, lang, dir)
+        .map_err(|e| CommandError::Usage(format!("cannot write {}: {e}", dir.display())))?;
+    writeln!(
+        out,
+        "Wrote {} files of the {} SDK of workspace {id} (metadata version {version}, {} objects) to {}.",
+        written.len(),
+        match lang {
+            crate::sdk_out::Lang::Ts => "TypeScript",
+            crate::sdk_out::Lang::Rust => "Rust",
+        },
+        model.objects.len(),
+        dir.display()
+    )?;
     Ok(())
 }

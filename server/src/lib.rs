@@ -19,6 +19,7 @@ mod properties;
 pub mod query;
 pub mod rate;
 pub mod rest;
+pub mod sdk_out;
 pub mod secret;
 pub mod server;
 pub mod state;

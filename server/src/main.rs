@@ -99,6 +99,12 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Migrate => commands::migrate(&store, &mut out).await,
         Command::Workspace(c) => commands::workspace(&store, c, &mut out).await,
         Command::ApiKey(c) => commands::api_key(&store, c, &mut out).await,
+        Command::Schema(c) => commands::schema(&store, c, &mut out).await,
+        Command::Sdk {
+            workspace,
+            lang,
+            out: dir,
+        } => commands::sdk(&store, &workspace, lang, &dir, &mut out).await,
         Command::Serve { .. } => Ok(()),
     };
     result.map_err(|e| e.to_string())

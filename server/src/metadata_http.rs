@@ -283,8 +283,8 @@ async fn create_field(
     let input: CreateField = body(&bytes)?;
     let applied = state
         .metadata
-        .apply(&state, auth.workspace_id, |from, _| {
-            change::create_field(from, input)
+        .apply(&state, auth.workspace_id, |from, dialect| {
+            change::create_field(from, input, dialect)
         })
         .await?;
     Ok(one(

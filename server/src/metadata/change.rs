@@ -10,8 +10,7 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 use twenty_codegen::emit::sql::{Dialect, literal, quote};
 use twenty_codegen::model::{
-    Column, DefaultValue, Field, FieldType, Object, OnDelete, Relation, RelationKind, Schema,
-    SelectOption,
+    DefaultValue, Field, FieldType, Object, OnDelete, Relation, RelationKind, Schema, SelectOption,
 };
 use uuid::Uuid;
 
@@ -243,7 +242,7 @@ pub fn camel_case(label: &str) -> String {
 }
 
 /// The catalog with `all` replaced, validated: every problem is a 400 naming its place.
-fn next(
+pub(crate) fn next(
     from: &Catalog,
     objects: Vec<Object>,
     inactive: BTreeSet<Uuid>,
@@ -500,37 +499,58 @@ fn count_sql(table: &str, condition: Option<&str>) -> String {
     }
 }
 
-/// Checks for columns of `field` that become NOT NULL without a default: none of the
-/// table's rows may be null there.
-fn not_null_checks(
-    object: &Object,
-    before: Option<&[Column]>,
-    after: &[Column],
-    field: &str,
-) -> Vec<(String, String)> {
+/// The counts the workspace's data must pass for `from` to become `to`, run before the
+/// DDL (so naming the old tables and columns): a field made required must have no null
+/// value, a required field without a default can only be added to an empty table, and a
+/// removed option must not be used by any record. New objects have empty tables.
+pub fn data_checks(from: &Catalog, to: &Catalog, dialect: Dialect) -> Vec<(String, String)> {
     let mut checks = Vec::new();
-    for column in after.iter().filter(|c| !c.nullable) {
-        let was = before.and_then(|b| b.iter().find(|c| c.name == column.name));
-        match was {
-            // A new column: the table must be empty unless it has a default.
-            None if column.default.is_none() => checks.push((
-                count_sql(&object.table_name(), None),
-                format!(
-                    "{}.{field}: cannot add a required field without a default to an object with records ({{count}}); give it a default or make it nullable",
-                    object.name_singular
-                ),
-            )),
-            Some(was) if was.nullable => checks.push((
-                count_sql(
-                    &object.table_name(),
-                    Some(&format!("{} IS NULL", quote(&column.name))),
-                ),
-                format!(
-                    "{}.{field}: {{count}} records have no value; give them one before making the field required",
-                    object.name_singular
-                ),
-            )),
-            _ => {}
+    for new_object in &to.all.objects {
+        let Some(old_object) = from.all.object_by_id(new_object.id) else {
+            continue;
+        };
+        let table = old_object.table_name();
+        for new_field in &new_object.fields {
+            let place = format!("{}.{}", new_object.name_singular, new_field.name);
+            let after = new_field.columns(&to.all);
+            let Some(old_field) = old_object.field_by_id(new_field.id) else {
+                if after.iter().any(|c| !c.nullable && c.default.is_none()) {
+                    checks.push((
+                        count_sql(&table, None),
+                        format!(
+                            "{place}: cannot add a required field without a default to an object with records ({{count}}); give it a default or make it nullable"
+                        ),
+                    ));
+                }
+                continue;
+            };
+            let before = old_field.columns(&from.all);
+            if before.len() == after.len() {
+                let newly_required: Vec<String> = before
+                    .iter()
+                    .zip(&after)
+                    .filter(|(b, a)| b.nullable && !a.nullable)
+                    .map(|(b, _)| format!("{} IS NULL", quote(&b.name)))
+                    .collect();
+                if !newly_required.is_empty() {
+                    checks.push((
+                        count_sql(&table, Some(&newly_required.join(" OR "))),
+                        format!(
+                            "{place}: {{count}} records have no value; give them one before making the field required"
+                        ),
+                    ));
+                }
+            }
+            let removed = removed_options(old_field, new_field);
+            if !removed.is_empty() {
+                checks.push((
+                    option_use_sql(old_object, old_field, &removed, dialect),
+                    format!(
+                        "{place}: {{count}} records use the option(s) {} being removed; change them to another option first",
+                        removed.join(", ")
+                    ),
+                ));
+            }
         }
     }
     checks
@@ -538,7 +558,11 @@ fn not_null_checks(
 
 /// `createOneField`: a field of any type on any object (custom fields on standard objects
 /// too); a RELATION creates both sides.
-pub fn create_field(from: &Catalog, input: CreateField) -> Result<Edit, ApiError> {
+pub fn create_field(
+    from: &Catalog,
+    input: CreateField,
+    dialect: Dialect,
+) -> Result<Edit, ApiError> {
     let index = object_index(from, input.object_metadata_id)?;
     let field_type = field_type(&input.field_type)?;
     let id = input.id.unwrap_or_else(Uuid::new_v4);
@@ -621,9 +645,7 @@ pub fn create_field(from: &Catalog, input: CreateField) -> Result<Edit, ApiError
     }
     objects[index].fields.push(field);
     let to = next(from, objects, inactive)?;
-    let object = &to.all.objects[index];
-    let created = object.field_by_id(id).expect("the field was just added");
-    let checks = not_null_checks(object, None, &created.columns(&to.all), &created.name);
+    let checks = data_checks(from, &to, dialect);
     Ok(Edit {
         to,
         checks,
@@ -799,31 +821,11 @@ pub fn update_field(
         }
     }
     let to = next(from, objects, inactive)?;
-    let object = &to.all.objects[o];
-    let after = &object.fields[f];
-    let mut checks = not_null_checks(
-        object,
-        Some(&before.columns(&from.all)),
-        &after.columns(&to.all),
-        &after.name,
-    );
-    let removed = removed_options(&before, after);
-    // A removed option loses nothing once no record holds it, which the check makes sure
+    let removed = removed_options(&before, &to.all.objects[o].fields[f]);
+    // A removed option loses nothing once no record holds it, which the checks make sure
     // of (a type change in the same update is still held to the planner's losses).
     let drops_data = !removed.is_empty() && update.field_type.is_none();
-    if !removed.is_empty() {
-        // Counted under the old name: the checks run before the DDL.
-        let mut old = after.clone();
-        old.name = before.name.clone();
-        let old_object = &from.all.objects[o];
-        checks.push((
-            option_use_sql(old_object, &old, &removed, dialect),
-            format!(
-                "{place}: {{count}} records use the option(s) {} being removed; change them to another option first",
-                removed.join(", ")
-            ),
-        ));
-    }
+    let checks = data_checks(from, &to, dialect);
     Ok(Edit {
         to,
         checks,

@@ -5,12 +5,13 @@
 //! Changes of one workspace take turns; other workspaces never wait. [`shape`] renders
 //! objects and fields as both transports answer them. No HTTP here.
 pub mod change;
+pub mod schema_file;
 pub mod shape;
 
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::StoreError;
 use crate::store::metadata::{Catalog, MetadataChange};
+use crate::store::{Store, StoreError};
 use axum::http::StatusCode;
 use change::Edit;
 use std::collections::HashMap;
@@ -26,12 +27,14 @@ pub struct Metadata {
     turns: Mutex<HashMap<Uuid, Arc<tokio::sync::Mutex<()>>>>,
 }
 
-/// What a change answers: the catalog after it (at its new version) and the id of the
-/// object or field it was about.
+/// What a change answers: the catalog after it (at its new version), the id of the
+/// object or field it was about, whether anything changed and the plan that was applied.
 #[derive(Debug)]
 pub struct Applied {
     pub catalog: Catalog,
     pub subject: Uuid,
+    pub changed: bool,
+    pub summary: Vec<String>,
 }
 
 impl Metadata {
@@ -44,10 +47,9 @@ impl Metadata {
         turns.entry(workspace).or_default().clone()
     }
 
-    /// Applies the edit `edit` makes of `workspace`'s current catalog: plans it, refuses a
-    /// plan that would lose data unless the edit drops data on purpose, runs its checks,
-    /// DDL, rows and version bump in one transaction, and makes this process serve the new
-    /// model at once.
+    /// Applies the edit `edit` makes of `workspace`'s current catalog (see [`apply`]),
+    /// after this process's earlier changes of the workspace, and makes this process serve
+    /// the new model at once.
     pub async fn apply<F>(
         &self,
         state: &AppState,
@@ -59,61 +61,113 @@ impl Metadata {
     {
         let turn = self.turn(workspace);
         let _turn = turn.lock().await;
-        let dialect = state.store.dialect();
-        let from = state
-            .store
-            .catalog(workspace)
-            .await
-            .map_err(ApiError::failure)?;
-        let edit = edit(&from, dialect)?;
-        let plan = diff(&from.all, &edit.to.all);
-        if !edit.drops_data
-            && let Err(losses) = plan.check(false)
-        {
-            return Err(change::refused(format!(
-                "this change would lose data, so it was not made: {}",
-                losses.losses.join("; ")
-            )));
+        let applied = apply(&state.store, workspace, edit).await?;
+        if applied.changed {
+            state.versions.set(workspace, applied.catalog.version);
+            // Counts cached under the old model (an object's rows, a renamed field's
+            // filters) are dropped with it.
+            state.counts.bump(workspace);
         }
-        let ddl = if plan.is_empty() {
-            String::new()
-        } else {
-            plan.render(dialect)
-        };
-        let change = MetadataChange {
-            from: &from,
-            to: &edit.to,
-            ddl,
-            foreign_keys_off: dialect == Dialect::Sqlite && plan.sqlite_needs_foreign_keys_off(),
-            checks: edit.checks,
-        };
-        let version = state
-            .store
-            .apply_metadata(workspace, &change)
-            .await
-            .map_err(|e| match e {
-                StoreError::ModelChanged => ApiError::new(
-                    StatusCode::CONFLICT,
-                    "MODEL_CHANGED",
-                    "the workspace's model was changed by another request meanwhile; retry",
-                ),
-                StoreError::Refused(message) => change::refused(message),
-                other => ApiError::failure(other),
-            })?;
-        tracing::info!(%workspace, version, steps = plan.steps.len(), "workspace model changed");
-        state.versions.set(workspace, version);
-        // Counts cached under the old model (an object's rows, a renamed field's filters)
-        // are dropped with it.
-        state.counts.bump(workspace);
-        // Read back, so the answer is what the store holds (its times included).
-        let catalog = state
-            .store
-            .catalog(workspace)
-            .await
-            .map_err(ApiError::failure)?;
-        Ok(Applied {
-            catalog,
-            subject: edit.subject,
-        })
+        Ok(applied)
     }
+}
+
+/// The plan of an edit, for a person: one line per DDL step, then one per object or
+/// field whose metadata alone changes (labels, icons, activity, …).
+pub fn describe(from: &Catalog, to: &Catalog) -> Vec<String> {
+    let mut lines = diff(&from.all, &to.all).summary();
+    for object in &to.all.objects {
+        let Some(old) = from.all.object_by_id(object.id) else {
+            continue;
+        };
+        let mut same = old.clone();
+        same.fields.clear();
+        let mut now = object.clone();
+        now.fields.clear();
+        if json(&same) != json(&now) || from.is_active(object.id) != to.is_active(object.id) {
+            lines.push(format!("update object {} (metadata)", object.name_singular));
+        }
+        for field in &object.fields {
+            let Some(old) = old.field_by_id(field.id) else {
+                continue;
+            };
+            if json(old) != json(field) || from.is_active(field.id) != to.is_active(field.id) {
+                lines.push(format!(
+                    "update field {}.{} (metadata)",
+                    object.name_singular, field.name
+                ));
+            }
+        }
+    }
+    lines
+}
+
+/// A part of the model as JSON text, to compare two versions of it.
+fn json(value: &impl serde::Serialize) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+/// Applies the edit `edit` makes of `workspace`'s current catalog: plans it (the diff of
+/// the two models), refuses a plan that would lose data unless the edit drops data on
+/// purpose, and runs its checks, DDL, rows and version bump in one transaction. An edit
+/// that changes nothing changes nothing (not even the version). Used by the API (through
+/// [`Metadata::apply`]) and by `twenty-server schema apply`.
+pub async fn apply<F>(store: &Store, workspace: Uuid, edit: F) -> Result<Applied, ApiError>
+where
+    F: FnOnce(&Catalog, Dialect) -> Result<Edit, ApiError>,
+{
+    let dialect = store.dialect();
+    let from = store.catalog(workspace).await.map_err(ApiError::failure)?;
+    let edit = edit(&from, dialect)?;
+    if edit.to.all == from.all && edit.to.inactive == from.inactive {
+        return Ok(Applied {
+            catalog: from,
+            subject: edit.subject,
+            changed: false,
+            summary: Vec::new(),
+        });
+    }
+    let plan = diff(&from.all, &edit.to.all);
+    if !edit.drops_data
+        && let Err(losses) = plan.check(false)
+    {
+        return Err(change::refused(format!(
+            "this change would lose data, so it was not made: {}",
+            losses.losses.join("; ")
+        )));
+    }
+    let summary = describe(&from, &edit.to);
+    let ddl = if plan.is_empty() {
+        String::new()
+    } else {
+        plan.render(dialect)
+    };
+    let change = MetadataChange {
+        from: &from,
+        to: &edit.to,
+        ddl,
+        foreign_keys_off: dialect == Dialect::Sqlite && plan.sqlite_needs_foreign_keys_off(),
+        checks: edit.checks,
+    };
+    let version = store
+        .apply_metadata(workspace, &change)
+        .await
+        .map_err(|e| match e {
+            StoreError::ModelChanged => ApiError::new(
+                StatusCode::CONFLICT,
+                "MODEL_CHANGED",
+                "the workspace's model was changed by another request meanwhile; retry",
+            ),
+            StoreError::Refused(message) => change::refused(message),
+            other => ApiError::failure(other),
+        })?;
+    tracing::info!(%workspace, version, steps = plan.steps.len(), "workspace model changed");
+    // Read back, so the answer is what the store holds (its times included).
+    let catalog = store.catalog(workspace).await.map_err(ApiError::failure)?;
+    Ok(Applied {
+        catalog,
+        subject: edit.subject,
+        changed: true,
+        summary,
+    })
 }

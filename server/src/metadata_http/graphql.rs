@@ -535,9 +535,9 @@ fn build() -> Result<Schema, async_graphql::dynamic::SchemaError> {
             "createOneField",
             "Field",
             "CreateOneFieldMetadataInput",
-            |ctx, from, _| {
+            |ctx, from, dialect| {
                 let input: CreateField = input_part(ctx, "field")?;
-                change::create_field(from, input)
+                change::create_field(from, input, dialect)
             },
             field_of,
         ))

@@ -14,3 +14,4 @@ mod migrations;
 mod query;
 mod readback;
 mod rest;
+mod schema_cli;

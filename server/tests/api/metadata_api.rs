@@ -177,6 +177,34 @@ impl Meta {
     }
 }
 
+/// Runs the project's spec check `script` (tools/spec-check) on `contents`, written as
+/// `name`; skipped outside CI when its packages are not installed.
+fn spec_check(script: &str, name: &str, contents: &str) {
+    let tools = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tools/spec-check");
+    if !tools.join("node_modules").exists() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "tools/spec-check/node_modules is missing: run `cargo xtask test`"
+        );
+        eprintln!("skipped: tools/spec-check/node_modules is missing");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("a directory");
+    let file = dir.path().join(name);
+    std::fs::write(&file, contents).expect("written");
+    let output = std::process::Command::new("node")
+        .arg(tools.join(script))
+        .arg(&file)
+        .output()
+        .expect("node runs");
+    assert!(
+        output.status.success(),
+        "{name} fails {script}:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 /// One field of every type a client can create, on `pet`.
 fn every_type(pet: &str) -> Vec<Value> {
     let f = |name: &str, ty: &str, extra: Value| {
@@ -424,6 +452,23 @@ async fn a_twenty_client_builds_a_custom_object_and_uses_it_at_once(backend: Bac
         .expect("text");
     assert!(sdl.contains("type Pet "), "{sdl}");
     assert!(sdl.contains("intro: String"), "{sdl}");
+    // Both pass the project's spec checks (the OpenAPI 3.1 schema and Redocly; graphql-js).
+    let metadata_doc: Value = m
+        .client
+        .get(url(m.server.addr, "/rest/open-api/metadata"))
+        .send()
+        .await
+        .expect("answered")
+        .json()
+        .await
+        .expect("json");
+    spec_check("check-openapi.mjs", "core.json", &doc.to_string());
+    spec_check(
+        "check-openapi.mjs",
+        "metadata.json",
+        &metadata_doc.to_string(),
+    );
+    spec_check("check-graphql.mjs", "core.graphql", &sdl);
     // The standard document without a key does not.
     let plain: Value = m
         .client
