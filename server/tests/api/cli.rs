@@ -91,6 +91,46 @@ fn api_keys_are_created_listed_and_revoked() {
     );
     assert_eq!(key["scope"], "read_only");
     assert_eq!(key["name"], "ci");
+    for (scope, stored) in [
+        ("read-only", "read_only"),
+        ("read-write", "read_write"),
+        ("admin", "admin"),
+    ] {
+        let key = json(
+            dir.path(),
+            &[
+                "api-key",
+                "create",
+                "--workspace",
+                workspace,
+                "--name",
+                scope,
+                "--scope",
+                scope,
+                "--json",
+            ],
+        );
+        assert_eq!(key["scope"], stored);
+    }
+    let output = run(
+        dir.path(),
+        &[
+            "api-key",
+            "create",
+            "--workspace",
+            workspace,
+            "--name",
+            "x",
+            "--scope",
+            "owner",
+        ],
+    );
+    assert!(!output.status.success());
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("read-only, read-write, admin"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let expires = key["expiresAt"].as_i64().unwrap();
     let in_30_days = twenty_server::store::now_ms() + 30 * 86_400_000;
     assert!(
@@ -104,7 +144,7 @@ fn api_keys_are_created_listed_and_revoked() {
         &["api-key", "list", "--workspace", workspace, "--json"],
     );
     let rows = listed.as_array().unwrap();
-    assert_eq!(rows.len(), 2);
+    assert_eq!(rows.len(), 5);
     assert!(
         rows.iter()
             .all(|r| r["status"] == "active" && r.get("secret").is_none()),
