@@ -6,6 +6,7 @@
 
 pub mod floor;
 pub mod load;
+pub mod models;
 pub mod process;
 pub mod report;
 pub mod run;

@@ -24,6 +24,8 @@ pub struct Request {
     pub path: String,
     /// A JSON body.
     pub body: Option<String>,
+    /// The key to send instead of the run's (requests spread over workspaces).
+    pub bearer: Option<String>,
 }
 
 /// The n-th request of a scenario (n counts across connections from 0).
@@ -68,6 +70,29 @@ impl Outcome {
         let rank = ((p / 100.0) * self.latencies.len() as f64).ceil() as usize;
         let index = rank.clamp(1, self.latencies.len()) - 1;
         Duration::from_micros(u64::from(self.latencies[index]))
+    }
+
+    /// An outcome measured by other means than the load generator (one latency per
+    /// operation, `elapsed` in all).
+    pub fn measured(
+        latencies: &[Duration],
+        elapsed: Duration,
+        rows: Option<usize>,
+        error: Option<String>,
+    ) -> Outcome {
+        let mut latencies: Vec<u32> = latencies
+            .iter()
+            .map(|d| u32::try_from(d.as_micros()).unwrap_or(u32::MAX))
+            .collect();
+        latencies.sort_unstable();
+        Outcome {
+            requests: latencies.len() as u64,
+            errors: u64::from(error.is_some()),
+            first_error: error,
+            rows,
+            elapsed,
+            latencies,
+        }
     }
 
     /// A scenario that could not run at all.
@@ -236,7 +261,7 @@ fn render(request: &Request, head: &Head) -> Vec<u8> {
         "{} {} HTTP/1.1\r\nhost: {}\r\n",
         request.method, request.path, head.host
     );
-    if let Some(bearer) = &head.bearer {
+    if let Some(bearer) = request.bearer.as_ref().or(head.bearer.as_ref()) {
         let _ = write!(text, "authorization: Bearer {bearer}\r\n");
     }
     match &request.body {
@@ -496,6 +521,7 @@ mod tests {
             method: "POST",
             path: "/graphql".to_owned(),
             body: Some(format!(r#"{{"n":{n}}}"#)),
+            bearer: None,
         })
     }
 
@@ -543,15 +569,27 @@ mod tests {
             method: "GET",
             path: "/rest/people?limit=2".to_owned(),
             body: None,
+            bearer: None,
         };
         assert_eq!(
             String::from_utf8(render(&get, &head)).unwrap(),
             "GET /rest/people?limit=2 HTTP/1.1\r\nhost: 127.0.0.1:9\r\nauthorization: Bearer k\r\n\r\n"
         );
+        // A request's own key replaces the run's.
+        let own = Request {
+            bearer: Some("w".to_owned()),
+            ..get
+        };
+        assert!(
+            String::from_utf8(render(&own, &head))
+                .unwrap()
+                .contains("authorization: Bearer w\r\n")
+        );
         let post = Request {
             method: "POST",
             path: "/graphql".to_owned(),
             body: Some("{}".to_owned()),
+            bearer: None,
         };
         let text = String::from_utf8(render(
             &post,

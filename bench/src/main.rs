@@ -58,6 +58,12 @@ enum Command {
         /// People seeded per backend.
         #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(20..))]
         people: u32,
+        /// Workspaces of the many-workspaces scenario (each with 10 custom objects).
+        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+        workspaces: u32,
+        /// Custom objects (of 10 fields) of the model-change scenario's workspace.
+        #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=1_000))]
+        model_objects: u32,
         /// Postgres admin URL; a fresh database is created beside it and dropped after.
         #[arg(
             long,
@@ -119,6 +125,8 @@ fn main() -> ExitCode {
                 warmup,
                 connections,
                 people,
+                workspaces,
+                model_objects,
                 only,
                 pg_url,
                 report,
@@ -139,6 +147,8 @@ fn main() -> ExitCode {
                     only,
                     server_bin,
                     pg_admin_url: pg_url,
+                    workspaces: workspaces as usize,
+                    model_objects: model_objects as usize,
                 };
                 // Ctrl-C drops the run: its guards kill the processes and drop the data.
                 tokio::select! {

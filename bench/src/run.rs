@@ -3,6 +3,7 @@
 //! generator, the server's peak RSS read, and everything removed again (also on error).
 
 use crate::load::{self, Load, Outcome, Request, Requests};
+use crate::models;
 use crate::process::{Cpu, Process, free_address};
 use crate::seed::{Backend, FloorSource, Location, Seeded, seed};
 use serde_json::Value;
@@ -24,6 +25,10 @@ pub struct Options {
     pub server_bin: PathBuf,
     /// An admin URL of the Postgres server (ending in `/<database>`).
     pub pg_admin_url: String,
+    /// Workspaces of the many-workspaces scenario.
+    pub workspaces: usize,
+    /// Custom objects of the model-change scenario's workspace.
+    pub model_objects: usize,
 }
 
 /// Who answers a scenario.
@@ -61,6 +66,10 @@ pub struct BackendRun {
     pub server_rss_kib: Option<u64>,
     /// Peak RSS of the floor process, KiB.
     pub floor_rss_kib: Option<u64>,
+    /// Workspaces of the many-workspaces scenario, and custom objects of the model-change
+    /// scenario's workspace.
+    pub workspaces: usize,
+    pub model_objects: usize,
 }
 
 impl BackendRun {
@@ -113,6 +122,51 @@ async fn run_backend(backend: Backend, options: &Options) -> Result<BackendRun, 
             started.elapsed().as_secs_f64()
         ),
     );
+    // The runtime-model scenarios' data, through the server's metadata engine.
+    let wanted = |id: &str| options.only.is_empty() || options.only.iter().any(|o| o == id);
+    let store = twenty_server::Store::open(&location.database)
+        .await
+        .map_err(|e| format!("cannot open the store: {e}"))?;
+    models::seed_custom(&store, seeded.workspace_id, options.people).await?;
+    progress(
+        backend,
+        &format!(
+            "seeded {} {} (a custom object with person's fields)",
+            options.people,
+            models::CUSTOM_PLURAL
+        ),
+    );
+    let workspace_keys = if wanted("rest-list-20-workspaces") {
+        progress(
+            backend,
+            &format!(
+                "seeding {} workspaces with {} custom objects and {} people each…",
+                options.workspaces,
+                models::OBJECTS_PER_WORKSPACE,
+                models::PEOPLE_PER_WORKSPACE
+            ),
+        );
+        models::seed_workspaces(&store, options.workspaces, |m| progress(backend, m)).await?
+    } else {
+        Vec::new()
+    };
+    let model_key = if wanted("rest-add-field") {
+        let at = Instant::now();
+        let key = models::seed_model_workspace(&store, options.model_objects).await?;
+        progress(
+            backend,
+            &format!(
+                "seeded a workspace of {} custom objects of {} fields in {:.1} s",
+                options.model_objects,
+                models::FIELDS_PER_OBJECT,
+                at.elapsed().as_secs_f64()
+            ),
+        );
+        Some(key)
+    } else {
+        None
+    };
+    store.close().await;
     let logs = tempfile::Builder::new()
         .prefix("twenty-bench-logs-")
         .tempdir()
@@ -175,7 +229,9 @@ async fn run_backend(backend: Backend, options: &Options) -> Result<BackendRun, 
     same_rows(&floor_url, &server_url, &seeded).await?;
 
     let mut scenarios = Vec::new();
-    for (target, name, request, expected_rows, requests) in scenarios_of(&seeded.ids) {
+    for (target, name, request, expected_rows, requests) in
+        scenarios_of(&seeded.ids, &workspace_keys)
+    {
         if target != Target::Floor
             && !options.only.is_empty()
             && !options.only.iter().any(|o| *o == scenario_id(target, name))
@@ -192,6 +248,35 @@ async fn run_backend(backend: Backend, options: &Options) -> Result<BackendRun, 
                 options.load.duration.as_secs_f64()
             ),
         );
+        if name == ADD_FIELD {
+            let Some(key) = &model_key else { continue };
+            let at = Instant::now();
+            let (times, error) =
+                match models::measure_changes(&server_url, key, options.model_objects).await {
+                    Ok(times) => (times, None),
+                    Err(e) => (Vec::new(), Some(e)),
+                };
+            let outcome = load::Outcome::measured(&times, at.elapsed(), Some(0), error);
+            progress(
+                backend,
+                &format!(
+                    "  {} changes, p50 {:.2} ms, p99 {:.2} ms",
+                    outcome.requests,
+                    ms(outcome.percentile(50.0)),
+                    ms(outcome.percentile(99.0))
+                ),
+            );
+            scenarios.push(Measured {
+                name,
+                target,
+                request,
+                expected_rows,
+                outcome,
+                server_peak_kib: server.peak_rss_kib(),
+                cpu: None,
+            });
+            continue;
+        }
         let bearer = (target != Target::Floor).then(|| seeded.api_key.clone());
         let (addr, measured) = match target {
             Target::Floor => (floor_addr, &floor),
@@ -243,6 +328,8 @@ async fn run_backend(backend: Backend, options: &Options) -> Result<BackendRun, 
         scenarios,
         server_rss_kib,
         floor_rss_kib,
+        workspaces: options.workspaces,
+        model_objects: options.model_objects,
     })
 }
 
@@ -261,7 +348,7 @@ pub fn scenario_id(target: Target, name: &str) -> String {
 
 /// The names `--only` accepts (every scenario but the floor, which always runs).
 pub fn scenario_ids() -> Vec<String> {
-    scenarios_of(&[])
+    scenarios_of(&[], &[])
         .into_iter()
         .filter(|s| s.0 != Target::Floor)
         .map(|s| scenario_id(s.0, s.1))
@@ -279,12 +366,13 @@ fn get(path: String) -> Requests {
         method: "GET",
         path: path.clone(),
         body: None,
+        bearer: None,
     })
 }
 
 /// The floor, then the REST and GraphQL scenarios; creates last, so the reads see the
 /// seeded rows. Paths are sent to the floor's or the server's address by target.
-fn scenarios_of(ids: &[String]) -> Vec<Scenario> {
+fn scenarios_of(ids: &[String], workspace_keys: &[String]) -> Vec<Scenario> {
     let ids: Arc<[String]> = ids.into();
     let by_id: Requests = Arc::new(move |n| Request {
         method: "GET",
@@ -293,6 +381,7 @@ fn scenarios_of(ids: &[String]) -> Vec<Scenario> {
             len => format!("/rest/people/{}?depth=0", ids[(n as usize) % len]),
         },
         body: None,
+        bearer: None,
     });
     let create: Requests = Arc::new(move |n| Request {
         method: "POST",
@@ -300,6 +389,17 @@ fn scenarios_of(ids: &[String]) -> Vec<Scenario> {
         body: Some(format!(
             r#"{{"name":{{"firstName":"Bench","lastName":"Created {n}"}},"emails":{{"primaryEmail":"created{n}@example.com"}},"city":"Oslo"}}"#
         )),
+        bearer: None,
+    });
+    let keys: Arc<[String]> = workspace_keys.into();
+    let spread: Requests = Arc::new(move |n| Request {
+        method: "GET",
+        path: format!("/rest/people?{LIST_QUERY}"),
+        body: None,
+        bearer: match keys.len() {
+            0 => None,
+            len => Some(keys[(n as usize) % len].clone()),
+        },
     });
     let graphql = |query: &'static str| -> Requests {
         let body = serde_json::json!({ "query": query }).to_string();
@@ -307,6 +407,7 @@ fn scenarios_of(ids: &[String]) -> Vec<Scenario> {
             method: "POST",
             path: "/graphql".to_owned(),
             body: Some(body.clone()),
+            bearer: None,
         })
     };
     vec![
@@ -359,8 +460,43 @@ fn scenarios_of(ids: &[String]) -> Vec<Scenario> {
             1,
             create,
         ),
+        (
+            Target::Rest,
+            "list-20-custom",
+            format!(
+                "GET /rest/{}?{LIST_QUERY} (a custom object with person's fields)",
+                models::CUSTOM_PLURAL
+            ),
+            20,
+            get(format!("/rest/{}?{LIST_QUERY}", models::CUSTOM_PLURAL)),
+        ),
+        (
+            Target::Rest,
+            "list-20-workspaces",
+            format!(
+                "GET /rest/people?{LIST_QUERY}, spread over {} workspaces of {} custom objects each",
+                workspace_keys.len(),
+                models::OBJECTS_PER_WORKSPACE
+            ),
+            20,
+            spread,
+        ),
+        (
+            Target::Rest,
+            ADD_FIELD,
+            format!(
+                "POST /rest/metadata/fields on a workspace of many custom objects of {} fields, until REST and GraphQL serve it ({} changes)",
+                models::FIELDS_PER_OBJECT,
+                models::CHANGES
+            ),
+            0,
+            get(String::new()),
+        ),
     ]
 }
+
+/// The model-change scenario, measured by [`models::measure_changes`] rather than driven.
+pub const ADD_FIELD: &str = "add-field";
 
 /// Checks that the REST list and the floor return the same people in the same order.
 async fn same_rows(floor_url: &str, server_url: &str, seeded: &Seeded) -> Result<(), String> {

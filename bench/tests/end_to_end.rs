@@ -54,7 +54,8 @@ fn a_tiny_sqlite_run_measures_every_scenario_with_only_successful_requests() {
             "--warmup",
             "200ms",
         ])
-        .args(["--connections", "2", "--people", "200", "--server-bin"])
+        .args(["--connections", "2", "--people", "200"])
+        .args(["--workspaces", "3", "--model-objects", "3", "--server-bin"])
         .arg(&server)
         .arg("--report")
         .arg(&report)
@@ -101,9 +102,15 @@ fn a_tiny_sqlite_run_measures_every_scenario_with_only_successful_requests() {
             "REST list-filter",
             "GraphQL list-20",
             "GraphQL nested",
-            "REST create"
+            "REST create",
+            "REST list-20-custom",
+            "REST list-20-workspaces",
+            "REST add-field"
         ],
     );
+    // 20 changes of the model, each timed until REST and GraphQL served it.
+    let changes = scenarios.last().expect("add-field");
+    assert_eq!(changes["requests"], 20, "{changes}");
     for s in scenarios {
         assert!(s["requests"].as_u64().is_some_and(|n| n > 0), "{s}");
         assert_eq!(s["errors"], 0, "{s}");
@@ -122,6 +129,14 @@ fn a_tiny_sqlite_run_measures_every_scenario_with_only_successful_requests() {
         "{markdown}"
     );
     assert!(markdown.contains("server peak RSS < 50 MB"), "{markdown}");
+    assert!(
+        markdown.contains("REST list-20 over 3 workspaces with models of their own"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("a new field served by REST and GraphQL: p99 < 50 ms"),
+        "{markdown}"
+    );
     assert!(
         markdown.contains("GraphQL list-20 ≥ 75 % of REST list-20's req/s"),
         "{markdown}"

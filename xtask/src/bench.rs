@@ -16,19 +16,21 @@ pub struct Options {
 /// The scenarios `--only` may name (`twenty-bench` checks that this list is its own).
 const SCENARIOS: &str = include_str!("../../bench/scenarios.txt");
 
-const FLAGS: [&str; 6] = [
+const FLAGS: [&str; 8] = [
     "--duration",
     "--only",
     "--warmup",
     "--connections",
     "--backend",
     "--people",
+    "--workspaces",
+    "--model-objects",
 ];
 
 impl Options {
     /// Parses `[--duration 10s] [--warmup 2s] [--connections 16]
-    /// [--backend sqlite|postgres|both] [--people 10000] [--only rest-list-20,…]` (also as
-    /// `--flag=value`).
+    /// [--backend sqlite|postgres|both] [--people 10000] [--workspaces 100]
+    /// [--model-objects 50] [--only rest-list-20,…]` (also as `--flag=value`).
     pub fn parse(args: &[String]) -> Result<Options, String> {
         let mut options = Options::default();
         let mut args = args.iter();

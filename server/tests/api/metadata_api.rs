@@ -412,6 +412,36 @@ async fn a_twenty_client_builds_a_custom_object_and_uses_it_at_once(backend: Bac
         .await;
     assert_eq!(found["totalCount"], 1, "{found}");
 
+    // Upsert on a unique custom field: the second create with the same value updates.
+    m.create_field(json!({"objectMetadataId": pet, "name": "tag", "label": "Tag", "type": "TEXT", "isUnique": true}))
+        .await;
+    for name in ["Tagged", "Retagged"] {
+        m.expect(
+            Method::POST,
+            "/rest/pets?upsert=true",
+            Some(json!({"name": name, "tag": "T-1"})),
+            201,
+        )
+        .await;
+    }
+    let tagged = m
+        .expect(Method::GET, "/rest/pets?filter=tag%5Beq%5D:T-1", None, 200)
+        .await;
+    assert_eq!(tagged["totalCount"], 1, "{tagged}");
+    assert_eq!(tagged["data"]["pets"][0]["name"], "Retagged");
+    let (status, body) = m
+        .call(
+            Method::POST,
+            "/rest/pets",
+            Some(json!({"name": "Copy", "tag": "T-1"})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (409, Some("UNIQUE_VIOLATION")),
+        "{body}"
+    );
+
     // GraphQL at once: filters, nested relations both ways, mutations.
     let data = m
         .gql(
