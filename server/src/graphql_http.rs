@@ -125,7 +125,7 @@ async fn run(
         .await
         .map_err(ApiError::failure)?;
     let model = state.model(auth.workspace_id).await?;
-    let built = &model.graphql;
+    let built = &state.graphql_of(auth.workspace_id, &model).await?;
     let read_only = match auth.scope {
         Scope::ReadWrite | Scope::Admin => None,
         Scope::ReadOnly => Some(format!(
@@ -160,12 +160,13 @@ fn is_stale(reply: &crate::graphql::Reply) -> bool {
 /// `GET /graphql/schema.graphql`: the SDL of the caller's workspace.
 async fn schema_sdl(State(state): State<AppState>, auth: Auth) -> Result<Response, ApiError> {
     let model = state.model(auth.workspace_id).await?;
+    let built = state.graphql_of(auth.workspace_id, &model).await?;
     Ok((
         [(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/graphql; charset=utf-8"),
         )],
-        model.graphql.sdl.clone(),
+        built.sdl.clone(),
     )
         .into_response())
 }

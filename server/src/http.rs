@@ -201,18 +201,26 @@ async fn open_api_core(
     mut parts: axum::http::request::Parts,
 ) -> Result<Response, ApiError> {
     use axum::extract::FromRequestParts;
-    let model = if parts.headers.contains_key(header::AUTHORIZATION) {
+    let (model, workspace) = if parts.headers.contains_key(header::AUTHORIZATION) {
         let auth = crate::auth::Auth::from_request_parts(&mut parts, &state).await?;
-        state.model(auth.workspace_id).await?
+        (
+            state.model(auth.workspace_id).await?,
+            Some(auth.workspace_id),
+        )
     } else {
-        state.models.standard()
+        (state.models.standard(), None)
     };
+    let document = model.openapi();
+    if let Some(workspace) = workspace {
+        // The document now counts in the cache's budget.
+        state.models.resize(workspace, &model);
+    }
     Ok((
         [(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         )],
-        model.openapi(),
+        document,
     )
         .into_response())
 }

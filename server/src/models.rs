@@ -12,6 +12,7 @@ use crate::graphql::Built;
 use axum::body::Bytes;
 use std::collections::HashMap;
 use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use twenty_codegen::emit::graphql::GraphqlError;
 use twenty_codegen::model::Schema;
@@ -27,40 +28,80 @@ pub struct WorkspaceModel {
     pub version: u64,
     /// The merged model.
     pub schema: Arc<Schema>,
-    /// The executable GraphQL schema, its SDL and the direct executor's roots.
-    pub graphql: Arc<Built>,
+    /// The executable GraphQL schema, its SDL and the direct executor's roots: built on
+    /// the first GraphQL request (REST needs only the model), once.
+    graphql: tokio::sync::OnceCell<Arc<Built>>,
     openapi: OnceLock<Bytes>,
-    /// What the entry is estimated to hold, in bytes.
-    size: usize,
+    /// What the entry is estimated to hold, in bytes (grows when the GraphQL schema or
+    /// the OpenAPI document is built).
+    size: AtomicUsize,
 }
 
+/// The registry behind a GraphQL schema takes about 16 times its SDL, measured on the
+/// standard model.
+const GRAPHQL_BYTES_PER_SDL_BYTE: usize = 16;
+/// A model in memory takes about 3 times its JSON.
+const MODEL_BYTES_PER_JSON_BYTE: usize = 3;
+
 impl WorkspaceModel {
-    /// Builds everything of `schema` but the OpenAPI document (rendered on first use).
-    pub fn build(schema: Arc<Schema>, version: u64) -> Result<WorkspaceModel, GraphqlError> {
-        let graphql = Arc::new(Built::new(schema.clone())?);
-        // The registry behind a GraphQL schema takes about 16 times its SDL, measured on
-        // the standard model; the OpenAPI document is counted as a second SDL-sized share
-        // until it is rendered.
-        let size = graphql.sdl.len() * 18;
-        Ok(WorkspaceModel {
+    /// The entry of `schema`; its GraphQL schema and OpenAPI document are built on first
+    /// use.
+    pub fn new(schema: Arc<Schema>, version: u64) -> WorkspaceModel {
+        let json = serde_json::to_vec(schema.as_ref()).map_or(0, |j| j.len());
+        WorkspaceModel {
             version,
             schema,
-            graphql,
+            graphql: tokio::sync::OnceCell::new(),
             openapi: OnceLock::new(),
-            size,
-        })
+            size: AtomicUsize::new(json * MODEL_BYTES_PER_JSON_BYTE),
+        }
+    }
+
+    /// The entry of `schema` with its GraphQL schema built now (the standard model's, at
+    /// start-up; tests).
+    pub fn build(schema: Arc<Schema>, version: u64) -> Result<WorkspaceModel, GraphqlError> {
+        let model = WorkspaceModel::new(schema.clone(), version);
+        let built = Arc::new(Built::new(schema)?);
+        model.grow(built.sdl.len() * GRAPHQL_BYTES_PER_SDL_BYTE);
+        let _ = model.graphql.set(built);
+        Ok(model)
+    }
+
+    fn grow(&self, bytes: usize) {
+        self.size.fetch_add(bytes, Ordering::Relaxed);
+    }
+
+    /// The executable GraphQL schema, built on first use (off the request workers; the
+    /// requests that arrive meanwhile wait for that one build).
+    pub async fn graphql(&self) -> Result<Arc<Built>, ModelError> {
+        self.graphql
+            .get_or_try_init(|| async {
+                let schema = self.schema.clone();
+                let built = tokio::task::spawn_blocking(move || Built::new(schema))
+                    .await
+                    .map_err(|e| ModelError::Build(e.to_string()))?
+                    .map_err(|e| ModelError::Build(e.to_string()))?;
+                self.grow(built.sdl.len() * GRAPHQL_BYTES_PER_SDL_BYTE);
+                Ok(Arc::new(built))
+            })
+            .await
+            .cloned()
     }
 
     /// The workspace's OpenAPI document, rendered once.
     pub fn openapi(&self) -> Bytes {
         self.openapi
-            .get_or_init(|| Bytes::from(twenty_codegen::emit::openapi::to_json(&self.schema)))
+            .get_or_init(|| {
+                let document = Bytes::from(twenty_codegen::emit::openapi::to_json(&self.schema));
+                self.grow(document.len());
+                document
+            })
             .clone()
     }
 
     /// The entry's estimated size in bytes.
     pub fn size(&self) -> usize {
-        self.size
+        self.size.load(Ordering::Relaxed)
     }
 }
 
@@ -81,8 +122,9 @@ pub type Loaded = Option<(u64, Schema)>;
 
 #[derive(Debug, Default)]
 struct Entries {
-    /// By workspace: the entry and when it was last used (a tick of `clock`).
-    map: HashMap<Uuid, (Arc<WorkspaceModel>, u64)>,
+    /// By workspace: the entry, when it was last used (a tick of `clock`) and the size it
+    /// was counted at.
+    map: HashMap<Uuid, (Arc<WorkspaceModel>, u64, usize)>,
     /// The sum of the entries' sizes.
     bytes: usize,
     clock: u64,
@@ -155,14 +197,7 @@ impl Models {
                 let Some((version, schema)) = loaded else {
                     return Ok(self.standard());
                 };
-                // A model of many objects takes milliseconds: off the request workers.
-                let entry = tokio::task::spawn_blocking(move || {
-                    WorkspaceModel::build(Arc::new(schema), version)
-                })
-                .await
-                .map_err(|e| ModelError::Build(e.to_string()))?
-                .map_err(|e| ModelError::Build(e.to_string()))?;
-                let entry = Arc::new(entry);
+                let entry = Arc::new(WorkspaceModel::new(Arc::new(schema), version));
                 self.insert(workspace, entry.clone());
                 Ok(entry)
             })
@@ -180,12 +215,50 @@ impl Models {
         let mut entries = self.lock_entries();
         entries.clock += 1;
         let tick = entries.clock;
-        let (entry, used) = entries.map.get_mut(&workspace)?;
+        let (entry, used, _) = entries.map.get_mut(&workspace)?;
         if entry.version != version {
             return None;
         }
         *used = tick;
         Some(entry.clone())
+    }
+
+    /// Keeps `entry` as `workspace`'s model (a change made here: its next request needs no
+    /// load).
+    pub fn put(&self, workspace: Uuid, entry: WorkspaceModel) {
+        self.insert(workspace, Arc::new(entry));
+    }
+
+    /// Counts `entry` (of `workspace`) at its size now, after it built its GraphQL schema
+    /// or document, dropping the least recently used entries past the budget.
+    pub fn resize(&self, workspace: Uuid, entry: &Arc<WorkspaceModel>) {
+        let mut entries = self.lock_entries();
+        let Some((cached, _, counted)) = entries.map.get_mut(&workspace) else {
+            return;
+        };
+        if !Arc::ptr_eq(cached, entry) {
+            return;
+        }
+        let now = entry.size();
+        let before = std::mem::replace(counted, now);
+        entries.bytes = entries.bytes - before + now;
+        Self::evict(&mut entries, self.budget, workspace);
+    }
+
+    /// Drops the least recently used entries (never `keep`'s) until `entries` fit `budget`.
+    fn evict(entries: &mut Entries, budget: usize, keep: Uuid) {
+        while entries.bytes > budget && entries.map.len() > 1 {
+            let oldest = entries
+                .map
+                .iter()
+                .filter(|(id, _)| **id != keep)
+                .min_by_key(|(_, (_, used, _))| *used)
+                .map(|(id, _)| *id);
+            let Some(oldest) = oldest else { break };
+            if let Some((_, _, counted)) = entries.map.remove(&oldest) {
+                entries.bytes -= counted;
+            }
+        }
     }
 
     /// Keeps `entry` as `workspace`'s, dropping the least recently used entries past the
@@ -197,23 +270,12 @@ impl Models {
         let mut entries = self.lock_entries();
         entries.clock += 1;
         let tick = entries.clock;
-        let size = entry.size;
-        if let Some((old, _)) = entries.map.insert(workspace, (entry, tick)) {
-            entries.bytes -= old.size;
+        let size = entry.size();
+        if let Some((_, _, counted)) = entries.map.insert(workspace, (entry, tick, size)) {
+            entries.bytes -= counted;
         }
         entries.bytes += size;
-        while entries.bytes > self.budget && entries.map.len() > 1 {
-            let oldest = entries
-                .map
-                .iter()
-                .filter(|(id, _)| **id != workspace)
-                .min_by_key(|(_, (_, used))| *used)
-                .map(|(id, _)| *id);
-            let Some(oldest) = oldest else { break };
-            if let Some((old, _)) = entries.map.remove(&oldest) {
-                entries.bytes -= old.size;
-            }
-        }
+        Self::evict(&mut entries, self.budget, workspace);
     }
 }
 
@@ -327,7 +389,8 @@ mod tests {
         );
         assert!(built.windows(2).all(|w| Arc::ptr_eq(&w[0], &w[1])));
         assert!(built[0].schema.object("pet").is_some());
-        assert!(built[0].graphql.sdl.contains("type Pet"));
+        let graphql = built[0].graphql().await.expect("its GraphQL schema");
+        assert!(graphql.sdl.contains("type Pet"));
         // A new version is built anew; the old one is no longer served.
         let v2 = models
             .get(workspace, 2, || async {
@@ -347,9 +410,8 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_least_recently_used_workspaces_go_past_the_budget() {
-        let one = WorkspaceModel::build(Arc::new(custom("pet", 1_000)), 1)
-            .expect("builds")
-            .size();
+        // As the cache builds it: the GraphQL schema comes on first use.
+        let one = WorkspaceModel::new(Arc::new(custom("pet", 1_000)), 1).size();
         // Room for two entries, not three.
         let models = models(one * 2 + one / 2);
         let [a, b, c] = [Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4()];
@@ -400,6 +462,26 @@ mod tests {
             .await
             .expect("builds the second time");
         assert_eq!(ok.version, 3);
+    }
+
+    #[tokio::test]
+    async fn the_graphql_schema_is_built_on_first_use_and_counted() {
+        let models = models(DEFAULT_BUDGET_BYTES);
+        let workspace = Uuid::new_v4();
+        let entry = models
+            .get(workspace, 1, || async {
+                Ok(Some((1, custom("pet", 1_000))))
+            })
+            .await
+            .expect("builds");
+        let (before, _) = models.usage();
+        assert_eq!(before, entry.size());
+        let built = entry.graphql().await.expect("builds");
+        assert!(built.sdl.contains("type Pet"));
+        assert!(Arc::ptr_eq(&built, &entry.graphql().await.expect("cached")));
+        models.resize(workspace, &entry);
+        let (after, _) = models.usage();
+        assert!(after > before * 2, "{before} → {after}");
     }
 
     #[test]

@@ -79,6 +79,18 @@ impl AppState {
         self
     }
 
+    /// The GraphQL schema of `workspace`'s `model` (built on its first use, then counted
+    /// in the cache's budget).
+    pub async fn graphql_of(
+        &self,
+        workspace: Uuid,
+        model: &Arc<WorkspaceModel>,
+    ) -> Result<Arc<crate::graphql::Built>, ApiError> {
+        let built = model.graphql().await.map_err(ApiError::failure)?;
+        self.models.resize(workspace, model);
+        Ok(built)
+    }
+
     /// The model of an authenticated caller's workspace at its current metadata version
     /// (read from the store at most every [`crate::models::VERSION_CHECK_INTERVAL`]):
     /// the shared standard model at version 0 (no change made yet), else the workspace's

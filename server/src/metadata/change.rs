@@ -654,8 +654,13 @@ pub fn create_field(
     })
 }
 
-/// Options of `before` that `after` no longer has (by id), with their values.
+/// Options of `before` that `after` no longer has (by id), with their values: none when
+/// the type changes (a SELECT made TEXT keeps its values as text).
 fn removed_options<'a>(before: &'a Field, after: &Field) -> Vec<&'a str> {
+    let options = [FieldType::Select, FieldType::MultiSelect];
+    if before.field_type != after.field_type || !options.contains(&after.field_type) {
+        return Vec::new();
+    }
     before
         .options
         .iter()
@@ -745,6 +750,15 @@ pub fn update_field(
         {
             return Err(invalid(format!(
                 "{place}: a field cannot change to or from RELATION; create a new field"
+            )));
+        }
+        // Values of another type are not options: they would break the new type's rule.
+        let options = [FieldType::Select, FieldType::MultiSelect, FieldType::Rating];
+        if new_type != before.field_type && options.contains(&new_type) {
+            return Err(refused(format!(
+                "{place}: a {} field cannot become {}: its values are not options of the new type; create a new field and copy them",
+                before.field_type.as_str(),
+                new_type.as_str()
             )));
         }
     }

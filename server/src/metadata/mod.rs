@@ -63,6 +63,13 @@ impl Metadata {
         let _turn = turn.lock().await;
         let applied = apply(&state.store, workspace, edit).await?;
         if applied.changed {
+            // The next request is served the new model without reading it again.
+            if let Ok(model) = applied.catalog.active() {
+                state.models.put(
+                    workspace,
+                    crate::models::WorkspaceModel::new(Arc::new(model), applied.catalog.version),
+                );
+            }
             state.versions.set(workspace, applied.catalog.version);
             // Counts cached under the old model (an object's rows, a renamed field's
             // filters) are dropped with it.
@@ -149,7 +156,7 @@ where
         foreign_keys_off: dialect == Dialect::Sqlite && plan.sqlite_needs_foreign_keys_off(),
         checks: edit.checks,
     };
-    let version = store
+    let applied = store
         .apply_metadata(workspace, &change)
         .await
         .map_err(|e| match e {
@@ -161,9 +168,17 @@ where
             StoreError::Refused(message) => change::refused(message),
             other => ApiError::failure(other),
         })?;
-    tracing::info!(%workspace, version, steps = plan.steps.len(), "workspace model changed");
-    // Read back, so the answer is what the store holds (its times included).
-    let catalog = store.catalog(workspace).await.map_err(ApiError::failure)?;
+    tracing::info!(%workspace, version = applied.version, steps = plan.steps.len(), "workspace model changed");
+    // The catalog as the store now holds it: the edit's, at the new version, with the
+    // times of the rows written.
+    let mut catalog = edit.to;
+    catalog.version = applied.version;
+    for id in &applied.written {
+        if let Ok(id) = Uuid::parse_str(id) {
+            let created = catalog.times.get(&id).map_or(applied.at, |t| t.0);
+            catalog.times.insert(id, (created, applied.at));
+        }
+    }
     Ok(Applied {
         catalog,
         subject: edit.subject,

@@ -588,7 +588,7 @@ macro_rules! read_catalog {
 
 /// Runs `$change` on `$conn` (inside its transaction): bumps the version (refusing a
 /// stale `from`), runs the checks and the DDL, writes the rows that differ. Evaluates to
-/// the new version.
+/// what was applied.
 macro_rules! apply_change {
     ($conn:expr, $dialect:expr, $workspace:expr, $change:expr) => {{
         let sql = Statements::new($dialect);
@@ -624,6 +624,11 @@ macro_rules! apply_change {
             .map(|r| r.id.as_str())
             .chain(new_fields.iter().map(|r| r.id.as_str()))
             .collect();
+        let old_objects_by_id: HashMap<&str, &ObjectRow> =
+            old_objects.iter().map(|r| (r.id.as_str(), r)).collect();
+        let old_fields_by_id: HashMap<&str, &FieldRow> =
+            old_fields.iter().map(|r| (r.id.as_str(), r)).collect();
+        let mut written: Vec<String> = Vec::new();
         for row in old_fields
             .iter()
             .filter(|r| !new_ids.contains(r.id.as_str()))
@@ -645,7 +650,11 @@ macro_rules! apply_change {
                 .await?;
         }
         let now = super::now_ms();
-        for row in new_objects.iter().filter(|r| !old_objects.contains(r)) {
+        for row in new_objects
+            .iter()
+            .filter(|r| old_objects_by_id.get(r.id.as_str()) != Some(r))
+        {
+            written.push(row.id.clone());
             bind_object!(
                 sqlx::query(AssertSqlSafe(sql.upsert_object.clone())),
                 &ws,
@@ -656,7 +665,11 @@ macro_rules! apply_change {
             .execute($conn)
             .await?;
         }
-        for row in new_fields.iter().filter(|r| !old_fields.contains(r)) {
+        for row in new_fields
+            .iter()
+            .filter(|r| old_fields_by_id.get(r.id.as_str()) != Some(r))
+        {
+            written.push(row.id.clone());
             bind_field!(
                 sqlx::query(AssertSqlSafe(sql.upsert_field.clone())),
                 &ws,
@@ -667,8 +680,21 @@ macro_rules! apply_change {
             .execute($conn)
             .await?;
         }
-        version.max(0) as u64
+        AppliedMetadata {
+            version: version.max(0) as u64,
+            at: now,
+            written,
+        }
     }};
+}
+
+/// What [`Store::apply_metadata`] did: the new version, when, and the ids of the objects
+/// and fields whose rows it wrote (their `updatedAt` is `at`; new ones' `createdAt` too).
+#[derive(Debug, Clone)]
+pub struct AppliedMetadata {
+    pub version: u64,
+    pub at: i64,
+    pub written: Vec<String>,
 }
 
 /// One change of a workspace's model, as [`Store::apply_metadata`] applies it.
@@ -755,7 +781,7 @@ impl Store {
         &self,
         workspace: Uuid,
         change: &MetadataChange<'_>,
-    ) -> Result<u64, StoreError> {
+    ) -> Result<AppliedMetadata, StoreError> {
         match self {
             Store::Sqlite(s) => {
                 let db = s.workspace_db(workspace).await?;
@@ -808,7 +834,7 @@ async fn apply_sqlite(
     conn: &mut sqlx::SqliteConnection,
     workspace: Uuid,
     change: &MetadataChange<'_>,
-) -> Result<u64, StoreError> {
+) -> Result<AppliedMetadata, StoreError> {
     let version = apply_change!(&mut *conn, Dialect::Sqlite, workspace, change);
     if change.foreign_keys_off {
         let violations = sqlx::query("PRAGMA foreign_key_check")

@@ -720,6 +720,45 @@ async fn changes_the_data_forbids_are_refused_saying_why(backend: Backend) {
         .await;
     assert_eq!(status, 409, "{body}");
     refusal(&body, "METADATA_REFUSED", &["lose data", "pet.age"]);
+    // A type whose values are options cannot come from another type; the other way the
+    // storage stays and so does the data.
+    let nickname = m
+        .create_field(json!({"objectMetadataId": pet, "name": "nickname", "label": "Nickname", "type": "TEXT"}))
+        .await;
+    let nickname = nickname["id"].as_str().expect("id").to_owned();
+    let (status, body) = m
+        .call(
+            Method::PATCH,
+            &format!("/rest/metadata/fields/{nickname}"),
+            Some(json!({"type": "SELECT"})),
+        )
+        .await;
+    assert_eq!(status, 409, "{body}");
+    refusal(
+        &body,
+        "METADATA_REFUSED",
+        &["pet.nickname", "TEXT", "SELECT"],
+    );
+    let (status, body) = m
+        .call(
+            Method::PATCH,
+            &format!("/rest/metadata/fields/{species}"),
+            Some(json!({"type": "TEXT", "options": []})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let kept = m
+        .expect(
+            Method::GET,
+            "/rest/pets?filter=species%5Beq%5D:FELINE",
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(
+        kept["totalCount"], 2,
+        "a SELECT made TEXT keeps its values: {kept}"
+    );
     // Names as the compiler validates them, naming the place.
     for (input, words) in [
         (
