@@ -281,8 +281,11 @@ pub async fn schema(
                 }
                 return Ok(());
             }
+            let mut plan = Vec::new();
             let applied = crate::metadata::apply(store, id, |from, dialect| {
-                schema_file::edit(from, &wanted, dialect, allow_destructive)
+                let edit = schema_file::edit(from, &wanted, dialect, allow_destructive)?;
+                plan = crate::metadata::describe(from, &edit.to);
+                Ok(edit)
             })
             .await
             .map_err(refused)?;
@@ -290,7 +293,7 @@ pub async fn schema(
                 writeln!(out, "Nothing to change.")?;
                 return Ok(());
             }
-            for line in &applied.summary {
+            for line in &plan {
                 writeln!(out, "  {line}")?;
             }
             writeln!(

@@ -21,11 +21,17 @@ use twenty_codegen::migrate::diff;
 use uuid::Uuid;
 
 /// The turns of each workspace's changes (within this process; the store serializes
-/// processes).
+/// processes), and the catalogs of the workspaces last changed here: reading a catalog of
+/// many objects back costs more than the change itself, so a change starts from the one
+/// kept when the store's version (one small read) says it is still current.
 #[derive(Debug, Default)]
 pub struct Metadata {
     turns: Mutex<HashMap<Uuid, Arc<tokio::sync::Mutex<()>>>>,
+    catalogs: Mutex<HashMap<Uuid, Arc<Catalog>>>,
 }
+
+/// Catalogs kept at most; past this the map starts over.
+const MAX_CATALOGS: usize = 64;
 
 /// What a change answers: the catalog after it (at its new version), the id of the
 /// object or field it was about, whether anything changed and the plan that was applied.
@@ -34,6 +40,7 @@ pub struct Applied {
     pub catalog: Catalog,
     pub subject: Uuid,
     pub changed: bool,
+    /// One line per DDL step of the plan applied.
     pub summary: Vec<String>,
 }
 
@@ -61,14 +68,59 @@ impl Metadata {
     {
         let turn = self.turn(workspace);
         let _turn = turn.lock().await;
-        let applied = apply(&state.store, workspace, edit).await?;
+        let kept = self
+            .catalogs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&workspace)
+            .cloned();
+        let current = match kept {
+            Some(kept)
+                if state
+                    .store
+                    .metadata_version(workspace)
+                    .await
+                    .map_err(ApiError::failure)?
+                    == kept.version =>
+            {
+                kept
+            }
+            _ => Arc::new(
+                state
+                    .store
+                    .catalog(workspace)
+                    .await
+                    .map_err(ApiError::failure)?,
+            ),
+        };
+        let applied = match apply_from(&state.store, workspace, &current, edit).await {
+            Ok(applied) => applied,
+            Err(e) => {
+                // Whatever happened, the next change reads the catalog again.
+                self.forget(workspace);
+                return Err(e);
+            }
+        };
         if applied.changed {
-            // The next request is served the new model without reading it again.
+            let mut catalogs = self.catalogs.lock().unwrap_or_else(PoisonError::into_inner);
+            if catalogs.len() >= MAX_CATALOGS {
+                catalogs.clear();
+            }
+            catalogs.insert(workspace, Arc::new(applied.catalog.clone()));
+            drop(catalogs);
+            // The next request is served the new model without reading it again; its
+            // GraphQL schema is built now, beside the answer and the next REST request.
             if let Ok(model) = applied.catalog.active() {
-                state.models.put(
+                let entry = state.models.put(
                     workspace,
                     crate::models::WorkspaceModel::new(Arc::new(model), applied.catalog.version),
                 );
+                let models = state.models.clone();
+                tokio::spawn(async move {
+                    if entry.graphql().await.is_ok() {
+                        models.resize(workspace, &entry);
+                    }
+                });
             }
             state.versions.set(workspace, applied.catalog.version);
             // Counts cached under the old model (an object's rows, a renamed field's
@@ -76,6 +128,16 @@ impl Metadata {
             state.counts.bump(workspace);
         }
         Ok(applied)
+    }
+}
+
+impl Metadata {
+    /// Drops the kept catalog of `workspace`.
+    fn forget(&self, workspace: Uuid) {
+        self.catalogs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&workspace);
     }
 }
 
@@ -123,12 +185,28 @@ pub async fn apply<F>(store: &Store, workspace: Uuid, edit: F) -> Result<Applied
 where
     F: FnOnce(&Catalog, Dialect) -> Result<Edit, ApiError>,
 {
-    let dialect = store.dialect();
     let from = store.catalog(workspace).await.map_err(ApiError::failure)?;
-    let edit = edit(&from, dialect)?;
+    apply_from(store, workspace, &from, edit).await
+}
+
+/// [`apply`] of the edit of `from`, the workspace's catalog as read (the transaction
+/// refuses it, with `MODEL_CHANGED`, if it is no longer the current one).
+async fn apply_from<F>(
+    store: &Store,
+    workspace: Uuid,
+    from: &Catalog,
+    edit: F,
+) -> Result<Applied, ApiError>
+where
+    F: FnOnce(&Catalog, Dialect) -> Result<Edit, ApiError>,
+{
+    let started = std::time::Instant::now();
+    let dialect = store.dialect();
+    let edit = edit(from, dialect)?;
+    let edited = started.elapsed();
     if edit.to.all == from.all && edit.to.inactive == from.inactive {
         return Ok(Applied {
-            catalog: from,
+            catalog: from.clone(),
             subject: edit.subject,
             changed: false,
             summary: Vec::new(),
@@ -143,14 +221,17 @@ where
             losses.losses.join("; ")
         )));
     }
-    let summary = describe(&from, &edit.to);
+    // The plan's steps; the objects and fields whose metadata alone changed are added
+    // where a person reads the plan (`schema apply`), not on the API's path.
+    let summary = plan.summary();
     let ddl = if plan.is_empty() {
         String::new()
     } else {
         plan.render(dialect)
     };
+    let planned = started.elapsed();
     let change = MetadataChange {
-        from: &from,
+        from,
         to: &edit.to,
         ddl,
         foreign_keys_off: dialect == Dialect::Sqlite && plan.sqlite_needs_foreign_keys_off(),
@@ -168,7 +249,16 @@ where
             StoreError::Refused(message) => change::refused(message),
             other => ApiError::failure(other),
         })?;
-    tracing::info!(%workspace, version = applied.version, steps = plan.steps.len(), "workspace model changed");
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+    tracing::info!(
+        %workspace,
+        version = applied.version,
+        steps = plan.steps.len(),
+        ms = ms(started.elapsed()),
+        edit_ms = ms(edited),
+        plan_ms = ms(planned - edited),
+        "workspace model changed"
+    );
     // The catalog as the store now holds it: the edit's, at the new version, with the
     // times of the rows written.
     let mut catalog = edit.to;

@@ -29,6 +29,9 @@ CREATE TABLE IF NOT EXISTS "apiKey" (
 );
 "#;
 
+/// Workspace files opened with a reader per core; the others get one reader.
+const FULL_POOLS: usize = 16;
+
 /// The SQLite store under a data directory.
 #[derive(Debug)]
 pub struct SqliteStore {
@@ -98,8 +101,16 @@ impl SqliteStore {
             return Ok(db.clone());
         }
         let path = self.workspaces_dir.join(format!("{id}.sqlite"));
+        // Each connection parses and keeps the file's whole schema (every table, index
+        // and search trigger: about a megabyte): past the first few open files, one
+        // reader each keeps a server of many workspaces small.
+        let readers = if pools.len() < FULL_POOLS {
+            super::sqlite_readers()
+        } else {
+            1
+        };
         let pool = SqlitePoolOptions::new()
-            .max_connections(super::sqlite_readers())
+            .max_connections(readers)
             .connect_with(workspace_options(&path))
             .await?;
         // The workspace's model lives in its own file (see `super::metadata`).
