@@ -78,6 +78,9 @@ pub async fn prepare_workspaces(store: &Store, no_migrate: bool) -> Result<(), S
                 tracing::info!(workspace = %id, applied = ?report.applied, "migrated workspace");
             }
         }
+        // A workspace's file is opened again by its first request: a server of many
+        // workspaces does not keep them all open from start-up.
+        store.release_workspace(id).await;
     }
     Ok(())
 }

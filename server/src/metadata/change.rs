@@ -27,6 +27,8 @@ pub struct Edit {
     pub drops_data: bool,
     /// The id of the object or field the answer is about.
     pub subject: Uuid,
+    /// Statements rewriting records before the checks and the DDL (options replaced).
+    pub rewrites: Vec<String>,
 }
 
 /// 400 `INVALID_METADATA`.
@@ -151,6 +153,10 @@ pub struct UpdateField {
     #[serde(rename = "type")]
     pub field_type: Option<String>,
     pub is_label_synced_with_name: Option<bool>,
+    /// For options removed by `options`: the value of a kept option that records holding
+    /// the removed one get instead (`{"DOG": "CAT"}`). Without one, removing an option
+    /// that records use is refused.
+    pub option_replacements: Option<std::collections::BTreeMap<String, String>>,
 }
 
 /// A present key, `null` included (`Some(None)`), as opposed to an absent one (`None`).
@@ -328,6 +334,7 @@ pub fn create_object(from: &Catalog, input: CreateObject) -> Result<Edit, ApiErr
         checks: Vec::new(),
         drops_data: false,
         subject: id,
+        rewrites: Vec::new(),
     })
 }
 
@@ -405,6 +412,7 @@ pub fn update_object(from: &Catalog, id: Uuid, update: UpdateObject) -> Result<E
         checks: Vec::new(),
         drops_data: false,
         subject: id,
+        rewrites: Vec::new(),
     })
 }
 
@@ -467,6 +475,7 @@ pub fn delete_object(from: &Catalog, id: Uuid) -> Result<Edit, ApiError> {
         checks: Vec::new(),
         drops_data: true,
         subject: id,
+        rewrites: Vec::new(),
     })
 }
 
@@ -504,6 +513,17 @@ fn count_sql(table: &str, condition: Option<&str>) -> String {
 /// value, a required field without a default can only be added to an empty table, and a
 /// removed option must not be used by any record. New objects have empty tables.
 pub fn data_checks(from: &Catalog, to: &Catalog, dialect: Dialect) -> Vec<(String, String)> {
+    data_checks_replacing(from, to, dialect, &[])
+}
+
+/// [`data_checks`], but a removed option in `replaced` (field id, value) is not counted:
+/// its records get another option first.
+fn data_checks_replacing(
+    from: &Catalog,
+    to: &Catalog,
+    dialect: Dialect,
+    replaced: &[(Uuid, &str)],
+) -> Vec<(String, String)> {
     let mut checks = Vec::new();
     for new_object in &to.all.objects {
         let Some(old_object) = from.all.object_by_id(new_object.id) else {
@@ -541,7 +561,10 @@ pub fn data_checks(from: &Catalog, to: &Catalog, dialect: Dialect) -> Vec<(Strin
                     ));
                 }
             }
-            let removed = removed_options(old_field, new_field);
+            let removed: Vec<&str> = removed_options(old_field, new_field)
+                .into_iter()
+                .filter(|v| !replaced.contains(&(new_field.id, *v)))
+                .collect();
             if !removed.is_empty() {
                 checks.push((
                     option_use_sql(old_object, old_field, &removed, dialect),
@@ -651,6 +674,7 @@ pub fn create_field(
         checks,
         drops_data: false,
         subject: id,
+        rewrites: Vec::new(),
     })
 }
 
@@ -687,6 +711,38 @@ fn option_use_sql(object: &Object, field: &Field, values: &[&str], dialect: Dial
         _ => format!("{column} IN ({list})"),
     };
     count_sql(&object.table_name(), Some(&condition))
+}
+
+/// The statement giving the records of `object` whose `field` holds `old` the option
+/// `new` instead (a MULTI_SELECT keeps its order and holds each value once).
+fn replace_option_sql(
+    object: &Object,
+    field: &Field,
+    old: &str,
+    new: &str,
+    dialect: Dialect,
+) -> String {
+    let (table, column, old, new) = (
+        quote(&object.table_name()),
+        quote(&field.name),
+        literal(old),
+        literal(new),
+    );
+    match (field.field_type, dialect) {
+        (FieldType::MultiSelect, Dialect::Postgres) => format!(
+            "UPDATE {table} SET {column} = (SELECT array_agg(v ORDER BY k) FROM \
+             (SELECT CASE WHEN x = {old} THEN {new} ELSE x END AS v, MIN(o) AS k \
+             FROM unnest({table}.{column}) WITH ORDINALITY AS u(x, o) GROUP BY 1) d) \
+             WHERE {old} = ANY({column})"
+        ),
+        (FieldType::MultiSelect, Dialect::Sqlite) => format!(
+            "UPDATE {table} SET {column} = (SELECT json_group_array(v) FROM \
+             (SELECT CASE WHEN value = {old} THEN {new} ELSE value END AS v, MIN(key) AS k \
+             FROM json_each({table}.{column}) GROUP BY 1 ORDER BY k)) \
+             WHERE EXISTS (SELECT 1 FROM json_each({table}.{column}) WHERE value = {old})"
+        ),
+        _ => format!("UPDATE {table} SET {column} = {new} WHERE {column} = {old}"),
+    }
 }
 
 /// `updateOneField`: rename (custom fields; data kept), labels, description, icon,
@@ -835,16 +891,41 @@ pub fn update_field(
         }
     }
     let to = next(from, objects, inactive)?;
-    let removed = removed_options(&before, &to.all.objects[o].fields[f]);
+    let after = &to.all.objects[o].fields[f];
+    let removed = removed_options(&before, after);
     // A removed option loses nothing once no record holds it, which the checks make sure
     // of (a type change in the same update is still held to the planner's losses).
     let drops_data = !removed.is_empty() && update.field_type.is_none();
-    let checks = data_checks(from, &to, dialect);
+    let replacements = update.option_replacements.unwrap_or_default();
+    let mut rewrites = Vec::new();
+    for (old_value, new_value) in &replacements {
+        if !removed.contains(&old_value.as_str()) {
+            return Err(invalid(format!(
+                "{place}: optionReplacements names {old_value:?}, which is not an option this update removes"
+            )));
+        }
+        if !after.options.iter().any(|o| o.value == *new_value) {
+            return Err(invalid(format!(
+                "{place}: optionReplacements replaces {old_value:?} by {new_value:?}, which is not one of the field's options"
+            )));
+        }
+        rewrites.push(replace_option_sql(
+            &from.all.objects[o],
+            &before,
+            old_value,
+            new_value,
+            dialect,
+        ));
+    }
+    // The records holding a replaced option hold another one by the time of the checks.
+    let replaced: Vec<(Uuid, &str)> = replacements.keys().map(|v| (id, v.as_str())).collect();
+    let checks = data_checks_replacing(from, &to, dialect, &replaced);
     Ok(Edit {
         to,
         checks,
         drops_data,
         subject: id,
+        rewrites,
     })
 }
 
@@ -888,6 +969,7 @@ pub fn delete_field(from: &Catalog, id: Uuid) -> Result<Edit, ApiError> {
         checks: Vec::new(),
         drops_data: true,
         subject: id,
+        rewrites: Vec::new(),
     })
 }
 

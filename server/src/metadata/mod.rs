@@ -236,6 +236,7 @@ where
         ddl,
         foreign_keys_off: dialect == Dialect::Sqlite && plan.sqlite_needs_foreign_keys_off(),
         checks: edit.checks,
+        rewrites: edit.rewrites,
     };
     let applied = store
         .apply_metadata(workspace, &change)

@@ -121,5 +121,6 @@ pub fn edit(
         checks,
         drops_data: allow_destructive,
         subject: Uuid::nil(),
+        rewrites: Vec::new(),
     })
 }

@@ -687,6 +687,7 @@ fn build() -> Result<Schema, async_graphql::dynamic::SchemaError> {
                 ("settings", json_t()),
                 ("type", TypeRef::named("FieldMetadataType")),
                 ("isLabelSyncedWithName", b()),
+                ("optionReplacements", json_t()),
             ],
         ))
         .register(input(

@@ -192,7 +192,8 @@ pub fn spec() -> Value {
     schemas.insert("UpdateFieldMetadata".to_owned(), json!({"type": "object", "additionalProperties": false, "properties": {
                     "name": text, "label": text, "description": text_or_null, "icon": text_or_null, "isActive": flag,
                     "isNullable": flag, "isUnique": flag, "defaultValue": {}, "options": {"type": "array", "items": option},
-                    "settings": {}, "type": {"type": "string", "enum": field_types}, "isLabelSyncedWithName": flag}}));
+                    "settings": {}, "type": {"type": "string", "enum": field_types}, "isLabelSyncedWithName": flag,
+                    "optionReplacements": {"type": "object", "additionalProperties": text}}}));
     json!({
         "openapi": "3.1.0",
         "info": {

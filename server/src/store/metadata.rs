@@ -602,6 +602,11 @@ macro_rules! apply_change {
         let Some((version,)) = bumped else {
             return Err(StoreError::ModelChanged);
         };
+        for rewrite in &$change.rewrites {
+            sqlx::raw_sql(AssertSqlSafe(rewrite.clone()))
+                .execute($conn)
+                .await?;
+        }
         for (check, refusal) in &$change.checks {
             let (count,): (i64,) = sqlx::query_as(AssertSqlSafe(check.clone()))
                 .fetch_one($conn)
@@ -712,6 +717,8 @@ pub struct MetadataChange<'a> {
     /// Counts that must be zero, run before the DDL in the same transaction: a query
     /// answering one integer, and the refusal's text with `{count}` in it.
     pub checks: Vec<(String, String)>,
+    /// Statements rewriting records, run before the checks (schema-agnostic).
+    pub rewrites: Vec<String>,
 }
 
 impl Store {

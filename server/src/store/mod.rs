@@ -272,6 +272,14 @@ impl Store {
         dispatch!(self, s => s.ping().await)
     }
 
+    /// Closes the connections held for one workspace (SQLite: its file's pool, opened
+    /// again on next use; Postgres shares its pools: nothing to do).
+    pub async fn release_workspace(&self, id: Uuid) {
+        if let Store::Sqlite(s) = self {
+            s.release_workspace(id).await;
+        }
+    }
+
     /// A handle on one workspace's data.
     pub async fn workspace_db(&self, id: Uuid) -> Result<WorkspaceDb, StoreError> {
         Ok(match self {

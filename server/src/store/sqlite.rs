@@ -29,9 +29,6 @@ CREATE TABLE IF NOT EXISTS "apiKey" (
 );
 "#;
 
-/// Workspace files opened with a reader per core; the others get one reader.
-const FULL_POOLS: usize = 16;
-
 /// The SQLite store under a data directory.
 #[derive(Debug)]
 pub struct SqliteStore {
@@ -101,16 +98,8 @@ impl SqliteStore {
             return Ok(db.clone());
         }
         let path = self.workspaces_dir.join(format!("{id}.sqlite"));
-        // Each connection parses and keeps the file's whole schema (every table, index
-        // and search trigger: about a megabyte): past the first few open files, one
-        // reader each keeps a server of many workspaces small.
-        let readers = if pools.len() < FULL_POOLS {
-            super::sqlite_readers()
-        } else {
-            1
-        };
         let pool = SqlitePoolOptions::new()
-            .max_connections(readers)
+            .max_connections(super::sqlite_readers())
             .connect_with(workspace_options(&path))
             .await?;
         // The workspace's model lives in its own file (see `super::metadata`).
@@ -120,6 +109,14 @@ impl SqliteStore {
         let db = SqliteDb::new(pool);
         pools.insert(id, db.clone());
         Ok(db)
+    }
+
+    /// Closes a workspace file's connections (they are opened again on its next use).
+    pub async fn release_workspace(&self, id: Uuid) {
+        let db = self.pools.lock().await.remove(&id);
+        if let Some(db) = db {
+            db.pool.close().await;
+        }
     }
 
     /// The directory of the workspace files.

@@ -411,6 +411,26 @@ async fn a_twenty_client_builds_a_custom_object_and_uses_it_at_once(backend: Bac
         )
         .await;
     assert_eq!(found["totalCount"], 1, "{found}");
+    // A MULTI_SELECT option removed with a replacement: each record holds it once.
+    let traits = m.field_id("pet", "traits").await;
+    m.expect(
+        Method::PATCH,
+        &format!("/rest/metadata/fields/{traits}"),
+        Some(json!({
+            "options": [{"value": "PLAYFUL", "label": "Playful", "color": "pink"}],
+            "optionReplacements": {"CALM": "PLAYFUL"},
+        })),
+        200,
+    )
+    .await;
+    let rex_now = m
+        .expect(Method::GET, &format!("/rest/pets/{rex}"), None, 200)
+        .await;
+    assert_eq!(
+        rex_now["data"]["pet"]["traits"],
+        json!(["PLAYFUL"]),
+        "{rex_now}"
+    );
 
     // Upsert on a unique custom field: the second create with the same value updates.
     m.create_field(json!({"objectMetadataId": pet, "name": "tag", "label": "Tag", "type": "TEXT", "isUnique": true}))
@@ -689,6 +709,42 @@ async fn changes_the_data_forbids_are_refused_saying_why(backend: Backend) {
         )
         .await;
     assert_eq!(felines["totalCount"], 2, "{felines}");
+    // Removing an option in use with a replacement: its records get the replacement.
+    let mut kept: Vec<Value> = options
+        .iter()
+        .filter(|o| o["value"] != "FELINE")
+        .cloned()
+        .collect();
+    kept.retain(|o| o["value"] != "FELINE");
+    let (status, body) = m
+        .call(
+            Method::PATCH,
+            &format!("/rest/metadata/fields/{species}"),
+            Some(json!({"options": kept, "optionReplacements": {"FELINE": "BIRD"}})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let birds = m
+        .expect(
+            Method::GET,
+            "/rest/pets?filter=species%5Beq%5D:BIRD",
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(birds["totalCount"], 2, "{birds}");
+    let (status, body) = m
+        .call(
+            Method::PATCH,
+            &format!("/rest/metadata/fields/{species}"),
+            Some(json!({"options": kept, "optionReplacements": {"BIRD": "NOPE"}})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("INVALID_METADATA")),
+        "{body}"
+    );
     // Required while nulls exist: refused with their count.
     let age = m.field_id("pet", "age").await;
     let (status, body) = m
@@ -750,7 +806,7 @@ async fn changes_the_data_forbids_are_refused_saying_why(backend: Backend) {
     let kept = m
         .expect(
             Method::GET,
-            "/rest/pets?filter=species%5Beq%5D:FELINE",
+            "/rest/pets?filter=species%5Beq%5D:BIRD",
             None,
             200,
         )
