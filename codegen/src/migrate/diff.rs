@@ -22,6 +22,9 @@ pub fn diff(old: &Schema, new: &Schema) -> Plan {
     };
     for object in &new.objects {
         match old.object_by_id(object.id) {
+            // Nothing of its table can differ: a runtime change of one field of a model of
+            // many objects plans only the objects it touches.
+            Some(before) if unchanged(before, object, old, new) => {}
             Some(before) => builder.alter_object(before, object),
             None => builder.create_object(object),
         }
@@ -39,6 +42,20 @@ pub fn diff(old: &Schema, new: &Schema) -> Plan {
         tables: builder.tables,
         initial: old.objects.is_empty(),
     }
+}
+
+/// Whether `object`'s table is the same in both models: the object is, and so are the
+/// table names of the objects its relations point at (its foreign keys name them).
+fn unchanged(before: &Object, after: &Object, old: &Schema, new: &Schema) -> bool {
+    before == after
+        && after
+            .fields
+            .iter()
+            .filter_map(|f| f.relation.as_ref())
+            .all(|r| {
+                old.object(&r.target).map(Object::table_name)
+                    == new.object(&r.target).map(Object::table_name)
+            })
 }
 
 struct Builder<'a> {

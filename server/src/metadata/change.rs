@@ -529,6 +529,9 @@ fn data_checks_replacing(
         let Some(old_object) = from.all.object_by_id(new_object.id) else {
             continue;
         };
+        if old_object == new_object {
+            continue;
+        }
         let table = old_object.table_name();
         for new_field in &new_object.fields {
             let place = format!("{}.{}", new_object.name_singular, new_field.name);
