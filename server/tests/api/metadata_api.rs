@@ -1135,3 +1135,100 @@ async fn the_readme_metadata_examples_answer_as_documented(backend: Backend) {
     crate::rest::readme::run_section(backend, "Metadata API", "metareadme").await;
 }
 both!(the_readme_metadata_examples_answer_as_documented);
+
+async fn custom_records_are_batched_nested_and_logged(backend: Backend) {
+    let Some(m) = Meta::start(backend, "metaevents").await else {
+        return;
+    };
+    let pet = m.create_pet().await;
+    let person = m.object_id("person").await;
+    m.create_field(json!({
+        "objectMetadataId": pet, "name": "owner", "label": "Owner", "type": "RELATION",
+        "relationCreationPayload": {"targetObjectMetadataId": person, "targetFieldLabel": "Pets", "type": "MANY_TO_ONE"},
+    }))
+    .await;
+    let ann = m
+        .expect(
+            Method::POST,
+            "/rest/people",
+            Some(json!({"name": {"firstName": "Ann"}})),
+            201,
+        )
+        .await;
+    let ann = ann["data"]["createPerson"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let batch = m
+        .expect(
+            Method::POST,
+            "/rest/batch/pets",
+            Some(json!([
+                {"name": "A", "ownerId": ann},
+                {"name": "B", "ownerId": ann},
+                {"name": "C"},
+            ])),
+            201,
+        )
+        .await;
+    assert_eq!(
+        batch["data"]["createPets"].as_array().map(Vec::len),
+        Some(3)
+    );
+    // Relations both ways at depth 1.
+    let owner = m
+        .expect(
+            Method::GET,
+            &format!("/rest/people/{ann}?depth=1"),
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(
+        owner["data"]["person"]["pets"].as_array().map(Vec::len),
+        Some(2),
+        "{owner}"
+    );
+    let a = m
+        .expect(
+            Method::GET,
+            "/rest/pets?depth=1&filter=name%5Beq%5D:A",
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(a["data"]["pets"][0]["owner"]["id"], ann.as_str(), "{a}");
+    // Each created pet is in the event log (on Postgres an event shows up once the
+    // transactions before it have ended: polled).
+    let workspace = m.server.first_workspace.as_ref().expect("workspace").0.id;
+    let db = m
+        .server
+        .state
+        .store
+        .workspace_db(workspace)
+        .await
+        .expect("its database");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let events = twenty_server::query::events_after(
+            twenty_server::query::Target::from(&db),
+            twenty_server::query::LogPosition::START,
+            1000,
+        )
+        .await
+        .expect("events");
+        let created = events
+            .iter()
+            .filter(|e| e.object == "pet" && e.action == twenty_server::query::Action::Created)
+            .count();
+        if created == 3 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{created} pet creations logged"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+both!(custom_records_are_batched_nested_and_logged);
