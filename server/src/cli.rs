@@ -71,7 +71,14 @@ pub enum Command {
         no_migrate: bool,
     },
     /// Bring every workspace up to date with the embedded migrations.
-    Migrate,
+    Migrate {
+        /// List each workspace's pending migrations without applying them.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print one JSON object per workspace, a line each.
+        #[arg(long)]
+        json: bool,
+    },
     /// Manage workspaces.
     #[command(subcommand)]
     Workspace(WorkspaceCommand),

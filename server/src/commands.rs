@@ -38,8 +38,24 @@ pub fn rfc3339(ms: i64) -> String {
     humantime::format_rfc3339_seconds(time).to_string()
 }
 
-/// `migrate`: each workspace in its own transaction; a failure is reported and the rest go on.
-pub async fn migrate(store: &Store, out: &mut impl Write) -> Result<(), CommandError> {
+/// How `migrate` runs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MigrateOptions {
+    /// List the pending migrations without applying them.
+    pub dry_run: bool,
+    /// One JSON object per workspace, a line each: `{"workspace", "name", "status",
+    /// "migrations", "error"?}` with status `up_to_date`, `pending`, `applied` or
+    /// `failed`.
+    pub json: bool,
+}
+
+/// `migrate`: each workspace in its own transaction; a failure is reported and the rest go
+/// on. With `dry_run`, what each workspace would get, changing nothing.
+pub async fn migrate(
+    store: &Store,
+    options: MigrateOptions,
+    out: &mut impl Write,
+) -> Result<(), CommandError> {
     let workspaces = store.list_workspaces().await?;
     let total = workspaces.len();
     let mut failed = 0;
@@ -50,16 +66,56 @@ pub async fn migrate(store: &Store, out: &mut impl Write) -> Result<(), CommandE
             workspace.id,
             workspace.name
         );
-        match store.migrate_workspace(workspace.id).await {
-            Ok(report) if report.applied.is_empty() => writeln!(out, "{prefix}: up to date")?,
-            Ok(report) => writeln!(out, "{prefix}: applied {}", report.applied.join(", "))?,
-            Err(e) => {
-                failed += 1;
-                writeln!(out, "{prefix}: FAILED: {e}")?;
+        let outcome: Result<(&str, Vec<String>), String> = if options.dry_run {
+            match store.pending_migrations(workspace.id).await {
+                Ok(pending) if pending.is_empty() => Ok(("up_to_date", Vec::new())),
+                Ok(pending) => Ok(("pending", pending.iter().map(|p| (*p).to_owned()).collect())),
+                Err(e) => Err(e.to_string()),
             }
+        } else {
+            match store.migrate_workspace(workspace.id).await {
+                Ok(report) if report.applied.is_empty() => Ok(("up_to_date", Vec::new())),
+                Ok(report) => Ok((
+                    "applied",
+                    report.applied.iter().map(|p| (*p).to_owned()).collect(),
+                )),
+                Err(e) => Err(e.to_string()),
+            }
+        };
+        if outcome.is_err() {
+            failed += 1;
+        }
+        if options.json {
+            let line = match &outcome {
+                Ok((status, migrations)) => serde_json::json!({
+                    "workspace": workspace.id, "name": workspace.name,
+                    "status": status, "migrations": migrations,
+                }),
+                Err(e) => serde_json::json!({
+                    "workspace": workspace.id, "name": workspace.name,
+                    "status": "failed", "migrations": [], "error": e,
+                }),
+            };
+            writeln!(out, "{line}")?;
+            continue;
+        }
+        match outcome {
+            Ok(("up_to_date", _)) => writeln!(out, "{prefix}: up to date")?,
+            Ok(("pending", names)) => writeln!(out, "{prefix}: would apply {}", names.join(", "))?,
+            Ok((_, names)) => writeln!(out, "{prefix}: applied {}", names.join(", "))?,
+            Err(e) => writeln!(out, "{prefix}: FAILED: {e}")?,
         }
     }
-    writeln!(out, "{} of {total} workspaces up to date", total - failed)?;
+    if !options.json {
+        match options.dry_run {
+            true => writeln!(
+                out,
+                "dry run: nothing was applied ({} of {total} workspaces checked)",
+                total - failed
+            )?,
+            false => writeln!(out, "{} of {total} workspaces up to date", total - failed)?,
+        }
+    }
     if failed > 0 {
         return Err(CommandError::MigrateFailed { failed, total });
     }

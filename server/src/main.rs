@@ -96,7 +96,9 @@ async fn run(cli: Cli) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let mut out = std::io::stdout().lock();
     let result = match command {
-        Command::Migrate => commands::migrate(&store, &mut out).await,
+        Command::Migrate { dry_run, json } => {
+            commands::migrate(&store, commands::MigrateOptions { dry_run, json }, &mut out).await
+        }
         Command::Workspace(c) => commands::workspace(&store, c, &mut out).await,
         Command::ApiKey(c) => commands::api_key(&store, c, &mut out).await,
         Command::Schema(c) => commands::schema(&store, c, &mut out).await,

@@ -420,3 +420,45 @@ fn json_logs_carry_each_request_with_its_w3c_trace_id() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("TWENTY_LOG_FORMAT"));
 }
+
+#[tokio::test]
+async fn migrate_dry_run_lists_what_is_pending_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let created = json(
+        dir.path(),
+        &["workspace", "create", "--name", "Old", "--json"],
+    );
+    let id = created["workspace"]["id"].as_str().unwrap().to_owned();
+    let up_to_date = ok(dir.path(), &["migrate", "--json"]);
+    let line: serde_json::Value = serde_json::from_str(up_to_date.trim()).unwrap();
+    assert_eq!(line["workspace"], id.as_str());
+    assert_eq!(line["status"], "up_to_date");
+    // As if the newest migration were not applied yet.
+    let file = dir.path().join("workspaces").join(format!("{id}.sqlite"));
+    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(&file);
+    let mut conn = sqlx::SqliteConnection::connect_with(&options)
+        .await
+        .unwrap();
+    let newest: String = sqlx::query_scalar(r#"SELECT MAX("name") FROM "_twenty_migrations""#)
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    sqlx::query(r#"DELETE FROM "_twenty_migrations" WHERE "name" = ?"#)
+        .bind(&newest)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    for _ in 0..2 {
+        let plan = ok(dir.path(), &["migrate", "--dry-run"]);
+        assert!(
+            plan.contains(&format!("workspace {id} (Old): would apply {newest}")),
+            "{plan}"
+        );
+        assert!(plan.contains("dry run: nothing was applied"), "{plan}");
+    }
+    let plan = ok(dir.path(), &["migrate", "--dry-run", "--json"]);
+    let line: serde_json::Value = serde_json::from_str(plan.trim()).unwrap();
+    assert_eq!(line["status"], "pending");
+    assert_eq!(line["migrations"], serde_json::json!([newest]));
+}
