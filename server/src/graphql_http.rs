@@ -46,6 +46,49 @@ pub(crate) fn auth_error(e: &ApiError) -> Response {
     response
 }
 
+/// A GraphQL request's body, `{query, variables?, operationName?}`, or the 400 refusing
+/// it in GraphQL's error shape (variables nested past serde_json's 128 levels are a
+/// nesting error).
+pub(crate) fn parse_body(body: &[u8]) -> Result<async_graphql::Request, Box<Response>> {
+    serde_json::from_slice(body).map_err(|e| Box::new(refuse_body(&e)))
+}
+
+/// The refusal of a body serde_json could not read.
+fn refuse_body(e: &serde_json::Error) -> Response {
+    if e.to_string().starts_with("recursion limit exceeded") {
+        let e = LimitError::Value {
+            what: "the request's variables".to_owned(),
+            max: crate::query::MAX_NESTING,
+        };
+        return error_response(
+            StatusCode::BAD_REQUEST,
+            "BAD_USER_INPUT",
+            e.code(),
+            &e.to_string(),
+        );
+    }
+    error_response(
+        StatusCode::BAD_REQUEST,
+        "BAD_USER_INPUT",
+        "INVALID_BODY",
+        &format!(
+            "the body must be a JSON object {{\"query\": …, \"variables\": …, \"operationName\": …}}: {e}"
+        ),
+    )
+}
+
+/// A GraphQL reply as the HTTP response (always 200, errors in the body).
+pub(crate) fn reply_response(reply: crate::graphql::Reply) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        reply.into_body(),
+    )
+        .into_response()
+}
+
 /// `POST /graphql`: `{query, variables?, operationName?}` → `{data, errors?}`.
 /// The caller is authenticated as on REST (the `Auth` extractor); its refusal is answered
 /// in GraphQL's error shape.
@@ -58,31 +101,9 @@ async fn post_graphql(
         Ok(auth) => auth,
         Err(e) => return auth_error(&e),
     };
-    let request: async_graphql::Request = match serde_json::from_slice(&body) {
+    let request = match parse_body(&body) {
         Ok(request) => request,
-        // serde_json stops at 128 levels: deep variables are a nesting error.
-        Err(e) if e.to_string().starts_with("recursion limit exceeded") => {
-            let e = LimitError::Value {
-                what: "the request's variables".to_owned(),
-                max: crate::query::MAX_NESTING,
-            };
-            return error_response(
-                StatusCode::BAD_REQUEST,
-                "BAD_USER_INPUT",
-                e.code(),
-                &e.to_string(),
-            );
-        }
-        Err(e) => {
-            return error_response(
-                StatusCode::BAD_REQUEST,
-                "BAD_USER_INPUT",
-                "INVALID_BODY",
-                &format!(
-                    "the body must be a JSON object {{\"query\": …, \"variables\": …, \"operationName\": …}}: {e}"
-                ),
-            );
-        }
+        Err(refusal) => return *refusal,
     };
     let mut reply = match run(&state, &auth, request).await {
         Ok(reply) => reply,
@@ -94,7 +115,7 @@ async fn post_graphql(
         if !is_stale(&reply) {
             break;
         }
-        let Ok(request) = serde_json::from_slice::<async_graphql::Request>(&body) else {
+        let Ok(request) = parse_body(&body) else {
             break;
         };
         state.versions.clear();
@@ -103,14 +124,7 @@ async fn post_graphql(
             Err(e) => return auth_error(&e),
         };
     }
-    (
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        reply.into_body(),
-    )
-        .into_response()
+    reply_response(reply)
 }
 
 /// Runs `request` for `auth` on its workspace's current model.

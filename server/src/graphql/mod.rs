@@ -163,23 +163,10 @@ pub async fn execute_with(
     mut request: async_graphql::Request,
     executor: Executor,
 ) -> Reply {
-    // Before parsing: the parser and every visitor after it recurse once per level.
-    let nesting = limits::check_text(&request.query, &api.limits)
-        .and_then(|()| limits::check_variables(&request.variables));
-    if let Err(e) = nesting {
-        return limit_reply(&e);
-    }
-    let document = match api.parse(&mut request) {
+    let document = match admit(api, &mut request) {
         Ok(document) => document,
-        Err(e) => {
-            return Reply::from_response(&async_graphql::Response::from_errors(vec![
-                errors::server_error("GRAPHQL_PARSE_FAILED", "INVALID_QUERY", e.message),
-            ]));
-        }
+        Err(reply) => return reply,
     };
-    if let Err(e) = limits::check(&document, &api.limits) {
-        return limit_reply(&e);
-    }
     let operation_name = request.operation_name.clone();
     if executor == Executor::Direct && direct::eligible(&document, operation_name.as_deref()) {
         let variables = request.variables.clone();
@@ -214,25 +201,31 @@ pub async fn execute_on(
     mut request: async_graphql::Request,
     data: impl std::any::Any + Send + Sync,
 ) -> Reply {
-    let nesting = limits::check_text(&request.query, &api.limits)
-        .and_then(|()| limits::check_variables(&request.variables));
-    if let Err(e) = nesting {
-        return limit_reply(&e);
-    }
-    let document = match api.parse(&mut request) {
-        Ok(document) => document,
-        Err(e) => {
-            return Reply::from_response(&async_graphql::Response::from_errors(vec![
-                errors::server_error("GRAPHQL_PARSE_FAILED", "INVALID_QUERY", e.message),
-            ]));
-        }
-    };
-    if let Err(e) = limits::check(&document, &api.limits) {
-        return limit_reply(&e);
+    if let Err(reply) = admit(api, &mut request) {
+        return reply;
     }
     let mut response = schema.execute(request.data(data)).await;
     errors::fill_codes(&mut response.errors);
     Reply::from_response(&response)
+}
+
+/// Checks `request` against the limits and parses it (through the document cache): its
+/// document, or the reply refusing it. The text is checked before parsing: the parser and
+/// every visitor after it recurse once per level.
+fn admit(
+    api: &Api,
+    request: &mut async_graphql::Request,
+) -> Result<Arc<ExecutableDocument>, Reply> {
+    limits::check_text(&request.query, &api.limits)
+        .and_then(|()| limits::check_variables(&request.variables))
+        .map_err(|e| limit_reply(&e))?;
+    let document = api.parse(request).map_err(|e| {
+        Reply::from_response(&async_graphql::Response::from_errors(vec![
+            errors::server_error("GRAPHQL_PARSE_FAILED", "INVALID_QUERY", e.message),
+        ]))
+    })?;
+    limits::check(&document, &api.limits).map_err(|e| limit_reply(&e))?;
+    Ok(document)
 }
 
 /// The answer to an operation over a limit.

@@ -5,7 +5,7 @@ use super::{field_of, object_of};
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::graphql::coded;
-use crate::graphql_http::{auth_error, error_response};
+use crate::graphql_http::{auth_error, parse_body, reply_response};
 use crate::metadata::change::{self, CreateField, UpdateField, UpdateObject};
 use crate::metadata::shape;
 use crate::state::AppState;
@@ -17,8 +17,7 @@ use async_graphql::dynamic::{
 use async_graphql::{Name, Value as GqlValue};
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use std::sync::OnceLock;
@@ -723,33 +722,16 @@ pub async fn post(
         Ok(auth) => auth,
         Err(e) => return auth_error(&e),
     };
-    let request: async_graphql::Request = match serde_json::from_slice(&body) {
+    let request = match parse_body(&body) {
         Ok(request) => request,
-        Err(e) => {
-            return error_response(
-                StatusCode::BAD_REQUEST,
-                "BAD_USER_INPUT",
-                "INVALID_BODY",
-                &format!(
-                    "the body must be a JSON object {{\"query\": …, \"variables\": …, \"operationName\": …}}: {e}"
-                ),
-            );
-        }
+        Err(refusal) => return *refusal,
     };
     let call = MetaCall {
         state: state.clone(),
         auth,
         catalog: tokio::sync::OnceCell::new(),
     };
-    let reply = crate::graphql::execute_on(&state.graphql, schema(), request, call).await;
-    (
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        reply.into_body(),
-    )
-        .into_response()
+    reply_response(crate::graphql::execute_on(&state.graphql, schema(), request, call).await)
 }
 
 #[cfg(test)]
