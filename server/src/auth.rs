@@ -39,10 +39,15 @@ impl Auth {
 
     /// 403 `FORBIDDEN` unless the key may change the workspace's model.
     pub fn require_admin(&self) -> Result<(), ApiError> {
+        self.require_admin_to("change the workspace's model")
+    }
+
+    /// A 403 unless the key has the `admin` scope, saying it cannot `what`.
+    pub fn require_admin_to(&self, what: &str) -> Result<(), ApiError> {
         match self.scope {
             Scope::Admin => Ok(()),
             Scope::ReadOnly | Scope::ReadWrite => Err(ApiError::forbidden(format!(
-                "API key {:?} has scope {} and cannot change the workspace's model: that needs a key with scope admin (twenty-server api-key create --scope admin)",
+                "API key {:?} has scope {} and cannot {what}: that needs a key with scope admin (twenty-server api-key create --scope admin)",
                 self.key_name,
                 self.scope.as_str()
             ))),

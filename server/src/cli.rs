@@ -1,4 +1,4 @@
-//! The command line: clap definitions of `serve`, `migrate`, `workspace …`, `api-key …`,
+//! The command line: clap definitions of `serve`, `worker`, `migrate`, `workspace …`, `api-key …`,
 //! `schema …` and `sdk`
 //! and the global settings. Parsing only; `main.rs` runs the commands.
 use crate::config::RawSettings;
@@ -32,7 +32,7 @@ pub struct SettingsArgs {
 
 impl SettingsArgs {
     /// The raw settings, with `PG_DATABASE_URL` read from the environment.
-    pub fn raw(self, no_migrate: bool) -> RawSettings {
+    pub fn raw(self, no_migrate: bool, no_worker: bool) -> RawSettings {
         RawSettings {
             database_url: self.database_url,
             pg_database_url: std::env::var("PG_DATABASE_URL").ok(),
@@ -53,6 +53,14 @@ impl SettingsArgs {
             rate_limit_long: env("TWENTY_RATE_LIMIT_LONG"),
             auth_failure_limit: env("TWENTY_AUTH_FAILURE_LIMIT"),
             min_free_disk: env("TWENTY_MIN_FREE_DISK"),
+            no_worker,
+            webhook_allowed_hosts: env("TWENTY_WEBHOOK_ALLOWED_HOSTS"),
+            webhook_timeout: env("TWENTY_WEBHOOK_TIMEOUT"),
+            webhook_retry_schedule: env("TWENTY_WEBHOOK_RETRY_SCHEDULE"),
+            webhook_retention: env("TWENTY_WEBHOOK_RETENTION"),
+            webhook_concurrency: env("TWENTY_WEBHOOK_CONCURRENCY"),
+            webhook_disable_after: env("TWENTY_WEBHOOK_DISABLE_AFTER"),
+            webhook_poll_interval: env("TWENTY_WEBHOOK_POLL_INTERVAL"),
         }
     }
 }
@@ -69,7 +77,15 @@ pub enum Command {
         /// Refuse to start when migrations are pending instead of applying them.
         #[arg(long)]
         no_migrate: bool,
+        /// Serve the API without delivering webhooks (run `twenty-server worker` for
+        /// them, in this process's place).
+        #[arg(long)]
+        no_worker: bool,
     },
+    /// Deliver webhooks only (no API): the events every serving process writes, to the
+    /// workspaces' webhooks, with retries. Any number of workers and servers may share
+    /// one Postgres database.
+    Worker,
     /// Bring every workspace up to date with the embedded migrations.
     Migrate {
         /// List each workspace's pending migrations without applying them.

@@ -31,6 +31,129 @@ pub struct Config {
     pub rate: RateLimits,
     /// Free bytes the embedded store's disk needs for `/healthz` to answer ready.
     pub min_free_disk: u64,
+    /// How webhooks are delivered.
+    pub webhooks: WebhookSettings,
+    /// Whether this process delivers webhooks (`serve --no-worker` turns it off).
+    pub worker: bool,
+}
+
+/// Webhook delivery (`TWENTY_WEBHOOK_*`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookSettings {
+    /// Targets allowed although they resolve to loopback, private or link-local
+    /// addresses: host names, and address ranges (`127.0.0.1/32`).
+    pub allowed_hosts: Vec<AllowedHost>,
+    /// How long one attempt may take.
+    pub timeout: Duration,
+    /// The delays before the second, third, … attempt; after the last, the delivery is
+    /// dead-lettered.
+    pub retry_schedule: Vec<Duration>,
+    /// How long the event log and finished deliveries are kept.
+    pub retention: Duration,
+    /// Deliveries in flight at once, per workspace.
+    pub concurrency: usize,
+    /// A webhook failing for this long without one success is disabled.
+    pub disable_after: Duration,
+    /// How often the worker looks for work written by other processes (its own
+    /// process's writes wake it at once).
+    pub poll_interval: Duration,
+}
+
+/// One entry of `TWENTY_WEBHOOK_ALLOWED_HOSTS`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AllowedHost {
+    /// A host name, compared without case.
+    Name(String),
+    /// An address range: the network address and its prefix length.
+    Range(std::net::IpAddr, u8),
+}
+
+impl AllowedHost {
+    /// Whether `addr` is in this range (a name allows by name, not by address).
+    pub fn contains(&self, addr: std::net::IpAddr) -> bool {
+        use std::net::IpAddr;
+        let AllowedHost::Range(net, prefix) = self else {
+            return false;
+        };
+        let addr = match addr {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(addr, IpAddr::V4),
+            v4 => v4,
+        };
+        match (net, addr) {
+            (IpAddr::V4(n), IpAddr::V4(a)) => {
+                let mask = u32::MAX.checked_shl(32 - u32::from(*prefix)).unwrap_or(0);
+                u32::from(*n) & mask == u32::from(a) & mask
+            }
+            (IpAddr::V6(n), IpAddr::V6(a)) => {
+                let mask = u128::MAX.checked_shl(128 - u32::from(*prefix)).unwrap_or(0);
+                u128::from(*n) & mask == u128::from(a) & mask
+            }
+            _ => false,
+        }
+    }
+
+    fn parse(text: &str) -> Option<AllowedHost> {
+        let text = text.trim();
+        if let Some((addr, prefix)) = text.split_once('/') {
+            let addr: std::net::IpAddr = addr.parse().ok()?;
+            let max = if addr.is_ipv4() { 32 } else { 128 };
+            let prefix: u8 = prefix.parse().ok().filter(|p| *p <= max)?;
+            return Some(AllowedHost::Range(addr, prefix));
+        }
+        if let Ok(addr) = text.parse::<std::net::IpAddr>() {
+            return Some(AllowedHost::Range(
+                addr,
+                if addr.is_ipv4() { 32 } else { 128 },
+            ));
+        }
+        let valid = !text.is_empty()
+            && text
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+        valid.then(|| AllowedHost::Name(text.to_ascii_lowercase()))
+    }
+}
+
+impl std::fmt::Display for AllowedHost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AllowedHost::Name(n) => f.write_str(n),
+            AllowedHost::Range(a, p) => write!(f, "{a}/{p}"),
+        }
+    }
+}
+
+impl Default for WebhookSettings {
+    fn default() -> Self {
+        let h = |hours: u64| Duration::from_secs(hours * 3600);
+        WebhookSettings {
+            allowed_hosts: Vec::new(),
+            timeout: Duration::from_secs(5),
+            // About two days in all (47 h 35 min), as Svix's schedule stretched.
+            retry_schedule: vec![
+                Duration::from_secs(5),
+                Duration::from_secs(300),
+                Duration::from_secs(1800),
+                h(2),
+                h(5),
+                h(10),
+                h(14),
+                h(16),
+            ],
+            retention: h(24 * 14),
+            concurrency: 32,
+            disable_after: h(24 * 3),
+            poll_interval: Duration::from_millis(250),
+        }
+    }
+}
+
+/// A list of durations as the retry schedule is written (`5s,5m,30m`).
+fn durations(list: &[Duration]) -> String {
+    list.iter()
+        .map(|d| humantime::format_duration(*d).to_string())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// The free disk space `/healthz` asks of the embedded store by default: 64 MiB.
@@ -193,6 +316,13 @@ pub enum ConfigError {
         "invalid TWENTY_MIN_FREE_DISK {value:?}: expected a whole number of bytes such as 67108864"
     )]
     MinFreeDisk { value: String },
+    /// A webhook setting that cannot be used (the text says what is expected).
+    #[error("invalid {name} {value:?}: expected {expected}")]
+    Webhook {
+        name: &'static str,
+        value: String,
+        expected: &'static str,
+    },
     /// A rate limit that is not `off` or `N/PERIOD`.
     #[error(
         "invalid {name} {value:?}: expected `off` or a count and a period such as 100/1s (1 to 1000000 per 1s to 1d)"
@@ -235,6 +365,130 @@ pub struct RawSettings {
     pub auth_failure_limit: Option<String>,
     /// `TWENTY_MIN_FREE_DISK`: bytes.
     pub min_free_disk: Option<String>,
+    /// `serve --no-worker`.
+    pub no_worker: bool,
+    /// `TWENTY_WEBHOOK_ALLOWED_HOSTS`, `_TIMEOUT`, `_RETRY_SCHEDULE`, `_RETENTION`,
+    /// `_CONCURRENCY`, `_DISABLE_AFTER`, `_POLL_INTERVAL`.
+    pub webhook_allowed_hosts: Option<String>,
+    pub webhook_timeout: Option<String>,
+    pub webhook_retry_schedule: Option<String>,
+    pub webhook_retention: Option<String>,
+    pub webhook_concurrency: Option<String>,
+    pub webhook_disable_after: Option<String>,
+    pub webhook_poll_interval: Option<String>,
+}
+
+/// A duration setting within `min..=max`: unset keeps `default`.
+fn duration_in(
+    name: &'static str,
+    value: Option<String>,
+    default: Duration,
+    (min, max): (Duration, Duration),
+    expected: &'static str,
+) -> Result<Duration, ConfigError> {
+    let Some(value) = value.filter(|v| !v.trim().is_empty()) else {
+        return Ok(default);
+    };
+    match humantime::parse_duration(value.trim()) {
+        Ok(d) if d >= min && d <= max => Ok(d),
+        _ => Err(ConfigError::Webhook {
+            name,
+            value,
+            expected,
+        }),
+    }
+}
+
+impl RawSettings {
+    fn webhooks(&mut self) -> Result<WebhookSettings, ConfigError> {
+        let defaults = WebhookSettings::default();
+        let non_empty = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
+        let allowed_hosts = match non_empty(self.webhook_allowed_hosts.take()) {
+            None => Vec::new(),
+            Some(value) => value
+                .split(',')
+                .filter(|h| !h.trim().is_empty())
+                .map(|h| {
+                    AllowedHost::parse(h).ok_or_else(|| ConfigError::Webhook {
+                        name: "TWENTY_WEBHOOK_ALLOWED_HOSTS",
+                        value: value.clone(),
+                        expected: "a comma list of host names and address ranges such as example.internal,127.0.0.1/32",
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+        };
+        let retry_schedule = match non_empty(self.webhook_retry_schedule.take()) {
+            None => defaults.retry_schedule,
+            Some(value) => {
+                let bad = || ConfigError::Webhook {
+                    name: "TWENTY_WEBHOOK_RETRY_SCHEDULE",
+                    value: value.clone(),
+                    expected: "a comma list of 1 to 20 delays from 1s to 7d such as 5s,5m,30m,2h",
+                };
+                let list: Vec<Duration> = value
+                    .split(',')
+                    .map(|d| humantime::parse_duration(d.trim()).map_err(|_| bad()))
+                    .collect::<Result<_, _>>()?;
+                let week = Duration::from_secs(7 * 86_400);
+                if list.is_empty()
+                    || list.len() > 20
+                    || list
+                        .iter()
+                        .any(|d| *d < Duration::from_secs(1) || *d > week)
+                {
+                    return Err(bad());
+                }
+                list
+            }
+        };
+        let concurrency = match non_empty(self.webhook_concurrency.take()) {
+            None => defaults.concurrency,
+            Some(value) => match value.trim().parse::<usize>() {
+                Ok(n) if (1..=1000).contains(&n) => n,
+                _ => {
+                    return Err(ConfigError::Webhook {
+                        name: "TWENTY_WEBHOOK_CONCURRENCY",
+                        value,
+                        expected: "a whole number from 1 to 1000",
+                    });
+                }
+            },
+        };
+        let s = Duration::from_secs;
+        Ok(WebhookSettings {
+            allowed_hosts,
+            timeout: duration_in(
+                "TWENTY_WEBHOOK_TIMEOUT",
+                self.webhook_timeout.take(),
+                defaults.timeout,
+                (s(1), s(60)),
+                "a duration from 1s to 60s such as 5s",
+            )?,
+            retry_schedule,
+            retention: duration_in(
+                "TWENTY_WEBHOOK_RETENTION",
+                self.webhook_retention.take(),
+                defaults.retention,
+                (s(60), s(365 * 86_400)),
+                "a duration from 1m to 365d such as 14d",
+            )?,
+            concurrency,
+            disable_after: duration_in(
+                "TWENTY_WEBHOOK_DISABLE_AFTER",
+                self.webhook_disable_after.take(),
+                defaults.disable_after,
+                (s(1), s(365 * 86_400)),
+                "a duration from 1s to 365d such as 3d",
+            )?,
+            poll_interval: duration_in(
+                "TWENTY_WEBHOOK_POLL_INTERVAL",
+                self.webhook_poll_interval.take(),
+                defaults.poll_interval,
+                (Duration::from_millis(10), s(60)),
+                "a duration from 10ms to 60s such as 250ms",
+            )?,
+        })
+    }
 }
 
 /// A timeout setting: unset keeps `default`; otherwise a duration from 1s to 1h.
@@ -340,6 +594,7 @@ pub fn environment() -> Vec<(&'static str, String)> {
     let graphql = GraphqlLimits::default();
     let conn = ConnLimits::default();
     let rate = RateLimits::default();
+    let webhooks = WebhookSettings::default();
     let secs = |d: Duration| humantime::format_duration(d).to_string();
     let window = |w: Option<Window>| w.map_or("off".to_owned(), |w| w.to_string());
     vec![
@@ -374,6 +629,22 @@ pub fn environment() -> Vec<(&'static str, String)> {
         ("RUST_LOG", "info,sqlx::postgres::notice=warn".to_owned()),
         ("TWENTY_LOG_FORMAT", "text (or json)".to_owned()),
         ("TWENTY_MIN_FREE_DISK", DEFAULT_MIN_FREE_DISK.to_string()),
+        (
+            "TWENTY_WEBHOOK_ALLOWED_HOSTS",
+            "none (private, loopback and link-local targets are refused)".to_owned(),
+        ),
+        ("TWENTY_WEBHOOK_TIMEOUT", secs(webhooks.timeout)),
+        (
+            "TWENTY_WEBHOOK_RETRY_SCHEDULE",
+            durations(&webhooks.retry_schedule),
+        ),
+        ("TWENTY_WEBHOOK_RETENTION", secs(webhooks.retention)),
+        (
+            "TWENTY_WEBHOOK_CONCURRENCY",
+            webhooks.concurrency.to_string(),
+        ),
+        ("TWENTY_WEBHOOK_DISABLE_AFTER", secs(webhooks.disable_after)),
+        ("TWENTY_WEBHOOK_POLL_INTERVAL", secs(webhooks.poll_interval)),
     ]
 }
 
@@ -395,7 +666,8 @@ pub const DEFAULT_DATA_DIR: &str = "./.twenty";
 
 impl RawSettings {
     /// Validates the settings into a [`Config`].
-    pub fn resolve(self) -> Result<Config, ConfigError> {
+    pub fn resolve(mut self) -> Result<Config, ConfigError> {
+        let webhooks = self.webhooks()?;
         let listen_text = self.listen.unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
         let listen = listen_address(&listen_text)?;
         let non_empty = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
@@ -519,6 +791,8 @@ impl RawSettings {
             conn,
             rate,
             min_free_disk,
+            webhooks,
+            worker: !self.no_worker,
         })
     }
 }

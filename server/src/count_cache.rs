@@ -53,9 +53,19 @@ struct Inner {
 #[derive(Debug, Default)]
 pub struct CountCache {
     inner: Mutex<Inner>,
+    /// Told of every write too: the webhook worker of this process wakes on them.
+    signals: Option<std::sync::Arc<crate::webhooks::Signals>>,
 }
 
 impl CountCache {
+    /// A cache that also tells `signals` of every write it is told of.
+    pub fn with_signals(signals: std::sync::Arc<crate::webhooks::Signals>) -> CountCache {
+        CountCache {
+            inner: Mutex::default(),
+            signals: Some(signals),
+        }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         // A panic while holding the lock leaves plain data behind: keep using it.
         self.inner
@@ -89,9 +99,14 @@ impl CountCache {
 
     /// Invalidates every count of a workspace: call after a write commits (or fails).
     pub fn bump(&self, workspace: Uuid) {
-        let mut inner = self.lock();
-        *inner.versions.entry(workspace).or_insert(0) += 1;
-        inner.counts.retain(|k, _| k.workspace != workspace);
+        {
+            let mut inner = self.lock();
+            *inner.versions.entry(workspace).or_insert(0) += 1;
+            inner.counts.retain(|k, _| k.workspace != workspace);
+        }
+        if let Some(signals) = &self.signals {
+            signals.written(workspace);
+        }
     }
 
     /// A guard that bumps `workspace` when dropped. Take it before a write starts: a

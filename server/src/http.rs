@@ -25,7 +25,8 @@ pub fn app(state: AppState) -> Router {
         routes()
             .merge(crate::rest::routes())
             .merge(crate::graphql_http::routes())
-            .merge(crate::metadata_http::routes()),
+            .merge(crate::metadata_http::routes())
+            .merge(crate::webhooks_http::routes()),
         state,
     )
 }

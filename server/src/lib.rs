@@ -24,6 +24,8 @@ pub mod secret;
 pub mod server;
 pub mod state;
 pub mod store;
+pub mod webhooks;
+pub mod webhooks_http;
 
 pub use auth::Auth;
 pub use config::{Config, Database};

@@ -79,16 +79,23 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), String> {
-    let no_migrate = matches!(cli.command, Some(Command::Serve { no_migrate: true }));
+    let (no_migrate, no_worker) = match cli.command {
+        Some(Command::Serve {
+            no_migrate,
+            no_worker,
+        }) => (no_migrate, no_worker),
+        _ => (false, false),
+    };
     let config = cli
         .settings
-        .raw(no_migrate)
+        .raw(no_migrate, no_worker)
         .resolve()
         .map_err(|e| e.to_string())?;
     let command = match cli.command {
         None | Some(Command::Serve { .. }) => {
             return server::serve(config).await.map_err(|e| e.to_string());
         }
+        Some(Command::Worker) => return server::work(config).await.map_err(|e| e.to_string()),
         Some(command) => command,
     };
     let store = Store::open(&config.database)
@@ -107,7 +114,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             lang,
             out: dir,
         } => commands::sdk(&store, &workspace, lang, &dir, &mut out).await,
-        Command::Serve { .. } => Ok(()),
+        Command::Serve { .. } | Command::Worker => Ok(()),
     };
     result.map_err(|e| e.to_string())
 }

@@ -21,6 +21,7 @@ use uuid::Uuid;
 
 mod graphql;
 mod openapi;
+mod webhooks_gql;
 
 /// The routes of the metadata API.
 pub fn routes() -> Router<AppState> {
@@ -68,13 +69,13 @@ async fn metadata_sdl() -> Response {
 pub const MAX_PAGE: usize = 1000;
 
 /// The body as a `T`: unknown keys, wrong types and missing keys are a 400 naming them.
-fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, ApiError> {
+pub(crate) fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, ApiError> {
     let value = crate::rest::writes::json_body(bytes)?;
     serde_json::from_value(value)
         .map_err(|e| ApiError::bad_request("INVALID_BODY", format!("invalid body: {e}")))
 }
 
-fn id(text: &str, what: &str) -> Result<Uuid, ApiError> {
+pub(crate) fn id(text: &str, what: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(text).map_err(|_| {
         ApiError::bad_request(
             "INVALID_ID",
@@ -85,7 +86,7 @@ fn id(text: &str, what: &str) -> Result<Uuid, ApiError> {
 
 /// `limit` and `starting_after` of a list (and the list's own equality filters); any
 /// other parameter is a 400.
-fn list_params(
+pub(crate) fn list_params(
     query: Option<&str>,
     filters: &[&str],
 ) -> Result<(usize, Option<String>, shape::Filter), ApiError> {
@@ -138,7 +139,10 @@ async fn catalog(state: &AppState, auth: &Auth) -> Result<Catalog, ApiError> {
 }
 
 /// A list in Twenty's REST envelope.
-fn list_response(key: &str, (items, more, total): (Vec<Value>, bool, usize)) -> Response {
+pub(crate) fn list_response(
+    key: &str,
+    (items, more, total): (Vec<Value>, bool, usize),
+) -> Response {
     let id = |v: Option<&Value>| v.and_then(|v| v.get("id")).cloned().unwrap_or(Value::Null);
     let body = json!({
         "data": { key: items },
@@ -152,7 +156,7 @@ fn list_response(key: &str, (items, more, total): (Vec<Value>, bool, usize)) -> 
     axum::Json(body).into_response()
 }
 
-fn one(key: &str, value: Value, status: StatusCode) -> Response {
+pub(crate) fn one(key: &str, value: Value, status: StatusCode) -> Response {
     (status, axum::Json(json!({ "data": { key: value } }))).into_response()
 }
 

@@ -51,6 +51,8 @@ pub struct Server {
     pub first_workspace: Option<(Workspace, NewApiKey)>,
     shutdown: Option<watch::Sender<bool>>,
     task: JoinHandle<std::io::Result<()>>,
+    /// The webhook worker, unless `--no-worker`.
+    worker: Option<JoinHandle<()>>,
 }
 
 /// Applies pending migrations to every workspace, or with `no_migrate` refuses when any are pending.
@@ -107,6 +109,18 @@ impl Server {
             .with_body_timeout(config.conn.body_timeout)
             .with_min_free_disk(config.min_free_disk);
         let (shutdown, stopped) = watch::channel(false);
+        let worker = match config.worker {
+            true => {
+                let worker = crate::webhooks::Worker::new(
+                    state.store.clone(),
+                    config.webhooks.clone(),
+                    state.webhook_signals.clone(),
+                )
+                .map_err(|e| ServerError::Io(std::io::Error::other(e)))?;
+                Some(Arc::new(worker).spawn(stopped.clone()))
+            }
+            false => None,
+        };
         let router = app(state.clone());
         let task = tokio::spawn(crate::conn::serve(listener, router, config.conn, stopped));
         tracing::info!(%addr, backend = state.store.backend(), "listening");
@@ -116,6 +130,7 @@ impl Server {
             first_workspace,
             shutdown: Some(shutdown),
             task,
+            worker,
         })
     }
 
@@ -124,7 +139,11 @@ impl Server {
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(true);
         }
-        match (&mut self.task).await {
+        let served = (&mut self.task).await;
+        if let Some(worker) = self.worker.take() {
+            let _ = worker.await;
+        }
+        match served {
             Ok(result) => Ok(result?),
             Err(e) => Err(ServerError::Io(std::io::Error::other(e))),
         }
@@ -136,6 +155,24 @@ impl Server {
         tracing::info!("shutting down");
         self.stop().await
     }
+}
+
+/// `twenty-server worker`: brings workspaces up to date (or with `no_migrate` refuses
+/// pending migrations), then delivers webhooks until a signal.
+pub async fn work(config: Config) -> Result<(), ServerError> {
+    let store = Arc::new(Store::open(&config.database).await?);
+    prepare_workspaces(&store, config.no_migrate).await?;
+    let signals = Arc::new(crate::webhooks::Signals::default());
+    let worker = crate::webhooks::Worker::new(store, config.webhooks.clone(), signals)
+        .map_err(|e| ServerError::Io(std::io::Error::other(e)))?;
+    let (stop, stopped) = watch::channel(false);
+    let task = Arc::new(worker).spawn(stopped);
+    println!("Delivering webhooks (stop with Ctrl-C)");
+    shutdown_signal().await;
+    tracing::info!("shutting down");
+    let _ = stop.send(true);
+    let _ = task.await;
+    Ok(())
 }
 
 async fn shutdown_signal() {

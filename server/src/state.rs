@@ -33,6 +33,9 @@ pub struct AppState {
     pub body_timeout: Duration,
     /// Free bytes the embedded store's disk needs for the server to report itself ready.
     pub min_free_disk: u64,
+    /// Wake-ups of this process's webhook worker (raised by writes, through `counts`,
+    /// and by changes of webhooks).
+    pub webhook_signals: Arc<crate::webhooks::Signals>,
 }
 
 impl AppState {
@@ -47,17 +50,19 @@ impl AppState {
         // The standard model always makes a valid schema: `cargo xtask codegen` builds it.
         let standard = WorkspaceModel::build(Arc::new(twenty_standard_objects::schema()), 0)
             .unwrap_or_else(|e| panic!("the standard GraphQL schema does not build: {e}"));
+        let webhook_signals = Arc::new(crate::webhooks::Signals::default());
         AppState {
             store,
             models: Arc::new(Models::new(Arc::new(standard), DEFAULT_BUDGET_BYTES)),
             versions: Arc::default(),
             metadata: Arc::default(),
-            counts: Arc::new(CountCache::default()),
+            counts: Arc::new(CountCache::with_signals(webhook_signals.clone())),
             keys: Arc::new(crate::key_cache::KeyCache::default()),
             graphql: Arc::new(crate::graphql::Api::new(limits)),
             rate: Arc::new(RateLimiter::new(RateLimits::default())),
             body_timeout: ConnLimits::default().body_timeout,
             min_free_disk: crate::config::DEFAULT_MIN_FREE_DISK,
+            webhook_signals,
         }
     }
 

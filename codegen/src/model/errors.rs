@@ -111,6 +111,11 @@ pub const ERROR_CODES: &[ErrorCode] = &[
         when: "a request refused before it reaches the API, e.g. a path that is not valid percent-encoding",
     },
     ErrorCode {
+        code: "INVALID_WEBHOOK",
+        status: 400,
+        when: "a webhook that is not valid: its target URL, an operation naming an unknown object or action, its secret",
+    },
+    ErrorCode {
         code: "INVALID_METADATA",
         status: 400,
         when: "a metadata change that is not valid (a name, type, option, default or relation), naming the object and field",

@@ -26,9 +26,9 @@ use twenty_codegen::model::FieldType;
 use uuid::Uuid;
 
 /// What the resolvers of one request share.
-struct MetaCall {
-    state: AppState,
-    auth: Auth,
+pub(super) struct MetaCall {
+    pub(super) state: AppState,
+    pub(super) auth: Auth,
     catalog: tokio::sync::OnceCell<Catalog>,
 }
 
@@ -49,7 +49,7 @@ impl MetaCall {
 }
 
 /// An API error in GraphQL form: Twenty's code by status, ours as `twentyCode`.
-fn gql_error(e: ApiError) -> async_graphql::Error {
+pub(super) fn gql_error(e: ApiError) -> async_graphql::Error {
     let code = match e.status.as_u16() {
         400 => "BAD_USER_INPUT",
         401 => "UNAUTHENTICATED",
@@ -62,7 +62,7 @@ fn gql_error(e: ApiError) -> async_graphql::Error {
     coded(code, e.code, e.message)
 }
 
-fn call<'a>(ctx: &ResolverContext<'a>) -> Result<&'a MetaCall, async_graphql::Error> {
+pub(super) fn call<'a>(ctx: &ResolverContext<'a>) -> Result<&'a MetaCall, async_graphql::Error> {
     ctx.data::<MetaCall>()
 }
 
@@ -75,7 +75,7 @@ fn parent<'a>(ctx: &ResolverContext<'a>) -> Result<&'a Value, async_graphql::Err
 
 /// How a key of a JSON value is answered.
 #[derive(Clone, Copy)]
-enum Kind {
+pub(super) enum Kind {
     /// A scalar (or a JSON scalar) as it is.
     Scalar,
     /// An enum value (`FieldMetadataType`, `RelationType`).
@@ -97,7 +97,7 @@ fn answer(value: &Value, kind: Kind) -> Result<Option<FieldValue<'static>>, asyn
 }
 
 /// A field answering the parent's key `name`.
-fn key(name: &'static str, ty: TypeRef, kind: Kind) -> Field {
+pub(super) fn key(name: &'static str, ty: TypeRef, kind: Kind) -> Field {
     key_from(name, name, ty, kind)
 }
 
@@ -111,24 +111,24 @@ fn key_from(name: &'static str, source: &'static str, ty: TypeRef, kind: Kind) -
     })
 }
 
-fn string(name: &'static str) -> Field {
+pub(super) fn string(name: &'static str) -> Field {
     key(name, TypeRef::named(TypeRef::STRING), Kind::Scalar)
 }
 
-fn string_nn(name: &'static str) -> Field {
+pub(super) fn string_nn(name: &'static str) -> Field {
     key(name, TypeRef::named_nn(TypeRef::STRING), Kind::Scalar)
 }
 
-fn boolean(name: &'static str) -> Field {
+pub(super) fn boolean(name: &'static str) -> Field {
     key(name, TypeRef::named_nn(TypeRef::BOOLEAN), Kind::Scalar)
 }
 
-fn uuid_nn(name: &'static str) -> Field {
+pub(super) fn uuid_nn(name: &'static str) -> Field {
     key(name, TypeRef::named_nn("UUID"), Kind::Scalar)
 }
 
 /// An argument's JSON as a `T` (unknown keys and wrong types are a BAD_USER_INPUT).
-fn arg<T: DeserializeOwned>(
+pub(super) fn arg<T: DeserializeOwned>(
     ctx: &ResolverContext<'_>,
     name: &str,
 ) -> Result<T, async_graphql::Error> {
@@ -141,7 +141,10 @@ fn arg<T: DeserializeOwned>(
     })
 }
 
-fn opt_arg(ctx: &ResolverContext<'_>, name: &str) -> Result<Value, async_graphql::Error> {
+pub(super) fn opt_arg(
+    ctx: &ResolverContext<'_>,
+    name: &str,
+) -> Result<Value, async_graphql::Error> {
     match ctx.args.get(name) {
         Some(v) => Ok(v.as_value().clone().into_json()?),
         None => Ok(Value::Null),
@@ -235,28 +238,28 @@ fn connection_types(name: &str, node: &str) -> [Object; 2] {
     ]
 }
 
-fn input(name: &str, fields: &[(&str, TypeRef)]) -> InputObject {
+pub(super) fn input(name: &str, fields: &[(&str, TypeRef)]) -> InputObject {
     fields.iter().fold(InputObject::new(name), |o, (n, t)| {
         o.field(InputValue::new(*n, t.clone()))
     })
 }
 
-fn s() -> TypeRef {
+pub(super) fn s() -> TypeRef {
     TypeRef::named(TypeRef::STRING)
 }
-fn s_nn() -> TypeRef {
+pub(super) fn s_nn() -> TypeRef {
     TypeRef::named_nn(TypeRef::STRING)
 }
-fn b() -> TypeRef {
+pub(super) fn b() -> TypeRef {
     TypeRef::named(TypeRef::BOOLEAN)
 }
-fn json_t() -> TypeRef {
+pub(super) fn json_t() -> TypeRef {
     TypeRef::named("JSON")
 }
-fn id_t() -> TypeRef {
+pub(super) fn id_t() -> TypeRef {
     TypeRef::named("UUID")
 }
-fn id_nn() -> TypeRef {
+pub(super) fn id_nn() -> TypeRef {
     TypeRef::named_nn("UUID")
 }
 
@@ -505,6 +508,7 @@ fn build() -> Result<Schema, async_graphql::dynamic::SchemaError> {
             },
         ));
 
+    let query = super::webhooks_gql::queries(query);
     let mutation_type = Object::new("Mutation")
         .field(mutation(
             "createOneObject",
@@ -558,9 +562,10 @@ fn build() -> Result<Schema, async_graphql::dynamic::SchemaError> {
             |applied| Ok(json!({"id": applied.subject})),
         ));
 
+    let mutation_type = super::webhooks_gql::mutations(mutation_type);
     let eq = |name: &str, ty: TypeRef| input(name, &[("eq", ty)]);
     let is = input("BooleanFieldComparison", &[("is", b())]);
-    let mut builder = Schema::build("Query", Some("Mutation"), None)
+    let builder = Schema::build("Query", Some("Mutation"), None)
         .register(Scalar::new("JSON"))
         .register(Scalar::new("UUID"))
         .register(field_types)
@@ -697,6 +702,7 @@ fn build() -> Result<Schema, async_graphql::dynamic::SchemaError> {
             ],
         ))
         .register(input("DeleteOneFieldInput", &[("id", id_nn())]));
+    let mut builder = super::webhooks_gql::register(builder);
     for t in connection_types("ObjectConnection", "Object")
         .into_iter()
         .chain(connection_types("FieldConnection", "Field"))

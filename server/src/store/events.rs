@@ -18,9 +18,9 @@
 //! reader); the engine builds the events of its writes.
 
 use super::Target;
-use super::statement::{self, Param, Sql};
+use super::exec::{Cell, Conn, Kind};
+use super::statement::{Param, Sql};
 use serde_json::Value;
-use sqlx::Row;
 use twenty_codegen::emit::sql::{Dialect, quote};
 
 /// The name of the event table in every workspace.
@@ -175,35 +175,45 @@ pub(crate) fn insert_rows_sql(dialect: Dialect, pg_schema: &str, rows: &[String]
     s
 }
 
-fn decode<R: Row>(row: &R) -> Result<Event, sqlx::Error>
-where
-    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-    for<'r> Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-    for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-    usize: sqlx::ColumnIndex<R>,
-{
+/// The event of a row of [`events_after_on`]'s statement.
+fn decode(row: Vec<Cell>) -> Result<Event, sqlx::Error> {
     let corrupt = |what: &str| sqlx::Error::Protocol(format!("corrupt {EVENT_TABLE} row: {what}"));
-    let json = |s: Option<String>| -> Result<Option<Value>, sqlx::Error> {
-        s.map(|s| serde_json::from_str(&s).map_err(|_| corrupt("invalid JSON")))
+    let json = |c: Cell| -> Result<Option<Value>, sqlx::Error> {
+        c.text()
+            .map(|s| serde_json::from_str(&s).map_err(|_| corrupt("invalid JSON")))
             .transpose()
     };
-    let action: String = row.try_get(3)?;
-    let updated: Value = json(row.try_get(7)?)?.unwrap_or(Value::Null);
+    let [
+        seq,
+        id,
+        object,
+        action,
+        record_id,
+        before,
+        after,
+        updated,
+        actor,
+        created_at,
+        xid,
+    ]: [Cell; 11] = row.try_into().map_err(|_| corrupt("wrong column count"))?;
+    let text = |c: Cell, what: &str| c.text().ok_or_else(|| corrupt(what));
+    let action = text(action, "no action")?;
+    let updated: Value = json(updated)?.unwrap_or(Value::Null);
     Ok(Event {
         position: LogPosition {
-            xid: row.try_get(10)?,
-            seq: row.try_get(0)?,
+            xid: xid.int().unwrap_or(0),
+            seq: seq.int().ok_or_else(|| corrupt("no seq"))?,
         },
-        id: row.try_get(1)?,
-        object: row.try_get(2)?,
+        id: text(id, "no id")?,
+        object: text(object, "no object")?,
         action: Action::parse(&action).ok_or_else(|| corrupt("unknown action"))?,
-        record_id: row.try_get(4)?,
-        before: json(row.try_get(5)?)?,
-        after: json(row.try_get(6)?)?,
+        record_id: text(record_id, "no recordId")?,
+        before: json(before)?,
+        after: json(after)?,
         updated_fields: serde_json::from_value(updated)
             .map_err(|_| corrupt("updatedFields is not a list of names"))?,
-        actor: json(row.try_get(8)?)?.unwrap_or(Value::Null),
-        created_at: row.try_get(9)?,
+        actor: json(actor)?.unwrap_or(Value::Null),
+        created_at: text(created_at, "no createdAt")?,
     })
 }
 
@@ -215,7 +225,29 @@ pub async fn events_after(
     after: LogPosition,
     limit: u32,
 ) -> Result<Vec<Event>, sqlx::Error> {
-    let dialect = target.dialect();
+    match target {
+        Target::Postgres { pool, schema, .. } => {
+            let mut conn = pool.acquire().await?;
+            events_after_on(&mut Conn::Pg(&mut conn), schema, after, limit).await
+        }
+        Target::Sqlite { db } => {
+            let mut conn = db.pool.acquire().await?;
+            events_after_on(&mut Conn::Sqlite(&mut conn), "", after, limit).await
+        }
+    }
+}
+
+/// [`events_after`] on a given connection (such as a transaction's).
+pub(crate) async fn events_after_on(
+    conn: &mut Conn<'_>,
+    pg_schema: &str,
+    after: LogPosition,
+    limit: u32,
+) -> Result<Vec<Event>, sqlx::Error> {
+    let dialect = match conn {
+        Conn::Pg(_) => Dialect::Postgres,
+        Conn::Sqlite(_) => Dialect::Sqlite,
+    };
     let mut s = Sql::new(dialect);
     let columns = match dialect {
         Dialect::Postgres => {
@@ -228,15 +260,16 @@ pub async fn events_after(
              \"after\", \"updatedFields\", \"actor\", \"createdAt\", 0"
         }
     };
-    let table = table(dialect, target.pg_schema());
+    let table = table(dialect, pg_schema);
     let filter = match dialect {
         Dialect::Postgres => {
             let xid = s.bind(Param::Int(after.xid));
             let seq = s.bind(Param::Int(after.seq));
             format!(
                 "(\"xid\", \"seq\") > ({xid}, {seq}) \
-                 AND \"xid\" < pg_snapshot_xmin(pg_current_snapshot())::text::bigint \
-                 ORDER BY \"xid\", \"seq\""
+                 AND \"xid\" < {} \
+                 ORDER BY \"xid\", \"seq\"",
+                PG_HORIZON
             )
         }
         Dialect::Sqlite => {
@@ -248,18 +281,16 @@ pub async fn events_after(
     s.push(&format!(
         "SELECT {columns} FROM {table} WHERE {filter} LIMIT {limit}"
     ));
-    match target {
-        Target::Postgres { pool, .. } => statement::pg_query(&s)
-            .fetch_all(pool)
-            .await?
-            .iter()
-            .map(decode)
-            .collect(),
-        Target::Sqlite { db } => statement::sqlite_query(&s)
-            .fetch_all(&db.pool)
-            .await?
-            .iter()
-            .map(decode)
-            .collect(),
-    }
+    use Kind::{Int, Text};
+    let kinds = [
+        Int, Text, Text, Text, Text, Text, Text, Text, Text, Text, Int,
+    ];
+    conn.rows(&s, &kinds)
+        .await?
+        .into_iter()
+        .map(decode)
+        .collect()
 }
+
+/// On Postgres, the visibility horizon: every transaction with a smaller id has ended.
+pub(crate) const PG_HORIZON: &str = "pg_snapshot_xmin(pg_current_snapshot())::text::bigint";

@@ -239,6 +239,13 @@ impl PgStore {
         )))
         .execute(&mut *tx)
         .await?;
+        // The webhooks' deliveries, beside the log they are made from.
+        sqlx::raw_sql(AssertSqlSafe(super::webhooks::workspace_ddl(
+            Dialect::Postgres,
+            &schema,
+        )))
+        .execute(&mut *tx)
+        .await?;
         let done: Vec<(String, String)> = sqlx::query_as(AssertSqlSafe(format!(
             r#"SELECT "name", "sha256" FROM "{schema}"."_twenty_migrations" ORDER BY "name""#
         )))
@@ -276,6 +283,13 @@ async fn applied(conn: &mut SqliteConnection) -> Result<Vec<(String, String)>, S
     sqlx::raw_sql(MIGRATIONS_TABLE).execute(&mut *conn).await?;
     // The server-owned event log, beside the migrations table (new and old workspaces).
     sqlx::raw_sql(AssertSqlSafe(super::events::create_table_sql(
+        Dialect::Sqlite,
+        "",
+    )))
+    .execute(&mut *conn)
+    .await?;
+    // The webhooks' deliveries, beside the log they are made from.
+    sqlx::raw_sql(AssertSqlSafe(super::webhooks::workspace_ddl(
         Dialect::Sqlite,
         "",
     )))

@@ -1,6 +1,7 @@
 //! Storage of workspaces and API keys (core tables) and of each workspace's data
 //! (SQLite file or Postgres schema), with migrations and the event log. No HTTP here.
-//! One file per concept (`workspaces`, `api_keys`, `migrations`, `events`, `metadata`), each holding
+//! One file per concept (`workspaces`, `api_keys`, `migrations`, `events`, `metadata`,
+//! `webhooks`), each holding
 //! both dialects; `sqlite` and `postgres` only connect.
 /// Runs `$e` on whichever backend `$self` is, its store bound to `$s`.
 macro_rules! dispatch {
@@ -14,11 +15,13 @@ macro_rules! dispatch {
 
 pub mod api_keys;
 pub mod events;
+pub mod exec;
 pub mod metadata;
 pub mod migrations;
 pub mod postgres;
 pub mod sqlite;
 pub mod statement;
+pub mod webhooks;
 pub mod workspaces;
 pub mod write_group;
 

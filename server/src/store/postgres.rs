@@ -50,6 +50,11 @@ impl PgStore {
             .execute(&mut *tx)
             .await?;
         sqlx::raw_sql(CORE_SCHEMA).execute(&mut *tx).await?;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(super::webhooks::core_ddl(
+            twenty_codegen::emit::sql::Dialect::Postgres,
+        )))
+        .execute(&mut *tx)
+        .await?;
         sqlx::raw_sql(super::metadata::PG_DDL)
             .execute(&mut *tx)
             .await?;

@@ -72,6 +72,11 @@ impl SqliteStore {
             .connect_with(options(&data_dir.join("core.sqlite")))
             .await?;
         sqlx::raw_sql(CORE_SCHEMA).execute(&core).await?;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(super::webhooks::core_ddl(
+            twenty_codegen::emit::sql::Dialect::Sqlite,
+        )))
+        .execute(&core)
+        .await?;
         Ok(SqliteStore {
             core,
             workspaces_dir,

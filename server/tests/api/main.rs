@@ -15,3 +15,4 @@ mod query;
 mod readback;
 mod rest;
 mod schema_cli;
+mod webhooks;

@@ -160,6 +160,8 @@ impl TestDb {
             // Tests send bursts from one key; the rate limit's own tests turn it on.
             rate: twenty_server::config::RateLimits::OFF,
             min_free_disk: twenty_server::config::DEFAULT_MIN_FREE_DISK,
+            webhooks: test_webhook_settings(),
+            worker: true,
         }
     }
 
@@ -173,6 +175,26 @@ impl TestDb {
     /// Opens the store directly (as the CLI does).
     pub async fn store(&self) -> Store {
         Store::open(&self.database).await.expect("the store opens")
+    }
+}
+
+/// Webhook settings for tests: loopback receivers allowed, a short retry schedule
+/// (1s, 1s, 2s), a 2 s timeout, a quick poll.
+pub fn test_webhook_settings() -> twenty_server::config::WebhookSettings {
+    use std::time::Duration;
+    twenty_server::config::WebhookSettings {
+        allowed_hosts: vec![twenty_server::config::AllowedHost::Range(
+            "127.0.0.0".parse().unwrap(),
+            8,
+        )],
+        timeout: Duration::from_secs(2),
+        retry_schedule: vec![
+            Duration::from_secs(1),
+            Duration::from_secs(1),
+            Duration::from_secs(2),
+        ],
+        poll_interval: Duration::from_millis(100),
+        ..Default::default()
     }
 }
 

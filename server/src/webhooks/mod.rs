@@ -1,0 +1,187 @@
+//! Webhooks: registrations, matching, payloads and the delivery worker. Delivery is built
+//! on the event log (`crate::store::events`): every committed write has its events there,
+//! the dispatcher turns them into delivery rows, the worker sends those with retries and
+//! records each attempt (see `crate::store::webhooks` for the transactions, and the
+//! README's "Webhooks" for the contract). Nothing here knows HTTP routes.
+pub mod client;
+pub mod guard;
+pub mod manage;
+pub mod sign;
+pub mod worker;
+
+use crate::store::events::{Action, Event};
+use crate::store::webhooks::Webhook;
+use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tokio::sync::Notify;
+use uuid::Uuid;
+
+pub use worker::Worker;
+
+/// The actions a webhook can subscribe to: every logged action, and `upserted`.
+pub const ACTIONS: [&str; 6] = [
+    "created",
+    "updated",
+    "deleted",
+    "destroyed",
+    "restored",
+    "upserted",
+];
+
+/// Whether `operation` (`<nameSingular>.<action>`, either part `*`) covers the event
+/// `object`.`action`.
+pub fn matches(operation: &str, object: &str, action: &str) -> bool {
+    let Some((o, a)) = operation.split_once('.') else {
+        return false;
+    };
+    (o == "*" || o == object) && (a == "*" || a == action)
+}
+
+/// Whether any of a webhook's operations covers the event.
+pub fn subscribed(webhook: &Webhook, object: &str, action: &str) -> bool {
+    webhook
+        .operations
+        .iter()
+        .any(|op| matches(op, object, action))
+}
+
+/// The delivery id of an event to a webhook: derived from both (a UUID of their hash), so
+/// the same event and webhook always make the same delivery. It is the `eventId` of the
+/// body and the `webhook-id` header: the same at every attempt.
+pub fn delivery_id(event_id: &str, webhook_id: &str) -> String {
+    let digest = Sha256::new()
+        .chain_update(event_id.as_bytes())
+        .chain_update(b":")
+        .chain_update(webhook_id.as_bytes())
+        .finalize();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    // Version 8 (custom), RFC 9562 variant.
+    bytes[6] = (bytes[6] & 0x0f) | 0x80;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    Uuid::from_bytes(bytes).to_string()
+}
+
+/// The JSON body of a delivery: Twenty's keys (`targetUrl`, `eventName`, `objectMetadata`,
+/// `workspaceId`, `webhookId`, `eventDate`, `record`, `updatedFields` for updates, actor
+/// ids when known) plus `eventId` and, for updates, `previousRecord`.
+pub fn payload(
+    event: &Event,
+    webhook: &Webhook,
+    object_metadata_id: Option<Uuid>,
+    delivery_id: &str,
+) -> String {
+    let record = match event.action.carries_record_before() {
+        true => event.before.clone().or_else(|| event.after.clone()),
+        false => event.after.clone().or_else(|| event.before.clone()),
+    };
+    let mut body = Map::new();
+    body.insert("targetUrl".into(), json!(webhook.target_url));
+    body.insert(
+        "eventName".into(),
+        json!(format!("{}.{}", event.object, event.action.as_str())),
+    );
+    body.insert(
+        "objectMetadata".into(),
+        json!({"id": object_metadata_id, "nameSingular": event.object}),
+    );
+    body.insert("workspaceId".into(), json!(webhook.workspace_id));
+    body.insert("webhookId".into(), json!(webhook.id));
+    body.insert("eventId".into(), json!(delivery_id));
+    body.insert("eventDate".into(), json!(event.created_at));
+    for key in ["workspaceMemberId", "apiKeyId", "userId"] {
+        if let Some(id) = event.actor.get(key).filter(|v| !v.is_null()) {
+            body.insert(key.into(), id.clone());
+        }
+    }
+    body.insert("record".into(), record.unwrap_or(Value::Null));
+    if event.action == Action::Updated {
+        body.insert("updatedFields".into(), json!(event.updated_fields));
+        body.insert(
+            "previousRecord".into(),
+            event.before.clone().unwrap_or(Value::Null),
+        );
+    }
+    Value::Object(body).to_string()
+}
+
+/// Wake-ups of the worker of this process: a workspace written to (its deliveries may be
+/// due at once), or the set of webhooks changed (workspaces to start or stop serving).
+#[derive(Debug, Default)]
+pub struct Signals {
+    workspaces: Mutex<HashMap<Uuid, Arc<Notify>>>,
+    changed: Notify,
+}
+
+impl Signals {
+    /// A write to `workspace` committed (or may have).
+    pub fn written(&self, workspace: Uuid) {
+        let notify = self
+            .workspaces
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&workspace)
+            .cloned();
+        if let Some(n) = notify {
+            n.notify_one();
+        }
+    }
+
+    /// A webhook was created, changed or deleted.
+    pub fn changed(&self) {
+        self.changed.notify_one();
+        let all: Vec<Arc<Notify>> = self
+            .workspaces
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .cloned()
+            .collect();
+        for n in all {
+            n.notify_one();
+        }
+    }
+
+    fn register(&self, workspace: Uuid) -> Arc<Notify> {
+        self.workspaces
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(workspace)
+            .or_default()
+            .clone()
+    }
+
+    fn unregister(&self, workspace: Uuid) {
+        self.workspaces
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&workspace);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operations_match_exactly_or_by_wildcard() {
+        assert!(matches("person.created", "person", "created"));
+        assert!(matches("*.created", "company", "created"));
+        assert!(matches("person.*", "person", "destroyed"));
+        assert!(matches("*.*", "anything", "restored"));
+        assert!(!matches("person.created", "person", "updated"));
+        assert!(!matches("company.*", "person", "created"));
+        assert!(!matches("person", "person", "created"));
+    }
+
+    #[test]
+    fn delivery_ids_are_stable_uuids() {
+        let a = delivery_id("e1", "w1");
+        assert_eq!(a, delivery_id("e1", "w1"));
+        assert_ne!(a, delivery_id("e1", "w2"));
+        let parsed = Uuid::parse_str(&a).unwrap();
+        assert_eq!(parsed.get_version_num(), 8);
+    }
+}
