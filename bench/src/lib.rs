@@ -11,3 +11,4 @@ pub mod process;
 pub mod report;
 pub mod run;
 pub mod seed;
+pub mod webhooks;

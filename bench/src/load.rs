@@ -95,6 +95,24 @@ impl Outcome {
         }
     }
 
+    /// A scenario measured by a count of events in `elapsed` rather than by requests
+    /// (no latencies).
+    pub fn counted(count: u64, elapsed: Duration, error: Option<String>) -> Outcome {
+        Outcome {
+            requests: count,
+            errors: u64::from(error.is_some()),
+            first_error: error,
+            rows: Some(0),
+            elapsed,
+            latencies: Vec::new(),
+        }
+    }
+
+    /// Whether latencies were measured.
+    pub fn has_latencies(&self) -> bool {
+        !self.latencies.is_empty()
+    }
+
     /// A scenario that could not run at all.
     fn failed(message: String) -> Outcome {
         Outcome {

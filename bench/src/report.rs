@@ -22,6 +22,17 @@ pub const MAX_WORKSPACES_RSS_BYTES: u64 = 200_000_000;
 pub const MAX_CHANGE_MS: f64 = 50.0;
 /// The runtime-model scenarios: measured by their own targets, not the standard ones.
 pub const MODEL_SCENARIOS: [&str; 3] = ["list-20-custom", "list-20-workspaces", "add-field"];
+/// Webhook deliveries sustained, a second.
+pub const MIN_DELIVERIES_PER_SEC: f64 = 1000.0;
+/// Request to delivery at the latency scenario's rate of writes.
+pub const MAX_DELIVERY_P99_MS: f64 = 500.0;
+/// REST creates with three webhooks subscribed against creates without.
+pub const MIN_HOOKED_CREATE_RATIO: f64 = 0.90;
+
+/// Scenarios with targets of their own (not the standard p99 one).
+fn own_targets(name: &str) -> bool {
+    MODEL_SCENARIOS.contains(&name) || crate::run::WEBHOOK_SCENARIOS.contains(&name)
+}
 
 /// The machine's state around a run.
 #[derive(Debug, Clone)]
@@ -85,7 +96,7 @@ pub fn targets(run: &BackendRun, connections: usize) -> Vec<(String, Verdict)> {
     let rest: Vec<_> = run
         .scenarios
         .iter()
-        .filter(|s| s.target == Target::Rest && !MODEL_SCENARIOS.contains(&s.name))
+        .filter(|s| s.target == Target::Rest && !own_targets(s.name))
         .collect();
     let p99 = if rest.is_empty() {
         Verdict {
@@ -170,6 +181,36 @@ pub fn targets(run: &BackendRun, connections: usize) -> Vec<(String, Verdict)> {
             detail: "not measured".to_owned(),
         },
     };
+    let not_measured = || Verdict {
+        pass: None,
+        detail: "not measured".to_owned(),
+    };
+    let deliveries = match run.scenario(Target::Rest, crate::run::DELIVERIES) {
+        Some(s) if s.outcome.requests > 0 => Verdict {
+            pass: Some(s.outcome.rps() >= MIN_DELIVERIES_PER_SEC),
+            detail: format!("{:.0} a second", s.outcome.rps()),
+        },
+        _ => not_measured(),
+    };
+    let delivery_p99 = match run.scenario(Target::Rest, crate::run::LATENCY) {
+        Some(s) if s.outcome.requests > 0 && s.outcome.first_error.is_none() => {
+            let p99 = ms(s.outcome.percentile(99.0));
+            Verdict {
+                pass: Some(p99 < MAX_DELIVERY_P99_MS),
+                detail: format!(
+                    "p50 {:.1} ms, p99 {p99:.1} ms",
+                    ms(s.outcome.percentile(50.0))
+                ),
+            }
+        }
+        _ => not_measured(),
+    };
+    let hooked = ratio_to(
+        crate::run::CREATE_WEBHOOKS,
+        run.scenario(Target::Rest, "create"),
+        MIN_HOOKED_CREATE_RATIO,
+        "creates without webhooks",
+    );
     vec![
         (
             format!(
@@ -227,7 +268,33 @@ pub fn targets(run: &BackendRun, connections: usize) -> Vec<(String, Verdict)> {
             ),
             change,
         ),
+        (
+            format!("webhook deliveries ≥ {MIN_DELIVERIES_PER_SEC:.0} a second, sustained"),
+            deliveries,
+        ),
+        (
+            format!(
+                "request to delivery p99 < {MAX_DELIVERY_P99_MS:.0} ms at {} writes a second",
+                crate::webhooks::LATENCY_RATE
+            ),
+            delivery_p99,
+        ),
+        (
+            format!(
+                "REST create with 3 webhooks ≥ {:.0} % of create without",
+                MIN_HOOKED_CREATE_RATIO * 100.0
+            ),
+            hooked,
+        ),
     ]
+}
+
+/// A percentile of a scenario's latencies, `—` when it measured none.
+fn pct(s: &Measured, p: f64) -> String {
+    match s.outcome.has_latencies() {
+        true => format!("{:.2}", ms(s.outcome.percentile(p))),
+        false => "—".to_owned(),
+    }
 }
 
 fn verdict_text(v: &Verdict) -> String {
@@ -277,13 +344,13 @@ pub fn markdown(runs: &[BackendRun], options: &Options, machine: &Machine, when:
             let rows = s.outcome.rows.map_or("none".to_owned(), |r| format!("{r}"));
             let _ = writeln!(
                 out,
-                "| {} {} | `{}` | {:.0} | {:.2} | {:.2} | {} | {} | {} | {} | {} |",
+                "| {} {} | `{}` | {:.0} | {} | {} | {} | {} | {} | {} | {} |",
                 target_name(s.target),
                 s.name,
                 s.request,
                 s.outcome.rps(),
-                ms(s.outcome.percentile(50.0)),
-                ms(s.outcome.percentile(99.0)),
+                pct(s, 50.0),
+                pct(s, 99.0),
                 ratio,
                 cpu_text(s),
                 s.outcome.errors,

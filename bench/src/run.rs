@@ -6,6 +6,7 @@ use crate::load::{self, Load, Outcome, Request, Requests};
 use crate::models;
 use crate::process::{Cpu, Process, free_address};
 use crate::seed::{Backend, FloorSource, Location, Seeded, seed};
+use crate::webhooks;
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::Command;
@@ -185,7 +186,9 @@ async fn run_backend(backend: Backend, options: &Options) -> Result<BackendRun, 
         // The load comes from one key, thousands of requests a second: a rate limit
         // would measure its own refusals. Its cost (one lookup per request) stays in.
         .env("TWENTY_RATE_LIMIT_SHORT", "1000000/1s")
-        .env("TWENTY_RATE_LIMIT_LONG", "off");
+        .env("TWENTY_RATE_LIMIT_LONG", "off")
+        // The webhook scenarios' receiver listens on 127.0.0.1.
+        .env("TWENTY_WEBHOOK_ALLOWED_HOSTS", "127.0.0.1/32");
     match &location.database {
         twenty_server::Database::Sqlite { data_dir } => {
             command.env("TWENTY_DATA_DIR", data_dir);
@@ -228,6 +231,16 @@ async fn run_backend(backend: Backend, options: &Options) -> Result<BackendRun, 
 
     same_rows(&floor_url, &server_url, &seeded).await?;
 
+    let receiver = match WEBHOOK_SCENARIOS
+        .iter()
+        .any(|n| wanted(&scenario_id(Target::Rest, n)))
+    {
+        true => Some(webhooks::Receiver::start().await?),
+        false => None,
+    };
+    // The webhooks the create scenario subscribed, and when its load began and ended.
+    let mut hooks: Vec<String> = Vec::new();
+    let mut hooked_load: Option<(Instant, Instant)> = None;
     let mut scenarios = Vec::new();
     for (target, name, request, expected_rows, requests) in
         scenarios_of(&seeded.ids, &workspace_keys)
@@ -277,6 +290,66 @@ async fn run_backend(backend: Backend, options: &Options) -> Result<BackendRun, 
             });
             continue;
         }
+        if name == DELIVERIES || name == LATENCY {
+            let Some(receiver) = &receiver else { continue };
+            let at = Instant::now();
+            let outcome = if hooks.is_empty() {
+                load::Outcome::counted(
+                    0,
+                    at.elapsed(),
+                    Some(format!("needs the {CREATE_WEBHOOKS} scenario before it")),
+                )
+            } else if name == DELIVERIES {
+                let Some((since, ended)) = hooked_load else {
+                    continue;
+                };
+                receiver
+                    .settle(
+                        std::time::Duration::from_secs(2),
+                        std::time::Duration::from_secs(300),
+                    )
+                    .await;
+                let (count, took, how) =
+                    webhooks::delivery_rate(&receiver.arrivals(), since, ended);
+                progress(backend, &format!("  measured {how}"));
+                load::Outcome::counted(count, took, None)
+            } else {
+                let (latencies, error) = webhooks::latency(
+                    &server_url,
+                    &seeded.api_key,
+                    receiver,
+                    &hooks[0],
+                    options.load.duration,
+                )
+                .await?;
+                load::Outcome::measured(&latencies, options.load.duration, Some(0), error)
+            };
+            progress(
+                backend,
+                &format!(
+                    "  {:.0}/s, p50 {:.2} ms, p99 {:.2} ms, {} errors",
+                    outcome.rps(),
+                    ms(outcome.percentile(50.0)),
+                    ms(outcome.percentile(99.0)),
+                    outcome.errors
+                ),
+            );
+            scenarios.push(Measured {
+                name,
+                target,
+                request,
+                expected_rows,
+                outcome,
+                server_peak_kib: server.peak_rss_kib(),
+                cpu: None,
+            });
+            continue;
+        }
+        if name == CREATE_WEBHOOKS {
+            let Some(receiver) = &receiver else { continue };
+            hooks = webhooks::subscribe(&server_url, &seeded.api_key, &receiver.url, 3).await?;
+        }
+        let load_began = Instant::now();
         let bearer = (target != Target::Floor).then(|| seeded.api_key.clone());
         let (addr, measured) = match target {
             Target::Floor => (floor_addr, &floor),
@@ -290,6 +363,9 @@ async fn run_backend(backend: Backend, options: &Options) -> Result<BackendRun, 
                 Cpu::read(pid)
             });
         let cpu = before.and_then(|before| Cpu::read(pid)?.since(&before));
+        if name == CREATE_WEBHOOKS {
+            hooked_load = Some((load_began, Instant::now()));
+        }
         progress(
             backend,
             &format!(
@@ -383,14 +459,18 @@ fn scenarios_of(ids: &[String], workspace_keys: &[String]) -> Vec<Scenario> {
         body: None,
         bearer: None,
     });
-    let create: Requests = Arc::new(move |n| Request {
-        method: "POST",
-        path: "/rest/people".to_owned(),
-        body: Some(format!(
-            r#"{{"name":{{"firstName":"Bench","lastName":"Created {n}"}},"emails":{{"primaryEmail":"created{n}@example.com"}},"city":"Oslo"}}"#
-        )),
-        bearer: None,
-    });
+    // The same creates under another email (a person's email is unique).
+    let creates = |email: &'static str| -> Requests {
+        Arc::new(move |n| Request {
+            method: "POST",
+            path: "/rest/people".to_owned(),
+            body: Some(format!(
+                r#"{{"name":{{"firstName":"Bench","lastName":"Created {n}"}},"emails":{{"primaryEmail":"{email}{n}@example.com"}},"city":"Oslo"}}"#
+            )),
+            bearer: None,
+        })
+    };
+    let create = creates("created");
     let keys: Arc<[String]> = workspace_keys.into();
     let spread: Requests = Arc::new(move |n| Request {
         method: "GET",
@@ -492,8 +572,42 @@ fn scenarios_of(ids: &[String], workspace_keys: &[String]) -> Vec<Scenario> {
             0,
             get(String::new()),
         ),
+        (
+            Target::Rest,
+            CREATE_WEBHOOKS,
+            "POST /rest/people with 3 webhooks subscribed to *.* (a receiver on 127.0.0.1)"
+                .to_owned(),
+            1,
+            creates("hooked"),
+        ),
+        (
+            Target::Rest,
+            DELIVERIES,
+            "deliveries a second to those webhooks, sustained (req/s = deliveries/s)".to_owned(),
+            0,
+            get(String::new()),
+        ),
+        (
+            Target::Rest,
+            LATENCY,
+            format!(
+                "POST /rest/companies at {}/s (open loop) with the 3 webhooks: request to delivery (p50, p99)",
+                webhooks::LATENCY_RATE
+            ),
+            0,
+            get(String::new()),
+        ),
     ]
 }
+
+/// REST creates with three webhooks subscribed.
+pub const CREATE_WEBHOOKS: &str = "create-3-webhooks";
+/// Deliveries a second, measured on what the previous scenario left.
+pub const DELIVERIES: &str = "webhook-deliveries";
+/// Request-to-delivery latency at a steady rate of writes.
+pub const LATENCY: &str = "webhook-latency";
+/// The webhook scenarios, in their order.
+pub const WEBHOOK_SCENARIOS: [&str; 3] = [CREATE_WEBHOOKS, DELIVERIES, LATENCY];
 
 /// The model-change scenario, measured by [`models::measure_changes`] rather than driven.
 pub const ADD_FIELD: &str = "add-field";

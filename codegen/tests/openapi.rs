@@ -916,11 +916,13 @@ fn every_object_has_a_webhook_per_event() {
             "company.destroyed",
             "company.restored",
             "company.updated",
+            "company.upserted",
             "person.created",
             "person.deleted",
             "person.destroyed",
             "person.restored",
             "person.updated",
+            "person.upserted",
         ]
     );
     let updated = at(&doc, "/webhooks/person.updated/post");
@@ -939,9 +941,11 @@ fn every_object_has_a_webhook_per_event() {
         "objectMetadata",
         "workspaceId",
         "webhookId",
+        "eventId",
         "eventDate",
         "record",
         "updatedFields",
+        "previousRecord",
     ] {
         assert!(
             payload["required"]
@@ -956,6 +960,16 @@ fn every_object_has_a_webhook_per_event() {
         "/webhooks/person.created/post/requestBody/content/application~1json/schema",
     );
     assert!(created["properties"].get("updatedFields").is_none());
+    // An upsert's delivery has them when it matched a record, not when it created one.
+    let upserted = at(
+        &doc,
+        "/webhooks/person.upserted/post/requestBody/content/application~1json/schema",
+    );
+    assert!(upserted["properties"].get("previousRecord").is_some());
+    assert!(!upserted["required"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("updatedFields")));
     assert_eq!(updated["security"], json!([]));
     let headers: Vec<_> = updated["parameters"]
         .as_array()
@@ -974,7 +988,10 @@ fn every_object_has_a_webhook_per_event() {
         [
             "X-Twenty-Webhook-Signature",
             "X-Twenty-Webhook-Timestamp",
-            "X-Twenty-Webhook-Nonce"
+            "X-Twenty-Webhook-Nonce",
+            "webhook-id",
+            "webhook-timestamp",
+            "webhook-signature"
         ]
     );
 }

@@ -13,16 +13,21 @@ pub enum RecordAction {
     /// Hard-deleted.
     Destroyed,
     Restored,
+    /// Created or updated by an upsert: never logged as such (the event log says
+    /// `created` or `updated`); a webhook subscribed to `<object>.upserted` gets an
+    /// upsert's events under this name.
+    Upserted,
 }
 
 impl RecordAction {
     /// Every action, in the order the webhooks are documented.
-    pub const ALL: [RecordAction; 5] = [
+    pub const ALL: [RecordAction; 6] = [
         RecordAction::Created,
         RecordAction::Updated,
         RecordAction::Deleted,
         RecordAction::Destroyed,
         RecordAction::Restored,
+        RecordAction::Upserted,
     ];
 
     /// Twenty's spelling (`created`, …).
@@ -33,6 +38,7 @@ impl RecordAction {
             RecordAction::Deleted => "deleted",
             RecordAction::Destroyed => "destroyed",
             RecordAction::Restored => "restored",
+            RecordAction::Upserted => "upserted",
         }
     }
 
@@ -47,9 +53,16 @@ impl RecordAction {
         matches!(self, RecordAction::Deleted | RecordAction::Destroyed)
     }
 
-    /// Whether an event lists the names of the fields that changed (`updatedFields`).
+    /// Whether an event lists the names of the fields that changed (`updatedFields`) and
+    /// the record before (`previousRecord`): always for an update, and for an upsert that
+    /// matched a record.
     pub fn lists_updated_fields(self) -> bool {
-        self == RecordAction::Updated
+        matches!(self, RecordAction::Updated | RecordAction::Upserted)
+    }
+
+    /// Whether the event is logged under this action (every one but `upserted`).
+    pub fn is_logged(self) -> bool {
+        self != RecordAction::Upserted
     }
 }
 
@@ -68,6 +81,9 @@ mod tests {
         for action in RecordAction::ALL {
             assert_eq!(RecordAction::parse(action.as_str()), Some(action));
         }
-        assert_eq!(RecordAction::parse("upserted"), None);
+        assert_eq!(RecordAction::parse("exploded"), None);
+        // `upserted` names webhook deliveries; the event log never says it.
+        assert!(!RecordAction::Upserted.is_logged());
+        assert!(RecordAction::ALL.iter().filter(|a| !a.is_logged()).count() == 1);
     }
 }

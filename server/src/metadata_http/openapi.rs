@@ -12,13 +12,16 @@ fn error_responses() -> Value {
     let error = json!({"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
     let mut responses = serde_json::Map::new();
     for (status, what) in [
-        ("400", "Invalid input (INVALID_METADATA, INVALID_BODY, …)"),
+        (
+            "400",
+            "Invalid input (INVALID_METADATA, INVALID_WEBHOOK, INVALID_BODY, …)",
+        ),
         ("401", "Missing or invalid API key"),
         (
             "403",
             "The key's scope does not allow it (changes need scope admin)",
         ),
-        ("404", "No such object or field"),
+        ("404", "No such object, field, webhook or delivery"),
         (
             "409",
             "Refused by the workspace's data (METADATA_REFUSED) or a concurrent change (MODEL_CHANGED)",
@@ -194,16 +197,89 @@ pub fn spec() -> Value {
                     "isNullable": flag, "isUnique": flag, "defaultValue": {}, "options": {"type": "array", "items": option},
                     "settings": {}, "type": {"type": "string", "enum": field_types}, "isLabelSyncedWithName": flag,
                     "optionReplacements": {"type": "object", "additionalProperties": text}}}));
+    let (webhooks, webhook) = crud("webhooks", "webhooks", "webhook", "Webhook", &[]);
+    let time = json!({"type": "string", "format": "date-time"});
+    let time_or_null = json!({"type": ["string", "null"], "format": "date-time"});
+    let operations = json!({"type": "array", "items": {"type": "string", "pattern": "^[A-Za-z0-9*]+\\.[a-z*]+$"},
+        "description": "<nameSingular>.<action> (created, updated, deleted, destroyed, restored, upserted), with * for either part"});
+    schemas.insert("Webhook".to_owned(), json!({"type": "object", "properties": {
+                    "id": uuid, "targetUrl": text, "operations": operations, "description": text_or_null, "secret": text,
+                    "standardWebhooksSecret": text_or_null, "workspaceId": uuid, "isActive": flag,
+                    "disabledAt": time_or_null, "disabledReason": text_or_null, "lastSuccessAt": time_or_null,
+                    "failingSince": time_or_null, "createdAt": time, "updatedAt": time, "deletedAt": time_or_null}}));
+    schemas.insert("CreateWebhook".to_owned(), json!({"type": "object", "additionalProperties": false,
+                    "required": ["targetUrl"], "properties": {
+                    "id": uuid, "targetUrl": {"type": "string", "format": "uri"}, "operations": operations,
+                    "description": text, "secret": {"type": "string", "description": "Absent: generated (64 hex digits); empty: deliveries are unsigned"}}}));
+    schemas.insert("UpdateWebhook".to_owned(), json!({"type": "object", "additionalProperties": false, "properties": {
+                    "targetUrl": {"type": "string", "format": "uri"}, "operations": operations, "description": text_or_null,
+                    "secret": text, "isActive": flag}}));
+    let status =
+        json!({"type": "string", "enum": ["PENDING", "DELIVERED", "DEAD_LETTERED", "CANCELLED"]});
+    schemas.insert("WebhookDelivery".to_owned(), json!({"type": "object", "properties": {
+                    "id": uuid, "webhookId": uuid, "eventId": uuid, "logEventId": uuid, "eventName": text, "recordId": text,
+                    "status": status, "attemptCount": {"type": "integer"}, "nextAttemptAt": time_or_null,
+                    "createdAt": time, "updatedAt": time, "lastStatusCode": {"type": ["integer", "null"]},
+                    "lastError": text_or_null, "payload": {"type": "object"},
+                    "attempts": {"type": "array", "items": {"type": "object", "properties": {
+                        "id": uuid, "attempt": {"type": "integer"}, "at": time, "statusCode": {"type": ["integer", "null"]},
+                        "success": flag, "latencyMs": {"type": "integer"}, "response": text_or_null, "error": text_or_null}}}}}));
+    let delivery_parameters = json!([
+        {"name": "id", "in": "path", "required": true, "description": "The webhook's id", "schema": uuid},
+        {"name": "deliveryId", "in": "path", "required": true, "description": "The delivery's id", "schema": uuid},
+    ]);
+    let deliveries = json!({
+        "parameters": id_parameter("webhook"),
+        "get": {
+            "tags": ["webhooks"], "operationId": "listWebhookDeliveries",
+            "summary": "A webhook's deliveries, newest first, each with its attempts",
+            "parameters": list_parameters(&["status", "eventName", "recordId"]),
+            "responses": with_errors("200", json!({
+                "description": "A page of deliveries",
+                "content": {"application/json": {"schema": {"type": "object", "properties": {
+                    "data": {"type": "object", "properties": {"webhookDeliveries": {"type": "array", "items": reference("WebhookDelivery")}}},
+                    "pageInfo": {"type": "object", "properties": {"hasNextPage": flag, "endCursor": text_or_null}}}}}},
+            })),
+        },
+    });
+    let delivery = json!({
+        "parameters": delivery_parameters,
+        "get": {
+            "tags": ["webhooks"], "operationId": "getWebhookDelivery", "summary": "One delivery with its attempts",
+            "responses": with_errors("200", envelope("The delivery", "webhookDelivery", reference("WebhookDelivery"))),
+        },
+    });
+    let retry = json!({
+        "parameters": delivery_parameters,
+        "post": {
+            "tags": ["webhooks"], "operationId": "retryWebhookDelivery",
+            "summary": "Send a delivery again (pending, due now, its retry schedule started over)",
+            "responses": with_errors("202", envelope("Queued", "retryWebhookDelivery", reference("WebhookDelivery"))),
+        },
+    });
+    let test = json!({
+        "parameters": id_parameter("webhook"),
+        "post": {
+            "tags": ["webhooks"], "operationId": "sendTestWebhookEvent",
+            "summary": "Queue a `webhook.test` event to the webhook",
+            "responses": with_errors("202", envelope("Queued", "sendTestWebhookEvent", reference("WebhookDelivery"))),
+        },
+    });
     json!({
         "openapi": "3.1.0",
         "info": {
             "title": "Twenty metadata API",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "The workspace's objects and fields. Reading needs any API key; changes need a key with scope admin.",
+            "description": "The workspace's objects and fields, and its webhooks. Reading objects and fields needs any API key; changes, and every webhook call, need a key with scope admin.",
         },
         "servers": [{"url": "/rest/metadata"}],
         "security": [{"bearerAuth": []}],
-        "paths": {"/objects": objects, "/objects/{id}": object, "/fields": fields, "/fields/{id}": field},
+        "paths": {
+            "/objects": objects, "/objects/{id}": object, "/fields": fields, "/fields/{id}": field,
+            "/webhooks": webhooks, "/webhooks/{id}": webhook, "/webhooks/{id}/deliveries": deliveries,
+            "/webhooks/{id}/deliveries/{deliveryId}": delivery,
+            "/webhooks/{id}/deliveries/{deliveryId}/retry": retry, "/webhooks/{id}/test": test,
+        },
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
             "schemas": schemas,

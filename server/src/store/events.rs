@@ -66,6 +66,9 @@ pub struct Event {
     pub actor: Value,
     /// When, in the stored form `YYYY-MM-DDTHH:MM:SS.mmmZ`.
     pub created_at: String,
+    /// Whether the write was an upsert (its action is then `created` or `updated`; a
+    /// webhook subscribed to `upserted` gets it under that name).
+    pub upsert: bool,
 }
 
 /// The SQL creating the event table when absent (schema-qualified on Postgres) and, on
@@ -84,6 +87,7 @@ pub fn create_table_sql(dialect: Dialect, pg_schema: &str) -> String {
                  \"after\" jsonb, \"updatedFields\" jsonb NOT NULL, \"actor\" jsonb NOT NULL, \
                  \"createdAt\" timestamptz NOT NULL); \
                  ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {xid}; \
+                 ALTER TABLE {table} ADD COLUMN IF NOT EXISTS \"upsert\" boolean NOT NULL DEFAULT false; \
                  CREATE INDEX IF NOT EXISTS {} ON {table} (\"xid\", \"seq\")",
                 quote(&format!("{EVENT_TABLE}_xid_seq"))
             )
@@ -94,7 +98,7 @@ pub fn create_table_sql(dialect: Dialect, pg_schema: &str) -> String {
              \"id\" TEXT NOT NULL, \"objectNameSingular\" TEXT NOT NULL, \
              \"action\" TEXT NOT NULL, \"recordId\" TEXT NOT NULL, \"before\" TEXT, \
              \"after\" TEXT, \"updatedFields\" TEXT NOT NULL, \"actor\" TEXT NOT NULL, \
-             \"createdAt\" TEXT NOT NULL)",
+             \"createdAt\" TEXT NOT NULL, \"upsert\" INTEGER NOT NULL DEFAULT 0)",
             quote(EVENT_TABLE)
         ),
     }
@@ -122,6 +126,7 @@ struct LoggedRow<'a> {
     updated_fields: &'a [String],
     actor: &'a Value,
     created_at: &'a str,
+    upsert: bool,
 }
 
 /// The rows [`insert_rows_sql`] inserts for `events`: one JSON object text each.
@@ -137,6 +142,7 @@ pub(crate) fn rows(events: &[Event]) -> impl Iterator<Item = String> + '_ {
             updated_fields: &e.updated_fields,
             actor: &e.actor,
             created_at: &e.created_at,
+            upsert: e.upsert,
         };
         serde_json::to_string(&row).expect("an event serializes to JSON")
     })
@@ -154,7 +160,7 @@ pub(crate) fn insert_rows_sql(dialect: Dialect, pg_schema: &str, rows: &[String]
             "SELECT (e->>'id')::uuid, e->>'objectNameSingular', e->>'action', \
              (e->>'recordId')::uuid, NULLIF(e->'before', 'null'::jsonb), \
              NULLIF(e->'after', 'null'::jsonb), e->'updatedFields', e->'actor', \
-             (e->>'createdAt')::timestamptz \
+             (e->>'createdAt')::timestamptz, (e->>'upsert')::boolean \
              FROM jsonb_array_elements({p}::jsonb) WITH ORDINALITY AS x(e, n) \
              ORDER BY n"
         ),
@@ -164,12 +170,13 @@ pub(crate) fn insert_rows_sql(dialect: Dialect, pg_schema: &str, rows: &[String]
              json_extract(value, '$.action'), json_extract(value, '$.recordId'), \
              json_extract(value, '$.before'), json_extract(value, '$.after'), \
              json_extract(value, '$.updatedFields'), json_extract(value, '$.actor'), \
-             json_extract(value, '$.createdAt') FROM json_each({p}) ORDER BY key"
+             json_extract(value, '$.createdAt'), json_extract(value, '$.upsert') \
+             FROM json_each({p}) ORDER BY key"
         ),
     };
     s.push(&format!(
         "INSERT INTO {} (\"id\", \"objectNameSingular\", \"action\", \"recordId\", \"before\", \
-         \"after\", \"updatedFields\", \"actor\", \"createdAt\") {select}",
+         \"after\", \"updatedFields\", \"actor\", \"createdAt\", \"upsert\") {select}",
         table(dialect, pg_schema),
     ));
     s
@@ -195,7 +202,8 @@ fn decode(row: Vec<Cell>) -> Result<Event, sqlx::Error> {
         actor,
         created_at,
         xid,
-    ]: [Cell; 11] = row.try_into().map_err(|_| corrupt("wrong column count"))?;
+        upsert,
+    ]: [Cell; 12] = row.try_into().map_err(|_| corrupt("wrong column count"))?;
     let text = |c: Cell, what: &str| c.text().ok_or_else(|| corrupt(what));
     let action = text(action, "no action")?;
     let updated: Value = json(updated)?.unwrap_or(Value::Null);
@@ -214,6 +222,7 @@ fn decode(row: Vec<Cell>) -> Result<Event, sqlx::Error> {
             .map_err(|_| corrupt("updatedFields is not a list of names"))?,
         actor: json(actor)?.unwrap_or(Value::Null),
         created_at: text(created_at, "no createdAt")?,
+        upsert: upsert.int() == Some(1),
     })
 }
 
@@ -253,11 +262,12 @@ pub(crate) async fn events_after_on(
         Dialect::Postgres => {
             "\"seq\", \"id\"::text, \"objectNameSingular\", \"action\", \"recordId\"::text, \
              \"before\"::text, \"after\"::text, \"updatedFields\"::text, \"actor\"::text, \
-             to_char(\"createdAt\" AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), \"xid\""
+             to_char(\"createdAt\" AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), \"xid\", \
+             \"upsert\"::int::bigint"
         }
         Dialect::Sqlite => {
             "\"seq\", \"id\", \"objectNameSingular\", \"action\", \"recordId\", \"before\", \
-             \"after\", \"updatedFields\", \"actor\", \"createdAt\", 0"
+             \"after\", \"updatedFields\", \"actor\", \"createdAt\", 0, \"upsert\""
         }
     };
     let table = table(dialect, pg_schema);
@@ -283,7 +293,7 @@ pub(crate) async fn events_after_on(
     ));
     use Kind::{Int, Text};
     let kinds = [
-        Int, Text, Text, Text, Text, Text, Text, Text, Text, Text, Int,
+        Int, Text, Text, Text, Text, Text, Text, Text, Text, Text, Int, Int,
     ];
     conn.rows(&s, &kinds)
         .await?

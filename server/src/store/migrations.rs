@@ -288,6 +288,19 @@ async fn applied(conn: &mut SqliteConnection) -> Result<Vec<(String, String)>, S
     )))
     .execute(&mut *conn)
     .await?;
+    // A log made before events recorded upserts gets the column.
+    let (has_upsert,): (i64,) = sqlx::query_as(
+        "SELECT count(*) FROM pragma_table_info('_twenty_event') WHERE name = 'upsert'",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    if has_upsert == 0 {
+        sqlx::raw_sql(
+            r#"ALTER TABLE "_twenty_event" ADD COLUMN "upsert" INTEGER NOT NULL DEFAULT 0"#,
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
     // The webhooks' deliveries, beside the log they are made from.
     sqlx::raw_sql(AssertSqlSafe(super::webhooks::workspace_ddl(
         Dialect::Sqlite,

@@ -696,58 +696,6 @@ impl Store {
         Ok(self.core_execute(&s).await? == 1)
     }
 
-    /// Turns the events after the dispatcher's position into deliveries: `plan` is given
-    /// up to `limit` events and answers their deliveries; all in one transaction with
-    /// moving the position past them (see the module's text). Answers how many events
-    /// were read and how many deliveries inserted; (0, 0) when another process is
-    /// dispatching this workspace at the moment.
-    pub async fn dispatch(
-        &self,
-        db: &WorkspaceDb,
-        limit: u32,
-        plan: impl FnOnce(&[events::Event]) -> Vec<NewDelivery>,
-    ) -> Result<(usize, usize), StoreError> {
-        let mut tx = Tx::begin(db).await?;
-        let (dialect, schema) = (tx.dialect(), tx.schema().to_owned());
-        let cursor = table(dialect, &schema, CURSOR_TABLE);
-        let lock = match dialect {
-            Dialect::Postgres => " FOR UPDATE SKIP LOCKED",
-            Dialect::Sqlite => "",
-        };
-        let mut s = Sql::new(dialect);
-        s.push(&format!(
-            r#"SELECT "xid", "seq" FROM {cursor} WHERE "id" = 1{lock}"#
-        ));
-        let Some(row) = tx.conn().rows(&s, &[Kind::Int, Kind::Int]).await?.pop() else {
-            return Ok((0, 0));
-        };
-        let after = events::LogPosition {
-            xid: row[0].int().unwrap_or(0),
-            seq: row[1].int().unwrap_or(0),
-        };
-        let events = events::events_after_on(&mut tx.conn(), &schema, after, limit).await?;
-        let Some(last) = events.last().map(|e| e.position) else {
-            return Ok((0, 0));
-        };
-        let deliveries = plan(&events);
-        let mut inserted = 0;
-        for chunk in deliveries.chunks(500) {
-            inserted += tx
-                .conn()
-                .execute(&insert_deliveries_sql(dialect, &schema, chunk))
-                .await? as usize;
-        }
-        let mut s = Sql::new(dialect);
-        let xid = s.bind(Param::Int(last.xid));
-        let seq = s.bind(Param::Int(last.seq));
-        s.push(&format!(
-            r#"UPDATE {cursor} SET "xid" = {xid}, "seq" = {seq} WHERE "id" = 1"#
-        ));
-        tx.conn().execute(&s).await?;
-        tx.commit().await?;
-        Ok((events.len(), inserted))
-    }
-
     /// Moves the dispatcher's position to the end of the log as it is now visible, so
     /// that no event before goes out: for a workspace whose first webhook is being
     /// created (nothing was subscribed to the events before), and in the retention pass
@@ -802,72 +750,35 @@ impl Store {
         })
     }
 
-    /// The earliest time a pending delivery of these webhooks is due (none when nothing
-    /// is pending).
-    pub async fn next_due(
+    /// One round of the worker for a workspace, in one transaction (on SQLite one commit
+    /// of the file instead of three): record the `finished` attempts, turn the events
+    /// after the dispatch position into deliveries (`plan` is given up to
+    /// `dispatch_limit` events and answers their deliveries; the position moves past
+    /// them), and lease up to `claim_limit` due deliveries of `webhooks` until
+    /// `lease_until`. Answers the number of events read and the leased deliveries. (On
+    /// Postgres, while another process dispatches the workspace, this one skips the
+    /// dispatch and still claims.)
+    #[allow(clippy::too_many_arguments)]
+    pub async fn webhook_round(
         &self,
         db: &WorkspaceDb,
-        webhooks: &[String],
-    ) -> Result<Option<i64>, StoreError> {
-        on_workspace!(db, |conn, dialect, schema| {
-            let mut s = Sql::new(dialect);
-            let of = one_of(&mut s, "\"webhookId\"", webhooks);
-            s.push(&format!(
-                r#"SELECT min("nextAttemptAt") FROM {} WHERE "status" = 'PENDING' AND {of}"#,
-                table(dialect, schema, DELIVERY_TABLE)
-            ));
-            let rows = conn.rows(&s, &[Kind::Int]).await?;
-            Ok(rows.first().and_then(|r| r[0].int()))
-        })
-    }
-
-    /// Leases up to `limit` due deliveries of `webhooks` until `lease_until` (see the
-    /// module's text), oldest first.
-    pub async fn claim_deliveries(
-        &self,
-        db: &WorkspaceDb,
+        finished: &[AttemptOutcome],
+        dispatch_limit: u32,
+        plan: impl FnOnce(&[events::Event]) -> Vec<NewDelivery>,
         webhooks: &[String],
         now: i64,
         lease_until: i64,
-        limit: u32,
-    ) -> Result<Vec<Claimed>, StoreError> {
+        claim_limit: u32,
+    ) -> Result<(usize, Vec<Claimed>), StoreError> {
         let mut tx = Tx::begin(db).await?;
-        let (dialect, schema) = (tx.dialect(), tx.schema().to_owned());
-        let d = table(dialect, &schema, DELIVERY_TABLE);
-        let mut s = Sql::new(dialect);
-        let lease = s.bind(Param::Int(lease_until));
-        let now = s.bind(Param::Int(now));
-        let of = one_of(&mut s, "d.\"webhookId\"", webhooks);
-        let limit = s.bind(Param::Int(i64::from(limit)));
-        let lock = match dialect {
-            Dialect::Postgres => " FOR UPDATE SKIP LOCKED",
-            Dialect::Sqlite => "",
+        record_in(&mut tx, finished).await?;
+        let read = dispatch_in(&mut tx, dispatch_limit, plan).await?;
+        let claimed = match claim_limit {
+            0 => Vec::new(),
+            n => claim_in(&mut tx, webhooks, now, lease_until, n).await?,
         };
-        s.push(&format!(
-            r#"UPDATE {d} SET "lockedUntil" = {lease} WHERE "seq" IN (SELECT d."seq" FROM {d} d WHERE d."status" = 'PENDING' AND d."nextAttemptAt" <= {now} AND (d."lockedUntil" IS NULL OR d."lockedUntil" <= {now}) AND {of} AND NOT EXISTS (SELECT 1 FROM {d} e WHERE e."webhookId" = d."webhookId" AND e."recordId" = d."recordId" AND e."status" = 'PENDING' AND e."seq" < d."seq") ORDER BY d."seq" LIMIT {limit}{lock}) RETURNING "id", "webhookId", "eventName", "recordId", "payload", "attempts", "step""#
-        ));
-        use Kind::{Int, Text};
-        let rows = tx
-            .conn()
-            .rows(&s, &[Text, Text, Text, Text, Text, Int, Int])
-            .await?;
         tx.commit().await?;
-        let bad = || StoreError::Corrupt(format!("{DELIVERY_TABLE} row"));
-        rows.into_iter()
-            .map(|row| {
-                let [id, webhook, name, record, payload, attempts, step]: [Cell; 7] =
-                    row.try_into().map_err(|_| bad())?;
-                Ok(Claimed {
-                    id: id.text().ok_or_else(bad)?,
-                    webhook_id: webhook.text().ok_or_else(bad)?,
-                    event_name: name.text().ok_or_else(bad)?,
-                    record_id: record.text().ok_or_else(bad)?,
-                    payload: payload.text().ok_or_else(bad)?,
-                    attempts: attempts.int().unwrap_or(0),
-                    step: step.int().unwrap_or(0),
-                })
-            })
-            .collect()
+        Ok((read, claimed))
     }
 
     /// Records attempts and their deliveries' new states, in one transaction.
@@ -880,61 +791,7 @@ impl Store {
             return Ok(());
         }
         let mut tx = Tx::begin(db).await?;
-        let (dialect, schema) = (tx.dialect(), tx.schema().to_owned());
-        let d = table(dialect, &schema, DELIVERY_TABLE);
-        let a = table(dialect, &schema, ATTEMPT_TABLE);
-        let rows: Vec<Value> = outcomes
-            .iter()
-            .map(|o| {
-                let mut v = serde_json::to_value(o).expect("outcomes serialize");
-                v["attemptId"] = Value::String(Uuid::new_v4().to_string());
-                v["status"] = Value::String(o.status.as_str().to_owned());
-                v
-            })
-            .collect();
-        let json = Value::Array(rows).to_string();
-        // The attempts first: their number is the delivery's count before this one.
-        let mut s = Sql::new(dialect);
-        let p = s.bind(Param::Text(json.clone()));
-        let source = match dialect {
-            Dialect::Postgres => format!(
-                "jsonb_to_recordset({p}::jsonb) AS o(\"attemptId\" text, \"deliveryId\" text, \
-                 \"webhookId\" text, \"at\" bigint, \"statusCode\" bigint, \"latencyMs\" bigint, \
-                 \"response\" text, \"error\" text, \"status\" text, \"nextAttemptAt\" bigint)"
-            ),
-            Dialect::Sqlite => format!(
-                "(SELECT json_extract(value, '$.attemptId') AS \"attemptId\", \
-                 json_extract(value, '$.deliveryId') AS \"deliveryId\", \
-                 json_extract(value, '$.webhookId') AS \"webhookId\", \
-                 json_extract(value, '$.at') AS \"at\", \
-                 json_extract(value, '$.statusCode') AS \"statusCode\", \
-                 json_extract(value, '$.latencyMs') AS \"latencyMs\", \
-                 json_extract(value, '$.response') AS \"response\", \
-                 json_extract(value, '$.error') AS \"error\", \
-                 json_extract(value, '$.status') AS \"status\", \
-                 json_extract(value, '$.nextAttemptAt') AS \"nextAttemptAt\" \
-                 FROM json_each({p})) AS o"
-            ),
-        };
-        s.push(&format!(
-            "INSERT INTO {a} (\"id\", \"deliveryId\", \"webhookId\", \"attempt\", \"at\", \
-             \"statusCode\", \"latencyMs\", \"response\", \"error\") \
-             SELECT o.\"attemptId\", o.\"deliveryId\", o.\"webhookId\", d.\"attempts\" + 1, o.\"at\", \
-             o.\"statusCode\", o.\"latencyMs\", o.\"response\", o.\"error\" \
-             FROM {source} JOIN {d} d ON d.\"id\" = o.\"deliveryId\""
-        ));
-        tx.conn().execute(&s).await?;
-        // The same source: its one parameter is again the first.
-        let mut s = Sql::new(dialect);
-        s.bind(Param::Text(json));
-        s.push(&format!(
-            "UPDATE {d} SET \"status\" = o.\"status\", \"attempts\" = {d}.\"attempts\" + 1, \
-             \"step\" = {d}.\"step\" + 1, \"nextAttemptAt\" = o.\"nextAttemptAt\", \
-             \"lockedUntil\" = NULL, \"updatedAt\" = o.\"at\" + o.\"latencyMs\", \
-             \"lastStatusCode\" = o.\"statusCode\", \"lastError\" = o.\"error\" \
-             FROM {source} WHERE {d}.\"id\" = o.\"deliveryId\""
-        ));
-        tx.conn().execute(&s).await?;
+        record_in(&mut tx, outcomes).await?;
         tx.commit().await
     }
 
@@ -1170,4 +1027,159 @@ impl Store {
         tx.commit().await?;
         Ok(trimmed)
     }
+}
+
+/// Turns the events after the dispatch position into deliveries: `plan` is given up to
+/// `limit` events and answers their deliveries; the position moves past them (see the
+/// module's text). Answers how many events were read; 0 when another process is
+/// dispatching this workspace at the moment.
+async fn dispatch_in(
+    tx: &mut Tx,
+    limit: u32,
+    plan: impl FnOnce(&[events::Event]) -> Vec<NewDelivery>,
+) -> Result<usize, StoreError> {
+    let (dialect, schema) = (tx.dialect(), tx.schema().to_owned());
+    let cursor = table(dialect, &schema, CURSOR_TABLE);
+    let lock = match dialect {
+        Dialect::Postgres => " FOR UPDATE SKIP LOCKED",
+        Dialect::Sqlite => "",
+    };
+    let mut s = Sql::new(dialect);
+    s.push(&format!(
+        r#"SELECT "xid", "seq" FROM {cursor} WHERE "id" = 1{lock}"#
+    ));
+    let Some(row) = tx.conn().rows(&s, &[Kind::Int, Kind::Int]).await?.pop() else {
+        return Ok(0);
+    };
+    let after = events::LogPosition {
+        xid: row[0].int().unwrap_or(0),
+        seq: row[1].int().unwrap_or(0),
+    };
+    let events = events::events_after_on(&mut tx.conn(), &schema, after, limit).await?;
+    let Some(last) = events.last().map(|e| e.position) else {
+        return Ok(0);
+    };
+    let deliveries = plan(&events);
+    for chunk in deliveries.chunks(500) {
+        tx.conn()
+            .execute(&insert_deliveries_sql(dialect, &schema, chunk))
+            .await?;
+    }
+    let mut s = Sql::new(dialect);
+    let xid = s.bind(Param::Int(last.xid));
+    let seq = s.bind(Param::Int(last.seq));
+    s.push(&format!(
+        r#"UPDATE {cursor} SET "xid" = {xid}, "seq" = {seq} WHERE "id" = 1"#
+    ));
+    tx.conn().execute(&s).await?;
+    Ok(events.len())
+}
+
+/// Leases up to `limit` due deliveries of `webhooks` until `lease_until` (see the
+/// module's text), oldest first.
+async fn claim_in(
+    tx: &mut Tx,
+    webhooks: &[String],
+    now: i64,
+    lease_until: i64,
+    limit: u32,
+) -> Result<Vec<Claimed>, StoreError> {
+    let (dialect, schema) = (tx.dialect(), tx.schema().to_owned());
+    let d = table(dialect, &schema, DELIVERY_TABLE);
+    let mut s = Sql::new(dialect);
+    let lease = s.bind(Param::Int(lease_until));
+    let now = s.bind(Param::Int(now));
+    let of = one_of(&mut s, "d.\"webhookId\"", webhooks);
+    let limit = s.bind(Param::Int(i64::from(limit)));
+    let lock = match dialect {
+        Dialect::Postgres => " FOR UPDATE SKIP LOCKED",
+        Dialect::Sqlite => "",
+    };
+    s.push(&format!(
+            r#"UPDATE {d} SET "lockedUntil" = {lease} WHERE "seq" IN (SELECT d."seq" FROM {d} d WHERE d."status" = 'PENDING' AND d."nextAttemptAt" <= {now} AND (d."lockedUntil" IS NULL OR d."lockedUntil" <= {now}) AND {of} AND NOT EXISTS (SELECT 1 FROM {d} e WHERE e."webhookId" = d."webhookId" AND e."recordId" = d."recordId" AND e."status" = 'PENDING' AND e."seq" < d."seq") ORDER BY d."seq" LIMIT {limit}{lock}) RETURNING "id", "webhookId", "eventName", "recordId", "payload", "attempts", "step""#
+        ));
+    use Kind::{Int, Text};
+    let rows = tx
+        .conn()
+        .rows(&s, &[Text, Text, Text, Text, Text, Int, Int])
+        .await?;
+    let bad = || StoreError::Corrupt(format!("{DELIVERY_TABLE} row"));
+    rows.into_iter()
+        .map(|row| {
+            let [id, webhook, name, record, payload, attempts, step]: [Cell; 7] =
+                row.try_into().map_err(|_| bad())?;
+            Ok(Claimed {
+                id: id.text().ok_or_else(bad)?,
+                webhook_id: webhook.text().ok_or_else(bad)?,
+                event_name: name.text().ok_or_else(bad)?,
+                record_id: record.text().ok_or_else(bad)?,
+                payload: payload.text().ok_or_else(bad)?,
+                attempts: attempts.int().unwrap_or(0),
+                step: step.int().unwrap_or(0),
+            })
+        })
+        .collect()
+}
+
+/// Records attempts and their deliveries' new states.
+async fn record_in(tx: &mut Tx, outcomes: &[AttemptOutcome]) -> Result<(), StoreError> {
+    if outcomes.is_empty() {
+        return Ok(());
+    }
+    let (dialect, schema) = (tx.dialect(), tx.schema().to_owned());
+    let d = table(dialect, &schema, DELIVERY_TABLE);
+    let a = table(dialect, &schema, ATTEMPT_TABLE);
+    let rows: Vec<Value> = outcomes
+        .iter()
+        .map(|o| {
+            let mut v = serde_json::to_value(o).expect("outcomes serialize");
+            v["attemptId"] = Value::String(Uuid::new_v4().to_string());
+            v["status"] = Value::String(o.status.as_str().to_owned());
+            v
+        })
+        .collect();
+    let json = Value::Array(rows).to_string();
+    // The attempts first: their number is the delivery's count before this one.
+    let mut s = Sql::new(dialect);
+    let p = s.bind(Param::Text(json.clone()));
+    let source = match dialect {
+        Dialect::Postgres => format!(
+            "jsonb_to_recordset({p}::jsonb) AS o(\"attemptId\" text, \"deliveryId\" text, \
+                 \"webhookId\" text, \"at\" bigint, \"statusCode\" bigint, \"latencyMs\" bigint, \
+                 \"response\" text, \"error\" text, \"status\" text, \"nextAttemptAt\" bigint)"
+        ),
+        Dialect::Sqlite => format!(
+            "(SELECT json_extract(value, '$.attemptId') AS \"attemptId\", \
+                 json_extract(value, '$.deliveryId') AS \"deliveryId\", \
+                 json_extract(value, '$.webhookId') AS \"webhookId\", \
+                 json_extract(value, '$.at') AS \"at\", \
+                 json_extract(value, '$.statusCode') AS \"statusCode\", \
+                 json_extract(value, '$.latencyMs') AS \"latencyMs\", \
+                 json_extract(value, '$.response') AS \"response\", \
+                 json_extract(value, '$.error') AS \"error\", \
+                 json_extract(value, '$.status') AS \"status\", \
+                 json_extract(value, '$.nextAttemptAt') AS \"nextAttemptAt\" \
+                 FROM json_each({p})) AS o"
+        ),
+    };
+    s.push(&format!(
+            "INSERT INTO {a} (\"id\", \"deliveryId\", \"webhookId\", \"attempt\", \"at\", \
+             \"statusCode\", \"latencyMs\", \"response\", \"error\") \
+             SELECT o.\"attemptId\", o.\"deliveryId\", o.\"webhookId\", d.\"attempts\" + 1, o.\"at\", \
+             o.\"statusCode\", o.\"latencyMs\", o.\"response\", o.\"error\" \
+             FROM {source} JOIN {d} d ON d.\"id\" = o.\"deliveryId\""
+        ));
+    tx.conn().execute(&s).await?;
+    // The same source: its one parameter is again the first.
+    let mut s = Sql::new(dialect);
+    s.bind(Param::Text(json));
+    s.push(&format!(
+        "UPDATE {d} SET \"status\" = o.\"status\", \"attempts\" = {d}.\"attempts\" + 1, \
+             \"step\" = {d}.\"step\" + 1, \"nextAttemptAt\" = o.\"nextAttemptAt\", \
+             \"lockedUntil\" = NULL, \"updatedAt\" = o.\"at\" + o.\"latencyMs\", \
+             \"lastStatusCode\" = o.\"statusCode\", \"lastError\" = o.\"error\" \
+             FROM {source} WHERE {d}.\"id\" = o.\"deliveryId\""
+    ));
+    tx.conn().execute(&s).await?;
+    Ok(())
 }

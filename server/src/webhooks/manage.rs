@@ -10,7 +10,7 @@ use crate::store::{Store, now_ms};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use twenty_codegen::model::Schema;
+use twenty_codegen::model::{RecordAction, Schema};
 use uuid::Uuid;
 
 /// Most operations a webhook may have.
@@ -123,10 +123,10 @@ pub fn check_operations(schema: &Schema, operations: &[String]) -> Result<Vec<St
                 "operation {op:?}: unknown object {object:?}; objects are named by nameSingular, or * for all"
             )));
         }
-        if action != "*" && !super::ACTIONS.contains(&action) {
+        if action != "*" && RecordAction::parse(action).is_none() {
             return Err(invalid(format!(
                 "operation {op:?}: unknown action {action:?}; actions are {}, or * for all",
-                super::ACTIONS.join(", ")
+                RecordAction::ALL.map(RecordAction::as_str).join(", ")
             )));
         }
         if !out.iter().any(|o| o == op) {

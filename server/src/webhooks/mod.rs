@@ -20,16 +20,6 @@ use uuid::Uuid;
 
 pub use worker::Worker;
 
-/// The actions a webhook can subscribe to: every logged action, and `upserted`.
-pub const ACTIONS: [&str; 6] = [
-    "created",
-    "updated",
-    "deleted",
-    "destroyed",
-    "restored",
-    "upserted",
-];
-
 /// Whether `operation` (`<nameSingular>.<action>`, either part `*`) covers the event
 /// `object`.`action`.
 pub fn matches(operation: &str, object: &str, action: &str) -> bool {
@@ -39,12 +29,25 @@ pub fn matches(operation: &str, object: &str, action: &str) -> bool {
     (o == "*" || o == object) && (a == "*" || a == action)
 }
 
-/// Whether any of a webhook's operations covers the event.
-pub fn subscribed(webhook: &Webhook, object: &str, action: &str) -> bool {
+/// The action name under which `event` goes to `webhook`, if it does: its own action
+/// when an operation covers it, but `upserted` for an upsert's event when an operation
+/// names `upserted` for its object (`person.upserted`, `*.upserted`; a wildcard action
+/// alone gets the event under its own action).
+pub fn delivered_as(webhook: &Webhook, event: &Event) -> Option<&'static str> {
+    let upserted = event.upsert
+        && webhook.operations.iter().any(|op| {
+            op.split_once('.')
+                .is_some_and(|(o, a)| a == "upserted" && (o == "*" || o == event.object))
+        });
+    if upserted {
+        return Some("upserted");
+    }
+    let action = event.action.as_str();
     webhook
         .operations
         .iter()
-        .any(|op| matches(op, object, action))
+        .any(|op| matches(op, &event.object, action))
+        .then_some(action)
 }
 
 /// The delivery id of an event to a webhook: derived from both (a UUID of their hash), so
@@ -69,6 +72,7 @@ pub fn delivery_id(event_id: &str, webhook_id: &str) -> String {
 /// ids when known) plus `eventId` and, for updates, `previousRecord`.
 pub fn payload(
     event: &Event,
+    action: &str,
     webhook: &Webhook,
     object_metadata_id: Option<Uuid>,
     delivery_id: &str,
@@ -81,7 +85,7 @@ pub fn payload(
     body.insert("targetUrl".into(), json!(webhook.target_url));
     body.insert(
         "eventName".into(),
-        json!(format!("{}.{}", event.object, event.action.as_str())),
+        json!(format!("{}.{action}", event.object)),
     );
     body.insert(
         "objectMetadata".into(),

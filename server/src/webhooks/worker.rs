@@ -11,7 +11,7 @@
 //! request is sent.
 use super::client::Client;
 use super::guard::Guard;
-use super::{Signals, payload, sign, subscribed};
+use super::{Signals, delivered_as, payload, sign};
 use crate::config::WebhookSettings;
 use crate::store::webhooks::{AttemptOutcome, Claimed, DeliveryStatus, NewDelivery, Webhook};
 use crate::store::{Store, StoreError, WorkspaceDb, now_ms};
@@ -123,8 +123,12 @@ impl Worker {
             in_flight: 0,
             finished: Vec::new(),
             model: None,
+            hooks: Vec::new(),
         };
         loop {
+            while let Ok(done) = results.try_recv() {
+                state.finished.push(done);
+            }
             let round = self.round(&mut state, &sent).await;
             let busy = match round {
                 Ok(Round::Stop) => break,
@@ -140,7 +144,7 @@ impl Worker {
                 break;
             }
             if busy {
-                // Let this round's finished attempts be recorded with the next ones.
+                // Let attempts that just ended be recorded with the next round's.
                 tokio::task::yield_now().await;
                 continue;
             }
@@ -149,9 +153,6 @@ impl Worker {
                 Some(done) = results.recv() => state.finished.push(done),
                 () = tokio::time::sleep(self.settings.poll_interval) => {}
                 _ = stop.changed() => {}
-            }
-            while let Ok(done) = results.try_recv() {
-                state.finished.push(done);
             }
         }
         // What is still in flight is recorded if it ends soon; otherwise its lease ends
@@ -177,8 +178,6 @@ impl Worker {
         state: &mut Serving,
         sent: &mpsc::UnboundedSender<AttemptOutcome>,
     ) -> Result<Round, StoreError> {
-        let mut busy = !state.finished.is_empty();
-        self.record(state).await?;
         let hooks: Vec<Webhook> = self
             .store
             .webhooks(state.workspace)
@@ -186,7 +185,9 @@ impl Worker {
             .into_iter()
             .filter(Webhook::is_active)
             .collect();
+        state.hooks = hooks.clone();
         if hooks.is_empty() {
+            self.record(state).await?;
             return Ok(match state.in_flight {
                 0 => Round::Stop,
                 _ => Round::Idle,
@@ -194,79 +195,81 @@ impl Worker {
         }
         let db = self.store.workspace_db(state.workspace).await?;
         let now = now_ms();
-        if !self.store.webhook_work(&db, now).await? {
-            return Ok(if busy { Round::Busy } else { Round::Idle });
+        if state.finished.is_empty() && !self.store.webhook_work(&db, now).await? {
+            return Ok(Round::Idle);
         }
-        loop {
-            let schema = self.schema(state, false).await?;
-            let mut missing = false;
-            let (read, _) = self
-                .store
-                .dispatch(&db, DISPATCH_BATCH, |events| {
-                    plan(events, &hooks, &schema, now, &mut missing)
-                })
-                .await?;
-            if missing {
-                // An object this worker's model did not know: read it again next time.
-                state.model = None;
+        let schema = self.schema(state).await?;
+        let ids: Vec<String> = hooks.iter().map(|h| h.id.to_string()).collect();
+        let lease = self.settings.timeout * 2 + Duration::from_secs(5);
+        // What this round records stops counting as in flight.
+        let free = self
+            .settings
+            .concurrency
+            .saturating_sub(state.in_flight - state.finished.len());
+        let finished = std::mem::take(&mut state.finished);
+        let mut missing = false;
+        let round = self
+            .store
+            .webhook_round(
+                &db,
+                &finished,
+                DISPATCH_BATCH,
+                |events| plan(events, &hooks, &schema, now, &mut missing),
+                &ids,
+                now,
+                now + i64::try_from(lease.as_millis()).unwrap_or(i64::MAX),
+                u32::try_from(free).unwrap_or(u32::MAX),
+            )
+            .await;
+        let (read, claimed) = match round {
+            Ok(done) => done,
+            Err(e) => {
+                state.finished = finished;
+                return Err(e);
             }
-            busy |= read > 0;
-            if read < DISPATCH_BATCH as usize {
-                break;
-            }
+        };
+        state.in_flight -= finished.len();
+        self.note_outcomes(state, &finished).await?;
+        if missing {
+            // An object this worker's model did not know: read it again next round.
+            state.model = None;
         }
-        let free = self.settings.concurrency.saturating_sub(state.in_flight);
-        if free > 0 {
-            let ids: Vec<String> = hooks.iter().map(|h| h.id.to_string()).collect();
-            let lease = self.settings.timeout * 2 + Duration::from_secs(5);
-            let claimed = self
-                .store
-                .claim_deliveries(
-                    &db,
-                    &ids,
-                    now,
-                    now + i64::try_from(lease.as_millis()).unwrap_or(i64::MAX),
-                    u32::try_from(free).unwrap_or(u32::MAX),
-                )
-                .await?;
-            busy |= !claimed.is_empty();
-            for delivery in claimed {
-                let Some(hook) = hooks
-                    .iter()
-                    .find(|h| h.id.to_string() == delivery.webhook_id)
-                else {
-                    continue;
-                };
-                state.in_flight += 1;
-                let (attempt, sent) = (
-                    Attempt {
-                        client: self.client.clone(),
-                        schedule: self.settings.retry_schedule.clone(),
-                        hook: hook.clone(),
-                        delivery,
-                    },
-                    sent.clone(),
-                );
-                tokio::spawn(async move {
-                    let _ = sent.send(attempt.run().await);
-                });
-            }
+        let busy = !finished.is_empty() || read > 0 || !claimed.is_empty();
+        for delivery in claimed {
+            let Some(hook) = hooks
+                .iter()
+                .find(|h| h.id.to_string() == delivery.webhook_id)
+            else {
+                continue;
+            };
+            state.in_flight += 1;
+            let (attempt, sent) = (
+                Attempt {
+                    client: self.client.clone(),
+                    schedule: self.settings.retry_schedule.clone(),
+                    hook: hook.clone(),
+                    delivery,
+                },
+                sent.clone(),
+            );
+            tokio::spawn(async move {
+                let _ = sent.send(attempt.run().await);
+            });
         }
         Ok(if busy { Round::Busy } else { Round::Idle })
     }
 
-    /// The workspace's model, read once and again when `stale`.
-    async fn schema(&self, state: &mut Serving, stale: bool) -> Result<Arc<Schema>, StoreError> {
-        if stale || state.model.is_none() {
+    /// The workspace's model, read when the last round found it stale.
+    async fn schema(&self, state: &mut Serving) -> Result<Arc<Schema>, StoreError> {
+        if state.model.is_none() {
             let (_, schema) = self.store.workspace_model(state.workspace).await?;
             state.model = Some(Arc::new(schema));
         }
         Ok(state.model.clone().expect("set above"))
     }
 
-    /// Records the finished attempts, and notes each webhook's outcome (a success ends
-    /// its failure streak; a streak longer than `TWENTY_WEBHOOK_DISABLE_AFTER` disables
-    /// it).
+    /// Records the finished attempts in a transaction of their own, and notes each
+    /// webhook's outcomes.
     async fn record(&self, state: &mut Serving) -> Result<(), StoreError> {
         if state.finished.is_empty() {
             return Ok(());
@@ -275,8 +278,18 @@ impl Worker {
         self.store.record_attempts(&db, &state.finished).await?;
         let done = std::mem::take(&mut state.finished);
         state.in_flight -= done.len();
+        self.note_outcomes(state, &done).await
+    }
+
+    /// Notes each webhook's outcomes in `done` (a success ends its failure streak; a
+    /// streak longer than `TWENTY_WEBHOOK_DISABLE_AFTER` disables it).
+    async fn note_outcomes(
+        &self,
+        state: &Serving,
+        done: &[AttemptOutcome],
+    ) -> Result<(), StoreError> {
         let mut by_hook: HashMap<&str, (bool, Option<&AttemptOutcome>)> = HashMap::new();
-        for o in &done {
+        for o in done {
             let entry = by_hook.entry(o.webhook_id.as_str()).or_default();
             if o.status == DeliveryStatus::Delivered {
                 entry.0 = true;
@@ -288,6 +301,17 @@ impl Worker {
             i64::try_from(self.settings.disable_after.as_millis()).unwrap_or(i64::MAX);
         let now = now_ms();
         for (hook, (success, failure)) in by_hook {
+            // Nothing to note when the stored state already says it: a success noted in
+            // the last minute with no failure since, or a streak not yet long enough.
+            let known = state.hooks.iter().find(|h| h.id.to_string() == hook);
+            let unchanged = known.is_some_and(|h| match (success, h.failing_since) {
+                (true, None) => h.last_success_at.is_some_and(|t| now - t < 60_000),
+                (false, Some(since)) => now - since < disable_after,
+                _ => false,
+            });
+            if unchanged {
+                continue;
+            }
             let reason = failure.map_or(String::new(), |f| {
                 format!(
                     "failing for longer than {} without a success; last attempt: {}",
@@ -318,6 +342,8 @@ struct Serving {
     /// Attempts ended, to record.
     finished: Vec<AttemptOutcome>,
     model: Option<Arc<Schema>>,
+    /// The active webhooks as the last round read them.
+    hooks: Vec<Webhook>,
 }
 
 enum Round {
@@ -347,17 +373,19 @@ fn plan(
         let object_id = schema.object(&event.object).map(|o| o.id);
         *missing |= object_id.is_none();
         for (hook, since) in hooks.iter().zip(&created) {
-            if event.created_at < *since || !subscribed(hook, &event.object, event.action.as_str())
-            {
+            if event.created_at < *since {
                 continue;
             }
+            let Some(action) = delivered_as(hook, event) else {
+                continue;
+            };
             let id = super::delivery_id(&event.id, &hook.id.to_string());
             out.push(NewDelivery {
-                payload: payload(event, hook, object_id, &id),
+                payload: payload(event, action, hook, object_id, &id),
                 id,
                 webhook_id: hook.id.to_string(),
                 event_id: event.id.clone(),
-                event_name: format!("{}.{}", event.object, event.action.as_str()),
+                event_name: format!("{}.{action}", event.object),
                 record_id: event.record_id.clone(),
                 next_attempt_at: now,
                 created_at: now,

@@ -16,6 +16,9 @@ use utoipa::openapi::{
 const SIGNATURE: &str = "webhookSignature";
 const TIMESTAMP: &str = "webhookTimestamp";
 const NONCE: &str = "webhookNonce";
+const STANDARD_ID: &str = "standardWebhookId";
+const STANDARD_TIMESTAMP: &str = "standardWebhookTimestamp";
+const STANDARD_SIGNATURE: &str = "standardWebhookSignature";
 
 /// One webhook per object and action, keyed by event name (`company.created`).
 pub(super) fn webhooks(model: &Model) -> Paths {
@@ -69,6 +72,30 @@ pub(super) fn component_parameters() -> Vec<(String, RefOr<Parameter>)> {
                 "^[0-9a-f]{32}$",
             ),
         ),
+        (
+            STANDARD_ID.to_owned(),
+            header(
+                "webhook-id",
+                "Standard Webhooks: the delivery's `eventId`, the same at every attempt.",
+                "^[0-9a-f-]{36}$",
+            ),
+        ),
+        (
+            STANDARD_TIMESTAMP.to_owned(),
+            header(
+                "webhook-timestamp",
+                "Standard Webhooks: when the attempt was signed, in seconds since the Unix epoch.",
+                "^[0-9]+$",
+            ),
+        ),
+        (
+            STANDARD_SIGNATURE.to_owned(),
+            header(
+                "webhook-signature",
+                "Standard Webhooks: `v1,` and the base64 HMAC-SHA256 of `<webhook-id>.<webhook-timestamp>.<raw request body>`, keyed with the webhook secret's UTF-8 bytes (`whsec_` + their base64 for Standard Webhooks libraries). Sent only when the webhook has a secret.",
+                "^v1,[A-Za-z0-9+/=]+$",
+            ),
+        ),
     ]
 }
 
@@ -114,6 +141,13 @@ fn webhook(object: &Object, action: RecordAction) -> PathItem {
         .property("workspaceId", uuid_schema(false))
         .property("webhookId", uuid_schema(false))
         .property(
+            "eventId",
+            with_description(
+                uuid_schema(false),
+                Some("One per event and webhook, the same at every attempt (also the `webhook-id` header): de-duplicate on it."),
+            ),
+        )
+        .property(
             "eventDate",
             string(KnownFormat::DateTime).description(Some("When the event happened.")),
         )
@@ -132,6 +166,13 @@ fn webhook(object: &Object, action: RecordAction) -> PathItem {
             ),
         )
         .property(
+            "apiKeyId",
+            with_description(
+                uuid_schema(true),
+                Some("The API key behind the change, when known."),
+            ),
+        )
+        .property(
             "record",
             with_description(
                 names::schema_ref(&names::response_schema(object)).into(),
@@ -144,6 +185,7 @@ fn webhook(object: &Object, action: RecordAction) -> PathItem {
         "objectMetadata",
         "workspaceId",
         "webhookId",
+        "eventId",
         "eventDate",
         "record",
     ] {
@@ -158,7 +200,17 @@ fn webhook(object: &Object, action: RecordAction) -> PathItem {
                     Some("The names of the fields the update changed."),
                 ),
             )
-            .required("updatedFields");
+            .property(
+                "previousRecord",
+                with_description(
+                    names::schema_ref(&names::response_schema(object)).into(),
+                    Some(&format!("The {label} before the update.")),
+                ),
+            );
+        // An upsert that created its record has neither.
+        if action == RecordAction::Updated {
+            payload = payload.required("updatedFields").required("previousRecord");
+        }
     }
 
     let operation = OperationBuilder::new()
@@ -169,13 +221,22 @@ fn webhook(object: &Object, action: RecordAction) -> PathItem {
             crate::model::upper_first(action.as_str())
         )))
         .summary(Some(event.clone()))
-        .description(Some(format!(
-            "Sent to every webhook subscribed to `{event}`, `{}.*`, `*.{action}` or `*.*`. Any 2xx answer acknowledges the delivery; other answers and timeouts are retried with backoff.",
-            object.name_singular
-        )))
+        .description(Some(match action {
+            RecordAction::Upserted => format!(
+                "Sent, for each record an upsert created or updated, to every webhook subscribed to `{event}` or `*.upserted` (instead of `{0}.created` / `{0}.updated`). Any 2xx answer acknowledges the delivery; other answers and timeouts are retried with backoff.",
+                object.name_singular
+            ),
+            _ => format!(
+                "Sent to every webhook subscribed to `{event}`, `{}.*`, `*.{action}` or `*.*`. Any 2xx answer acknowledges the delivery; other answers and timeouts are retried with backoff.",
+                object.name_singular
+            ),
+        }))
         .parameter_ref(names::parameter_ref(SIGNATURE))
         .parameter_ref(names::parameter_ref(TIMESTAMP))
         .parameter_ref(names::parameter_ref(NONCE))
+        .parameter_ref(names::parameter_ref(STANDARD_ID))
+        .parameter_ref(names::parameter_ref(STANDARD_TIMESTAMP))
+        .parameter_ref(names::parameter_ref(STANDARD_SIGNATURE))
         .request_body(Some(
             RequestBodyBuilder::new()
                 .required(Some(Required::True))

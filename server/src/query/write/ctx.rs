@@ -596,6 +596,7 @@ impl Ctx<'_> {
             updated_fields,
             actor: self.actor.event_json(),
             created_at: self.now.clone(),
+            upsert: false,
         }
     }
 

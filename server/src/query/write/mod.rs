@@ -199,7 +199,9 @@ pub async fn create(
             None => (Action::Created, None),
         };
         if !logged {
-            events.push(ctx.event(action, before, Some(after.clone())));
+            let mut event = ctx.event(action, before, Some(after.clone()));
+            event.upsert = upsert;
+            events.push(event);
         }
         if upsert {
             latest.insert(id, after.clone());

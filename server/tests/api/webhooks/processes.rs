@@ -71,7 +71,7 @@ async fn a_killed_server_delivers_everything_after_restart(backend: Backend) {
                 .await,
         );
     }
-    assert!(wait_for(Duration::from_secs(10), || !receiver.all().is_empty()).await);
+    assert!(wait_for(Duration::from_secs(30), || !receiver.all().is_empty()).await);
     child.start_kill().expect("SIGKILL");
     // Killed mid-answer: what was in flight was not answered.
     let answered_before = receiver.answered.lock().unwrap().len();
@@ -138,7 +138,7 @@ async fn two_servers_on_one_postgres_deliver_each_event_once() {
         w.await.unwrap();
     }
     assert!(
-        wait_for(Duration::from_secs(20), || {
+        wait_for(Duration::from_secs(30), || {
             receiver
                 .all()
                 .iter()
