@@ -155,7 +155,10 @@ fn a_tiny_sqlite_run_measures_every_scenario_with_only_successful_requests() {
         "request to delivery p99 < 500 ms at 200 writes a second",
         "REST create with 3 webhooks ≥ 90 % of create without",
     ] {
-        assert!(markdown.contains(target), "{target} missing from {markdown}");
+        assert!(
+            markdown.contains(target),
+            "{target} missing from {markdown}"
+        );
     }
     // Measured, whatever the verdict on this run's tiny load.
     let verdicts = markdown.split("## Targets").nth(1).unwrap_or_default();

@@ -966,10 +966,12 @@ fn every_object_has_a_webhook_per_event() {
         "/webhooks/person.upserted/post/requestBody/content/application~1json/schema",
     );
     assert!(upserted["properties"].get("previousRecord").is_some());
-    assert!(!upserted["required"]
-        .as_array()
-        .unwrap()
-        .contains(&json!("updatedFields")));
+    assert!(
+        !upserted["required"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("updatedFields"))
+    );
     assert_eq!(updated["security"], json!([]));
     let headers: Vec<_> = updated["parameters"]
         .as_array()

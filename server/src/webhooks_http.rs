@@ -59,12 +59,14 @@ fn under(prefix: &str) -> Router<AppState> {
         .route(&format!("{prefix}/{{id}}/test"), post(test))
 }
 
-fn manage<'a>(state: &'a AppState, auth: &Auth) -> Result<Manage<'a>, ApiError> {
+async fn manage<'a>(state: &'a AppState, auth: &Auth) -> Result<Manage<'a>, ApiError> {
     auth.require_admin_to("manage webhooks")?;
+    let model = state.model(auth.workspace_id).await?;
     Ok(Manage {
         store: &state.store,
         signals: &state.webhook_signals,
         workspace: auth.workspace_id,
+        schema: model.schema.clone(),
     })
 }
 
@@ -77,7 +79,7 @@ async fn list(
     auth: Auth,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    let m = manage(&state, &auth)?;
+    let m = manage(&state, &auth).await?;
     let (limit, after, filter) = list_params(query.as_deref(), &[])?;
     let items = m.list().await?.iter().map(manage::shape).collect();
     let page = crate::metadata::shape::page(items, &filter, limit, after.as_deref())?;
@@ -89,7 +91,7 @@ async fn get_one(
     auth: Auth,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let m = manage(&state, &auth)?;
+    let m = manage(&state, &auth).await?;
     let webhook = m.get(webhook_id(&id)?).await?;
     Ok(one("webhook", manage::shape(&webhook), StatusCode::OK))
 }
@@ -99,10 +101,9 @@ async fn create(
     auth: Auth,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
-    let m = manage(&state, &auth)?;
+    let m = manage(&state, &auth).await?;
     let input: CreateWebhook = body(&bytes)?;
-    let model = state.model(auth.workspace_id).await?;
-    let webhook = m.create(&model.schema, input).await?;
+    let webhook = m.create(input).await?;
     Ok(one(
         "createOneWebhook",
         manage::shape(&webhook),
@@ -116,11 +117,10 @@ async fn update(
     Path(id): Path<String>,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
-    let m = manage(&state, &auth)?;
+    let m = manage(&state, &auth).await?;
     let id = webhook_id(&id)?;
     let update: UpdateWebhook = body(&bytes)?;
-    let model = state.model(auth.workspace_id).await?;
-    let webhook = m.update(&model.schema, id, update).await?;
+    let webhook = m.update(id, update).await?;
     Ok(one(
         "updateOneWebhook",
         manage::shape(&webhook),
@@ -133,7 +133,7 @@ async fn delete(
     auth: Auth,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let m = manage(&state, &auth)?;
+    let m = manage(&state, &auth).await?;
     let webhook = m.delete(webhook_id(&id)?).await?;
     Ok(one(
         "deleteOneWebhook",
@@ -150,7 +150,7 @@ async fn deliveries(
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    let m = manage(&state, &auth)?;
+    let m = manage(&state, &auth).await?;
     let webhook = webhook_id(&id)?;
     let (limit, after, filter) =
         list_params(query.as_deref(), &["status", "eventName", "recordId"])?;
@@ -184,7 +184,7 @@ async fn delivery(
     auth: Auth,
     Path((id, delivery)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let m = manage(&state, &auth)?;
+    let m = manage(&state, &auth).await?;
     let value = m.delivery(webhook_id(&id)?, &delivery).await?;
     Ok(one("webhookDelivery", value, StatusCode::OK))
 }
@@ -194,7 +194,7 @@ async fn retry(
     auth: Auth,
     Path((id, delivery)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let m = manage(&state, &auth)?;
+    let m = manage(&state, &auth).await?;
     let value = m.retry(webhook_id(&id)?, &delivery).await?;
     Ok(one("retryWebhookDelivery", value, StatusCode::ACCEPTED))
 }
@@ -204,7 +204,7 @@ async fn test(
     auth: Auth,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let m = manage(&state, &auth)?;
+    let m = manage(&state, &auth).await?;
     let value = m.send_test(webhook_id(&id)?).await?;
     Ok(one("sendTestWebhookEvent", value, StatusCode::ACCEPTED))
 }

@@ -17,14 +17,20 @@ use async_graphql::dynamic::{
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-fn manage<'a>(call: &'a MetaCall) -> Result<Manage<'a>, async_graphql::Error> {
+async fn manage<'a>(call: &'a MetaCall) -> Result<Manage<'a>, async_graphql::Error> {
     call.auth
         .require_admin_to("manage webhooks")
+        .map_err(gql_error)?;
+    let model = call
+        .state
+        .model(call.auth.workspace_id)
+        .await
         .map_err(gql_error)?;
     Ok(Manage {
         store: &call.state.store,
         signals: &call.state.webhook_signals,
         workspace: call.auth.workspace_id,
+        schema: model.schema.clone(),
     })
 }
 
@@ -171,7 +177,7 @@ pub(super) fn queries(query: Object) -> Object {
             TypeRef::named_nn_list_nn("Webhook"),
             |ctx| {
                 FieldFuture::new(async move {
-                    let hooks = manage(call(&ctx)?)?.list().await.map_err(gql_error)?;
+                    let hooks = manage(call(&ctx)?).await?.list().await.map_err(gql_error)?;
                     Ok(Some(FieldValue::list(
                         hooks
                             .iter()
@@ -197,7 +203,7 @@ pub(super) fn queries(query: Object) -> Object {
                     let id: Uuid = serde_json::from_value(id).map_err(|e| {
                         gql_error(ApiError::bad_request("INVALID_ID", format!("id: {e}")))
                     })?;
-                    match manage(call(&ctx)?)?.get(id).await {
+                    match manage(call(&ctx)?).await?.get(id).await {
                         Ok(w) => value(manage::shape(&w)),
                         Err(e) if e.status == axum::http::StatusCode::NOT_FOUND => Ok(None),
                         Err(e) => Err(gql_error(e)),
@@ -239,7 +245,8 @@ pub(super) fn queries(query: Object) -> Object {
                             after: text("after")?,
                             limit: u32::try_from(first).unwrap_or(100),
                         };
-                        let (items, more) = manage(call(&ctx)?)?
+                        let (items, more) = manage(call(&ctx)?)
+                            .await?
                             .deliveries(webhook, &query)
                             .await
                             .map_err(gql_error)?;
@@ -277,7 +284,8 @@ pub(super) fn queries(query: Object) -> Object {
                     FieldFuture::new(async move {
                         let webhook: Uuid = arg(&ctx, "webhookId")?;
                         let id: String = arg(&ctx, "id")?;
-                        let d = manage(call(&ctx)?)?
+                        let d = manage(call(&ctx)?)
+                            .await?
                             .delivery(webhook, &id)
                             .await
                             .map_err(gql_error)?;
@@ -297,14 +305,9 @@ pub(super) fn mutations(mutation: Object) -> Object {
             Field::new("createWebhook", TypeRef::named_nn("Webhook"), |ctx| {
                 FieldFuture::new(async move {
                     let call = call(&ctx)?;
-                    let m = manage(call)?;
+                    let m = manage(call).await?;
                     let input: CreateWebhook = input_of(&ctx)?;
-                    let model = call
-                        .state
-                        .model(call.auth.workspace_id)
-                        .await
-                        .map_err(gql_error)?;
-                    let w = m.create(&model.schema, input).await.map_err(gql_error)?;
+                    let w = m.create(input).await.map_err(gql_error)?;
                     value(manage::shape(&w))
                 })
             })
@@ -317,7 +320,7 @@ pub(super) fn mutations(mutation: Object) -> Object {
             Field::new("updateWebhook", TypeRef::named_nn("Webhook"), |ctx| {
                 FieldFuture::new(async move {
                     let call = call(&ctx)?;
-                    let m = manage(call)?;
+                    let m = manage(call).await?;
                     let update: UpdateWebhook = input_of(&ctx)?;
                     let id = update.id.ok_or_else(|| {
                         gql_error(ApiError::bad_request(
@@ -325,15 +328,7 @@ pub(super) fn mutations(mutation: Object) -> Object {
                             "input.id is required",
                         ))
                     })?;
-                    let model = call
-                        .state
-                        .model(call.auth.workspace_id)
-                        .await
-                        .map_err(gql_error)?;
-                    let w = m
-                        .update(&model.schema, id, update)
-                        .await
-                        .map_err(gql_error)?;
+                    let w = m.update(id, update).await.map_err(gql_error)?;
                     value(manage::shape(&w))
                 })
             })
@@ -346,7 +341,11 @@ pub(super) fn mutations(mutation: Object) -> Object {
             Field::new("deleteWebhook", TypeRef::named_nn("Webhook"), |ctx| {
                 FieldFuture::new(async move {
                     let id: Uuid = arg(&ctx, "id")?;
-                    let w = manage(call(&ctx)?)?.delete(id).await.map_err(gql_error)?;
+                    let w = manage(call(&ctx)?)
+                        .await?
+                        .delete(id)
+                        .await
+                        .map_err(gql_error)?;
                     value(manage::shape(&w))
                 })
             })
@@ -360,7 +359,8 @@ pub(super) fn mutations(mutation: Object) -> Object {
                     FieldFuture::new(async move {
                         let webhook: Uuid = arg(&ctx, "webhookId")?;
                         let id: String = arg(&ctx, "id")?;
-                        let d = manage(call(&ctx)?)?
+                        let d = manage(call(&ctx)?)
+                            .await?
                             .retry(webhook, &id)
                             .await
                             .map_err(gql_error)?;
@@ -378,7 +378,8 @@ pub(super) fn mutations(mutation: Object) -> Object {
                 |ctx| {
                     FieldFuture::new(async move {
                         let id: Uuid = arg(&ctx, "id")?;
-                        let d = manage(call(&ctx)?)?
+                        let d = manage(call(&ctx)?)
+                            .await?
                             .send_test(id)
                             .await
                             .map_err(gql_error)?;

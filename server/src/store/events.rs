@@ -237,39 +237,83 @@ pub async fn events_after(
     match target {
         Target::Postgres { pool, schema, .. } => {
             let mut conn = pool.acquire().await?;
-            events_after_on(&mut Conn::Pg(&mut conn), schema, after, limit).await
+            events_after_on(&mut Conn::Pg(&mut conn), schema, after, limit, Read::Whole).await
         }
         Target::Sqlite { db } => {
             let mut conn = db.pool.acquire().await?;
-            events_after_on(&mut Conn::Sqlite(&mut conn), "", after, limit).await
+            events_after_on(&mut Conn::Sqlite(&mut conn), "", after, limit, Read::Whole).await
         }
     }
 }
 
-/// [`events_after`] on a given connection (such as a transaction's).
+/// How much of each event to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Read {
+    /// Everything.
+    Whole,
+    /// All but the records (`before`, `after`), the changed fields and the actor: what
+    /// matching an event to webhooks needs.
+    Head,
+}
+
+fn dialect_of(conn: &Conn<'_>) -> Dialect {
+    match conn {
+        Conn::Pg(_) => Dialect::Postgres,
+        Conn::Sqlite(_) => Dialect::Sqlite,
+    }
+}
+
+/// The selected columns, in [`decode`]'s order.
+fn columns(dialect: Dialect, read: Read) -> String {
+    let (before, after, updated, actor) = match (dialect, read) {
+        (_, Read::Head) => ("NULL", "NULL", "'[]'", "NULL"),
+        (Dialect::Postgres, Read::Whole) => (
+            "\"before\"::text",
+            "\"after\"::text",
+            "\"updatedFields\"::text",
+            "\"actor\"::text",
+        ),
+        (Dialect::Sqlite, Read::Whole) => {
+            ("\"before\"", "\"after\"", "\"updatedFields\"", "\"actor\"")
+        }
+    };
+    match dialect {
+        Dialect::Postgres => format!(
+            "\"seq\", \"id\"::text, \"objectNameSingular\", \"action\", \"recordId\"::text, \
+             {before}, {after}, {updated}, {actor}, \
+             to_char(\"createdAt\" AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), \"xid\", \
+             \"upsert\"::int::bigint"
+        ),
+        Dialect::Sqlite => format!(
+            "\"seq\", \"id\", \"objectNameSingular\", \"action\", \"recordId\", {before}, \
+             {after}, {updated}, {actor}, \"createdAt\", 0, \"upsert\""
+        ),
+    }
+}
+
+async fn select(conn: &mut Conn<'_>, s: &Sql) -> Result<Vec<Event>, sqlx::Error> {
+    use Kind::{Int, Text};
+    let kinds = [
+        Int, Text, Text, Text, Text, Text, Text, Text, Text, Text, Int, Int,
+    ];
+    conn.rows(s, &kinds)
+        .await?
+        .into_iter()
+        .map(decode)
+        .collect()
+}
+
+/// [`events_after`] on a given connection (such as a transaction's), whole or only their
+/// heads.
 pub(crate) async fn events_after_on(
     conn: &mut Conn<'_>,
     pg_schema: &str,
     after: LogPosition,
     limit: u32,
+    read: Read,
 ) -> Result<Vec<Event>, sqlx::Error> {
-    let dialect = match conn {
-        Conn::Pg(_) => Dialect::Postgres,
-        Conn::Sqlite(_) => Dialect::Sqlite,
-    };
+    let dialect = dialect_of(conn);
     let mut s = Sql::new(dialect);
-    let columns = match dialect {
-        Dialect::Postgres => {
-            "\"seq\", \"id\"::text, \"objectNameSingular\", \"action\", \"recordId\"::text, \
-             \"before\"::text, \"after\"::text, \"updatedFields\"::text, \"actor\"::text, \
-             to_char(\"createdAt\" AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), \"xid\", \
-             \"upsert\"::int::bigint"
-        }
-        Dialect::Sqlite => {
-            "\"seq\", \"id\", \"objectNameSingular\", \"action\", \"recordId\", \"before\", \
-             \"after\", \"updatedFields\", \"actor\", \"createdAt\", 0, \"upsert\""
-        }
-    };
     let table = table(dialect, pg_schema);
     let filter = match dialect {
         Dialect::Postgres => {
@@ -289,17 +333,36 @@ pub(crate) async fn events_after_on(
     };
     let limit = s.bind(Param::Int(i64::from(limit)));
     s.push(&format!(
-        "SELECT {columns} FROM {table} WHERE {filter} LIMIT {limit}"
+        "SELECT {} FROM {table} WHERE {filter} LIMIT {limit}",
+        columns(dialect, read)
     ));
-    use Kind::{Int, Text};
-    let kinds = [
-        Int, Text, Text, Text, Text, Text, Text, Text, Text, Text, Int, Int,
-    ];
-    conn.rows(&s, &kinds)
-        .await?
-        .into_iter()
-        .map(decode)
-        .collect()
+    select(conn, &s).await
+}
+
+/// The whole events of these `seq`s (those still in the log), in no particular order.
+pub(crate) async fn events_by_seq_on(
+    conn: &mut Conn<'_>,
+    pg_schema: &str,
+    seqs: &[i64],
+) -> Result<Vec<Event>, sqlx::Error> {
+    if seqs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let dialect = dialect_of(conn);
+    let mut s = Sql::new(dialect);
+    let list = s.bind(Param::TextList(seqs.iter().map(i64::to_string).collect()));
+    let filter = match dialect {
+        Dialect::Postgres => format!("\"seq\" = ANY({list}::text[]::bigint[])"),
+        Dialect::Sqlite => {
+            format!("\"seq\" IN (SELECT CAST(value AS INTEGER) FROM json_each({list}))")
+        }
+    };
+    s.push(&format!(
+        "SELECT {} FROM {} WHERE {filter}",
+        columns(dialect, Read::Whole),
+        table(dialect, pg_schema)
+    ));
+    select(conn, &s).await
 }
 
 /// On Postgres, the visibility horizon: every transaction with a smaller id has ended.

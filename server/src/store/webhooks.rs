@@ -171,7 +171,12 @@ pub fn workspace_ddl(dialect: Dialect, pg_schema: &str) -> String {
     let delivery = table(dialect, pg_schema, DELIVERY_TABLE);
     let attempt = table(dialect, pg_schema, ATTEMPT_TABLE);
     let index = |name: &str| quote(&format!("{DELIVERY_TABLE}_{name}"));
-    let (pending, due, webhook) = (index("pending"), index("due"), index("webhook"));
+    let (pending, due, webhook, event) = (
+        index("pending"),
+        index("due"),
+        index("webhook"),
+        index("event"),
+    );
     let attempt_index = quote(&format!("{ATTEMPT_TABLE}_delivery"));
     format!(
         r#"CREATE TABLE IF NOT EXISTS {cursor} (
@@ -184,7 +189,8 @@ CREATE TABLE IF NOT EXISTS {delivery} (
   "eventId" TEXT NOT NULL,
   "eventName" TEXT NOT NULL,
   "recordId" TEXT NOT NULL,
-  "payload" TEXT NOT NULL,
+  "eventSeq" {int},
+  "payload" TEXT,
   "status" TEXT NOT NULL,
   "attempts" {int} NOT NULL DEFAULT 0,
   "step" {int} NOT NULL DEFAULT 0,
@@ -197,6 +203,7 @@ CREATE TABLE IF NOT EXISTS {delivery} (
 CREATE INDEX IF NOT EXISTS {pending} ON {delivery} ("webhookId", "recordId", "seq") WHERE "status" = 'PENDING';
 CREATE INDEX IF NOT EXISTS {due} ON {delivery} ("nextAttemptAt") WHERE "status" = 'PENDING';
 CREATE INDEX IF NOT EXISTS {webhook} ON {delivery} ("webhookId", "seq");
+CREATE INDEX IF NOT EXISTS {event} ON {delivery} ("eventSeq");
 CREATE TABLE IF NOT EXISTS {attempt} (
   "id" TEXT PRIMARY KEY NOT NULL,
   "deliveryId" TEXT NOT NULL,
@@ -223,8 +230,11 @@ pub struct NewDelivery {
     pub event_id: String,
     pub event_name: String,
     pub record_id: String,
-    /// The JSON body sent, built once.
-    pub payload: String,
+    /// The logged event's place in the log (its `seq`): the body is built from the event
+    /// when the delivery is sent, so a delivery row stays small (no copy of the record).
+    pub event_seq: Option<i64>,
+    /// The body, for a delivery without a logged event (a test event).
+    pub payload: Option<String>,
     pub next_attempt_at: i64,
     pub created_at: i64,
 }
@@ -272,7 +282,11 @@ pub struct Claimed {
     pub webhook_id: String,
     pub event_name: String,
     pub record_id: String,
-    pub payload: String,
+    /// The logged event the body is built from (none for a test event, or when the
+    /// event is no longer in the log).
+    pub event: Option<events::Event>,
+    /// The stored body of a delivery without a logged event.
+    pub payload: Option<String>,
     /// Attempts made so far.
     pub attempts: i64,
     /// The position in the retry schedule (attempts since the last manual retry).
@@ -314,7 +328,10 @@ pub struct Delivery {
     pub updated_at: i64,
     pub last_status_code: Option<i64>,
     pub last_error: Option<String>,
-    pub payload: String,
+    /// The logged event's `seq` (see [`NewDelivery::event_seq`]).
+    pub event_seq: Option<i64>,
+    /// The stored body of a delivery without a logged event.
+    pub payload: Option<String>,
 }
 
 /// One attempt of a delivery, as the log shows it.
@@ -350,8 +367,8 @@ pub struct Trimmed {
     pub attempts: u64,
 }
 
-const DELIVERY_COLUMNS: &str = r#""id", "webhookId", "eventId", "eventName", "recordId", "status", "attempts", "nextAttemptAt", "createdAt", "updatedAt", "lastStatusCode", "lastError", "payload""#;
-const DELIVERY_KINDS: [Kind; 13] = [
+const DELIVERY_COLUMNS: &str = r#""id", "webhookId", "eventId", "eventName", "recordId", "status", "attempts", "nextAttemptAt", "createdAt", "updatedAt", "lastStatusCode", "lastError", "payload", "eventSeq""#;
+const DELIVERY_KINDS: [Kind; 14] = [
     Kind::Text,
     Kind::Text,
     Kind::Text,
@@ -365,6 +382,7 @@ const DELIVERY_KINDS: [Kind; 13] = [
     Kind::Int,
     Kind::Text,
     Kind::Text,
+    Kind::Int,
 ];
 
 fn delivery_from_row(row: Vec<Cell>) -> Result<Delivery, StoreError> {
@@ -383,7 +401,8 @@ fn delivery_from_row(row: Vec<Cell>) -> Result<Delivery, StoreError> {
         code,
         error,
         payload,
-    ]: [Cell; 13] = row.try_into().map_err(|_| bad())?;
+        event_seq,
+    ]: [Cell; 14] = row.try_into().map_err(|_| bad())?;
     let status = status
         .text()
         .and_then(|s| DeliveryStatus::parse(&s))
@@ -403,7 +422,8 @@ fn delivery_from_row(row: Vec<Cell>) -> Result<Delivery, StoreError> {
         updated_at: updated.int().ok_or_else(bad)?,
         last_status_code: code.int(),
         last_error: error.text(),
-        payload: payload.text().ok_or_else(bad)?,
+        payload: payload.text(),
+        event_seq: event_seq.int(),
     })
 }
 
@@ -513,21 +533,23 @@ fn insert_deliveries_sql(dialect: Dialect, pg_schema: &str, deliveries: &[NewDel
     let select = match dialect {
         Dialect::Postgres => format!(
             "SELECT e->>'id', e->>'webhookId', e->>'eventId', e->>'eventName', e->>'recordId', \
-             e->>'payload', 'PENDING', (e->>'nextAttemptAt')::bigint, (e->>'createdAt')::bigint, \
+             (e->>'eventSeq')::bigint, e->>'payload', 'PENDING', (e->>'nextAttemptAt')::bigint, \
+             (e->>'createdAt')::bigint, \
              (e->>'createdAt')::bigint \
              FROM jsonb_array_elements({p}::jsonb) WITH ORDINALITY AS x(e, n) ORDER BY n"
         ),
         Dialect::Sqlite => format!(
             "SELECT json_extract(value, '$.id'), json_extract(value, '$.webhookId'), \
              json_extract(value, '$.eventId'), json_extract(value, '$.eventName'), \
-             json_extract(value, '$.recordId'), json_extract(value, '$.payload'), 'PENDING', \
+             json_extract(value, '$.recordId'), json_extract(value, '$.eventSeq'), \
+             json_extract(value, '$.payload'), 'PENDING', \
              json_extract(value, '$.nextAttemptAt'), json_extract(value, '$.createdAt'), \
              json_extract(value, '$.createdAt') FROM json_each({p}) WHERE true ORDER BY key"
         ),
     };
     s.push(&format!(
         "INSERT INTO {} (\"id\", \"webhookId\", \"eventId\", \"eventName\", \"recordId\", \
-         \"payload\", \"status\", \"nextAttemptAt\", \"createdAt\", \"updatedAt\") {select} \
+         \"eventSeq\", \"payload\", \"status\", \"nextAttemptAt\", \"createdAt\", \"updatedAt\") {select} \
          ON CONFLICT (\"id\") DO NOTHING",
         table(dialect, pg_schema, DELIVERY_TABLE)
     ));
@@ -795,6 +817,17 @@ impl Store {
         tx.commit().await
     }
 
+    /// The whole logged events of these `seq`s (for the delivery log's bodies).
+    pub async fn events_by_seq(
+        &self,
+        db: &WorkspaceDb,
+        seqs: &[i64],
+    ) -> Result<Vec<events::Event>, StoreError> {
+        on_workspace!(db, |conn, _dialect, schema| {
+            Ok(events::events_by_seq_on(&mut conn, schema, seqs).await?)
+        })
+    }
+
     /// Queues deliveries made outside the event log (a test event, see
     /// `crate::webhooks`).
     pub async fn insert_deliveries(
@@ -972,8 +1005,8 @@ impl Store {
     }
 
     /// Deletes what is older than `before` (Unix milliseconds; `before_iso` the same time
-    /// as the event log writes it) and done with: events the
-    /// dispatcher has passed, and deliveries no longer pending with their attempts.
+    /// as the event log writes it) and done with: deliveries no longer pending with their
+    /// attempts, then events the dispatcher has passed that no delivery refers to.
     /// Nothing pending, nor any event not yet dispatched, is removed.
     pub async fn trim_webhook_logs(
         &self,
@@ -1011,15 +1044,17 @@ impl Store {
             Dialect::Postgres => {
                 let at = s.bind(Param::Text(iso));
                 s.push(&format!(
-                    "DELETE FROM {log} WHERE \"createdAt\" < {at}::timestamptz AND (\"xid\", \"seq\") <= \
-                     (SELECT \"xid\", \"seq\" FROM {cursor} WHERE \"id\" = 1)"
+                    "DELETE FROM {log} e WHERE \"createdAt\" < {at}::timestamptz AND (\"xid\", \"seq\") <= \
+                     (SELECT \"xid\", \"seq\" FROM {cursor} WHERE \"id\" = 1) \
+                     AND NOT EXISTS (SELECT 1 FROM {d} d WHERE d.\"eventSeq\" = e.\"seq\")"
                 ))
             }
             Dialect::Sqlite => {
                 let at = s.bind(Param::Text(iso));
                 s.push(&format!(
                     "DELETE FROM {log} WHERE \"createdAt\" < {at} AND \"seq\" <= \
-                     (SELECT \"seq\" FROM {cursor} WHERE \"id\" = 1)"
+                     (SELECT \"seq\" FROM {cursor} WHERE \"id\" = 1) \
+                     AND NOT EXISTS (SELECT 1 FROM {d} d WHERE d.\"eventSeq\" = {log}.\"seq\")"
                 ))
             }
         };
@@ -1055,7 +1090,8 @@ async fn dispatch_in(
         xid: row[0].int().unwrap_or(0),
         seq: row[1].int().unwrap_or(0),
     };
-    let events = events::events_after_on(&mut tx.conn(), &schema, after, limit).await?;
+    let events =
+        events::events_after_on(&mut tx.conn(), &schema, after, limit, events::Read::Head).await?;
     let Some(last) = events.last().map(|e| e.position) else {
         return Ok(0);
     };
@@ -1096,24 +1132,32 @@ async fn claim_in(
         Dialect::Sqlite => "",
     };
     s.push(&format!(
-            r#"UPDATE {d} SET "lockedUntil" = {lease} WHERE "seq" IN (SELECT d."seq" FROM {d} d WHERE d."status" = 'PENDING' AND d."nextAttemptAt" <= {now} AND (d."lockedUntil" IS NULL OR d."lockedUntil" <= {now}) AND {of} AND NOT EXISTS (SELECT 1 FROM {d} e WHERE e."webhookId" = d."webhookId" AND e."recordId" = d."recordId" AND e."status" = 'PENDING' AND e."seq" < d."seq") ORDER BY d."seq" LIMIT {limit}{lock}) RETURNING "id", "webhookId", "eventName", "recordId", "payload", "attempts", "step""#
+            r#"UPDATE {d} SET "lockedUntil" = {lease} WHERE "seq" IN (SELECT d."seq" FROM {d} d WHERE d."status" = 'PENDING' AND d."nextAttemptAt" <= {now} AND (d."lockedUntil" IS NULL OR d."lockedUntil" <= {now}) AND {of} AND NOT EXISTS (SELECT 1 FROM {d} e WHERE e."webhookId" = d."webhookId" AND e."recordId" = d."recordId" AND e."status" = 'PENDING' AND e."seq" < d."seq") ORDER BY d."seq" LIMIT {limit}{lock}) RETURNING "id", "webhookId", "eventName", "recordId", "payload", "attempts", "step", "eventSeq""#
         ));
     use Kind::{Int, Text};
     let rows = tx
         .conn()
-        .rows(&s, &[Text, Text, Text, Text, Text, Int, Int])
+        .rows(&s, &[Text, Text, Text, Text, Text, Int, Int, Int])
         .await?;
     let bad = || StoreError::Corrupt(format!("{DELIVERY_TABLE} row"));
+    let seqs: Vec<i64> = rows.iter().filter_map(|r| r[7].int()).collect();
+    let logged: std::collections::HashMap<i64, events::Event> =
+        events::events_by_seq_on(&mut tx.conn(), &schema, &seqs)
+            .await?
+            .into_iter()
+            .map(|e| (e.position.seq, e))
+            .collect();
     rows.into_iter()
         .map(|row| {
-            let [id, webhook, name, record, payload, attempts, step]: [Cell; 7] =
+            let [id, webhook, name, record, payload, attempts, step, seq]: [Cell; 8] =
                 row.try_into().map_err(|_| bad())?;
             Ok(Claimed {
                 id: id.text().ok_or_else(bad)?,
                 webhook_id: webhook.text().ok_or_else(bad)?,
                 event_name: name.text().ok_or_else(bad)?,
                 record_id: record.text().ok_or_else(bad)?,
-                payload: payload.text().ok_or_else(bad)?,
+                event: seq.int().and_then(|seq| logged.get(&seq).cloned()),
+                payload: payload.text(),
                 attempts: attempts.int().unwrap_or(0),
                 step: step.int().unwrap_or(0),
             })

@@ -180,10 +180,13 @@ pub fn shape(w: &Webhook) -> Value {
     })
 }
 
-/// A delivery and its attempts as the log answers them.
-pub fn delivery_shape(d: &Delivery, attempts: &[Attempt]) -> Value {
+/// A delivery and its attempts as the log answers them; `body` is what it sends (null
+/// when its event is no longer in the log).
+pub fn delivery_shape(d: &Delivery, attempts: &[Attempt], body: Option<&str>) -> Value {
     let time = crate::query::time::format_ms;
-    let payload: Value = serde_json::from_str(&d.payload).unwrap_or(Value::Null);
+    let payload: Value = body
+        .and_then(|b| serde_json::from_str(b).ok())
+        .unwrap_or(Value::Null);
     json!({
         "id": d.id,
         "webhookId": d.webhook_id,
@@ -217,6 +220,9 @@ pub struct Manage<'a> {
     pub store: &'a Store,
     pub signals: &'a Signals,
     pub workspace: Uuid,
+    /// The workspace's model (operations are checked against it; bodies name its
+    /// objects' ids).
+    pub schema: std::sync::Arc<Schema>,
 }
 
 impl Manage<'_> {
@@ -239,10 +245,10 @@ impl Manage<'_> {
 
     /// Creates a webhook. The first one of a workspace starts delivery from the end of
     /// the event log as it is (earlier changes were made before anyone subscribed).
-    pub async fn create(&self, schema: &Schema, input: CreateWebhook) -> Result<Webhook, ApiError> {
+    pub async fn create(&self, input: CreateWebhook) -> Result<Webhook, ApiError> {
         let target_url = check_url(&input.target_url)?;
         let operations = check_operations(
-            schema,
+            &self.schema,
             &input.operations.unwrap_or_else(|| vec!["*.*".to_owned()]),
         )?;
         let secret = match input.secret {
@@ -289,18 +295,13 @@ impl Manage<'_> {
     }
 
     /// Changes what `update` gives.
-    pub async fn update(
-        &self,
-        schema: &Schema,
-        id: Uuid,
-        update: UpdateWebhook,
-    ) -> Result<Webhook, ApiError> {
+    pub async fn update(&self, id: Uuid, update: UpdateWebhook) -> Result<Webhook, ApiError> {
         let mut webhook = self.get(id).await?;
         if let Some(url) = update.target_url {
             webhook.target_url = check_url(&url)?;
         }
         if let Some(ops) = update.operations {
-            webhook.operations = check_operations(schema, &ops)?;
+            webhook.operations = check_operations(&self.schema, &ops)?;
         }
         if let Some(d) = update.description {
             webhook.description = check_description(d)?;
@@ -378,7 +379,7 @@ impl Manage<'_> {
         webhook: Uuid,
         query: &DeliveryQuery,
     ) -> Result<(Vec<Value>, bool), ApiError> {
-        self.get(webhook).await?;
+        let hook = self.get(webhook).await?;
         let db = self
             .store
             .workspace_db(self.workspace)
@@ -408,15 +409,44 @@ impl Manage<'_> {
             .attempts(&db, &ids)
             .await
             .map_err(ApiError::failure)?;
-        Ok((
-            page.iter().map(|d| delivery_shape(d, &attempts)).collect(),
-            more,
-        ))
+        let shapes = self.with_bodies(&db, &hook, &page, &attempts).await?;
+        Ok((shapes, more))
+    }
+
+    /// The log's shapes of `deliveries` with their bodies.
+    async fn with_bodies(
+        &self,
+        db: &crate::store::WorkspaceDb,
+        hook: &Webhook,
+        deliveries: &[Delivery],
+        attempts: &[Attempt],
+    ) -> Result<Vec<Value>, ApiError> {
+        let seqs: Vec<i64> = deliveries.iter().filter_map(|d| d.event_seq).collect();
+        let events = self
+            .store
+            .events_by_seq(db, &seqs)
+            .await
+            .map_err(ApiError::failure)?;
+        Ok(deliveries
+            .iter()
+            .map(|d| {
+                let event = events.iter().find(|e| Some(e.position.seq) == d.event_seq);
+                let body = super::body_of(
+                    &d.event_name,
+                    &d.id,
+                    event,
+                    d.payload.as_deref(),
+                    hook,
+                    &self.schema,
+                );
+                delivery_shape(d, attempts, body.as_deref())
+            })
+            .collect())
     }
 
     /// One delivery of a webhook with its attempts.
     pub async fn delivery(&self, webhook: Uuid, id: &str) -> Result<Value, ApiError> {
-        self.get(webhook).await?;
+        let hook = self.get(webhook).await?;
         let db = self
             .store
             .workspace_db(self.workspace)
@@ -436,7 +466,10 @@ impl Manage<'_> {
             .attempts(&db, std::slice::from_ref(&delivery.id))
             .await
             .map_err(ApiError::failure)?;
-        Ok(delivery_shape(&delivery, &attempts))
+        let mut shapes = self
+            .with_bodies(&db, &hook, std::slice::from_ref(&delivery), &attempts)
+            .await?;
+        Ok(shapes.pop().unwrap_or(Value::Null))
     }
 
     /// Sends a delivery again (a dead-lettered or any past one): pending, due now, its
@@ -493,7 +526,8 @@ impl Manage<'_> {
                     event_id: event_id.clone(),
                     event_name: "webhook.test".to_owned(),
                     record_id: event_id,
-                    payload: body.to_string(),
+                    event_seq: None,
+                    payload: Some(body.to_string()),
                     next_attempt_at: now,
                     created_at: now,
                 }],

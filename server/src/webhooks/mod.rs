@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tokio::sync::Notify;
+use twenty_codegen::model::Schema;
 use uuid::Uuid;
 
 pub use worker::Worker;
@@ -109,6 +110,28 @@ pub fn payload(
         );
     }
     Value::Object(body).to_string()
+}
+
+/// The body of a delivery: its stored one (a test event), or built from its logged
+/// event under the action its name ends with; `None` when its event is no longer in the
+/// log. `schema` gives the object's metadata id.
+pub fn body_of(
+    event_name: &str,
+    delivery_id: &str,
+    event: Option<&Event>,
+    stored: Option<&str>,
+    webhook: &Webhook,
+    schema: &Schema,
+) -> Option<String> {
+    if let Some(body) = stored {
+        return Some(body.to_owned());
+    }
+    let event = event?;
+    let action = event_name
+        .rsplit_once('.')
+        .map_or(event.action.as_str(), |(_, a)| a);
+    let object_id = schema.object(&event.object).map(|o| o.id);
+    Some(payload(event, action, webhook, object_id, delivery_id))
 }
 
 /// Wake-ups of the worker of this process: a workspace written to (its deliveries may be
