@@ -1008,4 +1008,75 @@ mod tests {
         let message = raw.resolve().unwrap_err().to_string();
         assert!(message.starts_with("invalid DATABASE_URL"), "{message}");
     }
+
+    #[test]
+    fn webhook_settings_default_and_are_validated_by_name() {
+        let config = RawSettings::default().resolve().unwrap();
+        assert!(config.worker);
+        let w = &config.webhooks;
+        assert_eq!(w.timeout, Duration::from_secs(5));
+        let total: Duration = w.retry_schedule.iter().sum();
+        assert!(
+            total > Duration::from_secs(40 * 3600) && total < Duration::from_secs(56 * 3600),
+            "about two days: {total:?}"
+        );
+        assert!(w.allowed_hosts.is_empty());
+        let raw = RawSettings {
+            no_worker: true,
+            webhook_allowed_hosts: Some("hooks.internal, 127.0.0.1/32,::1".into()),
+            webhook_retry_schedule: Some("1s, 1s,2s".into()),
+            webhook_timeout: Some("2s".into()),
+            ..Default::default()
+        };
+        let config = raw.resolve().unwrap();
+        assert!(!config.worker);
+        assert_eq!(
+            config.webhooks.allowed_hosts,
+            [
+                AllowedHost::Name("hooks.internal".into()),
+                AllowedHost::Range("127.0.0.1".parse().unwrap(), 32),
+                AllowedHost::Range("::1".parse().unwrap(), 128),
+            ]
+        );
+        assert_eq!(config.webhooks.retry_schedule.len(), 3);
+        let bad = |raw: RawSettings, name: &str| {
+            let message = raw.resolve().unwrap_err().to_string();
+            assert!(message.contains(name), "{message}");
+        };
+        for value in ["1s,,2s", "0s", "1s,8d", "soon"] {
+            bad(
+                RawSettings {
+                    webhook_retry_schedule: Some(value.into()),
+                    ..Default::default()
+                },
+                "TWENTY_WEBHOOK_RETRY_SCHEDULE",
+            );
+        }
+        for value in ["10.0.0.0/33", "not a host!", "1.2.3.4/x"] {
+            bad(
+                RawSettings {
+                    webhook_allowed_hosts: Some(value.into()),
+                    ..Default::default()
+                },
+                "TWENTY_WEBHOOK_ALLOWED_HOSTS",
+            );
+        }
+        bad(
+            RawSettings {
+                webhook_timeout: Some("2m".into()),
+                ..Default::default()
+            },
+            "TWENTY_WEBHOOK_TIMEOUT",
+        );
+        bad(
+            RawSettings {
+                webhook_concurrency: Some("0".into()),
+                ..Default::default()
+            },
+            "TWENTY_WEBHOOK_CONCURRENCY",
+        );
+        let range = AllowedHost::Range("10.1.0.0".parse().unwrap(), 16);
+        assert!(range.contains("10.1.200.3".parse().unwrap()));
+        assert!(!range.contains("10.2.0.1".parse().unwrap()));
+    }
 }
