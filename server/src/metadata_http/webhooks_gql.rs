@@ -162,6 +162,30 @@ pub(super) fn register(builder: SchemaBuilder) -> SchemaBuilder {
         .register(input("WebhookIdInput", &[("id", id_nn())]))
 }
 
+/// The webhook a field names, as `id: "…"` (Twenty's current spelling) or `input: {id: "…"}`
+/// (its earlier one, still sent by its Zapier connector).
+fn id_of(ctx: &ResolverContext<'_>, field: &str) -> Result<Uuid, async_graphql::Error> {
+    let by_input = opt_arg(ctx, "input")?;
+    let id = match (by_input.get("id"), opt_arg(ctx, "id")?) {
+        (Some(id), Value::Null) => id.clone(),
+        (None, Value::Null) => {
+            return Err(gql_error(ApiError::bad_request(
+                "INVALID_BODY",
+                format!("{field} needs id: \"…\" (or input: {{id: \"…\"}})"),
+            )));
+        }
+        (None, id) => id,
+        (Some(_), _) => {
+            return Err(gql_error(ApiError::bad_request(
+                "INVALID_BODY",
+                format!("{field}: give id or input.id, not both"),
+            )));
+        }
+    };
+    serde_json::from_value(id)
+        .map_err(|e| gql_error(ApiError::bad_request("INVALID_ID", format!("id: {e}"))))
+}
+
 /// The `input` argument as a `T` (unknown keys and wrong types are a BAD_USER_INPUT).
 fn input_of<T: serde::de::DeserializeOwned>(
     ctx: &ResolverContext<'_>,
@@ -189,20 +213,7 @@ pub(super) fn queries(query: Object) -> Object {
         .field(
             Field::new("webhook", TypeRef::named("Webhook"), |ctx| {
                 FieldFuture::new(async move {
-                    let by_input = opt_arg(&ctx, "input")?;
-                    let id = match (by_input.get("id"), opt_arg(&ctx, "id")?) {
-                        (Some(id), _) => id.clone(),
-                        (None, Value::Null) => {
-                            return Err(gql_error(ApiError::bad_request(
-                                "INVALID_BODY",
-                                "webhook needs input: {id} (or id)",
-                            )));
-                        }
-                        (None, id) => id,
-                    };
-                    let id: Uuid = serde_json::from_value(id).map_err(|e| {
-                        gql_error(ApiError::bad_request("INVALID_ID", format!("id: {e}")))
-                    })?;
+                    let id = id_of(&ctx, "webhook")?;
                     match manage(call(&ctx)?).await?.get(id).await {
                         Ok(w) => value(manage::shape(&w)),
                         Err(e) if e.status == axum::http::StatusCode::NOT_FOUND => Ok(None),
@@ -340,7 +351,7 @@ pub(super) fn mutations(mutation: Object) -> Object {
         .field(
             Field::new("deleteWebhook", TypeRef::named_nn("Webhook"), |ctx| {
                 FieldFuture::new(async move {
-                    let id: Uuid = arg(&ctx, "id")?;
+                    let id = id_of(&ctx, "deleteWebhook")?;
                     let w = manage(call(&ctx)?)
                         .await?
                         .delete(id)
@@ -349,7 +360,8 @@ pub(super) fn mutations(mutation: Object) -> Object {
                     value(manage::shape(&w))
                 })
             })
-            .argument(InputValue::new("id", id_nn())),
+            .argument(InputValue::new("input", TypeRef::named("WebhookIdInput")))
+            .argument(InputValue::new("id", id_t())),
         )
         .field(
             Field::new(

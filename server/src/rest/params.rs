@@ -2,6 +2,7 @@
 //! once, with typed accessors that answer a 400 naming the parameter.
 use crate::error::ApiError;
 use crate::query::{MAX_LIMIT, OrderBy};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// The parameters of one request.
@@ -14,12 +15,29 @@ fn invalid(name: &str, why: String) -> ApiError {
     ApiError::bad_request("INVALID_PARAMETER", format!("invalid `{name}`: {why}"))
 }
 
+/// `limit:3` with no `=` (how Twenty's Zapier connector writes `limit=3`) read as `limit=3`
+/// when the name before the colon is a parameter of the route; anything else is unchanged.
+fn colon_spelling<'a>(
+    name: Cow<'a, str>,
+    value: Cow<'a, str>,
+    allowed: &[&str],
+) -> (Cow<'a, str>, Cow<'a, str>) {
+    if value.is_empty()
+        && let Some((key, given)) = name.split_once(':')
+        && allowed.contains(&key)
+    {
+        return (Cow::Owned(key.to_owned()), Cow::Owned(given.to_owned()));
+    }
+    (name, value)
+}
+
 impl Params {
     /// Parses `raw` (percent-decoded, `+` as space), refusing parameters not in `allowed`
     /// and repeated ones.
     pub fn parse(raw: Option<&str>, allowed: &[&str]) -> Result<Params, ApiError> {
         let mut values = BTreeMap::new();
         for (name, value) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
+            let (name, value) = colon_spelling(name, value, allowed);
             if !allowed.contains(&name.as_ref()) {
                 let hint = if allowed.is_empty() {
                     "this route takes no query parameters".to_owned()
@@ -125,6 +143,18 @@ mod tests {
         assert!(e.message.contains("`lmit`"), "{}", e.message);
         let e = Params::parse(Some("limit=1&limit=2"), &["limit"]).unwrap_err();
         assert_eq!(e.code, "INVALID_PARAMETER");
+    }
+
+    #[test]
+    fn a_parameter_written_with_a_colon_is_read_as_with_an_equals_sign() {
+        let p = Params::parse(Some("limit:3"), &["limit", "filter"]).unwrap();
+        assert_eq!(p.limit().unwrap(), Some(3));
+        let e = Params::parse(Some("limt:3"), &["limit"]).unwrap_err();
+        assert_eq!(e.code, "UNKNOWN_PARAMETER");
+        let e = Params::parse(Some("limit:3&limit=4"), &["limit"]).unwrap_err();
+        assert_eq!(e.code, "INVALID_PARAMETER");
+        let p = Params::parse(Some("filter=name%5Beq%5D%3A%22a%22"), &["filter"]).unwrap();
+        assert_eq!(p.get("filter"), Some("name[eq]:\"a\""));
     }
 
     #[test]

@@ -332,6 +332,32 @@ async fn metadata_graphql_manages_webhooks_in_twentys_shapes(backend: Backend) {
     )
     .await;
     assert!(gone["data"]["webhook"].is_null(), "{gone}");
+    // Twenty's earlier spelling, `deleteWebhook(input: {id})`, which its Zapier connector sends.
+    let other = gql(
+        "mutation { createWebhook(input: {targetUrl: \"https://example.com/z\", operations: [\"company.created\"], secret: \"\"}) { id secret } }",
+        json!({}),
+    )
+    .await;
+    let other_id = other["data"]["createWebhook"]["id"].as_str().unwrap();
+    assert_eq!(other["data"]["createWebhook"]["secret"], "", "{other}");
+    let deleted = gql(
+        "mutation($id: UUID!) { deleteWebhook(input: {id: $id}) { id } }",
+        json!({"id": other_id}),
+    )
+    .await;
+    assert_eq!(
+        deleted["data"]["deleteWebhook"]["id"], other_id,
+        "{deleted}"
+    );
+    let both = gql(
+        "mutation($id: UUID!) { deleteWebhook(id: $id, input: {id: $id}) { id } }",
+        json!({"id": other_id}),
+    )
+    .await;
+    assert_eq!(
+        both["errors"][0]["extensions"]["twentyCode"], "INVALID_BODY",
+        "{both}"
+    );
 }
 both!(metadata_graphql_manages_webhooks_in_twentys_shapes);
 
