@@ -6,7 +6,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use twenty_codegen::emit::{graphql, openapi, sdk_rust, sdk_ts, sql::Dialect};
+use twenty_codegen::emit::{graphql, openapi, sdk_rust, sdk_ts, sql::Dialect, zapier};
 use twenty_codegen::migrate::{self, Lock};
 use twenty_codegen::model::Schema;
 
@@ -66,6 +66,9 @@ pub fn run(root: &Path, options: Options) -> Result<(), String> {
     }
     for (path, contents) in sdk_ts::files(&schema) {
         documents.push((Path::new(sdk_ts::PACKAGE_DIR).join(path), contents));
+    }
+    for (path, contents) in zapier::files() {
+        documents.push((Path::new(zapier::PACKAGE_DIR).join(path), contents));
     }
     for (path, contents) in documents {
         let contents = with_header(&path, contents)?;

@@ -6,3 +6,4 @@ pub mod openapi;
 pub mod sdk_rust;
 pub mod sdk_ts;
 pub mod sql;
+pub mod zapier;

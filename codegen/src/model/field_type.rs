@@ -138,6 +138,22 @@ pub struct SubField {
     pub searchable: bool,
     /// Not writable through the API (filled in by the server).
     pub read_only: bool,
+    /// For a RAW_JSON sub-field holding a list: what each item is.
+    pub items: Option<Items>,
+}
+
+/// The items of a list sub-field (`additionalEmails`, `secondaryLinks`, …), which every
+/// emitter types precisely instead of as "any JSON".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Items {
+    /// Strings (`additionalEmails`).
+    Strings,
+    /// Objects of optional, nullable strings under these keys; `type_name` is the Rust SDK's
+    /// type of one item.
+    Records {
+        type_name: &'static str,
+        keys: &'static [&'static str],
+    },
 }
 
 const fn sub(name: &'static str, field_type: FieldType) -> SubField {
@@ -148,7 +164,13 @@ const fn sub(name: &'static str, field_type: FieldType) -> SubField {
         unique_key: false,
         searchable: false,
         read_only: false,
+        items: None,
     }
+}
+
+const fn list_of(mut s: SubField, items: Items) -> SubField {
+    s.items = Some(items);
+    s
 }
 
 const fn searchable(mut s: SubField) -> SubField {
@@ -226,7 +248,13 @@ pub static COMPOSITES: [CompositeType; 8] = [
         sub_fields: &[
             sub("primaryLinkLabel", FieldType::Text),
             searchable(unique_key(sub("primaryLinkUrl", FieldType::Text))),
-            sub("secondaryLinks", FieldType::RawJson),
+            list_of(
+                sub("secondaryLinks", FieldType::RawJson),
+                Items::Records {
+                    type_name: "LinkItem",
+                    keys: &["label", "url"],
+                },
+            ),
         ],
     },
     CompositeType {
@@ -234,7 +262,7 @@ pub static COMPOSITES: [CompositeType; 8] = [
         type_name: "Emails",
         sub_fields: &[
             searchable(unique_key(sub("primaryEmail", FieldType::Text))),
-            sub("additionalEmails", FieldType::RawJson),
+            list_of(sub("additionalEmails", FieldType::RawJson), Items::Strings),
         ],
     },
     CompositeType {
@@ -244,7 +272,13 @@ pub static COMPOSITES: [CompositeType; 8] = [
             searchable(unique_key(sub("primaryPhoneNumber", FieldType::Text))),
             sub("primaryPhoneCountryCode", FieldType::Text),
             sub("primaryPhoneCallingCode", FieldType::Text),
-            sub("additionalPhones", FieldType::RawJson),
+            list_of(
+                sub("additionalPhones", FieldType::RawJson),
+                Items::Records {
+                    type_name: "PhoneItem",
+                    keys: &["number", "countryCode", "callingCode"],
+                },
+            ),
         ],
     },
     CompositeType {

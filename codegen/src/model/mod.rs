@@ -16,7 +16,8 @@ pub use body::{Body, Presence};
 pub use column::{Column, ColumnDefault, ColumnType, ForeignKey, composite_column_name};
 pub use errors::{ERROR_CODES, ErrorCode, error_code, error_codes_with_status};
 pub use field_type::{
-    ACTOR_SOURCES, COMPOSITES, CompositeType, FieldType, RATING_VALUES, SubField, upper_first,
+    ACTOR_SOURCES, COMPOSITES, CompositeType, FieldType, Items, RATING_VALUES, SubField,
+    upper_first,
 };
 pub use grammar::{Comparator, Direction, ValueKind};
 pub use index::{Index, IndexMethod, LIVE_ROWS_PREDICATE};

@@ -17,7 +17,7 @@
 
 use super::names;
 use crate::model::{
-    ACTOR_SOURCES, Body, COMPOSITES, CompositeType, DefaultValue, Field, FieldType, Object,
+    ACTOR_SOURCES, Body, COMPOSITES, CompositeType, DefaultValue, Field, FieldType, Items, Object,
     RelationKind, Schema as Model, SubField,
 };
 use serde_json::Value;
@@ -222,33 +222,26 @@ pub(crate) fn composite_description(field_type: FieldType) -> &'static str {
 fn sub_field_schema(sub: &SubField) -> RefOr<Schema> {
     let nullable = !sub.required;
     let nullable_string = || -> RefOr<Schema> { typed(Type::String, true).into() };
-    let schema: RefOr<Schema> = match sub.name {
-        "secondaryLinks" => array(
-            ObjectBuilder::new()
-                .schema_type(Type::Object)
-                .property("label", nullable_string())
-                .property("url", nullable_string())
-                .into(),
-            true,
-        ),
-        "additionalEmails" => array(typed(Type::String, false).into(), true),
-        "additionalPhones" => array(
-            ObjectBuilder::new()
-                .schema_type(Type::Object)
-                .property("number", nullable_string())
-                .property("countryCode", nullable_string())
-                .property("callingCode", nullable_string())
-                .into(),
-            true,
-        ),
-        "context" => typed(Type::Object, true)
+    let schema: RefOr<Schema> = match (sub.items, sub.name) {
+        (Some(Items::Strings), _) => array(typed(Type::String, false).into(), true),
+        (Some(Items::Records { keys, .. }), _) => {
+            let item = keys
+                .iter()
+                .fold(ObjectBuilder::new().schema_type(Type::Object), |o, key| {
+                    o.property(*key, nullable_string())
+                });
+            array(item.into(), true)
+        }
+        (None, "context") => typed(Type::Object, true)
             .description(Some(
                 "Where the change came from in more detail (`provider`, `applicationId`, `agentId`, …).",
             ))
             .additional_properties(Some(AdditionalProperties::FreeForm(true)))
             .into(),
-        _ if sub.field_type == FieldType::Select => enum_schema(&ACTOR_SOURCES, nullable).into(),
-        _ => scalar_schema(sub.field_type, &[], nullable),
+        (None, _) if sub.field_type == FieldType::Select => {
+            enum_schema(&ACTOR_SOURCES, nullable).into()
+        }
+        (None, _) => scalar_schema(sub.field_type, &[], nullable),
     };
     match schema {
         RefOr::T(Schema::Object(mut object)) if sub.read_only => {

@@ -11,11 +11,11 @@
 use crate::emit::openapi::schemas::composite_description;
 use crate::emit::sdk_ts::filter::order_fields;
 use crate::emit::sdk_ts::objects::envelope_keys;
-use crate::model::upper_first;
 use crate::model::{
     ACTOR_SOURCES, Body, COMPOSITES, Field, FieldType, Object, Presence, RelationKind, Schema,
     SubField, ValueKind,
 };
+use crate::model::{Items, upper_first};
 use std::fmt::Write;
 
 /// Where the SDK lives, relative to the repository root.
@@ -110,14 +110,13 @@ fn literal(s: &str) -> String {
     serde_json::Value::from(s).to_string()
 }
 
-fn sub_field_type(sub: &SubField) -> &'static str {
-    match sub.name {
-        "secondaryLinks" => "Vec<LinkItem>",
-        "additionalEmails" => "Vec<String>",
-        "additionalPhones" => "Vec<PhoneItem>",
-        "context" => "serde_json::Map<String, serde_json::Value>",
-        _ if sub.field_type == FieldType::Select => "ActorSource",
-        _ => scalar_type(sub.field_type),
+fn sub_field_type(sub: &SubField) -> String {
+    match (sub.items, sub.name) {
+        (Some(Items::Strings), _) => "Vec<String>".to_owned(),
+        (Some(Items::Records { type_name, .. }), _) => format!("Vec<{type_name}>"),
+        (None, "context") => "serde_json::Map<String, serde_json::Value>".to_owned(),
+        (None, _) if sub.field_type == FieldType::Select => "ActorSource".to_owned(),
+        (None, _) => scalar_type(sub.field_type).to_owned(),
     }
 }
 

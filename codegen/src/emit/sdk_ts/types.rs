@@ -3,8 +3,8 @@
 
 use super::{doc, literal, union_of};
 use crate::model::{
-    ACTOR_SOURCES, Body, COMPOSITES, CompositeType, Field, FieldType, Object, RelationKind, Schema,
-    SubField, upper_first,
+    ACTOR_SOURCES, Body, COMPOSITES, CompositeType, Field, FieldType, Items, Object, RelationKind,
+    Schema, SubField, upper_first,
 };
 use std::fmt::Write;
 
@@ -73,16 +73,18 @@ fn composite_description(composite: &CompositeType) -> &'static str {
 
 /// A sub-field's type; the JSON sub-fields get their precise shapes, as in the OpenAPI document.
 fn sub_field_type(sub: &SubField) -> String {
-    let base = match sub.name {
-        "secondaryLinks" => "{ label?: string | null; url?: string | null }[]".to_owned(),
-        "additionalEmails" => "string[]".to_owned(),
-        "additionalPhones" => {
-            "{ number?: string | null; countryCode?: string | null; callingCode?: string | null }[]"
-                .to_owned()
+    let base = match (sub.items, sub.name) {
+        (Some(Items::Strings), _) => "string[]".to_owned(),
+        (Some(Items::Records { keys, .. }), _) => {
+            let members: Vec<String> = keys
+                .iter()
+                .map(|key| format!("{key}?: string | null"))
+                .collect();
+            format!("{{ {} }}[]", members.join("; "))
         }
-        "context" => "{ [key: string]: unknown }".to_owned(),
-        _ if sub.field_type == FieldType::Select => "ActorSource".to_owned(),
-        _ => scalar_type(sub.field_type, &[]),
+        (None, "context") => "{ [key: string]: unknown }".to_owned(),
+        (None, _) if sub.field_type == FieldType::Select => "ActorSource".to_owned(),
+        (None, _) => scalar_type(sub.field_type, &[]),
     };
     if sub.required {
         base
