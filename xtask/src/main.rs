@@ -18,13 +18,15 @@ commands:
       Compiles the standard objects into the checked-in files: migrations/{postgres,sqlite}/,
       migrations/schema.lock.json, openapi/core.json, graphql/core.graphql,
       sdk-ts/src/generated/ and sdk-ts/test/generated/ (the TypeScript SDK's types),
-      sdk-rust/src/generated.rs (the Rust SDK's types).
+      sdk-rust/src/generated.rs (the Rust SDK's types),
+      zapier/src/generated/model.json (the Zapier connector's field-type table).
       --check               writes nothing; fails naming every stale file
       --allow-destructive   lets a new migration drop objects, fields or select options
   test
       Sets up what the tests need (PostgreSQL, the Node packages) and runs every test:
       the codegen drift check, the Rust tests (Postgres and SQLite legs), the doc tests and
-      the TypeScript SDK's tests (tsc, the OpenAPI agreement, node --test, the live server).
+      the TypeScript SDK's tests (tsc, the OpenAPI agreement, node --test, the live server)
+      and the Zapier connector's (schema validation, the app tester against the live server).
   bench [--duration 10s] [--warmup 2s] [--connections 16] [--backend sqlite|postgres|both]
         [--people 10000] [--only rest-list-20,graphql-list-20,…]
       Builds the release server, seeds a fresh store, and measures REST list / get / filter /

@@ -1,7 +1,7 @@
 //! `cargo xtask test`: sets up what the tests need on a fresh machine (PostgreSQL, the
-//! Node packages, openapi-generator), then runs the drift check, every Rust test and the
-//! TypeScript SDK's tests. Under `CI=true` nothing may be skipped, so a missing service is an
-//! error instead of a skip.
+//! Node packages, openapi-generator), then runs the drift check, every Rust test, the
+//! TypeScript SDK's tests and the Zapier connector's. Under `CI=true` nothing may be
+//! skipped, so a missing service is an error instead of a skip.
 
 use std::ffi::OsStr;
 use std::net::{SocketAddr, TcpStream};
@@ -49,17 +49,22 @@ pub fn run(root: &Path) -> Result<(), String> {
         step("Rust tests");
         cargo(root, &["test", "--workspace", "--no-fail-fast"])?;
     }
+    // The live scenarios of both packages start the binary built above on both backends.
+    let server = crate::target_dir(root)
+        .join("debug")
+        .join(format!("twenty-server{}", std::env::consts::EXE_SUFFIX));
+    let server_env = [("TWENTY_SERVER_BIN", server.as_os_str())];
     step("TypeScript SDK (sdk-ts: tsc, the OpenAPI agreement, node --test, the live server)");
     if node {
-        // The live-server scenario starts the binary built above on both backends.
-        let server = crate::target_dir(root)
-            .join("debug")
-            .join(format!("twenty-server{}", std::env::consts::EXE_SUFFIX));
-        npm_with(
-            &root.join("sdk-ts"),
-            &["test"],
-            &[("TWENTY_SERVER_BIN", server.as_os_str())],
-        )?;
+        npm_with(&root.join("sdk-ts"), &["test"], &server_env)?;
+    } else {
+        println!("skipped: node and npm are not installed");
+    }
+    step(
+        "Zapier connector (zapier: zapier-platform-schema validation, the app tester against the live server)",
+    );
+    if node {
+        npm_with(&root.join("zapier"), &["test"], &server_env)?;
     } else {
         println!("skipped: node and npm are not installed");
     }
@@ -235,7 +240,7 @@ fn ensure_node_tools(root: &Path, ci: bool) -> Result<bool, String> {
             Ok(false)
         };
     }
-    for package in ["tools/spec-check", "sdk-ts"] {
+    for package in ["tools/spec-check", "sdk-ts", "zapier"] {
         let dir = root.join(package);
         let installed = dir.join("node_modules/.package-lock.json");
         let lock = dir.join("package-lock.json");
