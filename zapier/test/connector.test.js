@@ -233,7 +233,7 @@ for (const backend of ['sqlite', 'postgres']) {
       assert.equal(events[0].record.name, 'Hooked');
       assert.equal(events[0].eventName, 'company.created');
       const gone = await perform('triggers', 'trigger_record', 'performUnsubscribe', bundle({}, { subscribeData: sub }));
-      assert.equal(gone.id, sub.id);
+      assert.deepEqual(gone, { id: sub.id, deleted: true });
       const left = await server.metadata('{ webhooks { id } }');
       assert.ok(!left.webhooks.some((w) => w.id === sub.id));
     });

@@ -349,17 +349,23 @@ pub(super) fn mutations(mutation: Object) -> Object {
             )),
         )
         .field(
-            Field::new("deleteWebhook", TypeRef::named_nn("Webhook"), |ctx| {
-                FieldFuture::new(async move {
-                    let id = id_of(&ctx, "deleteWebhook")?;
-                    let w = manage(call(&ctx)?)
-                        .await?
-                        .delete(id)
-                        .await
-                        .map_err(gql_error)?;
-                    value(manage::shape(&w))
-                })
-            })
+            // `Boolean!`, as Twenty's (its Zapier connector selects nothing under it); an
+            // unknown id is a NOT_FOUND error rather than `false`.
+            Field::new(
+                "deleteWebhook",
+                TypeRef::named_nn(TypeRef::BOOLEAN),
+                |ctx| {
+                    FieldFuture::new(async move {
+                        let id = id_of(&ctx, "deleteWebhook")?;
+                        manage(call(&ctx)?)
+                            .await?
+                            .delete(id)
+                            .await
+                            .map_err(gql_error)?;
+                        Ok(Some(FieldValue::value(true)))
+                    })
+                },
+            )
             .argument(InputValue::new("input", TypeRef::named("WebhookIdInput")))
             .argument(InputValue::new("id", id_t())),
         )

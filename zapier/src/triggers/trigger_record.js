@@ -47,8 +47,8 @@ async function performSubscribe(z, bundle) {
 
 async function performUnsubscribe(z, bundle) {
   const id = bundle.subscribeData && bundle.subscribeData.id;
-  const data = await graphql(z, bundle, 'mutation ZapierUnsubscribe($id: UUID!) { deleteWebhook(id: $id) { id } }', { id }, 'metadata');
-  return data.deleteWebhook;
+  const data = await graphql(z, bundle, 'mutation ZapierUnsubscribe($id: UUID!) { deleteWebhook(id: $id) }', { id }, 'metadata');
+  return { id, deleted: data.deleteWebhook };
 }
 
 /** One delivery (the body the server posted) as one trigger event. */

@@ -317,14 +317,19 @@ async fn metadata_graphql_manages_webhooks_in_twentys_shapes(backend: Backend) {
         "{log}"
     );
     let deleted = gql(
-        "mutation($id: UUID!) { deleteWebhook(id: $id) { id } }",
+        "mutation($id: UUID!) { deleteWebhook(id: $id) }",
+        json!({"id": id}),
+    )
+    .await;
+    assert_eq!(deleted["data"]["deleteWebhook"], true, "{deleted}");
+    let again = gql(
+        "mutation($id: UUID!) { deleteWebhook(id: $id) }",
         json!({"id": id}),
     )
     .await;
     assert_eq!(
-        deleted["data"]["deleteWebhook"]["id"],
-        id.as_str(),
-        "{deleted}"
+        again["errors"][0]["extensions"]["twentyCode"], "NOT_FOUND",
+        "{again}"
     );
     let gone = gql(
         "query($id: UUID!) { webhook(id: $id) { id } }",
@@ -340,17 +345,8 @@ async fn metadata_graphql_manages_webhooks_in_twentys_shapes(backend: Backend) {
     .await;
     let other_id = other["data"]["createWebhook"]["id"].as_str().unwrap();
     assert_eq!(other["data"]["createWebhook"]["secret"], "", "{other}");
-    let deleted = gql(
-        "mutation($id: UUID!) { deleteWebhook(input: {id: $id}) { id } }",
-        json!({"id": other_id}),
-    )
-    .await;
-    assert_eq!(
-        deleted["data"]["deleteWebhook"]["id"], other_id,
-        "{deleted}"
-    );
     let both = gql(
-        "mutation($id: UUID!) { deleteWebhook(id: $id, input: {id: $id}) { id } }",
+        "mutation($id: UUID!) { deleteWebhook(id: $id, input: {id: $id}) }",
         json!({"id": other_id}),
     )
     .await;
@@ -358,6 +354,13 @@ async fn metadata_graphql_manages_webhooks_in_twentys_shapes(backend: Backend) {
         both["errors"][0]["extensions"]["twentyCode"], "INVALID_BODY",
         "{both}"
     );
+    // Exactly what Twenty's connector sends: a literal id, nothing selected.
+    let deleted = gql(
+        &format!("mutation deleteWebhook {{deleteWebhook(input: {{id: \"{other_id}\"}})}}"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(deleted["data"]["deleteWebhook"], true, "{deleted}");
 }
 both!(metadata_graphql_manages_webhooks_in_twentys_shapes);
 
