@@ -141,7 +141,7 @@ impl Default for WebhookSettings {
                 h(16),
             ],
             retention: h(24 * 14),
-            concurrency: 64,
+            concurrency: 128,
             disable_after: h(24 * 3),
             poll_interval: Duration::from_millis(250),
         }

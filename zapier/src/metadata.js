@@ -67,4 +67,13 @@ function labelOf(object, record) {
   return record.id;
 }
 
-module.exports = { labelOf, object, objects, operations, typeEntry };
+/** The input choosing the object, filled from `find_object_names_singular`. */
+const objectInput = {
+  key: 'nameSingular',
+  label: 'Object',
+  required: true,
+  dynamic: 'find_object_names_singular.nameSingular.labelSingular',
+  altersDynamicFields: true,
+};
+
+module.exports = { labelOf, object, objectInput, objects, operations, typeEntry };

@@ -238,7 +238,7 @@ for (const backend of ['sqlite', 'postgres']) {
       assert.ok(!left.webhooks.some((w) => w.id === sub.id));
     });
 
-    live('trigger_record: an update trigger limited to chosen fields skips other changes; restored is an operation', async () => {
+    live('trigger_record: an update trigger limited to chosen fields skips other changes; restored and upserted are operations', async () => {
       const fields = await appTester(App.triggers.trigger_record.operation.inputFields[2], bundle({ nameSingular: 'company', operation: 'updated' }));
       assert.equal(fields[0].key, 'watchedFields');
       assert.ok(Object.keys(fields[0].choices).includes('employees'));
@@ -261,7 +261,16 @@ for (const backend of ['sqlite', 'postgres']) {
       await graphql('mutation($id: UUID!) { restoreCompany(id: $id) { id } }', { id });
       const restored = await receiver.next((b) => b.eventName === 'company.restored' && b.record.id === id, 'company.restored');
       assert.equal(restored.body.record.deletedAt, null);
-      for (const s of [sub, restoredSub]) await perform('triggers', 'trigger_record', 'performUnsubscribe', bundle({}, { subscribeData: s }));
+      const upsertInput = { nameSingular: 'person', operation: 'upserted' };
+      const upsertSub = await perform('triggers', 'trigger_record', 'performSubscribe', bundle(upsertInput, { targetUrl: receiver.url }));
+      for (const jobTitle of ['First', 'Second']) {
+        await server.post('/rest/people?upsert=true', { emails: { primaryEmail: 'upsert@zap.example' }, jobTitle });
+      }
+      const second = await receiver.next((b) => b.eventName === 'person.upserted' && b.record.jobTitle === 'Second', 'the second upsert');
+      const upserted = await perform('triggers', 'trigger_record', 'perform', bundle(upsertInput, { cleanedRequest: second.body }));
+      assert.equal(upserted[0].eventName, 'person.upserted');
+      assert.ok(upserted[0].updatedFields.includes('jobTitle'), JSON.stringify(upserted[0].updatedFields));
+      for (const s of [sub, restoredSub, upsertSub]) await perform('triggers', 'trigger_record', 'performUnsubscribe', bundle({}, { subscribeData: s }));
     });
 
     live('trigger_record performList gives recent records as samples (deleted ones for deleted)', async () => {

@@ -131,36 +131,24 @@ impl Input {
     }
 }
 
-/// The input of a scalar type (one that is neither a composite, a relation nor set by the
-/// server).
+/// The input of a scalar type, by how the model compares its values (composites, relations
+/// and the search vector have none).
 fn scalar_input(field_type: FieldType) -> Option<Input> {
-    Some(match field_type {
-        FieldType::Uuid | FieldType::Text => input("string", Convert::String),
-        FieldType::Number | FieldType::Numeric | FieldType::Position => {
-            input("number", Convert::Number)
-        }
-        FieldType::Boolean => input("boolean", Convert::Boolean),
-        FieldType::DateTime => input("datetime", Convert::DateTime),
-        FieldType::Date => input("datetime", Convert::Date),
-        FieldType::Select => input("string", Convert::String).choices(Choices::Options),
-        FieldType::MultiSelect => input("string", Convert::String)
-            .list()
-            .choices(Choices::Options),
-        FieldType::Rating => {
+    Some(match ValueKind::of_type(field_type)? {
+        ValueKind::Text | ValueKind::Uuid => input("string", Convert::String),
+        ValueKind::Number | ValueKind::Numeric => input("number", Convert::Number),
+        ValueKind::Boolean => input("boolean", Convert::Boolean),
+        ValueKind::DateTime => input("datetime", Convert::DateTime),
+        ValueKind::Date => input("datetime", Convert::Date),
+        ValueKind::Select if field_type == FieldType::Rating => {
             input("string", Convert::String).choices(Choices::Values(&RATING_VALUES))
         }
-        FieldType::RawJson => input("text", Convert::Json),
-        FieldType::Array => input("string", Convert::String).list(),
-        FieldType::RichTextV2
-        | FieldType::FullName
-        | FieldType::Currency
-        | FieldType::Address
-        | FieldType::Links
-        | FieldType::Emails
-        | FieldType::Phones
-        | FieldType::Actor
-        | FieldType::Relation
-        | FieldType::TsVector => return None,
+        ValueKind::Select => input("string", Convert::String).choices(Choices::Options),
+        ValueKind::MultiSelect => input("string", Convert::String)
+            .list()
+            .choices(Choices::Options),
+        ValueKind::Array => input("string", Convert::String).list(),
+        ValueKind::Json => input("text", Convert::Json),
     })
 }
 

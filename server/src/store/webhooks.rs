@@ -171,9 +171,10 @@ pub fn workspace_ddl(dialect: Dialect, pg_schema: &str) -> String {
     let delivery = table(dialect, pg_schema, DELIVERY_TABLE);
     let attempt = table(dialect, pg_schema, ATTEMPT_TABLE);
     let index = |name: &str| quote(&format!("{DELIVERY_TABLE}_{name}"));
-    let (pending, due, webhook, event) = (
+    let (pending, due, queue, webhook, event) = (
         index("pending"),
         index("due"),
+        index("queue"),
         index("webhook"),
         index("event"),
     );
@@ -202,6 +203,7 @@ CREATE TABLE IF NOT EXISTS {delivery} (
   "lastError" TEXT);
 CREATE INDEX IF NOT EXISTS {pending} ON {delivery} ("webhookId", "recordId", "seq") WHERE "status" = 'PENDING';
 CREATE INDEX IF NOT EXISTS {due} ON {delivery} ("nextAttemptAt") WHERE "status" = 'PENDING';
+CREATE INDEX IF NOT EXISTS {queue} ON {delivery} ("seq") WHERE "status" = 'PENDING';
 CREATE INDEX IF NOT EXISTS {webhook} ON {delivery} ("webhookId", "seq");
 CREATE INDEX IF NOT EXISTS {event} ON {delivery} ("eventSeq");
 CREATE TABLE IF NOT EXISTS {attempt} (

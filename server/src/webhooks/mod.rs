@@ -14,6 +14,7 @@ use crate::store::webhooks::Webhook;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::Notify;
 use twenty_codegen::model::Schema;
@@ -138,8 +139,28 @@ pub fn body_of(
 /// due at once), or the set of webhooks changed (workspaces to start or stop serving).
 #[derive(Debug, Default)]
 pub struct Signals {
-    workspaces: Mutex<HashMap<Uuid, Arc<Notify>>>,
+    workspaces: Mutex<HashMap<Uuid, Arc<Wake>>>,
     changed: Notify,
+}
+
+/// The wake-up of one workspace's delivery task, and the writes counted for it (how the
+/// task tells a stream of writes, to which it yields, from occasional ones).
+#[derive(Debug, Default)]
+pub struct Wake {
+    notify: Notify,
+    writes: AtomicU64,
+}
+
+impl Wake {
+    /// Until the next write (or a change of the webhooks).
+    pub async fn notified(&self) {
+        self.notify.notified().await;
+    }
+
+    /// Writes so far.
+    pub fn writes(&self) -> u64 {
+        self.writes.load(Ordering::Relaxed)
+    }
 }
 
 impl Signals {
@@ -151,27 +172,28 @@ impl Signals {
             .unwrap_or_else(|e| e.into_inner())
             .get(&workspace)
             .cloned();
-        if let Some(n) = notify {
-            n.notify_one();
+        if let Some(w) = notify {
+            w.writes.fetch_add(1, Ordering::Relaxed);
+            w.notify.notify_one();
         }
     }
 
     /// A webhook was created, changed or deleted.
     pub fn changed(&self) {
         self.changed.notify_one();
-        let all: Vec<Arc<Notify>> = self
+        let all: Vec<Arc<Wake>> = self
             .workspaces
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .values()
             .cloned()
             .collect();
-        for n in all {
-            n.notify_one();
+        for w in all {
+            w.notify.notify_one();
         }
     }
 
-    fn register(&self, workspace: Uuid) -> Arc<Notify> {
+    fn register(&self, workspace: Uuid) -> Arc<Wake> {
         self.workspaces
             .lock()
             .unwrap_or_else(|e| e.into_inner())

@@ -32,9 +32,15 @@ const TRIM_EVERY: Duration = Duration::from_secs(3600);
 /// The longest `Retry-After` honoured.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(86_400);
 /// The pause between rounds that found work (see [`Worker::serve`]): with
-/// `TWENTY_WEBHOOK_CONCURRENCY` 64, at most 2,560 deliveries a second per workspace and
+/// `TWENTY_WEBHOOK_CONCURRENCY` 128, at most 5,120 deliveries a second per workspace and
 /// process, in at most 40 transactions a second.
 const ROUND_PACE: Duration = Duration::from_millis(25);
+/// The pause between rounds while the workspace takes a stream of writes (more than
+/// [`WRITE_STREAM`] a second): the API's writes go first, each round carries more, and
+/// deliveries catch up when the stream ends (at most `concurrency` × 5 a second meanwhile).
+const YIELD_PACE: Duration = Duration::from_millis(200);
+/// Writes a second from which a workspace's delivery task yields to them.
+const WRITE_STREAM: f64 = 500.0;
 /// How long a task waits after a database error before trying again.
 const ERROR_PAUSE: Duration = Duration::from_secs(1);
 
@@ -121,6 +127,7 @@ impl Worker {
     /// Serves one workspace until it has no active webhook and nothing in flight.
     async fn serve(self: Arc<Self>, workspace: Uuid, mut stop: watch::Receiver<bool>) {
         let wake = self.signals.register(workspace);
+        let mut writes = (wake.writes(), Instant::now());
         let (sent, mut results) = mpsc::unbounded_channel::<AttemptOutcome>();
         let mut state = Serving {
             workspace,
@@ -152,7 +159,15 @@ impl Worker {
                 // gather: each round is a write transaction of the workspace (on SQLite
                 // a commit of its file, which its writers wait for), so fewer, fuller
                 // rounds leave more of the file to them.
-                tokio::time::sleep(ROUND_PACE).await;
+                let (count, at) = (wake.writes(), Instant::now());
+                let rate = (count - writes.0) as f64 / at.duration_since(writes.1).as_secs_f64();
+                writes = (count, at);
+                let pace = if rate > WRITE_STREAM {
+                    YIELD_PACE
+                } else {
+                    ROUND_PACE
+                };
+                tokio::time::sleep(pace).await;
                 continue;
             }
             tokio::select! {

@@ -4,7 +4,7 @@
 
 const { rest } = require('../client');
 const { inputFields, toData } = require('../fields');
-const { object } = require('../metadata');
+const { object, objectInput } = require('../metadata');
 const { capitalized } = require('./crud_record');
 
 const key = 'create_record';
@@ -28,7 +28,7 @@ module.exports = {
   display: { label: 'Create Record', description: 'Creates a record of any object.' },
   operation: {
     inputFields: [
-      { key: 'nameSingular', label: 'Object', required: true, dynamic: 'find_object_names_singular.nameSingular.labelSingular', altersDynamicFields: true },
+      objectInput,
       recordFields,
     ],
     perform,

@@ -6,7 +6,7 @@
 
 const { rest } = require('../client');
 const { inputFields, toData } = require('../fields');
-const { object } = require('../metadata');
+const { object, objectInput } = require('../metadata');
 
 const key = 'crud_record';
 const CONTROL = ['nameSingular', 'crudZapierOperation'];
@@ -58,8 +58,8 @@ module.exports = {
   display: { label: 'Create, Update or Delete Record', description: 'Creates, updates or deletes a record of any object.' },
   operation: {
     inputFields: [
-      { key: 'nameSingular', label: 'Object', required: true, dynamic: 'find_object_names_singular.nameSingular.labelSingular', altersDynamicFields: true },
-      { key: 'crudZapierOperation', label: 'Operation', required: true, choices: { created: 'Create', updated: 'Update', deleted: 'Delete' }, altersDynamicFields: true },
+      objectInput,
+      { key: 'crudZapierOperation', label: 'Operation', required: true, choices: OPERATIONS, altersDynamicFields: true },
       recordFields,
     ],
     perform,

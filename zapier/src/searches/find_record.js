@@ -5,7 +5,7 @@
 
 const { rest } = require('../client');
 const { lookupFields } = require('../fields');
-const { object } = require('../metadata');
+const { object, objectInput } = require('../metadata');
 
 const key = 'find_record';
 
@@ -41,7 +41,7 @@ module.exports = {
   display: { label: 'Find Record', description: 'Finds a record of any object by the value of one of its fields (email, domain, name, …).' },
   operation: {
     inputFields: [
-      { key: 'nameSingular', label: 'Object', required: true, dynamic: 'find_object_names_singular.nameSingular.labelSingular', altersDynamicFields: true },
+      objectInput,
       lookupInput,
       { key: 'lookupValue', label: 'Value', required: true, helpText: 'The value the field must equal.' },
     ],

@@ -3,7 +3,7 @@
 // object, each with its label.
 
 const { rest } = require('../client');
-const { labelOf, object } = require('../metadata');
+const { labelOf, object, objectInput } = require('../metadata');
 
 const key = 'list_record_ids';
 
@@ -20,7 +20,7 @@ module.exports = {
   noun: 'Record',
   display: { label: 'Records', description: 'Lists recent records of an object (for dropdowns).', hidden: true },
   operation: {
-    inputFields: [{ key: 'nameSingular', label: 'Object', required: true, dynamic: 'find_object_names_singular.nameSingular.labelSingular' }],
+    inputFields: [{ ...objectInput, altersDynamicFields: false }],
     perform,
     sample: { id: '179ed459-79cf-41d9-ab85-96397fa8e936', label: 'Acme' },
   },

@@ -3,7 +3,7 @@
 // `<object>.<operation>` that posts to Zapier; each delivery becomes one trigger event.
 
 const { graphql, rest } = require('../client');
-const { object, operations } = require('../metadata');
+const { object, objectInput, operations } = require('../metadata');
 
 const key = 'trigger_record';
 const byKey = new Map(operations.map((o) => [o.key, o]));
@@ -117,7 +117,7 @@ module.exports = {
   operation: {
     type: 'hook',
     inputFields: [
-      { key: 'nameSingular', label: 'Object', required: true, dynamic: 'find_object_names_singular.nameSingular.labelSingular', altersDynamicFields: true },
+      objectInput,
       {
         key: 'operation',
         label: 'Operation',

@@ -296,6 +296,61 @@ async fn deliveries_survive_failures_and_outages(backend: Backend) {
 }
 both!(deliveries_survive_failures_and_outages);
 
+/// A 429 or 503 with `Retry-After` puts the next attempt that far away, past the schedule's
+/// next step (1 s in the tests); without the header the schedule decides.
+async fn retry_after_is_honoured(backend: Backend) {
+    let Some((_db, _server, api)) = start(backend, "webhooks_retry_after").await else {
+        return;
+    };
+    let receiver = Receiver::start().await;
+    let hook = api.webhook(&receiver.url(), &["company.created"]).await;
+    let hook = hook["id"].as_str().unwrap().to_owned();
+    let ms = |v: &Value| epoch_ms(v.as_str().unwrap());
+    for (mode, least, most) in [
+        (Mode::Busy(429, 40), 40_000, 41_000),
+        (Mode::Busy(503, 20), 20_000, 21_000),
+        // The schedule's 1 s, with its ±20 % jitter.
+        (Mode::Fail(503), 700, 1_300),
+    ] {
+        receiver.set(mode);
+        let company = api
+            .create("companies", json!({"name": format!("{mode:?}")}))
+            .await;
+        let mut first = None;
+        for _ in 0..300 {
+            let log = api.deliveries(&hook, &format!("recordId={company}")).await;
+            if let Some(d) = log.first()
+                && d["attempts"].as_array().is_some_and(|a| !a.is_empty())
+            {
+                first = Some(d.clone());
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let d = first.expect("a first attempt within 15 s");
+        assert_eq!(d["status"], "PENDING", "{d}");
+        let delay = ms(&d["nextAttemptAt"]) - ms(&d["attempts"][0]["at"]);
+        assert!(
+            (least..=most).contains(&delay),
+            "{mode:?}: the next attempt is {delay} ms after the first: {d}"
+        );
+    }
+}
+both!(retry_after_is_honoured);
+
+/// Milliseconds since the epoch of the API's `YYYY-MM-DDTHH:MM:SS.mmmZ`.
+fn epoch_ms(at: &str) -> i64 {
+    let n = |range: std::ops::Range<usize>| at[range].parse::<i64>().expect(at);
+    let (y, m, d) = (n(0..4), n(5..7), n(8..10));
+    // Days since 1970-01-01 (H. Hinnant's days_from_civil).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+    let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
+    ((days * 24 + n(11..13)) * 60 + n(14..16)) * 60_000 + n(17..19) * 1000 + n(20..23)
+}
+
 /// Waits until the first webhook's log shows `n` deliveries, all DELIVERED.
 async fn wait_for_log(api: &Api, n: usize) -> bool {
     let hooks = api

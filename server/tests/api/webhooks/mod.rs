@@ -47,6 +47,8 @@ pub enum Mode {
     Fail(u16),
     /// 200 after a pause.
     Slow(Duration),
+    /// This status (429, 503) with `Retry-After: <seconds>`.
+    Busy(u16, u64),
 }
 
 /// An HTTP receiver on 127.0.0.1 recording every request (also the failed ones).
@@ -97,16 +99,26 @@ impl Receiver {
                 match mode {
                     Mode::Ok => {
                         a.lock().unwrap().push(received);
-                        (StatusCode::OK, "ok".to_owned())
+                        (StatusCode::OK, HeaderMap::new(), "ok".to_owned())
                     }
                     Mode::Fail(code) => (
                         StatusCode::from_u16(code).unwrap(),
+                        HeaderMap::new(),
                         format!("failing on purpose with {code}"),
                     ),
+                    Mode::Busy(code, seconds) => {
+                        let mut headers = HeaderMap::new();
+                        headers.insert("retry-after", seconds.to_string().parse().unwrap());
+                        (
+                            StatusCode::from_u16(code).unwrap(),
+                            headers,
+                            format!("busy, come back in {seconds} s"),
+                        )
+                    }
                     Mode::Slow(pause) => {
                         tokio::time::sleep(pause).await;
                         a.lock().unwrap().push(received);
-                        (StatusCode::OK, "ok, slowly".to_owned())
+                        (StatusCode::OK, HeaderMap::new(), "ok, slowly".to_owned())
                     }
                 }
             }

@@ -1,6 +1,7 @@
 //! Delivery across processes: a server killed with SIGKILL while deliveries are in
-//! flight delivers everything after its restart; two server processes on one Postgres
-//! database deliver each event once.
+//! flight delivers everything after its restart; `serve --no-worker` leaves delivery to a
+//! `twenty-server worker` process; two server processes on one Postgres database deliver
+//! each event once.
 use super::{Api, Mode, Receiver, wait_for};
 use crate::both;
 use crate::support::{Backend, TestDb};
@@ -12,12 +13,11 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 use twenty_server::Database;
 
-/// The binary serving `database` with the test's webhook settings; answers the child,
-/// its address and (on a first start) the first key it printed.
-async fn spawn(database: &Database) -> (Child, SocketAddr, Option<String>) {
+/// The binary running `args` on `database` with the test's webhook settings.
+fn command(database: &Database, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_twenty-server"));
     command
-        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(args)
         .env_remove("DATABASE_URL")
         .env_remove("PG_DATABASE_URL")
         .env("TWENTY_RATE_LIMIT", "off")
@@ -32,7 +32,20 @@ async fn spawn(database: &Database) -> (Child, SocketAddr, Option<String>) {
         Database::Sqlite { data_dir } => command.env("TWENTY_DATA_DIR", data_dir),
         Database::Postgres { url, .. } => command.env("DATABASE_URL", url),
     };
-    let mut child = command.spawn().expect("the server starts");
+    command
+}
+
+/// The binary serving `database` with the test's webhook settings; answers the child,
+/// its address and (on a first start) the first key it printed.
+async fn spawn(database: &Database) -> (Child, SocketAddr, Option<String>) {
+    spawn_serving(database, &[]).await
+}
+
+/// As [`spawn`], with more arguments to `serve`.
+async fn spawn_serving(database: &Database, more: &[&str]) -> (Child, SocketAddr, Option<String>) {
+    let mut args = vec!["serve", "--listen", "127.0.0.1:0"];
+    args.extend_from_slice(more);
+    let mut child = command(database, &args).spawn().expect("the server starts");
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut key = None;
     let addr = tokio::time::timeout(Duration::from_secs(30), async {
@@ -110,6 +123,55 @@ async fn a_killed_server_delivers_everything_after_restart(backend: Backend) {
     );
 }
 both!(a_killed_server_delivers_everything_after_restart);
+
+/// `serve --no-worker` records events but delivers nothing; `twenty-server worker`, a
+/// process of its own on the same store, delivers them.
+async fn a_separate_worker_process_delivers(backend: Backend) {
+    let Some(db) = TestDb::new(backend, "webhooks_worker").await else {
+        return;
+    };
+    let receiver = Receiver::start().await;
+    let (_server, addr, key) = spawn_serving(&db.config().database, &["--no-worker"]).await;
+    let api = Api::new(addr, &key.expect("a first key"));
+    let hook = api.webhook(&receiver.url(), &["company.created"]).await;
+    let hook = hook["id"].as_str().unwrap().to_owned();
+    let mut ids = HashSet::new();
+    for i in 0..3 {
+        ids.insert(
+            api.create("companies", json!({"name": format!("w{i}")}))
+                .await,
+        );
+    }
+    // Three poll intervals of a worker, had there been one.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert!(receiver.all().is_empty(), "serve --no-worker delivered");
+    assert!(
+        api.deliveries(&hook, "").await.is_empty(),
+        "nothing dispatched"
+    );
+    let mut worker = command(&db.config().database, &["worker"])
+        .spawn()
+        .expect("the worker starts");
+    let delivered = || -> HashSet<String> {
+        receiver
+            .answered
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|r| r.json["record"]["id"].as_str().unwrap_or("").to_owned())
+            .collect()
+    };
+    assert!(
+        wait_for(Duration::from_secs(30), || delivered() == ids).await,
+        "the worker delivered {} of {}",
+        delivered().len(),
+        ids.len()
+    );
+    assert_eq!(receiver.all().len(), 3, "each once");
+    worker.start_kill().unwrap();
+    worker.wait().await.unwrap();
+}
+both!(a_separate_worker_process_delivers);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_servers_on_one_postgres_deliver_each_event_once() {
