@@ -774,6 +774,25 @@ impl Store {
         })
     }
 
+    /// Refreshes the planner's statistics of the delivery table (Postgres; SQLite plans
+    /// without them). After a burst of writes the table holds far more pending rows than
+    /// the statistics say, and the claim is then planned as a scan and a sort of the whole
+    /// queue (about 200 ms with 45,000 pending) instead of a walk of the queue index in
+    /// order (about 5 ms).
+    pub async fn analyze_deliveries(&self, db: &WorkspaceDb) -> Result<(), StoreError> {
+        on_workspace!(db, |conn, dialect, schema| {
+            if dialect == Dialect::Postgres {
+                let mut s = Sql::new(dialect);
+                s.push(&format!(
+                    "ANALYZE {}",
+                    table(dialect, schema, DELIVERY_TABLE)
+                ));
+                conn.execute(&s).await?;
+            }
+            Ok(())
+        })
+    }
+
     /// One round of the worker for a workspace, in one transaction (on SQLite one commit
     /// of the file instead of three): record the `finished` attempts, turn the events
     /// after the dispatch position into deliveries (`plan` is given up to

@@ -37,10 +37,13 @@ const MAX_RETRY_AFTER: Duration = Duration::from_secs(86_400);
 const ROUND_PACE: Duration = Duration::from_millis(25);
 /// The pause between rounds while the workspace takes a stream of writes (more than
 /// [`WRITE_STREAM`] a second): the API's writes go first, each round carries more, and
-/// deliveries catch up when the stream ends (at most `concurrency` × 5 a second meanwhile).
-const YIELD_PACE: Duration = Duration::from_millis(200);
+/// deliveries catch up when the stream ends (at most `concurrency` × 2 a second meanwhile).
+const YIELD_PACE: Duration = Duration::from_millis(500);
 /// Writes a second from which a workspace's delivery task yields to them.
 const WRITE_STREAM: f64 = 500.0;
+/// Events dispatched and deliveries claimed after which the delivery table's planner
+/// statistics are refreshed (see [`Store::analyze_deliveries`]).
+const ANALYZE_AFTER: usize = 10_000;
 /// How long a task waits after a database error before trying again.
 const ERROR_PAUSE: Duration = Duration::from_secs(1);
 
@@ -132,6 +135,7 @@ impl Worker {
         let mut state = Serving {
             workspace,
             in_flight: 0,
+            since_analyze: 0,
             finished: Vec::new(),
             model: None,
             hooks: Vec::new(),
@@ -261,6 +265,11 @@ impl Worker {
             false => schema,
         };
         let busy = !finished.is_empty() || read > 0 || !claimed.is_empty();
+        state.since_analyze += usize::try_from(read).unwrap_or(usize::MAX) + claimed.len();
+        if state.since_analyze >= ANALYZE_AFTER {
+            state.since_analyze = 0;
+            self.store.analyze_deliveries(&db).await?;
+        }
         for delivery in claimed {
             let Some(hook) = hooks
                 .iter()
@@ -366,6 +375,8 @@ struct Serving {
     workspace: Uuid,
     /// Attempts started and not yet recorded.
     in_flight: usize,
+    /// Events dispatched and deliveries claimed since the last statistics refresh.
+    since_analyze: usize,
     /// Attempts ended, to record.
     finished: Vec<AttemptOutcome>,
     model: Option<Arc<Schema>>,
