@@ -1148,12 +1148,19 @@ async fn claim_in(
     let now = s.bind(Param::Int(now));
     let of = one_of(&mut s, "d.\"webhookId\"", webhooks);
     let limit = s.bind(Param::Int(i64::from(limit)));
-    let lock = match dialect {
-        Dialect::Postgres => " FOR UPDATE SKIP LOCKED",
-        Dialect::Sqlite => "",
+    // The queue is walked in order through its index and the walk stops at `limit`. SQLite,
+    // planning without statistics, would rather take the due index and sort the whole
+    // backlog (60 ms against 3 with 70,000 pending), so it is told; Postgres plans by its
+    // statistics, which the worker keeps fresh (`analyze_deliveries`).
+    let (lock, queue) = match dialect {
+        Dialect::Postgres => (" FOR UPDATE SKIP LOCKED", String::new()),
+        Dialect::Sqlite => (
+            "",
+            format!(" INDEXED BY {}", quote(&format!("{DELIVERY_TABLE}_queue"))),
+        ),
     };
     s.push(&format!(
-            r#"UPDATE {d} SET "lockedUntil" = {lease} WHERE "seq" IN (SELECT d."seq" FROM {d} d WHERE d."status" = 'PENDING' AND d."nextAttemptAt" <= {now} AND (d."lockedUntil" IS NULL OR d."lockedUntil" <= {now}) AND {of} AND NOT EXISTS (SELECT 1 FROM {d} e WHERE e."webhookId" = d."webhookId" AND e."recordId" = d."recordId" AND e."status" = 'PENDING' AND e."seq" < d."seq") ORDER BY d."seq" LIMIT {limit}{lock}) RETURNING "id", "webhookId", "eventName", "recordId", "payload", "attempts", "step", "eventSeq""#
+            r#"UPDATE {d} SET "lockedUntil" = {lease} WHERE "seq" IN (SELECT d."seq" FROM {d} d{queue} WHERE d."status" = 'PENDING' AND d."nextAttemptAt" <= {now} AND (d."lockedUntil" IS NULL OR d."lockedUntil" <= {now}) AND {of} AND NOT EXISTS (SELECT 1 FROM {d} e WHERE e."webhookId" = d."webhookId" AND e."recordId" = d."recordId" AND e."status" = 'PENDING' AND e."seq" < d."seq") ORDER BY d."seq" LIMIT {limit}{lock}) RETURNING "id", "webhookId", "eventName", "recordId", "payload", "attempts", "step", "eventSeq""#
         ));
     use Kind::{Int, Text};
     let rows = tx
