@@ -25,6 +25,10 @@ use uuid::Uuid;
 
 /// Events read per dispatch transaction.
 const DISPATCH_BATCH: u32 = 500;
+/// Events read per dispatch transaction while yielding to a stream of writes (see
+/// [`YIELD_PACE`]): each becomes a row per matching webhook, written in the transaction the
+/// stream's writes wait for on SQLite.
+const YIELD_DISPATCH_BATCH: u32 = 100;
 /// How often the supervisor looks for workspaces whose webhooks another process created.
 const RESCAN: Duration = Duration::from_secs(2);
 /// How often the logs are trimmed (the first time one period after start).
@@ -136,6 +140,7 @@ impl Worker {
             workspace,
             in_flight: 0,
             since_analyze: 0,
+            yielding: false,
             finished: Vec::new(),
             model: None,
             hooks: Vec::new(),
@@ -166,7 +171,8 @@ impl Worker {
                 let (count, at) = (wake.writes(), Instant::now());
                 let rate = (count - writes.0) as f64 / at.duration_since(writes.1).as_secs_f64();
                 writes = (count, at);
-                let pace = if rate > WRITE_STREAM {
+                state.yielding = rate > WRITE_STREAM;
+                let pace = if state.yielding {
                     YIELD_PACE
                 } else {
                     ROUND_PACE
@@ -239,7 +245,11 @@ impl Worker {
             .webhook_round(
                 &db,
                 &finished,
-                DISPATCH_BATCH,
+                if state.yielding {
+                    YIELD_DISPATCH_BATCH
+                } else {
+                    DISPATCH_BATCH
+                },
                 |events| plan(events, &hooks, &schema, now, &mut missing),
                 &ids,
                 now,
@@ -377,6 +387,8 @@ struct Serving {
     in_flight: usize,
     /// Events dispatched and deliveries claimed since the last statistics refresh.
     since_analyze: usize,
+    /// Whether the workspace takes a stream of writes (rounds paced by [`YIELD_PACE`]).
+    yielding: bool,
     /// Attempts ended, to record.
     finished: Vec<AttemptOutcome>,
     model: Option<Arc<Schema>>,
