@@ -275,7 +275,7 @@ impl Worker {
             false => schema,
         };
         let busy = !finished.is_empty() || read > 0 || !claimed.is_empty();
-        state.since_analyze += usize::try_from(read).unwrap_or(usize::MAX) + claimed.len();
+        state.since_analyze += read + claimed.len();
         if state.since_analyze >= ANALYZE_AFTER {
             state.since_analyze = 0;
             self.store.analyze_deliveries(&db).await?;
