@@ -5,9 +5,10 @@
 //! and asks this table how to present each one, so a new field type or action is a compile
 //! error here rather than a field the connector silently drops.
 
-use crate::model::{
-    Comparator, FieldType, Items, RATING_VALUES, RecordAction, SubField, ValueKind, upper_first,
+use crate::model::zapier_input::{
+    Choices, Input, RELATION_INPUT, lookup, scalar_input, sub_field_input,
 };
+use crate::model::{FieldType, Items, RecordAction, SubField, upper_first};
 use serde_json::{Map, Value, json};
 use std::path::PathBuf;
 
@@ -44,119 +45,6 @@ pub fn table() -> Value {
     })
 }
 
-/// How a value is turned from what Zapier sends (strings, mostly) into what the API takes.
-#[derive(Clone, Copy)]
-enum Convert {
-    String,
-    Number,
-    Boolean,
-    /// An ISO 8601 date-time.
-    DateTime,
-    /// The date part (`YYYY-MM-DD`) of what Zapier's date picker sends.
-    Date,
-    /// A JSON document written as text.
-    Json,
-    /// Each list item a JSON object (its keys may be left unquoted, as Twenty's connector
-    /// documented them: `{ url: "…", label: "…" }`).
-    JsonObject,
-}
-
-impl Convert {
-    fn as_str(self) -> &'static str {
-        match self {
-            Convert::String => "string",
-            Convert::Number => "number",
-            Convert::Boolean => "boolean",
-            Convert::DateTime => "datetime",
-            Convert::Date => "date",
-            Convert::Json => "json",
-            Convert::JsonObject => "jsonObject",
-        }
-    }
-}
-
-/// Where a field's choices come from.
-enum Choices {
-    None,
-    /// The field's own options (its metadata's `options`).
-    Options,
-    /// A fixed list.
-    Values(&'static [&'static str]),
-}
-
-/// One Zapier input: the Zapier field type, whether it is a list, the conversion, choices.
-struct Input {
-    zapier_type: &'static str,
-    list: bool,
-    convert: Convert,
-    choices: Choices,
-}
-
-fn input(zapier_type: &'static str, convert: Convert) -> Input {
-    Input {
-        zapier_type,
-        list: false,
-        convert,
-        choices: Choices::None,
-    }
-}
-
-impl Input {
-    fn list(mut self) -> Input {
-        self.list = true;
-        self
-    }
-
-    fn choices(mut self, choices: Choices) -> Input {
-        self.choices = choices;
-        self
-    }
-
-    fn to_json(&self, lookup: bool) -> Map<String, Value> {
-        let mut out = Map::new();
-        out.insert("type".into(), self.zapier_type.into());
-        out.insert("list".into(), self.list.into());
-        out.insert("convert".into(), self.convert.as_str().into());
-        match self.choices {
-            Choices::None => {}
-            Choices::Options => {
-                out.insert("choices".into(), "options".into());
-            }
-            Choices::Values(values) => {
-                out.insert("choices".into(), json!(values));
-            }
-        }
-        out.insert("lookup".into(), lookup.into());
-        out
-    }
-}
-
-/// The input of a scalar type, by how the model compares its values (composites, relations
-/// and the search vector have none).
-fn scalar_input(field_type: FieldType) -> Option<Input> {
-    Some(match ValueKind::of_type(field_type)? {
-        ValueKind::Text | ValueKind::Uuid => input("string", Convert::String),
-        ValueKind::Number | ValueKind::Numeric => input("number", Convert::Number),
-        ValueKind::Boolean => input("boolean", Convert::Boolean),
-        ValueKind::DateTime => input("datetime", Convert::DateTime),
-        ValueKind::Date => input("datetime", Convert::Date),
-        ValueKind::Select if field_type == FieldType::Rating => {
-            input("string", Convert::String).choices(Choices::Values(&RATING_VALUES))
-        }
-        ValueKind::Select => input("string", Convert::String).choices(Choices::Options),
-        ValueKind::MultiSelect => input("string", Convert::String)
-            .list()
-            .choices(Choices::Options),
-        ValueKind::Array => input("string", Convert::String).list(),
-        ValueKind::Json => input("text", Convert::Json),
-    })
-}
-
-/// Whether a search can find records by a value of this type with `eq`.
-fn lookup(field_type: FieldType) -> bool {
-    ValueKind::of_type(field_type).is_some_and(|k| k.accepts(Comparator::Eq))
-}
-
 /// `kind` says how the connector treats a field of the type: `scalar` (one `input`),
 /// `composite` (one input per `subFields` entry, keyed `<field>__<subField>`), `relation`
 /// (a many-to-one relation written as the related record's id under `<field>Id`; the
@@ -168,7 +56,7 @@ fn field_type_entry(field_type: FieldType) -> Value {
         FieldType::Relation => json!({
             "kind": "relation",
             "keySuffix": "Id",
-            "input": input("string", Convert::String).to_json(true),
+            "input": render(&RELATION_INPUT, true),
         }),
         _ => match field_type.composite() {
             Some(composite) => {
@@ -182,38 +70,49 @@ fn field_type_entry(field_type: FieldType) -> Value {
             }
             None => {
                 let scalar = scalar_input(field_type).expect("a scalar type has an input");
-                json!({"kind": "scalar", "input": scalar.to_json(lookup(field_type))})
+                json!({"kind": "scalar", "input": render(&scalar, lookup(field_type))})
             }
         },
     }
 }
 
 fn sub_field_entry(sub: &SubField) -> Value {
-    let (input, lookup, placeholder) = match sub.items {
-        Some(Items::Strings) => (input("string", Convert::String).list(), false, None),
-        Some(Items::Records { keys, .. }) => {
-            let example: Map<String, Value> =
-                keys.iter().map(|k| ((*k).to_owned(), "".into())).collect();
-            (
-                input("string", Convert::JsonObject).list(),
-                false,
-                Some(Value::Object(example).to_string()),
-            )
-        }
-        None => (
-            scalar_input(sub.field_type).expect("a sub-field is a scalar"),
-            lookup(sub.field_type),
-            None,
-        ),
-    };
+    let input = sub_field_input(sub);
     let mut out = Map::new();
     out.insert("name".into(), sub.name.into());
     out.insert("label".into(), words(sub.name).into());
-    out.extend(input.to_json(lookup));
-    if let Some(placeholder) = placeholder {
-        out.insert("placeholder".into(), placeholder.into());
+    out.extend(render(
+        &input,
+        sub.items.is_none() && lookup(sub.field_type),
+    ));
+    if let Some(Items::Records { keys, .. }) = sub.items {
+        let example: Map<String, Value> =
+            keys.iter().map(|k| ((*k).to_owned(), "".into())).collect();
+        out.insert(
+            "placeholder".into(),
+            Value::Object(example).to_string().into(),
+        );
     }
     out.into()
+}
+
+/// An input's keys in the table.
+fn render(input: &Input, lookup: bool) -> Map<String, Value> {
+    let mut out = Map::new();
+    out.insert("type".into(), input.zapier_type.into());
+    out.insert("list".into(), input.list.into());
+    out.insert("convert".into(), input.convert.as_str().into());
+    match input.choices {
+        Choices::None => {}
+        Choices::Options => {
+            out.insert("choices".into(), "options".into());
+        }
+        Choices::Values(values) => {
+            out.insert("choices".into(), json!(values));
+        }
+    }
+    out.insert("lookup".into(), lookup.into());
+    out
 }
 
 /// `primaryLinkUrl` → `Primary Link Url`.

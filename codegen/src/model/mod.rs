@@ -10,6 +10,7 @@ mod grammar;
 mod index;
 mod system_fields;
 mod validate;
+pub mod zapier_input;
 
 pub use actions::RecordAction;
 pub use body::{Body, Presence};
