@@ -14,7 +14,7 @@ pub fn run(root: &Path) -> Result<(), String> {
     let ci = std::env::var("CI").is_ok_and(|v| v == "true");
     step("PostgreSQL");
     ensure_postgres(root, ci)?;
-    step("Node packages (tools/spec-check, sdk-ts)");
+    step("Node packages (tools/spec-check, sdk-ts, zapier)");
     let node = ensure_node_tools(root, ci)?;
     step("openapi-generator (tools/spec-check/.venv)");
     ensure_openapi_generator(root, ci)?;
