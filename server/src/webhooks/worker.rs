@@ -40,11 +40,14 @@ const MAX_RETRY_AFTER: Duration = Duration::from_secs(86_400);
 /// process, in at most 40 transactions a second.
 const ROUND_PACE: Duration = Duration::from_millis(25);
 /// The pause between rounds while the workspace takes a stream of writes (more than
-/// [`WRITE_STREAM`] a second): the API's writes go first, each round carries more, and
-/// deliveries catch up when the stream ends (at most `concurrency` × 2 a second meanwhile).
-const YIELD_PACE: Duration = Duration::from_millis(500);
+/// [`WRITE_STREAM`] a second over at least [`RATE_WINDOW`]): the API's writes go first, each
+/// round carries less, and deliveries catch up when the stream ends (at most `concurrency`
+/// a second meanwhile).
+const YIELD_PACE: Duration = Duration::from_millis(1000);
 /// Writes a second from which a workspace's delivery task yields to them.
 const WRITE_STREAM: f64 = 500.0;
+/// The shortest time over which the write rate is measured.
+const RATE_WINDOW: Duration = Duration::from_millis(250);
 /// Events dispatched and deliveries claimed after which the delivery table's planner
 /// statistics are refreshed (see [`Store::analyze_deliveries`]).
 const ANALYZE_AFTER: usize = 10_000;
@@ -168,10 +171,15 @@ impl Worker {
                 // gather: each round is a write transaction of the workspace (on SQLite
                 // a commit of its file, which its writers wait for), so fewer, fuller
                 // rounds leave more of the file to them.
+                // The write rate over at least RATE_WINDOW: a few writes close together
+                // are not a stream.
                 let (count, at) = (wake.writes(), Instant::now());
-                let rate = (count - writes.0) as f64 / at.duration_since(writes.1).as_secs_f64();
-                writes = (count, at);
-                state.yielding = rate > WRITE_STREAM;
+                let window = at.duration_since(writes.1);
+                if window >= RATE_WINDOW {
+                    state.yielding =
+                        (count - writes.0) as f64 / window.as_secs_f64() > WRITE_STREAM;
+                    writes = (count, at);
+                }
                 let pace = if state.yielding {
                     YIELD_PACE
                 } else {
@@ -180,6 +188,8 @@ impl Worker {
                 tokio::time::sleep(pace).await;
                 continue;
             }
+            // Nothing to do: no stream to yield to.
+            state.yielding = false;
             tokio::select! {
                 () = wake.notified() => {}
                 Some(done) = results.recv() => state.finished.push(done),
