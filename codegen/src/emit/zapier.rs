@@ -81,10 +81,7 @@ fn sub_field_entry(sub: &SubField) -> Value {
     let mut out = Map::new();
     out.insert("name".into(), sub.name.into());
     out.insert("label".into(), words(sub.name).into());
-    out.extend(render(
-        &input,
-        sub.items.is_none() && lookup(sub.field_type),
-    ));
+    out.extend(render(&input, lookup(sub.field_type)));
     if let Some(Items::Records { keys, .. }) = sub.items {
         let example: Map<String, Value> =
             keys.iter().map(|k| ((*k).to_owned(), "".into())).collect();

@@ -170,9 +170,9 @@ impl Worker {
                 // Go on after a short pause, in which more events and ended attempts
                 // gather: each round is a write transaction of the workspace (on SQLite
                 // a commit of its file, which its writers wait for), so fewer, fuller
-                // rounds leave more of the file to them.
-                // The write rate over at least RATE_WINDOW: a few writes close together
-                // are not a stream.
+                // rounds leave more of the file to them; a longer one while the workspace
+                // takes a stream of writes, its rate measured over at least RATE_WINDOW (a
+                // few writes close together are not a stream).
                 let (count, at) = (wake.writes(), Instant::now());
                 let window = at.duration_since(writes.1);
                 if window >= RATE_WINDOW {
@@ -286,10 +286,6 @@ impl Worker {
         };
         let busy = !finished.is_empty() || read > 0 || !claimed.is_empty();
         state.since_analyze += read + claimed.len();
-        if state.since_analyze >= ANALYZE_AFTER {
-            state.since_analyze = 0;
-            self.store.analyze_deliveries(&db).await?;
-        }
         for delivery in claimed {
             let Some(hook) = hooks
                 .iter()
@@ -311,6 +307,14 @@ impl Worker {
             tokio::spawn(async move {
                 let _ = sent.send(attempt.run().await);
             });
+        }
+        // After the sends have started, and not failing the round: the statistics only
+        // speed up later claims.
+        if state.since_analyze >= ANALYZE_AFTER {
+            state.since_analyze = 0;
+            if let Err(e) = self.store.analyze_deliveries(&db).await {
+                tracing::warn!(workspace = %state.workspace, error = %e, "webhooks: cannot refresh the delivery statistics");
+            }
         }
         Ok(if busy { Round::Busy } else { Round::Idle })
     }
