@@ -101,20 +101,20 @@ fn mutations_have_twentys_names_arguments_and_return_types() {
         mutations[..10],
         [
             "createCompany(data: CompanyCreateInput!, upsert: Boolean): Company",
-            "createCompanies(data: [CompanyCreateInput!]!, upsert: Boolean): [Company!]!",
+            "createCompanies(data: [CompanyCreateInput!]!, upsert: Boolean): [Company!]",
             "updateCompany(id: UUID!, data: CompanyUpdateInput!): Company",
-            "updateCompanies(filter: CompanyFilterInput!, data: CompanyUpdateInput!): [Company!]!",
+            "updateCompanies(filter: CompanyFilterInput!, data: CompanyUpdateInput!): [Company!]",
             "deleteCompany(id: UUID!): Company",
-            "deleteCompanies(filter: CompanyFilterInput!): [Company!]!",
+            "deleteCompanies(filter: CompanyFilterInput!): [Company!]",
             "destroyCompany(id: UUID!): Company",
-            "destroyCompanies(filter: CompanyFilterInput!): [Company!]!",
+            "destroyCompanies(filter: CompanyFilterInput!): [Company!]",
             "restoreCompany(id: UUID!): Company",
-            "restoreCompanies(filter: CompanyFilterInput!): [Company!]!",
+            "restoreCompanies(filter: CompanyFilterInput!): [Company!]",
         ]
     );
     assert_eq!(mutations.len(), 20);
     assert!(mutations.contains(
-        &"createPeople(data: [PersonCreateInput!]!, upsert: Boolean): [Person!]!".to_owned()
+        &"createPeople(data: [PersonCreateInput!]!, upsert: Boolean): [Person!]".to_owned()
     ));
 }
 
@@ -291,8 +291,10 @@ fn create_inputs_require_non_null_fields_without_default() {
             "id: UUID",
             "code: String!",
             "score: ProjectScoreEnum",
-            "owner: FullNameCreateInput!",
-            "position: Position"
+            // Optional as in every other input: no sub-field of a full name is required.
+            "owner: FullNameCreateInput",
+            "position: Position",
+            "createdBy: ActorCreateInput"
         ]
     );
     assert_eq!(
@@ -325,7 +327,8 @@ fn write_inputs_take_foreign_keys_and_skip_read_only_fields() {
             "interests",
             "tags",
             "companyId",
-            "position"
+            "position",
+            "createdBy"
         ]
     );
     assert_eq!(

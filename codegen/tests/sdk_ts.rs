@@ -189,7 +189,7 @@ fn the_descriptors_name_paths_and_envelope_keys() {
         "readonly people: ObjectClient<PersonTypes>;",
         "namePlural: \"people\",",
         "createMany: \"createPeople\",",
-        "destroy: \"destroyPerson\",",
+        "delete: \"deletePerson\",",
         "restore: \"restorePerson\",",
         "composites: [\"name\", \"emails\", \"createdBy\", \"updatedBy\"],",
     ] {

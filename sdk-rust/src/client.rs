@@ -399,7 +399,7 @@ impl<'a, O: Object> Objects<'a, O> {
             .client
             .request(Method::DELETE, &self.record_path(id), &[], None)
             .await?;
-        envelope(body, O::KEYS.destroy)
+        envelope(body, O::KEYS.delete)
     }
 
     /// Restores a soft-deleted record.

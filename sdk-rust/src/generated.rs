@@ -145,10 +145,10 @@ pub struct Phones {
 pub struct Actor {
     #[serde(rename = "source", default, skip_serializing_if = "Option::is_none")]
     pub source: Option<ActorSource>,
-    /// Filled in by the server; ignored in inputs.
+    /// Filled in by the server; an input leaves it out.
     #[serde(rename = "workspaceMemberId", default, skip_serializing_if = "Option::is_none")]
     pub workspace_member_id: Option<Uuid>,
-    /// Filled in by the server; ignored in inputs.
+    /// Filled in by the server; an input leaves it out.
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(rename = "context", default, skip_serializing_if = "Option::is_none")]
@@ -285,6 +285,9 @@ pub struct CompanyCreate {
     /// Position
     #[serde(rename = "position", skip_serializing_if = "Option::is_none")]
     pub position: Option<f64>,
+    /// Created by
+    #[serde(rename = "createdBy", skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<Actor>,
 }
 
 /// The fields of a Company to change. Unset fields are left as they are; `Patch::Null` clears a nullable one.
@@ -446,7 +449,6 @@ impl Object for Company {
         update: "updateCompany",
         update_many: "updateCompanies",
         delete: "deleteCompany",
-        destroy: "destroyCompany",
         restore: "restoreCompany",
     };
     fn id(record: &Self) -> Uuid {
@@ -570,6 +572,9 @@ pub struct PersonCreate {
     /// Position
     #[serde(rename = "position", skip_serializing_if = "Option::is_none")]
     pub position: Option<f64>,
+    /// Created by
+    #[serde(rename = "createdBy", skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<Actor>,
 }
 
 /// The fields of a Person to change. Unset fields are left as they are; `Patch::Null` clears a nullable one.
@@ -707,7 +712,6 @@ impl Object for Person {
         update: "updatePerson",
         update_many: "updatePeople",
         delete: "deletePerson",
-        destroy: "destroyPerson",
         restore: "restorePerson",
     };
     fn id(record: &Self) -> Uuid {
@@ -843,6 +847,9 @@ pub struct OpportunityCreate {
     /// Position
     #[serde(rename = "position", skip_serializing_if = "Option::is_none")]
     pub position: Option<f64>,
+    /// Created by
+    #[serde(rename = "createdBy", skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<Actor>,
 }
 
 /// The fields of a Opportunity to change. Unset fields are left as they are; `Patch::Null` clears a nullable one.
@@ -956,7 +963,6 @@ impl Object for Opportunity {
         update: "updateOpportunity",
         update_many: "updateOpportunities",
         delete: "deleteOpportunity",
-        destroy: "destroyOpportunity",
         restore: "restoreOpportunity",
     };
     fn id(record: &Self) -> Uuid {
@@ -1029,6 +1035,9 @@ pub struct NoteCreate {
     /// Position
     #[serde(rename = "position", skip_serializing_if = "Option::is_none")]
     pub position: Option<f64>,
+    /// Created by
+    #[serde(rename = "createdBy", skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<Actor>,
 }
 
 /// The fields of a Note to change. Unset fields are left as they are; `Patch::Null` clears a nullable one.
@@ -1118,7 +1127,6 @@ impl Object for Note {
         update: "updateNote",
         update_many: "updateNotes",
         delete: "deleteNote",
-        destroy: "destroyNote",
         restore: "restoreNote",
     };
     fn id(record: &Self) -> Uuid {
@@ -1233,6 +1241,9 @@ pub struct TaskCreate {
     /// Position
     #[serde(rename = "position", skip_serializing_if = "Option::is_none")]
     pub position: Option<f64>,
+    /// Created by
+    #[serde(rename = "createdBy", skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<Actor>,
 }
 
 /// The fields of a Task to change. Unset fields are left as they are; `Patch::Null` clears a nullable one.
@@ -1340,7 +1351,6 @@ impl Object for Task {
         update: "updateTask",
         update_many: "updateTasks",
         delete: "deleteTask",
-        destroy: "destroyTask",
         restore: "restoreTask",
     };
     fn id(record: &Self) -> Uuid {
@@ -1419,6 +1429,9 @@ pub struct NoteTargetCreate {
     /// Position
     #[serde(rename = "position", skip_serializing_if = "Option::is_none")]
     pub position: Option<f64>,
+    /// Created by
+    #[serde(rename = "createdBy", skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<Actor>,
 }
 
 /// The fields of a Note Target to change. Unset fields are left as they are; `Patch::Null` clears a nullable one.
@@ -1511,7 +1524,6 @@ impl Object for NoteTarget {
         update: "updateNoteTarget",
         update_many: "updateNoteTargets",
         delete: "deleteNoteTarget",
-        destroy: "destroyNoteTarget",
         restore: "restoreNoteTarget",
     };
     fn id(record: &Self) -> Uuid {
@@ -1590,6 +1602,9 @@ pub struct TaskTargetCreate {
     /// Position
     #[serde(rename = "position", skip_serializing_if = "Option::is_none")]
     pub position: Option<f64>,
+    /// Created by
+    #[serde(rename = "createdBy", skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<Actor>,
 }
 
 /// The fields of a Task Target to change. Unset fields are left as they are; `Patch::Null` clears a nullable one.
@@ -1682,7 +1697,6 @@ impl Object for TaskTarget {
         update: "updateTaskTarget",
         update_many: "updateTaskTargets",
         delete: "deleteTaskTarget",
-        destroy: "destroyTaskTarget",
         restore: "restoreTaskTarget",
     };
     fn id(record: &Self) -> Uuid {
@@ -1833,6 +1847,9 @@ pub struct AttachmentCreate {
     /// Position
     #[serde(rename = "position", skip_serializing_if = "Option::is_none")]
     pub position: Option<f64>,
+    /// Created by
+    #[serde(rename = "createdBy", skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<Actor>,
 }
 
 /// The fields of a Attachment to change. Unset fields are left as they are; `Patch::Null` clears a nullable one.
@@ -1955,7 +1972,6 @@ impl Object for Attachment {
         update: "updateAttachment",
         update_many: "updateAttachments",
         delete: "deleteAttachment",
-        destroy: "destroyAttachment",
         restore: "restoreAttachment",
     };
     fn id(record: &Self) -> Uuid {
@@ -2067,6 +2083,9 @@ pub struct FavoriteCreate {
     /// Position
     #[serde(rename = "position", skip_serializing_if = "Option::is_none")]
     pub position: Option<f64>,
+    /// Created by
+    #[serde(rename = "createdBy", skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<Actor>,
 }
 
 /// The fields of a Favorite to change. Unset fields are left as they are; `Patch::Null` clears a nullable one.
@@ -2183,7 +2202,6 @@ impl Object for Favorite {
         update: "updateFavorite",
         update_many: "updateFavorites",
         delete: "deleteFavorite",
-        destroy: "destroyFavorite",
         restore: "restoreFavorite",
     };
     fn id(record: &Self) -> Uuid {
@@ -2325,6 +2343,9 @@ pub struct TimelineActivityCreate {
     /// Position
     #[serde(rename = "position", skip_serializing_if = "Option::is_none")]
     pub position: Option<f64>,
+    /// Created by
+    #[serde(rename = "createdBy", skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<Actor>,
 }
 
 /// The fields of a Timeline Activity to change. Unset fields are left as they are; `Patch::Null` clears a nullable one.
@@ -2468,7 +2489,6 @@ impl Object for TimelineActivity {
         update: "updateTimelineActivity",
         update_many: "updateTimelineActivities",
         delete: "deleteTimelineActivity",
-        destroy: "destroyTimelineActivity",
         restore: "restoreTimelineActivity",
     };
     fn id(record: &Self) -> Uuid {
@@ -2673,6 +2693,9 @@ pub struct WorkspaceMemberCreate {
     /// Position
     #[serde(rename = "position", skip_serializing_if = "Option::is_none")]
     pub position: Option<f64>,
+    /// Created by
+    #[serde(rename = "createdBy", skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<Actor>,
 }
 
 /// The fields of a Workspace Member to change. Unset fields are left as they are; `Patch::Null` clears a nullable one.
@@ -2810,7 +2833,6 @@ impl Object for WorkspaceMember {
         update: "updateWorkspaceMember",
         update_many: "updateWorkspaceMembers",
         delete: "deleteWorkspaceMember",
-        destroy: "destroyWorkspaceMember",
         restore: "restoreWorkspaceMember",
     };
     fn id(record: &Self) -> Uuid {
@@ -2922,6 +2944,9 @@ pub struct ConnectedAccountCreate {
     /// Position
     #[serde(rename = "position", skip_serializing_if = "Option::is_none")]
     pub position: Option<f64>,
+    /// Created by
+    #[serde(rename = "createdBy", skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<Actor>,
 }
 
 /// The fields of a Connected Account to change. Unset fields are left as they are; `Patch::Null` clears a nullable one.
@@ -3050,7 +3075,6 @@ impl Object for ConnectedAccount {
         update: "updateConnectedAccount",
         update_many: "updateConnectedAccounts",
         delete: "deleteConnectedAccount",
-        destroy: "destroyConnectedAccount",
         restore: "restoreConnectedAccount",
     };
     fn id(record: &Self) -> Uuid {
@@ -3129,6 +3153,9 @@ pub struct MessageCreate {
     /// Position
     #[serde(rename = "position", skip_serializing_if = "Option::is_none")]
     pub position: Option<f64>,
+    /// Created by
+    #[serde(rename = "createdBy", skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<Actor>,
 }
 
 /// The fields of a Message to change. Unset fields are left as they are; `Patch::Null` clears a nullable one.
@@ -3227,7 +3254,6 @@ impl Object for Message {
         update: "updateMessage",
         update_many: "updateMessages",
         delete: "deleteMessage",
-        destroy: "destroyMessage",
         restore: "restoreMessage",
     };
     fn id(record: &Self) -> Uuid {
@@ -3279,6 +3305,9 @@ pub struct MessageThreadCreate {
     /// Position
     #[serde(rename = "position", skip_serializing_if = "Option::is_none")]
     pub position: Option<f64>,
+    /// Created by
+    #[serde(rename = "createdBy", skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<Actor>,
 }
 
 /// The fields of a Message Thread to change. Unset fields are left as they are; `Patch::Null` clears a nullable one.
@@ -3353,7 +3382,6 @@ impl Object for MessageThread {
         update: "updateMessageThread",
         update_many: "updateMessageThreads",
         delete: "deleteMessageThread",
-        destroy: "destroyMessageThread",
         restore: "restoreMessageThread",
     };
     fn id(record: &Self) -> Uuid {
@@ -3465,6 +3493,9 @@ pub struct MessageParticipantCreate {
     /// Position
     #[serde(rename = "position", skip_serializing_if = "Option::is_none")]
     pub position: Option<f64>,
+    /// Created by
+    #[serde(rename = "createdBy", skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<Actor>,
 }
 
 /// The fields of a Message Participant to change. Unset fields are left as they are; `Patch::Null` clears a nullable one.
@@ -3569,7 +3600,6 @@ impl Object for MessageParticipant {
         update: "updateMessageParticipant",
         update_many: "updateMessageParticipants",
         delete: "deleteMessageParticipant",
-        destroy: "destroyMessageParticipant",
         restore: "restoreMessageParticipant",
     };
     fn id(record: &Self) -> Uuid {
@@ -3687,6 +3717,9 @@ pub struct CalendarEventCreate {
     /// Position
     #[serde(rename = "position", skip_serializing_if = "Option::is_none")]
     pub position: Option<f64>,
+    /// Created by
+    #[serde(rename = "createdBy", skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<Actor>,
 }
 
 /// The fields of a Calendar event to change. Unset fields are left as they are; `Patch::Null` clears a nullable one.
@@ -3830,7 +3863,6 @@ impl Object for CalendarEvent {
         update: "updateCalendarEvent",
         update_many: "updateCalendarEvents",
         delete: "deleteCalendarEvent",
-        destroy: "destroyCalendarEvent",
         restore: "restoreCalendarEvent",
     };
     fn id(record: &Self) -> Uuid {
@@ -3948,6 +3980,9 @@ pub struct CalendarEventParticipantCreate {
     /// Position
     #[serde(rename = "position", skip_serializing_if = "Option::is_none")]
     pub position: Option<f64>,
+    /// Created by
+    #[serde(rename = "createdBy", skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<Actor>,
 }
 
 /// The fields of a Calendar event participant to change. Unset fields are left as they are; `Patch::Null` clears a nullable one.
@@ -4058,7 +4093,6 @@ impl Object for CalendarEventParticipant {
         update: "updateCalendarEventParticipant",
         update_many: "updateCalendarEventParticipants",
         delete: "deleteCalendarEventParticipant",
-        destroy: "destroyCalendarEventParticipant",
         restore: "restoreCalendarEventParticipant",
     };
     fn id(record: &Self) -> Uuid {
@@ -4149,6 +4183,9 @@ pub struct WorkflowCreate {
     /// Position
     #[serde(rename = "position", skip_serializing_if = "Option::is_none")]
     pub position: Option<f64>,
+    /// Created by
+    #[serde(rename = "createdBy", skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<Actor>,
 }
 
 /// The fields of a Workflow to change. Unset fields are left as they are; `Patch::Null` clears a nullable one.
@@ -4232,7 +4269,6 @@ impl Object for Workflow {
         update: "updateWorkflow",
         update_many: "updateWorkflows",
         delete: "deleteWorkflow",
-        destroy: "destroyWorkflow",
         restore: "restoreWorkflow",
     };
     fn id(record: &Self) -> Uuid {

@@ -13,8 +13,8 @@ pub struct Keys {
     pub create_many: &'static str,
     pub update: &'static str,
     pub update_many: &'static str,
+    /// A one-record `DELETE` answers under it whether it soft-deletes or destroys.
     pub delete: &'static str,
-    pub destroy: &'static str,
     pub restore: &'static str,
 }
 

@@ -26,8 +26,8 @@ export interface ObjectDescriptor {
     readonly createMany: string;
     readonly update: string;
     readonly updateMany: string;
+    /** A one-record `DELETE` answers under it whether it soft-deletes or destroys. */
     readonly delete: string;
-    readonly destroy: string;
     readonly restore: string;
   };
   /** The filter keys whose value is a composite's sub-field filters. */
@@ -214,7 +214,7 @@ export class ObjectClient<T extends ObjectTypes> {
   /** Deletes a record for good. */
   async destroy(id: string): Promise<T["record"]> {
     const body = await this.#transport.request("DELETE", `${this.#path}/${checkId(id)}`);
-    return one(body, this.#object.keys.destroy);
+    return one(body, this.#object.keys.delete);
   }
 
   /** Restores a soft-deleted record. */

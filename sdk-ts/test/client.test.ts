@@ -100,7 +100,7 @@ describe("requests", () => {
         [`PATCH /rest/companies/${record.id}`]: "updateCompany",
         "PATCH /rest/companies?filter=name%5Beq%5D%3A%22A%22": "updateCompanies",
         [`DELETE /rest/companies/${record.id}?soft_delete=true`]: "deleteCompany",
-        [`DELETE /rest/companies/${record.id}`]: "destroyCompany",
+        [`DELETE /rest/companies/${record.id}`]: "deleteCompany",
         [`PATCH /rest/companies/${record.id}/restore`]: "restoreCompany",
       };
       const key = keys[path];

@@ -112,11 +112,12 @@ impl ApiError {
         )
     }
 
-    /// The JSON body: `{"statusCode","error","messages":[..],"code"}`.
+    /// The JSON body: `{"statusCode","error","messages":[..],"code"}`, `error` being
+    /// Twenty's name for the status (`BadRequestException`).
     pub fn body(&self) -> serde_json::Value {
         serde_json::json!({
             "statusCode": self.status.as_u16(),
-            "error": self.status.canonical_reason().unwrap_or("Error"),
+            "error": twenty_codegen::model::error_name(self.status.as_u16()),
             "messages": [self.message],
             "code": self.code,
         })

@@ -40,12 +40,25 @@ impl Field {
         !self.is_writable() || self.field_type == FieldType::Actor
     }
 
+    /// Whether a create body may carry this server-set field: `createdBy`, of which the
+    /// client gives the writable sub-fields (`source`, `context`, as Twenty allows) and
+    /// the server fills the rest (`name`, `workspaceMemberId`).
+    pub fn is_set_on_create(&self) -> bool {
+        self.is_system && self.field_type == FieldType::Actor && self.name == "createdBy"
+    }
+
     /// How the field appears in `body`; `None`: it is not part of it. A many-to-one
     /// relation appears as its join column (and, in a response, as the related record);
     /// a one-to-many relation only in a response.
     pub fn in_body(&self, body: Body) -> Option<Presence> {
         if self.field_type == FieldType::TsVector {
             return None;
+        }
+        if body == Body::Create && self.is_set_on_create() {
+            return Some(Presence {
+                required: false,
+                nullable: false,
+            });
         }
         if body.is_input() && self.is_server_set() {
             return None;

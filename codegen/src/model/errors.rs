@@ -202,6 +202,35 @@ pub const ERROR_CODES: &[ErrorCode] = &[
     },
 ];
 
+/// The name Twenty's error bodies carry in `error` for each status this API answers with:
+/// the NestJS exception class (`BadRequestException`), or `UNAUTHENTICATED` for a refused
+/// key, as Twenty's auth guard answers. Clients written for Twenty compare these names.
+pub const ERROR_NAMES: &[(u16, &str)] = &[
+    (400, "BadRequestException"),
+    (401, "UNAUTHENTICATED"),
+    (403, "ForbiddenException"),
+    (404, "NotFoundException"),
+    (405, "MethodNotAllowedException"),
+    (408, "RequestTimeoutException"),
+    (409, "ConflictException"),
+    (413, "PayloadTooLargeException"),
+    (414, "UriTooLongException"),
+    (415, "UnsupportedMediaTypeException"),
+    (422, "UnprocessableEntityException"),
+    (429, "TooManyRequestsException"),
+    (431, "RequestHeaderFieldsTooLargeException"),
+    (500, "InternalServerErrorException"),
+    (503, "ServiceUnavailableException"),
+];
+
+/// The body's `error` name for `status` ([`ERROR_NAMES`]; `Error` for a status outside it).
+pub fn error_name(status: u16) -> &'static str {
+    ERROR_NAMES
+        .iter()
+        .find(|(s, _)| *s == status)
+        .map_or("Error", |(_, name)| name)
+}
+
 /// The entry of `code`, if it is one of [`ERROR_CODES`].
 pub fn error_code(code: &str) -> Option<&'static ErrorCode> {
     ERROR_CODES.iter().find(|e| e.code == code)
@@ -227,6 +256,12 @@ mod tests {
                 e.code
             );
             assert!((400..600).contains(&e.status), "{}", e.code);
+            assert_ne!(
+                error_name(e.status),
+                "Error",
+                "{} has no error name",
+                e.status
+            );
         }
         assert!(ERROR_CODES.windows(2).all(|w| w[0].status <= w[1].status));
     }

@@ -15,7 +15,9 @@ pub mod zapier_input;
 pub use actions::RecordAction;
 pub use body::{Body, Presence};
 pub use column::{Column, ColumnDefault, ColumnType, ForeignKey, composite_column_name};
-pub use errors::{ERROR_CODES, ErrorCode, error_code, error_codes_with_status};
+pub use errors::{
+    ERROR_CODES, ERROR_NAMES, ErrorCode, error_code, error_codes_with_status, error_name,
+};
 pub use field_type::{
     ACTOR_SOURCES, COMPOSITES, CompositeType, FieldType, Items, RATING_VALUES, SubField,
     upper_first,

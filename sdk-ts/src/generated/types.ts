@@ -84,6 +84,8 @@ export interface CompanyCreateInput {
   accountOwnerId?: string | null;
   /** Position */
   position?: number;
+  /** Created by */
+  createdBy?: Actor;
 }
 
 /** The fields of a Company to change: omitted fields are left as they are, `null` clears a nullable one. */
@@ -220,6 +222,8 @@ export interface PersonCreateInput {
   companyId?: string | null;
   /** Position */
   position?: number;
+  /** Created by */
+  createdBy?: Actor;
 }
 
 /** The fields of a Person to change: omitted fields are left as they are, `null` clears a nullable one. */
@@ -343,6 +347,8 @@ export interface OpportunityCreateInput {
   ownerId?: string | null;
   /** Position */
   position?: number;
+  /** Created by */
+  createdBy?: Actor;
 }
 
 /** The fields of a Opportunity to change: omitted fields are left as they are, `null` clears a nullable one. */
@@ -436,6 +442,8 @@ export interface NoteCreateInput {
   bodyV2?: RichTextV2 | null;
   /** Position */
   position?: number;
+  /** Created by */
+  createdBy?: Actor;
 }
 
 /** The fields of a Note to change: omitted fields are left as they are, `null` clears a nullable one. */
@@ -531,6 +539,8 @@ export interface TaskCreateInput {
   assigneeId?: string | null;
   /** Position */
   position?: number;
+  /** Created by */
+  createdBy?: Actor;
 }
 
 /** The fields of a Task to change: omitted fields are left as they are, `null` clears a nullable one. */
@@ -625,6 +635,8 @@ export interface NoteTargetCreateInput {
   opportunityId?: string | null;
   /** Position */
   position?: number;
+  /** Created by */
+  createdBy?: Actor;
 }
 
 /** The fields of a Note Target to change: omitted fields are left as they are, `null` clears a nullable one. */
@@ -713,6 +725,8 @@ export interface TaskTargetCreateInput {
   opportunityId?: string | null;
   /** Position */
   position?: number;
+  /** Created by */
+  createdBy?: Actor;
 }
 
 /** The fields of a Task Target to change: omitted fields are left as they are, `null` clears a nullable one. */
@@ -825,6 +839,8 @@ export interface AttachmentCreateInput {
   workflowId?: string | null;
   /** Position */
   position?: number;
+  /** Created by */
+  createdBy?: Actor;
 }
 
 /** The fields of a Attachment to change: omitted fields are left as they are, `null` clears a nullable one. */
@@ -950,6 +966,8 @@ export interface FavoriteCreateInput {
   noteId?: string | null;
   /** Position */
   position?: number;
+  /** Created by */
+  createdBy?: Actor;
 }
 
 /** The fields of a Favorite to change: omitted fields are left as they are, `null` clears a nullable one. */
@@ -1092,6 +1110,8 @@ export interface TimelineActivityCreateInput {
   workflowId?: string | null;
   /** Position */
   position?: number;
+  /** Created by */
+  createdBy?: Actor;
 }
 
 /** The fields of a Timeline Activity to change: omitted fields are left as they are, `null` clears a nullable one. */
@@ -1243,6 +1263,8 @@ export interface WorkspaceMemberCreateInput {
   numberFormat?: "SYSTEM" | "COMMAS_AND_DOT" | "SPACES_AND_COMMA" | "DOTS_AND_COMMA" | "APOSTROPHE_AND_DOT";
   /** Position */
   position?: number;
+  /** Created by */
+  createdBy?: Actor;
 }
 
 /** The fields of a Workspace Member to change: omitted fields are left as they are, `null` clears a nullable one. */
@@ -1374,6 +1396,8 @@ export interface ConnectedAccountCreateInput {
   accountOwnerId: string;
   /** Position */
   position?: number;
+  /** Created by */
+  createdBy?: Actor;
 }
 
 /** The fields of a Connected Account to change: omitted fields are left as they are, `null` clears a nullable one. */
@@ -1483,6 +1507,8 @@ export interface MessageCreateInput {
   messageThreadId?: string | null;
   /** Position */
   position?: number;
+  /** Created by */
+  createdBy?: Actor;
 }
 
 /** The fields of a Message to change: omitted fields are left as they are, `null` clears a nullable one. */
@@ -1556,6 +1582,8 @@ export interface MessageThreadCreateInput {
   subject?: string | null;
   /** Position */
   position?: number;
+  /** Created by */
+  createdBy?: Actor;
 }
 
 /** The fields of a Message Thread to change: omitted fields are left as they are, `null` clears a nullable one. */
@@ -1641,6 +1669,8 @@ export interface MessageParticipantCreateInput {
   workspaceMemberId?: string | null;
   /** Position */
   position?: number;
+  /** Created by */
+  createdBy?: Actor;
 }
 
 /** The fields of a Message Participant to change: omitted fields are left as they are, `null` clears a nullable one. */
@@ -1761,6 +1791,8 @@ export interface CalendarEventCreateInput {
   conferenceLink?: Links | null;
   /** Position */
   position?: number;
+  /** Created by */
+  createdBy?: Actor;
 }
 
 /** The fields of a Calendar event to change: omitted fields are left as they are, `null` clears a nullable one. */
@@ -1883,6 +1915,8 @@ export interface CalendarEventParticipantCreateInput {
   workspaceMemberId?: string | null;
   /** Position */
   position?: number;
+  /** Created by */
+  createdBy?: Actor;
 }
 
 /** The fields of a Calendar event participant to change: omitted fields are left as they are, `null` clears a nullable one. */
@@ -1974,6 +2008,8 @@ export interface WorkflowCreateInput {
   statuses?: ("DRAFT" | "ACTIVE" | "DEACTIVATED")[] | null;
   /** Position */
   position?: number;
+  /** Created by */
+  createdBy?: Actor;
 }
 
 /** The fields of a Workflow to change: omitted fields are left as they are, `null` clears a nullable one. */

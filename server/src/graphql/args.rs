@@ -94,6 +94,9 @@ pub fn filter(object: &Object, value: &Value) -> Result<Option<Filter>, QueryErr
                         }
                         items.push(if key.as_str() == "and" {
                             Filter::And(parts)
+                        } else if parts.is_empty() {
+                            // Twenty reads `or: []` as no filter, not as "matches nothing".
+                            continue;
                         } else {
                             Filter::Or(parts)
                         });

@@ -119,7 +119,7 @@ pub(super) async fn find_many(
 }
 
 /// `<singular>(filter)`: the first matching `name` record, with the relations `field`
-/// selects loaded; NOT_FOUND when none matches.
+/// selects loaded; `null` (no error) when none matches, as Twenty answers.
 pub(super) async fn find_one(
     call: &Call,
     name: &str,
@@ -141,11 +141,7 @@ pub(super) async fn find_one(
     call.count(page.statements);
     let mut list = records(page.records);
     if list.is_empty() {
-        return Err(coded(
-            "NOT_FOUND",
-            "NOT_FOUND",
-            format!("no {name} record matches the filter"),
-        ));
+        return Ok(Json::Null);
     }
     nested::load(call, object, &mut list, selection)
         .await
@@ -168,7 +164,7 @@ fn id_selector(ctx: &ResolverContext<'_>) -> Result<Selector, Error> {
 }
 
 /// The required `filter` of the many-record mutations. One that compares nothing
-/// (`{}`, `{id: null}`, `{and: []}`) would match every record: refused, as REST refuses a
+/// (`{}`, `{id: null}`, `{and: []}`, `{or: []}`) would match every record: refused, as REST refuses a
 /// missing filter.
 fn filter_selector(ctx: &ResolverContext<'_>, object: &Object) -> Result<Selector, Error> {
     let filter = match arg(ctx, "filter") {
@@ -188,9 +184,14 @@ fn filter_selector(ctx: &ResolverContext<'_>, object: &Object) -> Result<Selecto
     }
 }
 
-/// Whether a filter has no comparison left: an `and` of nothing but such filters.
+/// Whether a filter has no comparison left: an `and` of nothing but such filters, or an
+/// `or` holding one.
 fn matches_everything(filter: &Filter) -> bool {
-    matches!(filter, Filter::And(parts) if parts.iter().all(matches_everything))
+    match filter {
+        Filter::And(parts) => parts.iter().all(matches_everything),
+        Filter::Or(parts) => parts.iter().any(matches_everything),
+        _ => false,
+    }
 }
 
 /// Why a write failed: the engine refused it, or its arguments were unusable.
@@ -346,14 +347,26 @@ impl Resolvers for EngineResolvers {
             FieldFuture::new(async move {
                 let json = match operation {
                     Operation::FindMany => {
-                        find_many(call(&ctx)?, &name, &args_of(&ctx), &ctx.ctx.field()).await?
+                        return to_value(
+                            find_many(call(&ctx)?, &name, &args_of(&ctx), &ctx.ctx.field()).await?,
+                        );
                     }
                     Operation::FindOne => {
-                        find_one(call(&ctx)?, &name, &args_of(&ctx), &ctx.ctx.field()).await?
+                        find_one(call(&ctx)?, &name, &args_of(&ctx), &ctx.ctx.field()).await
                     }
-                    op => write(&ctx, &name, op).await?,
+                    op => write(&ctx, &name, op).await,
                 };
-                to_value(json)
+                match json {
+                    Ok(json) => to_value(json),
+                    // Every root field but find-many is nullable: a refused one answers
+                    // `null` beside its error (`{destroyPeople: null}`), as Twenty's do,
+                    // where async-graphql would drop the member.
+                    Err(e) => {
+                        let error = e.into_server_error(ctx.ctx.item.pos);
+                        ctx.ctx.add_error(ctx.ctx.set_error_path(error));
+                        Ok(None)
+                    }
+                }
             })
         })
     }

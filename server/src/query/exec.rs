@@ -111,7 +111,8 @@ pub(super) fn select(
     Ok(s)
 }
 
-fn check_fields(object: &Object, fields: &[String]) -> Result<(), QueryError> {
+/// Every name in `fields` is a field of `object` or one of its join columns.
+pub(super) fn check_fields(object: &Object, fields: &[String]) -> Result<(), QueryError> {
     for name in fields {
         let known = object.field(name).is_some()
             || object

@@ -24,7 +24,7 @@ pub use error::QueryError;
 pub use events::{Action, Event, LogPosition, events_after};
 pub use exec::{PageInfo, RecordPage, Target, find_many, find_one};
 pub use limits::{MAX_FILTER_TERMS, MAX_NESTING, check_filter, check_json, json_depth};
-pub use relations::{Children, embed_written, find_by_ids, find_children};
+pub use relations::{Children, check_fields, embed_written, find_by_ids, find_children, restrict};
 pub use write::{
     Actor, MAX_MUTATION_RECORDS, Selector, create, delete, destroy, is_email, is_link, restore,
     update,

@@ -43,6 +43,7 @@ pub async fn embed_written(
     object: &str,
     records: Vec<Value>,
     created: bool,
+    fields: Option<&[String]>,
 ) -> Result<Vec<Value>, QueryError> {
     let object = validate::object(schema, object)?;
     let mut maps: Vec<Map<String, Value>> = records
@@ -55,8 +56,38 @@ pub async fn embed_written(
     // A record keeps its id and join columns at its top level: they are the keys.
     let keys: Vec<Flat> = maps.clone();
     let lists = if created { Lists::Empty } else { Lists::Read };
-    embed(&target, schema, object, &keys, &mut maps, None, lists).await?;
-    Ok(maps.into_iter().map(Value::Object).collect())
+    embed(&target, schema, object, &keys, &mut maps, fields, lists).await?;
+    Ok(maps
+        .into_iter()
+        .map(|mut map| {
+            if let Some(fields) = fields {
+                restrict(schema, object, &mut map, fields);
+            }
+            Value::Object(map)
+        })
+        .collect())
+}
+
+/// Checks `fields` (a `fields=` list) against `object`: unknown names are an error.
+pub fn check_fields(schema: &Schema, object: &str, fields: &[String]) -> Result<(), QueryError> {
+    super::exec::check_fields(validate::object(schema, object)?, fields)
+}
+
+/// Keeps of a written record the entries a read with `fields` shows: `id`, the named
+/// fields (a relation's join column with it) and the named join columns.
+pub fn restrict(
+    schema: &Schema,
+    object: &Object,
+    record: &mut Map<String, Value>,
+    fields: &[String],
+) {
+    let columns = object.columns(schema);
+    record.retain(|key, _| {
+        fields.iter().any(|f| f == key)
+            || columns.iter().any(|c| {
+                record::wanted(Some(fields), c) && (c.name == *key || c.field_name == *key)
+            })
+    });
 }
 
 /// Embeds the relations of `object` (those in `fields`, when given) into `records`;

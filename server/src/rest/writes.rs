@@ -17,6 +17,11 @@ use twenty_codegen::model::{Object, Schema};
 
 type Reply = Result<(StatusCode, Json<Value>), ApiError>;
 
+/// The parameters of the create routes.
+const WRITE_ONE_PARAMS: [&str; 3] = ["depth", "fields", "upsert"];
+/// The parameters of the many-record update and restore.
+const MANY_PARAMS: [&str; 3] = ["filter", "depth", "fields"];
+
 /// What a write route needs before it runs: the key may write, the object exists, the
 /// query string holds only `allowed`.
 struct Call<'s> {
@@ -109,29 +114,47 @@ fn required_filter(params: &Params, action: &str) -> Result<Filter, ApiError> {
 }
 
 /// How a write answers: its records as the engine returned them (depth 0), or with their
-/// related records (depth 1); `created` when the write created every record (a create
-/// that is not an upsert), whose one-to-many lists are then known to be empty.
-#[derive(Debug, Clone, Copy)]
+/// related records (depth 1), restricted to `fields` when given; `created` when the write
+/// created every record (a create that is not an upsert), whose one-to-many lists are
+/// then known to be empty.
+#[derive(Debug, Clone)]
 struct Shape {
     depth: u8,
     created: bool,
+    fields: Option<Vec<String>>,
 }
 
 impl Shape {
-    /// The answer of a write that may have changed existing records.
-    fn depth(depth: u8) -> Shape {
-        Shape {
-            depth,
+    /// The answer of a write that may have changed existing records, as `depth` and
+    /// `fields` ask (checked here, before anything is written).
+    fn read(call: &Call<'_>) -> Result<Shape, ApiError> {
+        let fields = call.params.fields()?;
+        if let Some(fields) = &fields {
+            query::check_fields(call.schema, &call.object.name_singular, fields)
+                .map_err(query_error)?;
+        }
+        Ok(Shape {
+            depth: call.params.depth()?,
             created: false,
+            fields,
+        })
+    }
+
+    /// The answer of a delete: the records as written.
+    fn written() -> Shape {
+        Shape {
+            depth: 0,
+            created: false,
+            fields: None,
         }
     }
 
     /// The answer of a create: only an upsert may have touched existing records.
-    fn create(depth: u8, upsert: bool) -> Shape {
-        Shape {
-            depth,
+    fn create(call: &Call<'_>, upsert: bool) -> Result<Shape, ApiError> {
+        Ok(Shape {
             created: !upsert,
-        }
+            ..Shape::read(call)?
+        })
     }
 }
 
@@ -144,8 +167,22 @@ async fn shaped(
     records: Vec<Value>,
     shape: Shape,
 ) -> Result<Vec<Value>, ApiError> {
-    if shape.depth == 0 || records.is_empty() {
+    if records.is_empty() {
         return Ok(records);
+    }
+    if shape.depth == 0 {
+        let Some(fields) = &shape.fields else {
+            return Ok(records);
+        };
+        return Ok(records
+            .into_iter()
+            .map(|mut record| {
+                if let Value::Object(map) = &mut record {
+                    query::restrict(schema, object, map, fields);
+                }
+                record
+            })
+            .collect());
     }
     let db = state
         .store
@@ -158,6 +195,7 @@ async fn shaped(
         &object.name_singular,
         records,
         shape.created,
+        shape.fields.as_deref(),
     )
     .await
     .map_err(query_error)
@@ -231,19 +269,14 @@ pub async fn create_one(
     body: Bytes,
 ) -> Reply {
     let model = state.model(auth.workspace_id).await?;
-    let call = prepare(&model, &auth, &plural, raw.as_deref(), &["depth", "upsert"])?;
-    let depth = call.params.depth()?;
+    let call = prepare(&model, &auth, &plural, raw.as_deref(), &WRITE_ONE_PARAMS)?;
     let upsert = call.params.flag("upsert")?;
+    let shape = Shape::create(&call, upsert)?;
     let record = new_record(object_body(&body, Some(&call.object.name_plural))?, None)?;
     let name = call.object.name_singular.as_str();
-    let records = write(
-        &state,
-        &auth,
-        call.schema,
-        call.object,
-        Shape::create(depth, upsert),
-        async |t| query::create(t, call.schema, name, vec![record], upsert, &call.actor).await,
-    )
+    let records = write(&state, &auth, call.schema, call.object, shape, async |t| {
+        query::create(t, call.schema, name, vec![record], upsert, &call.actor).await
+    })
     .await?;
     reply_one(StatusCode::CREATED, "create", call.object, records)
 }
@@ -258,9 +291,9 @@ pub async fn create_many(
     body: Bytes,
 ) -> Reply {
     let model = state.model(auth.workspace_id).await?;
-    let call = prepare(&model, &auth, &plural, raw.as_deref(), &["depth", "upsert"])?;
-    let depth = call.params.depth()?;
+    let call = prepare(&model, &auth, &plural, raw.as_deref(), &WRITE_ONE_PARAMS)?;
     let upsert = call.params.flag("upsert")?;
+    let shape = Shape::create(&call, upsert)?;
     let items = match json_body(&body)? {
         Value::Array(items) => items,
         other => {
@@ -291,14 +324,9 @@ pub async fn create_many(
         })
         .collect::<Result<Vec<_>, _>>()?;
     let name = call.object.name_singular.as_str();
-    let records = write(
-        &state,
-        &auth,
-        call.schema,
-        call.object,
-        Shape::create(depth, upsert),
-        async |t| query::create(t, call.schema, name, records, upsert, &call.actor).await,
-    )
+    let records = write(&state, &auth, call.schema, call.object, shape, async |t| {
+        query::create(t, call.schema, name, records, upsert, &call.actor).await
+    })
     .await?;
     reply_many(StatusCode::CREATED, "create", call.object, records)
 }
@@ -312,21 +340,40 @@ pub async fn update_one(
     body: Bytes,
 ) -> Reply {
     let model = state.model(auth.workspace_id).await?;
-    let call = prepare(&model, &auth, &plural, raw.as_deref(), &["depth"])?;
-    let selector = Selector::Id(record_id(&id)?);
-    let depth = call.params.depth()?;
-    let patch = object_body(&body, None)?;
+    let call = prepare(&model, &auth, &plural, raw.as_deref(), &["depth", "fields"])?;
+    let id = record_id(&id)?;
+    let selector = Selector::Id(id);
+    let shape = Shape::read(&call)?;
+    let mut patch = object_body(&body, None)?;
+    same_id(&mut patch, id)?;
     let name = call.object.name_singular.as_str();
-    let records = write(
-        &state,
-        &auth,
-        call.schema,
-        call.object,
-        Shape::depth(depth),
-        async |t| query::update(t, call.schema, name, &selector, &patch, &call.actor).await,
-    )
+    let records = write(&state, &auth, call.schema, call.object, shape, async |t| {
+        query::update(t, call.schema, name, &selector, &patch, &call.actor).await
+    })
     .await?;
     reply_one(StatusCode::OK, "update", call.object, records)
+}
+
+/// An update body may carry the record's `id` when it is the path's (Twenty's Zapier
+/// connector sends it): dropped; another id is a 400, as the id cannot change.
+fn same_id(patch: &mut Map<String, Value>, id: uuid::Uuid) -> Result<(), ApiError> {
+    let Some(given) = patch.get("id") else {
+        return Ok(());
+    };
+    let same = given
+        .as_str()
+        .and_then(|s| uuid::Uuid::parse_str(s).ok())
+        .is_some_and(|given| given == id);
+    if !same {
+        return Err(ApiError::bad_request(
+            "READ_ONLY_FIELD",
+            format!(
+                "`id` is {given} in the body but {id} in the path; a record's id cannot change"
+            ),
+        ));
+    }
+    patch.remove("id");
+    Ok(())
 }
 
 /// `PATCH /rest/{namePlural}?filter=…`: `{data: {update<Plural>: [records]}}`.
@@ -338,20 +385,15 @@ pub async fn update_many(
     body: Bytes,
 ) -> Reply {
     let model = state.model(auth.workspace_id).await?;
-    let call = prepare(&model, &auth, &plural, raw.as_deref(), &["filter", "depth"])?;
+    let call = prepare(&model, &auth, &plural, raw.as_deref(), &MANY_PARAMS)?;
     let filter = required_filter(&call.params, "updating")?;
-    let depth = call.params.depth()?;
+    let shape = Shape::read(&call)?;
     let patch = object_body(&body, None)?;
     let selector = Selector::Filter(filter);
     let name = call.object.name_singular.as_str();
-    let records = write(
-        &state,
-        &auth,
-        call.schema,
-        call.object,
-        Shape::depth(depth),
-        async |t| query::update(t, call.schema, name, &selector, &patch, &call.actor).await,
-    )
+    let records = write(&state, &auth, call.schema, call.object, shape, async |t| {
+        query::update(t, call.schema, name, &selector, &patch, &call.actor).await
+    })
     .await?;
     reply_many(StatusCode::OK, "update", call.object, records)
 }
@@ -370,7 +412,7 @@ async fn remove(
         auth,
         call.schema,
         call.object,
-        Shape::depth(0),
+        Shape::written(),
         async |t| {
             if soft {
                 query::delete(t, call.schema, name, &selector, &call.actor).await
@@ -384,7 +426,7 @@ async fn remove(
 }
 
 /// `DELETE /rest/{namePlural}/{id}`: destroys, or with `soft_delete=true` soft-deletes;
-/// `{data: {destroy<Singular>|delete<Singular>: record}}`.
+/// `{data: {delete<Singular>: record}}` either way, as Twenty answers.
 pub async fn delete_one(
     State(state): State<AppState>,
     auth: Auth,
@@ -394,8 +436,8 @@ pub async fn delete_one(
     let model = state.model(auth.workspace_id).await?;
     let call = prepare(&model, &auth, &plural, raw.as_deref(), &["soft_delete"])?;
     let id = record_id(&id)?;
-    let (verb, records) = remove(&state, &auth, &call, Selector::Id(id)).await?;
-    reply_one(StatusCode::OK, verb, call.object, records)
+    let (_, records) = remove(&state, &auth, &call, Selector::Id(id)).await?;
+    reply_one(StatusCode::OK, "delete", call.object, records)
 }
 
 /// `DELETE /rest/{namePlural}?filter=…`: `{data: {destroy<Plural>|delete<Plural>: [records]}}`.
@@ -426,19 +468,14 @@ pub async fn restore_one(
     RawQuery(raw): RawQuery,
 ) -> Reply {
     let model = state.model(auth.workspace_id).await?;
-    let call = prepare(&model, &auth, &plural, raw.as_deref(), &["depth"])?;
+    let call = prepare(&model, &auth, &plural, raw.as_deref(), &["depth", "fields"])?;
     let id = record_id(&id)?;
-    let depth = call.params.depth()?;
+    let shape = Shape::read(&call)?;
     let name = call.object.name_singular.as_str();
     let selector = Selector::Id(id);
-    let records = write(
-        &state,
-        &auth,
-        call.schema,
-        call.object,
-        Shape::depth(depth),
-        async |t| query::restore(t, call.schema, name, &selector, &call.actor).await,
-    )
+    let records = write(&state, &auth, call.schema, call.object, shape, async |t| {
+        query::restore(t, call.schema, name, &selector, &call.actor).await
+    })
     .await?;
     reply_one(StatusCode::OK, "restore", call.object, records)
 }
@@ -451,19 +488,14 @@ pub async fn restore_many(
     RawQuery(raw): RawQuery,
 ) -> Reply {
     let model = state.model(auth.workspace_id).await?;
-    let call = prepare(&model, &auth, &plural, raw.as_deref(), &["filter", "depth"])?;
+    let call = prepare(&model, &auth, &plural, raw.as_deref(), &MANY_PARAMS)?;
     let filter = required_filter(&call.params, "restoring")?;
-    let depth = call.params.depth()?;
+    let shape = Shape::read(&call)?;
     let name = call.object.name_singular.as_str();
     let selector = Selector::Filter(filter);
-    let records = write(
-        &state,
-        &auth,
-        call.schema,
-        call.object,
-        Shape::depth(depth),
-        async |t| query::restore(t, call.schema, name, &selector, &call.actor).await,
-    )
+    let records = write(&state, &auth, call.schema, call.object, shape, async |t| {
+        query::restore(t, call.schema, name, &selector, &call.actor).await
+    })
     .await?;
     reply_many(StatusCode::OK, "restore", call.object, records)
 }

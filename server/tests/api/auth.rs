@@ -44,7 +44,7 @@ async fn get_with(addr: SocketAddr, authorization: Option<&str>) -> (u16, serde_
 fn assert_unauthenticated((status, body): (u16, serde_json::Value), message_start: &str) {
     assert_eq!(status, 401, "{body}");
     assert_eq!(body["statusCode"], 401);
-    assert_eq!(body["error"], "Unauthorized");
+    assert_eq!(body["error"], "UNAUTHENTICATED");
     assert_eq!(body["code"], "UNAUTHENTICATED");
     let message = body["messages"][0].as_str().unwrap();
     assert!(message.starts_with(message_start), "{message}");
@@ -166,7 +166,7 @@ async fn a_read_only_key_reads_but_cannot_write(backend: Backend) {
     assert_eq!(response.status(), 403);
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["code"], "FORBIDDEN");
-    assert_eq!(body["error"], "Forbidden");
+    assert_eq!(body["error"], "ForbiddenException");
     assert!(
         body["messages"][0].as_str().unwrap().contains("read-only"),
         "{body}"

@@ -4,7 +4,7 @@
 use super::GraphqlError;
 use super::registry::{Fields, Types};
 use super::shape::{self, Shape};
-use crate::model::{COMPOSITES, CompositeType, Object, Schema};
+use crate::model::{Body, COMPOSITES, CompositeType, Object, Schema};
 use async_graphql::dynamic::{InputObject, InputValue, TypeRef};
 
 /// Registers the composites' create and update inputs (every writable sub-field, optional).
@@ -53,7 +53,7 @@ pub(super) fn register(
     Ok(())
 }
 
-/// Create: a non-null field without a default is required. Update: everything optional.
+/// Create: the fields the model requires are non-null. Update: everything optional.
 fn write_input(
     schema: &Schema,
     object: &Object,
@@ -65,12 +65,17 @@ fn write_input(
     };
     let mut fields = Fields::of(&name);
     let mut input = InputObject::new(&name);
-    // The id of an existing record is the `id` argument of the mutation, never data.
-    let writable = |f: &&crate::model::Field| {
-        f.is_writable() && !(write == Write::Update && f.is_system && f.name == "id")
+    // Which fields an input carries and which it must: the model's rule (`in_body`), as
+    // for the OpenAPI schemas, both SDKs and the write engine.
+    let body = match write {
+        Write::Create => Body::Create,
+        Write::Update => Body::Update,
     };
-    for field in object.fields.iter().filter(writable) {
-        let required = write == Write::Create && !field.is_nullable && field.default.is_none();
+    for field in &object.fields {
+        let Some(presence) = field.in_body(body) else {
+            continue;
+        };
+        let required = presence.required;
         let named = |ty: &str| {
             if required {
                 TypeRef::named_nn(ty)

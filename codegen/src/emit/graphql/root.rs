@@ -36,7 +36,8 @@ pub(super) fn register_shared(
 /// The return type and arguments of `operation` on `object`.
 fn signature(object: &Object, operation: Operation) -> (TypeRef, Vec<InputValue>) {
     let one = || TypeRef::named(object.type_name());
-    let many = || TypeRef::named_nn_list_nn(object.type_name());
+    // Nullable, as Twenty's: a refused many-record mutation answers `null` plus the error.
+    let many = || TypeRef::named_nn_list(object.type_name());
     let filter = || InputValue::new("filter", TypeRef::named_nn(shape::filter_input(object)));
     let id = || InputValue::new("id", TypeRef::named_nn("UUID"));
     let create = shape::create_input(object);

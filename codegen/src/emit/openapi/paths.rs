@@ -67,7 +67,7 @@ fn object_paths(object: &Object) -> Vec<(String, PathItem)> {
             operation_id,
             summary,
             description,
-            parameters: &[ID_PATH, DEPTH],
+            parameters: &[ID_PATH, DEPTH, FIELDS],
             body: Some(update_body()),
             status: "200",
             response: responses::one(
@@ -111,7 +111,7 @@ fn object_paths(object: &Object) -> Vec<(String, PathItem)> {
                 operation_id: format!("createOne{name}"),
                 summary: format!("Create one {label}"),
                 description: None,
-                parameters: &[DEPTH, UPSERT],
+                parameters: &[DEPTH, FIELDS, UPSERT],
                 body: Some(create_body()),
                 status: "201",
                 response: responses::one(
@@ -131,7 +131,7 @@ fn object_paths(object: &Object) -> Vec<(String, PathItem)> {
                 description: Some(format!(
                     "Applies the same change to every {label} matching `filter` (required), in one transaction. At most {MAX_MUTATION_RECORDS} records may match: more is a 400 `TOO_MANY_RECORDS` and nothing changes."
                 )),
-                parameters: &[FILTER, DEPTH],
+                parameters: &[FILTER, DEPTH, FIELDS],
                 body: Some(update_body()),
                 status: "200",
                 response: responses::many(
@@ -214,13 +214,12 @@ fn object_paths(object: &Object) -> Vec<(String, PathItem)> {
                 parameters: &[ID_PATH, SOFT_DELETE],
                 body: None,
                 status: "200",
-                response: responses::deleted(
+                response: responses::one(
                     format!(
-                        "The deleted {label}: under `delete{name}` when soft-deleted, `destroy{name}` when destroyed."
+                        "The deleted {label} (soft-deleted or destroyed), under `delete{name}` as Twenty answers."
                     ),
                     &format!("delete{name}"),
-                    &format!("destroy{name}"),
-                    responses::record(object),
+                    object,
                 ),
                 by_id: true,
                 conflict: true,
@@ -237,7 +236,7 @@ fn object_paths(object: &Object) -> Vec<(String, PathItem)> {
                 description: Some(format!(
                     "Creates up to {MAX_MUTATION_RECORDS} {labels} in one transaction: all or nothing. When one record is refused, none is created and the error's message starts with its index (`record 2: …`)."
                 )),
-                parameters: &[DEPTH, UPSERT],
+                parameters: &[DEPTH, FIELDS, UPSERT],
                 body: Some(body(
                     ArrayBuilder::new()
                         .schema_type(SchemaType::new(Type::Array))
@@ -265,7 +264,7 @@ fn object_paths(object: &Object) -> Vec<(String, PathItem)> {
                 operation_id: format!("restoreOne{name}"),
                 summary: format!("Restore one {label}"),
                 description: Some(format!("Restores a soft-deleted {label}.")),
-                parameters: &[ID_PATH, DEPTH],
+                parameters: &[ID_PATH, DEPTH, FIELDS],
                 body: None,
                 status: "200",
                 response: responses::one(
@@ -288,7 +287,7 @@ fn object_paths(object: &Object) -> Vec<(String, PathItem)> {
                 description: Some(format!(
                     "Restores every soft-deleted {label} matching `filter`."
                 )),
-                parameters: &[FILTER, DEPTH],
+                parameters: &[FILTER, DEPTH, FIELDS],
                 body: None,
                 status: "200",
                 response: responses::many(

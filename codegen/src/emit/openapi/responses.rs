@@ -194,9 +194,14 @@ pub(super) fn shared_schemas() -> Vec<(String, RefOr<Schema>)> {
         )
         .property(
             "error",
-            typed(Type::String, false).description(Some(
-                "The canonical reason phrase of the HTTP status (`statusCode`): `Bad Request`, `Not Found`, `Conflict`, `Too Many Requests`, `Internal Server Error`, ….",
-            )),
+            typed(Type::String, false).description(Some(format!(
+                "Twenty's name for the HTTP status (`statusCode`): {}.",
+                crate::model::ERROR_NAMES
+                    .iter()
+                    .map(|(status, name)| format!("{status} `{name}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))),
         )
         .property(
             "messages",

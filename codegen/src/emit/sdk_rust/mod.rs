@@ -142,7 +142,7 @@ fn composites() -> String {
         let _ = writeln!(out, "pub struct {} {{", composite.type_name);
         for sub in composite.sub_fields {
             if sub.read_only {
-                out.push_str("    /// Filled in by the server; ignored in inputs.\n");
+                out.push_str("    /// Filled in by the server; an input leaves it out.\n");
             }
             let _ = writeln!(
                 out,

@@ -77,7 +77,7 @@ pub(super) fn objects(schema: &Schema) -> String {
 }
 
 /// The key under `data` of each REST operation's response: `(operation, key)`.
-pub(crate) fn envelope_keys(object: &Object) -> [(&'static str, String); 9] {
+pub(crate) fn envelope_keys(object: &Object) -> [(&'static str, String); 8] {
     let name = object.type_name();
     let plural = object.plural_type_name();
     [
@@ -88,7 +88,6 @@ pub(crate) fn envelope_keys(object: &Object) -> [(&'static str, String); 9] {
         ("update", format!("update{name}")),
         ("updateMany", format!("update{plural}")),
         ("delete", format!("delete{name}")),
-        ("destroy", format!("destroy{name}")),
         ("restore", format!("restore{name}")),
     ]
 }

@@ -197,7 +197,16 @@ pub async fn run(
     for (field, result) in fields.iter().zip(results) {
         match result {
             None => {}
-            Some(Root::Error(e)) => writer.errors.push(e),
+            Some(Root::Error(e)) => {
+                writer.errors.push(e);
+                // A nullable root field answers `null` beside its error (see the
+                // resolvers' `root`).
+                if !field.ty.ends_with('!') {
+                    let start = writer.key(mark, field.key);
+                    writer.out.extend_from_slice(b"null");
+                    writer.member_done(start, true);
+                }
+            }
             Some(Root::TypeName) => {
                 let start = writer.key(mark, field.key);
                 writer.string(query.name());

@@ -446,7 +446,12 @@ impl<'a> Ctx<'a> {
         }
         for actor in ["createdBy", "updatedBy"] {
             if self.has_field(actor) {
-                assigns.extend(self.actor_assigns(actor));
+                // What the client gave of `createdBy` (its source, its context) stays.
+                assigns.extend(
+                    self.actor_assigns(actor)
+                        .into_iter()
+                        .filter(|a| !given(&input.assigns, &a.column)),
+                );
             }
         }
         // A lone record's default position is computed by the INSERT itself (no statement

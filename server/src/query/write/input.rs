@@ -8,7 +8,7 @@ use super::super::time::parse_datetime;
 use super::super::validate::{NUL_REFUSED as NUL, NUMERIC_OUT_OF_RANGE, numeric_in_range};
 use serde_json::{Map, Number, Value};
 use twenty_codegen::model::{
-    Column, ColumnType, Field, FieldType, Object, RelationKind, Schema, SubField,
+    ACTOR_SOURCES, Column, ColumnType, Field, FieldType, Object, RelationKind, Schema, SubField,
     composite_column_name,
 };
 
@@ -401,7 +401,12 @@ fn scalar(
         }
         FieldType::Select | FieldType::Rating => {
             let s = text(label, value)?;
-            let allowed = field.option_values();
+            // An actor's one select sub-field is its source.
+            let allowed = if field.field_type == FieldType::Actor {
+                ACTOR_SOURCES.to_vec()
+            } else {
+                field.option_values()
+            };
             if !allowed.contains(&s.as_str()) {
                 return Err(invalid(
                     label,
@@ -482,7 +487,7 @@ pub fn convert(
             });
         };
         // The model's rule of which fields an input carries (`Field::in_body`).
-        if field.is_server_set() {
+        if field.is_server_set() && !(mode == Mode::Create && field.is_set_on_create()) {
             return Err(read_only(object, key));
         }
         if let Some(relation) = &field.relation {
@@ -520,6 +525,10 @@ pub fn convert(
                 }
             };
             let Some(subs) = subs else {
+                if field.is_set_on_create() {
+                    // `createdBy: null` leaves it to the server.
+                    continue;
+                }
                 for sub in composite.sub_fields {
                     let name = composite_column_name(key, sub.name);
                     if let Some(c) = column(&name) {

@@ -155,6 +155,8 @@ async fn a_filter_that_compares_nothing_is_refused(backend: Backend) {
         "mutation { deleteCompanies(filter: {id: null}) { id } }",
         "mutation { updateCompanies(filter: {and: [{}, {and: []}]}, data: {employees: 1}) { id } }",
         "mutation { restoreCompanies(filter: {and: []}) { id } }",
+        "mutation { deleteCompanies(filter: {or: []}) { id } }",
+        "mutation { destroyCompanies(filter: {or: [{}, {name: {eq: \"Acme\"}}]}) { id } }",
     ] {
         let (code, twenty_code, message) = gql.error(mutation, json!({})).await;
         assert_eq!(
@@ -164,6 +166,20 @@ async fn a_filter_that_compares_nothing_is_refused(backend: Backend) {
         );
         assert!(message.contains("`filter`"), "{message}");
     }
+    // The refused field is `null` beside the error, as Twenty answers.
+    let (status, body) = gql
+        .post(
+            "mutation { destroyCompanies(filter: {}) { id } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["data"], json!({ "destroyCompanies": null }), "{body}");
+    // A query reads `or: []` as no filter too.
+    let all = gql
+        .data("{ companies(filter: {or: []}) { totalCount } }", json!({}))
+        .await;
+    assert_eq!(all["companies"]["totalCount"], 2);
     let left = gql
         .data(
             "{ companies { totalCount edges { node { employees } } } }",
@@ -191,13 +207,13 @@ async fn find_one_reaches_a_soft_deleted_record_through_deleted_at(backend: Back
         json!({ "id": id }),
     )
     .await;
-    let (code, _, message) = gql
-        .error(
+    let missed = gql
+        .data(
             "query($id: UUID!) { company(filter: {id: {eq: $id}}) { id } }",
             json!({ "id": id }),
         )
         .await;
-    assert_eq!(code, "NOT_FOUND", "{message}");
+    assert_eq!(missed["company"], Value::Null);
     let found = gql
         .data(
             "query($id: UUID!) { company(filter: {id: {eq: $id}, deletedAt: {is: NOT_NULL}}) { id name } }",

@@ -35,9 +35,10 @@ fn bad_creates() -> Vec<(&'static str, Value, &'static str, &'static str)> {
         ),
         (
             "company",
-            json!({"createdBy": {"source": "MANUAL"}}),
+            // A create may give `createdBy.source`, never who created the record.
+            json!({"createdBy": {"name": "someone else"}}),
             "READ_ONLY_FIELD",
-            "`createdBy`",
+            "`createdBy.name`",
         ),
         (
             "company",

@@ -6,4 +6,5 @@ mod isolation;
 pub mod readme;
 mod reads;
 pub mod support;
+mod twenty_contract;
 mod writes;

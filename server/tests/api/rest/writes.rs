@@ -436,7 +436,7 @@ async fn delete_destroys_or_soft_deletes_and_restore_brings_back(backend: Backen
 
     let (status, body) = api.call(Method::DELETE, &path, &api.key, None).await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(body["data"]["destroyPerson"]["id"], id("p5"));
+    assert_eq!(body["data"]["deletePerson"]["id"], id("p5"));
     assert_error(&api.get(&path).await, 404, "NOT_FOUND");
     let response = api
         .call(Method::PATCH, &format!("{path}/restore"), &api.key, None)
