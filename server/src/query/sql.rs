@@ -12,7 +12,7 @@ use super::ast::{Comparator, Direction, Filter};
 use super::validate::{self, Col, Kind, Scalar};
 use serde_json::Value;
 use twenty_codegen::emit::sql::{Dialect, quote};
-use twenty_codegen::model::Object;
+use twenty_codegen::model::{FieldType, Object};
 
 /// Binding the engine's checked values: an extension of the store's statement builder.
 pub trait Values {
@@ -205,11 +205,45 @@ fn condition(sql: &mut Sql, object: &Object, f: &Filter) -> Result<(), QueryErro
         } => {
             let col = validate::column(object, field, sub_field.as_deref())?;
             validate::comparator(&col, *op)?;
-            let text = compare(sql, &col, *op, value)?;
+            let value = canonical(object, field, sub_field.as_deref(), *op, value);
+            let text = compare(sql, &col, *op, &value)?;
             sql.push(&text);
         }
     }
     Ok(())
+}
+
+/// An `eq` / `neq` / `in` value for an email or a link, in the spelling writes store
+/// (`super::write::normalize`), so that `ADA@Example.com` finds `ada@example.com`.
+fn canonical<'v>(
+    object: &Object,
+    field: &str,
+    sub_field: Option<&str>,
+    op: Comparator,
+    value: &'v Value,
+) -> std::borrow::Cow<'v, Value> {
+    use std::borrow::Cow;
+    let normalize: fn(&str) -> String = match (object.field(field).map(|f| f.field_type), sub_field)
+    {
+        (Some(FieldType::Emails), Some("primaryEmail")) => super::write::normalize_email,
+        (Some(FieldType::Links), Some("primaryLinkUrl")) => super::write::normalize_link,
+        _ => return Cow::Borrowed(value),
+    };
+    match (op, value) {
+        (Comparator::Eq | Comparator::Neq, Value::String(s)) => {
+            Cow::Owned(Value::String(normalize(s)))
+        }
+        (Comparator::In, Value::Array(items)) => Cow::Owned(Value::Array(
+            items
+                .iter()
+                .map(|item| match item {
+                    Value::String(s) => Value::String(normalize(s)),
+                    other => other.clone(),
+                })
+                .collect(),
+        )),
+        _ => Cow::Borrowed(value),
+    }
 }
 
 fn compare(sql: &mut Sql, col: &Col, op: Comparator, value: &Value) -> Result<String, QueryError> {

@@ -552,10 +552,11 @@ pub fn convert(
                 let Some(c) = column(&composite_column_name(key, sub.name)) else {
                     continue;
                 };
-                let val = match sub_value {
+                let mut val = match sub_value {
                     Value::Null => Val::Null,
                     v => scalar(field, sub.field_type, &label, v)?,
                 };
+                super::normalize::sub_field(field, sub, &mut val);
                 check_sub(field, sub, &label, &val)?;
                 assign(&mut out, c, val, &label)?;
             }

@@ -28,8 +28,12 @@
 //!   string is accepted wherever a text sub-field is (Twenty's "no value").
 //! - `null` clears a nullable field; on a required one it is `REQUIRED_FIELD`, as is a
 //!   required field with no default missing on create.
+//! - Emails and links are normalised before they are checked (see `normalize`):
+//!   lower-cased emails with ASCII domains, links with a lower-cased scheme and host and
+//!   no trailing slash.
 //! - Read-only (`READ_ONLY_FIELD`): `id` on update, `createdAt`, `updatedAt`, `deletedAt`,
-//!   `createdBy`, `updatedBy`, `searchVector`, any ACTOR field. Unknown names are
+//!   `createdBy` (but its `source` and `context` on create), `updatedBy`, `searchVector`,
+//!   any other ACTOR field. Unknown names are
 //!   `UNKNOWN_FIELD` / `UNKNOWN_SUB_FIELD`. A relation is written through its join column
 //!   (`companyId`), which must name a live record of the target (`INVALID_RELATION`).
 //!
@@ -44,9 +48,11 @@
 mod cascade;
 mod ctx;
 mod input;
+mod normalize;
 mod tx;
 
 pub use input::{is_email, is_link};
+pub(crate) use normalize::{email as normalize_email, link as normalize_link};
 
 use super::QueryError;
 use super::ast::Filter;

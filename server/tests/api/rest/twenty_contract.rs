@@ -267,3 +267,61 @@ async fn error_bodies_carry_twentys_names(backend: Backend) {
     );
 }
 both!(error_bodies_carry_twentys_names);
+
+async fn emails_and_links_are_stored_in_one_spelling(backend: Backend) {
+    let Some(api) = Api::start(backend, "restnormalize").await else {
+        return;
+    };
+    let (status, body) = api
+        .send(
+            Method::POST,
+            "/rest/people",
+            &json!({"emails": {
+                "primaryEmail": " Ada@Example.COM. ",
+                "additionalEmails": ["X@B\u{fc}cher\u{3002}DE."]
+            }}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let emails = &body["data"]["createPerson"]["emails"];
+    assert_eq!(emails["primaryEmail"], "ada@example.com", "{body}");
+    assert_eq!(emails["additionalEmails"], json!(["x@xn--bcher-kva.de"]));
+    // A filter finds it in any spelling.
+    let found = api
+        .ok("/rest/people?filter=emails.primaryEmail[eq]:\"ADA@example.com\"&depth=0")
+        .await;
+    assert_eq!(found["totalCount"], 1, "{found}");
+
+    let (status, body) = api
+        .send(
+            Method::POST,
+            "/rest/companies",
+            &json!({"name": "Initech", "domainName": {
+                "primaryLinkUrl": "HTTPS://Initech.COM/About/",
+                "secondaryLinks": [{"url": "Initech.IO/", "label": "IO"}]
+            }}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let links = &body["data"]["createCompany"]["domainName"];
+    assert_eq!(
+        links["primaryLinkUrl"], "https://initech.com/About",
+        "{body}"
+    );
+    assert_eq!(links["secondaryLinks"][0]["url"], "initech.io");
+    // The unique check and the upsert compare the stored spelling.
+    let (status, body) = api
+        .send(
+            Method::POST,
+            "/rest/companies?upsert=true",
+            &json!({"name": "Initech 2", "domainName": {"primaryLinkUrl": "https://INITECH.com/About"}}),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let found = api
+        .ok("/rest/companies?filter=domainName.primaryLinkUrl[in]:[\"https://initech.COM/About/\"]")
+        .await;
+    assert_eq!(found["totalCount"], 1, "{found}");
+    assert_eq!(found["data"]["companies"][0]["name"], "Initech 2");
+}
+both!(emails_and_links_are_stored_in_one_spelling);
