@@ -213,6 +213,7 @@ fn operation_ids_are_twentys() {
             "DELETE /companies deleteManyCompanies",
             "DELETE /companies/{id} deleteOneCompany",
             "GET /companies findManyCompanies",
+            "GET /companies/groupBy groupByCompanies",
             "GET /companies/{id} findOneCompany",
             "PATCH /companies updateManyCompanies",
             "PATCH /companies/restore restoreManyCompanies",

@@ -51,6 +51,11 @@ pub const ERROR_CODES: &[ErrorCode] = &[
         when: "a malformed `order_by`",
     },
     ErrorCode {
+        code: "INVALID_GROUP_BY",
+        status: 400,
+        when: "a malformed group-by request: `group_by`, `aggregate`, its `order_by`, or a date granularity or time zone",
+    },
+    ErrorCode {
         code: "INVALID_CURSOR",
         status: 400,
         when: "a malformed cursor, or one from another ordering",

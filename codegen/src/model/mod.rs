@@ -2,6 +2,7 @@
 //! Owns objects, fields, relations, options and defaults; emitters must not add to it.
 
 mod actions;
+mod aggregate;
 mod body;
 mod column;
 mod errors;
@@ -13,6 +14,7 @@ mod validate;
 pub mod zapier_input;
 
 pub use actions::RecordAction;
+pub use aggregate::{Aggregate, AggregateOp, AggregateValue, aggregate, aggregates};
 pub use body::{Body, Presence};
 pub use column::{Column, ColumnDefault, ColumnType, ForeignKey, composite_column_name};
 pub use errors::{

@@ -24,6 +24,8 @@ pub enum QueryError {
     InvalidValue { field: String, reason: String },
     #[error("invalid ordering on `{field}`: {reason}")]
     InvalidOrder { field: String, reason: String },
+    #[error("invalid group-by: {0}")]
+    InvalidGroupBy(String),
     #[error("invalid cursor: {0}")]
     InvalidCursor(String),
     #[error("invalid page: {0}")]
@@ -100,6 +102,7 @@ impl QueryError {
             QueryError::InvalidFilter { .. } => "INVALID_FILTER",
             QueryError::InvalidValue { .. } => "INVALID_VALUE",
             QueryError::InvalidOrder { .. } => "INVALID_ORDER",
+            QueryError::InvalidGroupBy(_) => "INVALID_GROUP_BY",
             QueryError::InvalidCursor(_) => "INVALID_CURSOR",
             QueryError::InvalidPage(_) => "INVALID_PAGE",
             QueryError::LimitExceeded { .. } => "LIMIT_EXCEEDED",

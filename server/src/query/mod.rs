@@ -11,6 +11,7 @@ mod cursor;
 mod error;
 pub mod events;
 mod exec;
+pub mod group_by;
 mod limits;
 mod record;
 mod relations;

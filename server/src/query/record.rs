@@ -68,16 +68,24 @@ pub fn normalize_date(s: &str) -> Option<String> {
 
 /// The SELECT expression of a column of table alias `alias`, aliased to the column name.
 pub fn select_expr(column: &Column, alias: &str, dialect: Dialect) -> String {
+    format!(
+        "{} AS {}",
+        column_expr(column, alias, dialect),
+        quote(&column.name)
+    )
+}
+
+/// The expression reading a column of table alias `alias` as [`DbRow::value`] decodes it.
+pub fn column_expr(column: &Column, alias: &str, dialect: Dialect) -> String {
     let c = format!("{alias}.{}", quote(&column.name));
-    let expr = match (Kind::of_column(column.column_type), dialect) {
+    match (Kind::of_column(column.column_type), dialect) {
         (Kind::Uuid | Kind::Date | Kind::Json, Dialect::Postgres) => format!("{c}::text"),
         (Kind::Numeric, Dialect::Postgres) => format!("{c}::text"),
         (Kind::Numeric, Dialect::Sqlite) => format!("CAST({c} AS TEXT)"),
         (Kind::DateTime, Dialect::Postgres) => pg_datetime_text(&c),
         (Kind::Array, Dialect::Postgres) => format!("array_to_json({c})::text"),
         _ => c,
-    };
-    format!("{expr} AS {}", quote(&column.name))
+    }
 }
 
 /// A `timestamptz` as the text records show (`YYYY-MM-DDTHH:MM:SS.mmmZ`), on Postgres.

@@ -2,6 +2,7 @@
 //! query parameters, bodies, envelopes and errors. No SQL here: every read and write goes
 //! through `crate::query`.
 mod filter;
+mod group_by;
 mod order;
 mod params;
 mod reads;
@@ -33,6 +34,7 @@ pub fn routes() -> Router<AppState> {
                 .put(writes::update_one)
                 .delete(writes::delete_one),
         )
+        .route("/rest/{plural}/groupBy", get(group_by::group_by))
         .route("/rest/batch/{plural}", post(writes::create_many))
         .route("/rest/{plural}/restore", patch(writes::restore_many))
         .route("/rest/{plural}/{id}/restore", patch(writes::restore_one))

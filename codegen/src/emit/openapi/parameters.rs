@@ -22,6 +22,16 @@ pub(super) const ID_PATH: &str = "idPath";
 pub(super) const SOFT_DELETE: &str = "soft_delete";
 pub(super) const UPSERT: &str = "upsert";
 pub(super) const FIELDS: &str = "fields";
+/// The group-by route's parameters (components `groupBy.<name>`, but for `group_by`,
+/// `aggregate`, `include_records_sample` and `order_by_for_records`, its own).
+pub(super) const GROUP_BY: &str = "group_by";
+pub(super) const AGGREGATE: &str = "aggregate";
+pub(super) const GROUP_ORDER_BY: &str = "groupBy.order_by";
+pub(super) const GROUP_LIMIT: &str = "groupBy.limit";
+pub(super) const RECORDS_SAMPLE: &str = "include_records_sample";
+pub(super) const RECORDS_ORDER_BY: &str = "order_by_for_records";
+/// Groups answered when no `limit` is given, and the most one request answers.
+pub const DEFAULT_GROUPS: u32 = 50;
 
 /// Default page size of list routes (Twenty's `QUERY_DEFAULT_LIMIT_RECORDS`).
 pub const DEFAULT_LIMIT: u32 = 60;
@@ -214,6 +224,61 @@ fn shared_parameters() -> Vec<(String, RefOr<Parameter>)> {
                 SOFT_DELETE,
                 "`true` soft-deletes: sets `deletedAt`, and the records can be restored. Otherwise the records are destroyed for good.",
                 flag(),
+            ),
+        ),
+        (
+            GROUP_BY,
+            query(
+                GROUP_BY,
+                "The dimensions to group by, as a JSON list of one-key objects: a field `{\"stage\": true}`, a composite's sub-field `{\"address\": {\"addressCity\": true}}`, a join column `{\"companyId\": true}`, or a date by granularity `{\"createdAt\": {\"granularity\": \"MONTH\", \"timeZone\": \"Europe/Paris\", \"weekStartDay\": \"MONDAY\"}}` (DAY, WEEK, MONTH, QUARTER, YEAR — a date-time needs `timeZone` —, DAY_OF_THE_WEEK, MONTH_OF_THE_YEAR, QUARTER_OF_THE_YEAR). `[]`: one group of every matching record.",
+                string(),
+            )
+            .required(Required::True)
+            .example(Some(r#"[{"stage":true}]"#.into())),
+        ),
+        (
+            AGGREGATE,
+            query(
+                AGGREGATE,
+                "The aggregates to compute per group, as a JSON list of Twenty's names: `countAll`, `countEmpty<Field>`, `countNotEmpty<Field>`, `countUniqueValues<Field>`, `percentageEmpty<Field>` / `percentageNotEmpty<Field>` (0 to 1), `countTrue<Field>` / `countFalse<Field>`, `min<Field>` / `max<Field>` of dates and numbers, `avg<Field>` / `sum<Field>` of numbers, and of a currency's amount as `sum<Field>AmountMicros`.",
+                string(),
+            )
+            .example(Some(r#"["countAll"]"#.into())),
+        ),
+        (
+            GROUP_ORDER_BY,
+            query(
+                ORDER_BY,
+                "How the groups are ordered, as a JSON list: a dimension `{\"stage\": \"AscNullsFirst\"}` / `{\"address\": {\"addressCity\": \"DescNullsLast\"}}` / `{\"createdAt\": {\"orderBy\": \"AscNullsFirst\", \"granularity\": \"MONTH\"}}`, or an aggregate `{\"aggregate\": {\"countAll\": \"DescNullsLast\"}}`. Dimensions not named follow, ascending, nulls first.",
+                string(),
+            ),
+        ),
+        (
+            GROUP_LIMIT,
+            query(
+                LIMIT,
+                "How many groups to return at most. A value above the maximum is a 400.",
+                typed(Type::Integer, false)
+                    .default(Some(DEFAULT_GROUPS.into()))
+                    .minimum(Some(0))
+                    .maximum(Some(MAX_LIMIT))
+                    .into(),
+            ),
+        ),
+        (
+            RECORDS_SAMPLE,
+            query(
+                RECORDS_SAMPLE,
+                "`true` adds to each group up to 10 of its records (depth 0) as `records`.",
+                flag(),
+            ),
+        ),
+        (
+            RECORDS_ORDER_BY,
+            query(
+                RECORDS_ORDER_BY,
+                "How each group's sampled records are ordered, in the `order_by` grammar of lists (`name[AscNullsFirst]`); `id` breaks ties. Only with `include_records_sample=true`.",
+                string(),
             ),
         ),
         (

@@ -3,8 +3,9 @@
 
 use super::names;
 use super::parameters::{
-    self, DEPTH, ENDING_BEFORE, FIELDS, FILTER, ID_PATH, LIMIT, MAX_MUTATION_RECORDS, ORDER_BY,
-    SOFT_DELETE, STARTING_AFTER, UPSERT,
+    self, AGGREGATE, DEPTH, ENDING_BEFORE, FIELDS, FILTER, GROUP_BY, GROUP_LIMIT, GROUP_ORDER_BY,
+    ID_PATH, LIMIT, MAX_MUTATION_RECORDS, ORDER_BY, RECORDS_ORDER_BY, RECORDS_SAMPLE, SOFT_DELETE,
+    STARTING_AFTER, UPSERT,
 };
 use super::responses::{self, ErrorResponse};
 use crate::model::{Object, Schema as Model};
@@ -301,8 +302,36 @@ fn object_paths(object: &Object) -> Vec<(String, PathItem)> {
         )
         .build();
 
+    let group_by = PathItemBuilder::new()
+        .operation(
+            HttpMethod::Get,
+            op(Spec {
+                operation_id: format!("groupBy{plural}"),
+                summary: format!("Group {labels}"),
+                description: Some(format!(
+                    "Groups the {labels} matching `filter` by the `group_by` dimensions and computes the `aggregate`s of each group, in the database. Answers a bare list of groups, as Twenty does."
+                )),
+                parameters: &[
+                    GROUP_BY,
+                    AGGREGATE,
+                    FILTER,
+                    GROUP_ORDER_BY,
+                    GROUP_LIMIT,
+                    RECORDS_SAMPLE,
+                    RECORDS_ORDER_BY,
+                ],
+                body: None,
+                status: "200",
+                response: responses::groups(object),
+                by_id: false,
+                conflict: false,
+            }),
+        )
+        .build();
+
     let base = format!("/{}", object.name_plural);
     vec![
+        (format!("{base}/groupBy"), group_by),
         (format!("{base}/{{id}}"), record),
         (format!("{base}/{{id}}/restore"), restore_one),
         (format!("{base}/restore"), restore_many),

@@ -6,7 +6,9 @@ use super::names;
 use super::schemas::{array, typed, with_description};
 use crate::model::{ERROR_CODES, ErrorCode, Object, error_codes_with_status};
 use utoipa::openapi::header::{Header, HeaderBuilder};
-use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+use utoipa::openapi::schema::{
+    AdditionalProperties, ObjectBuilder, OneOfBuilder, SchemaType, Type,
+};
 use utoipa::openapi::{ContentBuilder, RefOr, Response, ResponseBuilder, Schema};
 
 /// Shared schema names.
@@ -304,6 +306,39 @@ pub(super) fn deleted(
         .item(envelope(soft_key, value.clone()))
         .item(envelope(hard_key, value));
     ok(description, body.into())
+}
+
+/// The group-by answer: a bare list of `{<aggregate>: value, groupByDimensionValues: [...],
+/// records?: [<Name>ForResponse]}`.
+pub(super) fn groups(object: &Object) -> Response {
+    let value = OneOfBuilder::new()
+        .item(typed(Type::Number, false))
+        .item(typed(Type::String, false))
+        .item(typed(Type::Null, false));
+    let group = ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property(
+            "groupByDimensionValues",
+            with_description(
+                array(
+                    RefOr::T(Schema::Object(
+                        ObjectBuilder::new().schema_type(SchemaType::AnyValue).build(),
+                    )),
+                    false,
+                ),
+                Some("The group's value of each dimension, in the order of `group_by` (null is a group of its own)."),
+            ),
+        )
+        .required("groupByDimensionValues")
+        .property("records", with_description(records(object), Some("Up to 10 of the group's records, with `include_records_sample=true`.")))
+        .additional_properties(Some(AdditionalProperties::RefOr(RefOr::T(value.into()))));
+    ok(
+        format!(
+            "The groups of {}, each with its aggregates by name.",
+            object.label_plural
+        ),
+        array(RefOr::T(Schema::Object(group.build())), false),
+    )
 }
 
 /// `<Name>ForResponse`.

@@ -2,6 +2,7 @@
 //! errors, key scopes and tenant isolation.
 mod errors;
 mod filters;
+mod group_by;
 mod isolation;
 pub mod readme;
 mod reads;
