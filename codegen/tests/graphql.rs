@@ -88,8 +88,10 @@ fn queries_list_and_find_one_record() {
             "currentWorkspace: Workspace!",
             "companies(filter: CompanyFilterInput, orderBy: [CompanyOrderByInput], first: Int, last: Int, before: String, after: String): CompanyConnection!",
             "company(filter: CompanyFilterInput!): Company",
+            "companiesGroupBy(groupBy: [CompanyGroupByInput!]!, filter: CompanyFilterInput, orderBy: [CompanyOrderByWithGroupByInput!], orderByForRecords: [CompanyOrderByInput!], limit: Int): [CompanyGroupByConnection!]!",
             "people(filter: PersonFilterInput, orderBy: [PersonOrderByInput], first: Int, last: Int, before: String, after: String): PersonConnection!",
             "person(filter: PersonFilterInput!): Person",
+            "peopleGroupBy(groupBy: [PersonGroupByInput!]!, filter: PersonFilterInput, orderBy: [PersonOrderByWithGroupByInput!], orderByForRecords: [PersonOrderByInput!], limit: Int): [PersonGroupByConnection!]!",
         ]
     );
 }
@@ -159,12 +161,32 @@ fn record_fields_map_types_and_nullability() {
 #[test]
 fn connections_edges_and_page_info_have_twentys_shape() {
     let sdl = crm_sdl();
+    let connection = block(&sdl, "type CompanyConnection");
     assert_eq!(
-        block(&sdl, "type CompanyConnection"),
+        connection[..3],
         [
             "edges: [CompanyEdge!]!",
             "pageInfo: PageInfo!",
             "totalCount: Int!"
+        ]
+    );
+    // Then Twenty's aggregates, from the model's table.
+    for aggregate in [
+        "sumEmployees: Float",
+        "countEmptyName: Int",
+        "percentageEmptyName: Float",
+        "minCreatedAt: DateTime",
+        "countTrueIdealCustomerProfile: Int",
+    ] {
+        assert!(connection.contains(&aggregate.to_owned()), "{aggregate}");
+    }
+    assert_eq!(
+        block(&sdl, "type CompanyGroupByConnection")[..4],
+        [
+            "groupByDimensionValues: [JSON]!",
+            "totalCount: Int!",
+            "edges: [CompanyEdge!]!",
+            "pageInfo: PageInfo!"
         ]
     );
     assert_eq!(

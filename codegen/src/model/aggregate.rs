@@ -3,7 +3,7 @@
 //! which columns. One table, read by the server's group-by (REST and GraphQL) and by the
 //! emitters that describe them, so custom fields get the same aggregates as standard ones.
 
-use super::{FieldType, Object, RelationKind, composite_column_name, upper_first};
+use super::{Field, FieldType, Object, RelationKind, SubField, composite_column_name, upper_first};
 
 /// What an aggregate computes over a group of records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -199,6 +199,21 @@ pub fn aggregates(object: &Object) -> Vec<Aggregate> {
         }
     }
     out
+}
+
+/// Whether records can be grouped by `field`'s value (a composite: by one of its
+/// [`is_groupable_sub_field`]s; a many-to-one relation: by its join column, not here).
+pub fn is_groupable(field: &Field) -> bool {
+    field.relation.is_none()
+        && !matches!(
+            field.field_type,
+            FieldType::TsVector | FieldType::RawJson | FieldType::Position
+        )
+}
+
+/// Whether records can be grouped by this sub-field of a composite (not its JSON lists).
+pub fn is_groupable_sub_field(sub: &SubField) -> bool {
+    sub.field_type != FieldType::RawJson
 }
 
 /// The aggregate of `object` named `name`, if it has one.

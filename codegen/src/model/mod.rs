@@ -14,7 +14,10 @@ mod validate;
 pub mod zapier_input;
 
 pub use actions::RecordAction;
-pub use aggregate::{Aggregate, AggregateOp, AggregateValue, aggregate, aggregates};
+pub use aggregate::{
+    Aggregate, AggregateOp, AggregateValue, aggregate, aggregates, is_groupable,
+    is_groupable_sub_field,
+};
 pub use body::{Body, Presence};
 pub use column::{Column, ColumnDefault, ColumnType, ForeignKey, composite_column_name};
 pub use errors::{

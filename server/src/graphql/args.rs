@@ -21,7 +21,8 @@ impl Args {
     }
 }
 
-fn json(value: &Value) -> Json {
+/// An argument value as JSON (enums as their names).
+pub fn json(value: &Value) -> Json {
     value.clone().into_json().unwrap_or(Json::Null)
 }
 

@@ -15,7 +15,7 @@ use serde_json::{Map, Value, json};
 use std::collections::HashSet;
 use std::future::Future;
 use std::pin::Pin;
-use twenty_codegen::model::{Object, RelationKind};
+use twenty_codegen::model::{Aggregate, Object, RelationKind};
 
 /// A record as JSON.
 pub type Record = Map<String, Value>;
@@ -82,6 +82,22 @@ pub fn node_selection<S: Selected>(connection: &S) -> Vec<S> {
         }
     }
     nodes
+}
+
+/// The aggregates of `object` a connection selection asks for (`sumEmployees`, …; not
+/// `totalCount`, which the engine's count answers).
+pub fn aggregate_selection(object: &Object, connection: &impl Selected) -> Vec<Aggregate> {
+    let mut out: Vec<Aggregate> = Vec::new();
+    for field in connection.children() {
+        let name = field.name();
+        if name == "totalCount" || out.iter().any(|a| a.name == name) {
+            continue;
+        }
+        if let Some(found) = twenty_codegen::model::aggregate(object, name) {
+            out.push(found);
+        }
+    }
+    out
 }
 
 /// Whether a connection selection asks for `totalCount`.
@@ -258,6 +274,15 @@ pub fn load<'f, S: Selected + 'f>(
                     else {
                         continue;
                     };
+                    if let Some(a) = aggregate_selection(target, field).first() {
+                        return Err(QueryError::InvalidGroupBy(format!(
+                            "`{}` of `{}`: aggregates are computed on root connections; for each {} use `{}GroupBy(groupBy: [{{{fk}: true}}])`",
+                            a.name,
+                            field.name(),
+                            object.name_singular,
+                            target.name_plural
+                        )));
+                    }
                     let given = args::Args(field.arguments()?);
                     let mut query = list_query(target, |n| given.get(n), wants_count(field))?;
                     let selection = node_selection(field);

@@ -7,6 +7,7 @@ use super::call::Call;
 use super::errors::{coded, query_error};
 use super::nested::{self, Record, Selected};
 use crate::count_cache::CountKey;
+use crate::query::group_by::{self, GroupBy};
 use crate::query::{self, Filter, MAX_MUTATION_RECORDS, QueryError, Selector};
 use async_graphql::dynamic::{FieldFuture, FieldValue, ResolverContext, SchemaBuilder};
 use async_graphql::{Error, Value};
@@ -110,12 +111,164 @@ pub(super) async fn find_many(
     nested::load(call, object, &mut list, selection)
         .await
         .map_err(query_error)?;
-    Ok(nested::connection(
-        list,
-        page.cursors,
-        &page.page_info,
-        page.total_count,
-    ))
+    let mut connection = nested::connection(list, page.cursors, &page.page_info, page.total_count);
+    // The connection's aggregates over the same filter, in one statement when selected.
+    let wanted = nested::aggregate_selection(object, field);
+    if !wanted.is_empty() {
+        let request = GroupBy {
+            dimensions: Vec::new(),
+            aggregates: wanted,
+            filter: query.filter.clone(),
+            with_deleted: query.with_deleted,
+            order: Vec::new(),
+            limit: 1,
+            records: None,
+        };
+        let (groups, statements) = group_by::group_by(call.target(), &call.schema, name, &request)
+            .await
+            .map_err(query_error)?;
+        call.count(statements);
+        if let (Json::Object(out), Some(group)) = (&mut connection, groups.into_iter().next()) {
+            out.extend(group.aggregates);
+        }
+    }
+    Ok(connection)
+}
+
+/// A JSON argument with its null members left out (an explicit null is an absent input
+/// field in GraphQL).
+fn without_nulls(value: Json) -> Json {
+    match value {
+        Json::Object(map) => Json::Object(
+            map.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, without_nulls(v)))
+                .collect(),
+        ),
+        Json::Array(items) => Json::Array(items.into_iter().map(without_nulls).collect()),
+        other => other,
+    }
+}
+
+/// `<plural>GroupBy(groupBy, filter, orderBy, orderByForRecords, limit)`: the groups of
+/// `name` records, each a connection-like `{groupByDimensionValues, totalCount,
+/// <aggregates>, edges, pageInfo}`; the records (up to 10 per group) are read only when
+/// `edges` is selected.
+pub(super) async fn group_by(
+    call: &Call,
+    name: &str,
+    args: &Args,
+    field: &impl Selected,
+) -> Result<Json, Error> {
+    let object = model(call, name)?;
+    let json = |n: &str| args.get(n).map(|v| without_nulls(args::json(&v)));
+    let dimensions = group_by::dimensions(
+        &call.schema,
+        object,
+        &json("groupBy").unwrap_or(Json::Array(Vec::new())),
+    )
+    .map_err(query_error)?;
+    let order = match json("orderBy") {
+        Some(list) => group_by::order(object, &dimensions, &list).map_err(query_error)?,
+        None => Vec::new(),
+    };
+    let filter = match args.get("filter") {
+        Some(v) => args::filter(object, &v).map_err(query_error)?,
+        None => None,
+    };
+    let limit = match args.get("limit") {
+        None | Some(Value::Null) => group_by::DEFAULT_GROUPS,
+        Some(Value::Number(n)) => {
+            n.as_u64()
+                .and_then(|n| u32::try_from(n).ok())
+                .ok_or_else(|| {
+                    query_error(QueryError::InvalidPage(format!(
+                        "`limit` {n} is not a count of groups"
+                    )))
+                })?
+        }
+        Some(other) => {
+            return Err(query_error(QueryError::InvalidPage(format!(
+                "`limit` {other} is not a count of groups"
+            ))));
+        }
+    };
+    let children = field.children();
+    let edges = children.iter().any(|f| f.name() == "edges");
+    let records = if edges {
+        Some(match args.get("orderByForRecords") {
+            Some(v) if !matches!(v, Value::Null) => args::order_by(&v).map_err(query_error)?,
+            _ => Vec::new(),
+        })
+    } else {
+        None
+    };
+    let mut aggregates = vec![group_by::aggregate(object, "totalCount").map_err(query_error)?];
+    aggregates.extend(nested::aggregate_selection(object, field));
+    let request = GroupBy {
+        with_deleted: filter.as_ref().is_some_and(|f| f.mentions("deletedAt")),
+        dimensions,
+        aggregates,
+        filter,
+        order,
+        limit,
+        records,
+    };
+    let (groups, statements) = group_by::group_by(call.target(), &call.schema, name, &request)
+        .await
+        .map_err(query_error)?;
+    call.count(statements);
+    // The records of every group, their selected relations loaded in one pass.
+    let sizes: Vec<usize> = groups
+        .iter()
+        .map(|g| g.records.as_ref().map_or(0, Vec::len))
+        .collect();
+    let mut all: Vec<Record> = groups
+        .iter()
+        .flat_map(|g| g.records.clone().unwrap_or_default())
+        .filter_map(|v| match v {
+            Json::Object(map) => Some(map),
+            _ => None,
+        })
+        .collect();
+    if edges {
+        nested::load(call, object, &mut all, nested::node_selection(field))
+            .await
+            .map_err(query_error)?;
+    }
+    let mut all = all.into_iter();
+    let out = groups
+        .into_iter()
+        .zip(sizes)
+        .map(|(group, size)| {
+            let mut value = serde_json::Map::new();
+            value.insert(
+                "groupByDimensionValues".to_owned(),
+                Json::Array(group.dimensions),
+            );
+            value.extend(group.aggregates);
+            let edges: Vec<Json> = all
+                .by_ref()
+                .take(size)
+                .map(|node| {
+                    let cursor = node.get("id").cloned().unwrap_or(Json::Null);
+                    serde_json::json!({ "node": node, "cursor": cursor })
+                })
+                .collect();
+            value.insert(
+                "pageInfo".to_owned(),
+                serde_json::json!({
+                    "hasNextPage": false,
+                    "hasPreviousPage": false,
+                    "startCursor": edges.first().map(|e| e["cursor"].clone()),
+                    "endCursor": edges.last().map(|e| e["cursor"].clone()),
+                }),
+            );
+            value.insert("edges".to_owned(), Json::Array(edges));
+            Json::Object(value)
+        })
+        .collect();
+    Ok(Json::Array(out))
 }
 
 /// `<singular>(filter)`: the first matching `name` record, with the relations `field`
@@ -353,6 +506,11 @@ impl Resolvers for EngineResolvers {
                     }
                     Operation::FindOne => {
                         find_one(call(&ctx)?, &name, &args_of(&ctx), &ctx.ctx.field()).await
+                    }
+                    Operation::GroupBy => {
+                        return to_value(
+                            group_by(call(&ctx)?, &name, &args_of(&ctx), &ctx.ctx.field()).await?,
+                        );
                     }
                     op => write(&ctx, &name, op).await,
                 };

@@ -19,7 +19,7 @@ use serde_json::{Map, Value};
 use twenty_codegen::emit::sql::{Dialect, quote};
 use twenty_codegen::model::{
     Aggregate, AggregateOp, AggregateValue, Column, ColumnType, FieldType, Object, RelationKind,
-    Schema, composite_column_name,
+    Schema, composite_column_name, is_groupable, is_groupable_sub_field,
 };
 
 /// Most groups one request answers (REST's `limit`; Twenty's `QUERY_MAX_RECORDS`).
@@ -228,17 +228,18 @@ fn dimension(object: &Object, columns: &[Column], item: &Value) -> Result<Dimens
         }
         let c = column(&composite_column_name(name, sub))
             .ok_or_else(|| invalid(format!("`{label}` has no column")))?;
-        if matches!(c.column_type, ColumnType::Json) {
+        let groupable = composite
+            .sub_fields
+            .iter()
+            .any(|s| s.name == sub && is_groupable_sub_field(s));
+        if !groupable {
             return Err(invalid(format!(
-                "`{label}` holds JSON and cannot be grouped by"
+                "`{label}` holds a JSON list and cannot be grouped by"
             )));
         }
         return Ok(plain(c, label));
     }
-    if matches!(
-        field.field_type,
-        FieldType::TsVector | FieldType::RawJson | FieldType::Position
-    ) {
+    if !is_groupable(field) {
         return Err(invalid(format!(
             "`{name}` is a {} field and cannot be grouped by",
             field.field_type.as_str()

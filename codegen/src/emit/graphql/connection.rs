@@ -54,6 +54,9 @@ pub(super) fn register(
             "totalCount",
             TypeRef::named_nn(TypeRef::INT),
         ));
+    let connection = super::group_by::aggregate_fields(object, &connection_name, resolvers)
+        .into_iter()
+        .fold(connection, ObjectType::field);
     let edge = ObjectType::new(&edge_name)
         .field(field(
             &edge_name,

@@ -7,6 +7,7 @@
 
 mod connection;
 mod filter;
+pub mod group_by;
 mod inputs;
 mod object_type;
 mod order_by;
@@ -74,6 +75,7 @@ pub fn build<R: Resolvers>(
     connection::register_shared(&mut types, &resolvers)?;
     filter::register_shared(&mut types)?;
     order_by::register_shared(&mut types)?;
+    group_by::register_shared(&mut types)?;
     inputs::register_shared(&mut types)?;
     object_type::register_composites(&mut types, &resolvers)?;
     root::register_shared(&mut types, &resolvers)?;
@@ -82,6 +84,7 @@ pub fn build<R: Resolvers>(
         connection::register(&mut types, object, &resolvers)?;
         filter::register(&mut types, schema, object)?;
         order_by::register(&mut types, schema, object)?;
+        group_by::register(&mut types, schema, object, &resolvers)?;
         inputs::register(&mut types, schema, object)?;
     }
     let roots = root::build(schema, &resolvers)?;

@@ -13,6 +13,8 @@ pub type Resolver = Box<dyn for<'a> Fn(ResolverContext<'a>) -> FieldFuture<'a> +
 pub enum Operation {
     FindMany,
     FindOne,
+    /// `<plural>GroupBy`: groups and their aggregates.
+    GroupBy,
     CreateOne,
     CreateMany,
     UpdateOne,
@@ -27,7 +29,8 @@ pub enum Operation {
 
 impl Operation {
     /// The Query fields of an object, in schema order.
-    pub const QUERIES: [Operation; 2] = [Operation::FindMany, Operation::FindOne];
+    pub const QUERIES: [Operation; 3] =
+        [Operation::FindMany, Operation::FindOne, Operation::GroupBy];
 
     /// The Mutation fields of an object, in schema order.
     pub const MUTATIONS: [Operation; 10] = [
@@ -59,8 +62,11 @@ impl Operation {
     /// The root field name, as Twenty's `getResolverName` spells it (`companies`,
     /// `company`, `createCompany`, `updateCompanies`, …).
     pub fn field_name(self, object: &Object) -> String {
+        if self == Operation::GroupBy {
+            return format!("{}GroupBy", object.name_plural);
+        }
         let verb = match self {
-            Operation::FindMany | Operation::FindOne => "",
+            Operation::FindMany | Operation::FindOne | Operation::GroupBy => "",
             Operation::CreateOne | Operation::CreateMany => "create",
             Operation::UpdateOne | Operation::UpdateMany => "update",
             Operation::DeleteOne | Operation::DeleteMany => "delete",

@@ -49,6 +49,10 @@ fn signature(object: &Object, operation: Operation) -> (TypeRef, Vec<InputValue>
             connection::list_arguments(object),
         ),
         Operation::FindOne => (one(), vec![filter()]),
+        Operation::GroupBy => (
+            TypeRef::named_nn_list_nn(shape::group_by_connection(object)),
+            super::group_by::arguments(object),
+        ),
         Operation::CreateOne => (
             one(),
             vec![InputValue::new("data", TypeRef::named_nn(create)), upsert()],

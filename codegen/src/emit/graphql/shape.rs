@@ -99,6 +99,31 @@ pub(super) fn connection(object: &Object) -> String {
     format!("{}Connection", object.type_name())
 }
 
+/// `Company` → `CompanyGroupByConnection`.
+pub(super) fn group_by_connection(object: &Object) -> String {
+    format!("{}GroupByConnection", object.type_name())
+}
+
+/// `Company` → `CompanyGroupByInput`.
+pub(super) fn group_by_input(object: &Object) -> String {
+    format!("{}GroupByInput", object.type_name())
+}
+
+/// `Company` → `CompanyOrderByWithGroupByInput`.
+pub(super) fn order_by_with_group_by(object: &Object) -> String {
+    format!("{}OrderByWithGroupByInput", object.type_name())
+}
+
+/// `Company` → `CompanyAggregateOrderByInput`.
+pub(super) fn aggregate_order_by(object: &Object) -> String {
+    format!("{}AggregateOrderByInput", object.type_name())
+}
+
+/// `FullName` → `FullNameGroupByInput`.
+pub(super) fn composite_group_by(composite: &CompositeType) -> String {
+    format!("{}GroupByInput", composite.type_name)
+}
+
 /// `Company` → `CompanyEdge`.
 pub(super) fn edge(object: &Object) -> String {
     format!("{}Edge", object.type_name())

@@ -125,6 +125,19 @@ fn corpus() -> Vec<(String, Value, Expect)> {
             Expect::Error("BAD_USER_INPUT"),
         ),
         (
+            "{ companiesGroupBy(groupBy: [{name: true}], orderBy: [{aggregate: {totalCount: DescNullsLast}}], limit: 3) { \
+               groupByDimensionValues totalCount countEmptyEmployees \
+               edges { cursor node { id name people(first: 1) { edges { node { id } } } } } pageInfo { hasNextPage endCursor } } \
+             companies(first: 2) { totalCount countUniqueValuesName minCreatedAt edges { node { id } } } }",
+            json!({}),
+            Expect::Data,
+        ),
+        (
+            "{ companiesGroupBy(groupBy: [{name: true, id: true}]) { totalCount } people(first: 1) { totalCount } }",
+            json!({}),
+            Expect::Error("BAD_USER_INPUT"),
+        ),
+        (
             "{ companies(first: 2) { edges { node { people(first: 500) { totalCount } } } } }",
             json!({}),
             Expect::Error("BAD_USER_INPUT"),

@@ -4,6 +4,7 @@ pub mod support;
 
 mod direct;
 mod errors;
+mod group_by;
 mod nested;
 mod parity;
 mod readme;
