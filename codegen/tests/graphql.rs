@@ -89,9 +89,11 @@ fn queries_list_and_find_one_record() {
             "companies(filter: CompanyFilterInput, orderBy: [CompanyOrderByInput], first: Int, last: Int, before: String, after: String): CompanyConnection!",
             "company(filter: CompanyFilterInput!): Company",
             "companiesGroupBy(groupBy: [CompanyGroupByInput!]!, filter: CompanyFilterInput, orderBy: [CompanyOrderByWithGroupByInput!], orderByForRecords: [CompanyOrderByInput!], limit: Int): [CompanyGroupByConnection!]!",
+            "companyDuplicates(ids: [UUID!], data: [CompanyCreateInput!]): [CompanyConnection!]!",
             "people(filter: PersonFilterInput, orderBy: [PersonOrderByInput], first: Int, last: Int, before: String, after: String): PersonConnection!",
             "person(filter: PersonFilterInput!): Person",
             "peopleGroupBy(groupBy: [PersonGroupByInput!]!, filter: PersonFilterInput, orderBy: [PersonOrderByWithGroupByInput!], orderByForRecords: [PersonOrderByInput!], limit: Int): [PersonGroupByConnection!]!",
+            "personDuplicates(ids: [UUID!], data: [PersonCreateInput!]): [PersonConnection!]!",
         ]
     );
 }

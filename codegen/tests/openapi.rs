@@ -221,6 +221,7 @@ fn operation_ids_are_twentys() {
             "PATCH /companies/{id}/restore restoreOneCompany",
             "POST /batch/companies createManyCompanies",
             "POST /companies createOneCompany",
+            "POST /companies/duplicates findCompanyDuplicates",
             "PUT /companies/{id} putOneCompany",
         ]
     );

@@ -42,6 +42,13 @@ pub(crate) fn entity_impl(entity: &Entity) -> TokenStream {
         settings
             .push(quote!(object.search_fields = ::std::vec::Vec::from([#(#search.to_owned()),*]);));
     }
+    if !entity.duplicates.is_empty() {
+        let criteria = entity
+            .duplicates
+            .iter()
+            .map(|paths| quote!(::std::vec::Vec::from([#(#paths.to_owned()),*])));
+        settings.push(quote!(object.duplicate_criteria = ::std::vec::Vec::from([#(#criteria),*]);));
+    }
     let fields = entity.fields.iter().map(field);
     quote! {
         impl ::twenty_codegen::WorkspaceEntity for #ident {

@@ -18,6 +18,8 @@ pub(crate) struct Entity {
     pub(crate) icon: Option<String>,
     pub(crate) label_identifier: Option<String>,
     pub(crate) search: Vec<String>,
+    /// Duplicate criteria: each a list of field paths.
+    pub(crate) duplicates: Vec<Vec<String>>,
     pub(crate) system: bool,
     pub(crate) audit_logged: bool,
     pub(crate) fields: Vec<FieldDef>,

@@ -42,7 +42,9 @@ use proc_macro::TokenStream;
 /// ```
 ///
 /// Object keys: `id`, `name_singular`, `name_plural`, `label_singular`, `label_plural`
-/// (required), `description`, `icon`, `label_identifier`, `search = [..]`, `system`,
+/// (required), `description`, `icon`, `label_identifier`, `search = [..]`, `duplicates =
+/// ["name.firstName + name.lastName", "emails.primaryEmail"]` (Twenty's duplicate criteria:
+/// any one matching is enough; the paths of one must all be equal), `system`,
 /// `audit_logged`. `#[field]` keys: `id`, `label` (required), `name`, `description`, `icon`,
 /// `type`, `unique`, `indexed`, `default`, `default_json`, `option(id, value, label, color)`.
 /// `#[relation]` keys: `id`, `label`, `inverse` (required), `name`, `description`, `icon`,

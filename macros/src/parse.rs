@@ -22,6 +22,7 @@ const OBJECT_KEYS: &[&str] = &[
     "icon",
     "label_identifier",
     "search",
+    "duplicates",
     "system",
     "audit_logged",
 ];
@@ -77,6 +78,7 @@ pub(crate) fn entity(attr: TokenStream, item: &ItemStruct, errors: &mut Errors) 
     let icon = args.str("icon", errors);
     let label_identifier = args.str("label_identifier", errors);
     let search = args.str_list("search", errors);
+    let duplicates = args.str_list("duplicates", errors);
     let system = args.bool("system", errors).unwrap_or(false);
     let audit_logged = args.bool("audit_logged", errors).unwrap_or(true);
 
@@ -184,6 +186,29 @@ pub(crate) fn entity(attr: TokenStream, item: &ItemStruct, errors: &mut Errors) 
         seen.push(name);
     }
 
+    // Each duplicate criterion: field paths joined by `+` (`name.firstName + name.lastName`);
+    // the model's validation checks the sub-fields.
+    let mut criteria = Vec::new();
+    for lit in &duplicates {
+        let paths: Vec<String> = lit
+            .value()
+            .split('+')
+            .map(|p| p.trim().to_owned())
+            .collect();
+        for path in &paths {
+            let name = path.split('.').next().unwrap_or_default();
+            if path.is_empty() || !known(name) {
+                errors.spanned(
+                    lit,
+                    format!(
+                        "duplicate criterion `{path}` does not name a field of this object; write field paths joined by `+`, such as \"name.firstName + name.lastName\""
+                    ),
+                );
+            }
+        }
+        criteria.push(paths);
+    }
+
     if !all_read {
         return None;
     }
@@ -198,6 +223,7 @@ pub(crate) fn entity(attr: TokenStream, item: &ItemStruct, errors: &mut Errors) 
         icon: icon.map(|s| s.value()),
         label_identifier: label_identifier.map(|s| s.value()),
         search: search.iter().map(LitStr::value).collect(),
+        duplicates: criteria,
         system,
         audit_logged,
         fields,

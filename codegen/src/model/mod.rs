@@ -72,6 +72,12 @@ pub struct Object {
     pub search_fields: Vec<String>,
     /// Name of the field that labels a record (`name`, `title`, …).
     pub label_identifier: String,
+    /// How two records are found to be duplicates (Twenty's `duplicateCriteria`): a list
+    /// of criteria, any of which matching is enough; a criterion is a list of field paths
+    /// (`name.firstName`, `emails.primaryEmail`, `name`) whose values must all be equal.
+    /// Empty: the object has no duplicate check.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub duplicate_criteria: Vec<Vec<String>>,
     pub fields: Vec<Field>,
 }
 
@@ -334,6 +340,7 @@ impl Object {
             is_custom: false,
             is_audit_logged: true,
             search_fields: Vec::new(),
+            duplicate_criteria: Vec::new(),
             label_identifier: "id".to_owned(),
             fields: Vec::new(),
         }

@@ -436,6 +436,25 @@ fn check_fields(schema: &Schema, object: &Object, report: &mut Report) {
         Some(_) => {}
     }
 
+    for criterion in &object.duplicate_criteria {
+        if criterion.is_empty() {
+            report.object(
+                ErrorKind::InvalidField,
+                owner,
+                "a duplicate criterion names no field".to_owned(),
+            );
+        }
+        for path in criterion {
+            if let Err(reason) = duplicate_path(object, path) {
+                report.object(
+                    ErrorKind::InvalidField,
+                    owner,
+                    format!("duplicate criterion `{path}`: {reason}"),
+                );
+            }
+        }
+    }
+
     let mut search = BTreeSet::new();
     for name in &object.search_fields {
         match object.field(name) {
@@ -771,5 +790,46 @@ fn check_unique(object: &Object, field: &Field, report: &mut Report) {
             &field.name,
             format!("a {} field cannot be unique", field.field_type),
         );
+    }
+}
+
+/// Checks one path of a duplicate criterion: a scalar field (`name`) or a composite's
+/// scalar sub-field (`emails.primaryEmail`), compared by equality.
+fn duplicate_path(object: &Object, path: &str) -> Result<(), String> {
+    let (name, sub) = match path.split_once('.') {
+        Some((name, sub)) => (name, Some(sub)),
+        None => (path, None),
+    };
+    let field = object
+        .field(name)
+        .ok_or_else(|| format!("`{name}` is not a field of the object"))?;
+    if field.relation.is_some() {
+        return Err("a relation cannot be compared; name its join column's field".to_owned());
+    }
+    let comparable = |t: FieldType| {
+        !matches!(
+            t,
+            FieldType::RawJson | FieldType::TsVector | FieldType::Array | FieldType::MultiSelect
+        )
+    };
+    match (field.field_type.composite(), sub) {
+        (Some(composite), Some(sub)) => match composite.sub_fields.iter().find(|s| s.name == sub) {
+            Some(s) if comparable(s.field_type) => Ok(()),
+            Some(_) => Err(format!(
+                "`{sub}` of a {} cannot be compared",
+                field.field_type
+            )),
+            None => Err(format!(
+                "`{sub}` is not a sub-field of a {}",
+                field.field_type
+            )),
+        },
+        (Some(_), None) => Err(format!(
+            "a {} is compared by one of its sub-fields (`{name}.…`)",
+            field.field_type
+        )),
+        (None, Some(_)) => Err(format!("`{name}` has no sub-fields")),
+        (None, None) if comparable(field.field_type) => Ok(()),
+        (None, None) => Err(format!("a {} field cannot be compared", field.field_type)),
     }
 }

@@ -7,6 +7,7 @@ use super::call::Call;
 use super::errors::{coded, query_error};
 use super::nested::{self, Record, Selected};
 use crate::count_cache::CountKey;
+use crate::query::duplicates::{self, DuplicatesOf};
 use crate::query::group_by::{self, GroupBy};
 use crate::query::{self, Filter, MAX_MUTATION_RECORDS, QueryError, Selector};
 use async_graphql::dynamic::{FieldFuture, FieldValue, ResolverContext, SchemaBuilder};
@@ -133,6 +134,47 @@ pub(super) async fn find_many(
         }
     }
     Ok(connection)
+}
+
+/// `<singular>Duplicates(ids, data)`: one connection of duplicates per given record (its
+/// first page, by id, with `totalCount`), their selected relations loaded.
+pub(super) async fn find_duplicates(
+    call: &Call,
+    name: &str,
+    args: &Args,
+    field: &impl Selected,
+) -> Result<Json, Error> {
+    let object = model(call, name)?;
+    let data = args.get("data").map(|v| args::json(&v));
+    let ids = args.get("ids").map(|v| args::json(&v));
+    let of = DuplicatesOf::from_arguments(data.as_ref(), ids.as_ref()).map_err(query_error)?;
+    let selection = nested::node_selection(field);
+    let fields = nested::fields_of(object, &selection);
+    let (pages, statements) =
+        duplicates::find_duplicates(call.target(), &call.schema, name, &of, 0, Some(&fields))
+            .await
+            .map_err(query_error)?;
+    call.count(statements);
+    let sizes: Vec<usize> = pages.iter().map(|p| p.records.len()).collect();
+    let mut all: Vec<Record> = Vec::new();
+    let mut rest = Vec::with_capacity(pages.len());
+    for page in pages {
+        all.extend(records(page.records));
+        rest.push((page.cursors, page.page_info, page.total_count));
+    }
+    nested::load(call, object, &mut all, selection)
+        .await
+        .map_err(query_error)?;
+    let mut all = all.into_iter();
+    Ok(Json::Array(
+        sizes
+            .into_iter()
+            .zip(rest)
+            .map(|(size, (cursors, info, total))| {
+                nested::connection(all.by_ref().take(size).collect(), cursors, &info, total)
+            })
+            .collect(),
+    ))
 }
 
 /// A JSON argument with its null members left out (an explicit null is an absent input
@@ -506,6 +548,12 @@ impl Resolvers for EngineResolvers {
                     }
                     Operation::FindOne => {
                         find_one(call(&ctx)?, &name, &args_of(&ctx), &ctx.ctx.field()).await
+                    }
+                    Operation::FindDuplicates => {
+                        return to_value(
+                            find_duplicates(call(&ctx)?, &name, &args_of(&ctx), &ctx.ctx.field())
+                                .await?,
+                        );
                     }
                     Operation::GroupBy => {
                         return to_value(

@@ -801,6 +801,12 @@ pub fn update_field(
         {
             *s = name.clone();
         }
+        for path in object.duplicate_criteria.iter_mut().flatten() {
+            let head = path.split('.').next().unwrap_or_default();
+            if head == before.name {
+                *path = format!("{name}{}", &path[head.len()..]);
+            }
+        }
     }
     if let Some(type_name) = &update.field_type {
         let new_type = field_type(type_name)?;
@@ -966,6 +972,13 @@ pub fn delete_field(from: &Catalog, id: Uuid) -> Result<Edit, ApiError> {
         object
             .search_fields
             .retain(|s| !gone.iter().any(|(o, n)| *o == name && n == s));
+        // A duplicate criterion naming a deleted field goes with it.
+        object.duplicate_criteria.retain(|criterion| {
+            !criterion.iter().any(|path| {
+                let head = path.split('.').next().unwrap_or_default();
+                gone.iter().any(|(o, n)| *o == name && n == head)
+            })
+        });
     }
     Ok(Edit {
         to: next(from, objects, inactive)?,

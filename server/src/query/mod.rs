@@ -8,6 +8,7 @@
 
 mod ast;
 mod cursor;
+pub mod duplicates;
 mod error;
 pub mod events;
 mod exec;

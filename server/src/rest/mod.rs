@@ -1,6 +1,7 @@
 //! The REST transport: Twenty's `/rest/{namePlural}` routes over the query engine — paths,
 //! query parameters, bodies, envelopes and errors. No SQL here: every read and write goes
 //! through `crate::query`.
+mod duplicates;
 mod filter;
 mod group_by;
 mod order;
@@ -35,6 +36,10 @@ pub fn routes() -> Router<AppState> {
                 .delete(writes::delete_one),
         )
         .route("/rest/{plural}/groupBy", get(group_by::group_by))
+        .route(
+            "/rest/{plural}/duplicates",
+            post(duplicates::find_duplicates),
+        )
         .route("/rest/batch/{plural}", post(writes::create_many))
         .route("/rest/{plural}/restore", patch(writes::restore_many))
         .route("/rest/{plural}/{id}/restore", patch(writes::restore_one))

@@ -33,6 +33,7 @@ CREATE TABLE IF NOT EXISTS "objectMetadata" (
   "searchFields" TEXT NOT NULL,
   "createdAt" BIGINT NOT NULL DEFAULT 0,
   "updatedAt" BIGINT NOT NULL DEFAULT 0,
+  "duplicateCriteria" TEXT,
   PRIMARY KEY ("workspaceId", "id"),
   UNIQUE ("workspaceId", "nameSingular"),
   UNIQUE ("workspaceId", "namePlural")
@@ -91,6 +92,7 @@ CREATE TABLE IF NOT EXISTS "core"."objectMetadata" (
   "searchFields" TEXT NOT NULL,
   "createdAt" BIGINT NOT NULL DEFAULT 0,
   "updatedAt" BIGINT NOT NULL DEFAULT 0,
+  "duplicateCriteria" TEXT,
   PRIMARY KEY ("workspaceId", "id"),
   UNIQUE ("workspaceId", "nameSingular"),
   UNIQUE ("workspaceId", "namePlural")
@@ -132,7 +134,13 @@ ALTER TABLE "core"."objectMetadata" ADD COLUMN IF NOT EXISTS "createdAt" BIGINT 
 ALTER TABLE "core"."objectMetadata" ADD COLUMN IF NOT EXISTS "updatedAt" BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE "core"."fieldMetadata" ADD COLUMN IF NOT EXISTS "createdAt" BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE "core"."fieldMetadata" ADD COLUMN IF NOT EXISTS "updatedAt" BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE "core"."objectMetadata" ADD COLUMN IF NOT EXISTS "duplicateCriteria" TEXT;
 "#;
+
+/// Columns added to the SQLite tables after their first release, added to a workspace
+/// file that lacks them when it is opened (SQLite has no `ADD COLUMN IF NOT EXISTS`).
+pub(super) const SQLITE_ADDED_COLUMNS: [(&str, &str, &str); 1] =
+    [("objectMetadata", "duplicateCriteria", "TEXT")];
 
 /// A workspace's whole model as its rows hold it: every object and field, active or not,
 /// and its metadata version. What the API serves is [`Catalog::active`].
@@ -189,6 +197,13 @@ impl Catalog {
                 object.label_identifier = "id".to_owned();
             }
             object.search_fields.retain(|f| kept.contains(f));
+            // A criterion naming a hidden field is hidden with it.
+            object.duplicate_criteria.retain(|criterion| {
+                criterion.iter().all(|path| {
+                    kept.iter()
+                        .any(|k| path.split('.').next() == Some(k.as_str()))
+                })
+            });
             objects.push(object);
         }
         Schema::new(objects)
@@ -212,9 +227,11 @@ struct ObjectRow {
     is_audit_logged: bool,
     label_identifier: String,
     search_fields: String,
+    /// JSON of the duplicate criteria; null in a row written before the column existed.
+    duplicate_criteria: Option<String>,
 }
 
-const OBJECT_COLUMNS: [&str; 16] = [
+const OBJECT_COLUMNS: [&str; 17] = [
     "id",
     "position",
     "nameSingular",
@@ -231,6 +248,7 @@ const OBJECT_COLUMNS: [&str; 16] = [
     "searchFields",
     "createdAt",
     "updatedAt",
+    "duplicateCriteria",
 ];
 
 /// A `fieldMetadata` row, in the order of [`FIELD_COLUMNS`].
@@ -339,6 +357,7 @@ fn rows(all: &Schema, inactive: &BTreeSet<Uuid>) -> (Vec<ObjectRow>, Vec<FieldRo
             is_audit_logged: object.is_audit_logged,
             label_identifier: object.label_identifier.clone(),
             search_fields: json_text(&object.search_fields),
+            duplicate_criteria: Some(json_text(&object.duplicate_criteria)),
         });
         for (position, field) in object.fields.iter().enumerate() {
             fields.push(FieldRow {
@@ -406,6 +425,17 @@ fn catalog(
         object.label_identifier = row.label_identifier;
         object.search_fields =
             serde_json::from_str(&row.search_fields).map_err(|e| corrupt(workspace, e))?;
+        object.duplicate_criteria = match &row.duplicate_criteria {
+            Some(text) => serde_json::from_str(text).map_err(|e| corrupt(workspace, e))?,
+            // A row older than the column: a standard object's criteria are the compiled
+            // model's.
+            None => twenty_standard_objects::schema()
+                .objects
+                .iter()
+                .find(|o| o.id == id)
+                .map(|o| o.duplicate_criteria.clone())
+                .unwrap_or_default(),
+        };
         for f in by_object.remove(&row.id).unwrap_or_default() {
             let field_type =
                 serde_json::from_value(Value::String(f.field_type.clone())).map_err(|_| {
@@ -473,6 +503,7 @@ macro_rules! bind_object {
             .bind(&$r.search_fields)
             .bind($created)
             .bind($updated)
+            .bind(&$r.duplicate_criteria)
     };
 }
 
@@ -1000,6 +1031,7 @@ where
         is_audit_logged: row.try_get(11)?,
         label_identifier: row.try_get(12)?,
         search_fields: row.try_get(13)?,
+        duplicate_criteria: row.try_get(16)?,
     };
     Ok((decoded, row.try_get(14)?, row.try_get(15)?))
 }

@@ -111,6 +111,20 @@ impl SqliteStore {
         sqlx::raw_sql(super::metadata::SQLITE_DDL)
             .execute(&pool)
             .await?;
+        for (table, column, ty) in super::metadata::SQLITE_ADDED_COLUMNS {
+            let present: Option<i64> =
+                sqlx::query_scalar("SELECT 1 FROM pragma_table_info(?) WHERE name = ?")
+                    .bind(table)
+                    .bind(column)
+                    .fetch_optional(&pool)
+                    .await?;
+            if present.is_none() {
+                let sql = format!(r#"ALTER TABLE "{table}" ADD COLUMN "{column}" {ty}"#);
+                sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                    .execute(&pool)
+                    .await?;
+            }
+        }
         let db = SqliteDb::new(pool);
         pools.insert(id, db.clone());
         Ok(db)

@@ -20,6 +20,7 @@ use twenty_macros::workspace_entity;
     icon = "IconBuildingSkyscraper",
     label_identifier = "name",
     search = ["name", "domainName"],
+    duplicates = ["name", "domainName.primaryLinkUrl"],
 )]
 pub struct Company {
     #[field(

@@ -20,6 +20,11 @@ use twenty_macros::workspace_entity;
     icon = "IconUser",
     label_identifier = "name",
     search = ["name", "emails", "phones", "jobTitle"],
+    duplicates = [
+        "name.firstName + name.lastName",
+        "linkedinLink.primaryLinkUrl",
+        "emails.primaryEmail"
+    ],
 )]
 pub struct Person {
     #[field(

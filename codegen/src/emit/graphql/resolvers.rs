@@ -15,6 +15,8 @@ pub enum Operation {
     FindOne,
     /// `<plural>GroupBy`: groups and their aggregates.
     GroupBy,
+    /// `<singular>Duplicates`: each given record's duplicates.
+    FindDuplicates,
     CreateOne,
     CreateMany,
     UpdateOne,
@@ -29,8 +31,12 @@ pub enum Operation {
 
 impl Operation {
     /// The Query fields of an object, in schema order.
-    pub const QUERIES: [Operation; 3] =
-        [Operation::FindMany, Operation::FindOne, Operation::GroupBy];
+    pub const QUERIES: [Operation; 4] = [
+        Operation::FindMany,
+        Operation::FindOne,
+        Operation::GroupBy,
+        Operation::FindDuplicates,
+    ];
 
     /// The Mutation fields of an object, in schema order.
     pub const MUTATIONS: [Operation; 10] = [
@@ -62,11 +68,16 @@ impl Operation {
     /// The root field name, as Twenty's `getResolverName` spells it (`companies`,
     /// `company`, `createCompany`, `updateCompanies`, …).
     pub fn field_name(self, object: &Object) -> String {
-        if self == Operation::GroupBy {
-            return format!("{}GroupBy", object.name_plural);
+        match self {
+            Operation::GroupBy => return format!("{}GroupBy", object.name_plural),
+            Operation::FindDuplicates => return format!("{}Duplicates", object.name_singular),
+            _ => {}
         }
         let verb = match self {
-            Operation::FindMany | Operation::FindOne | Operation::GroupBy => "",
+            Operation::FindMany
+            | Operation::FindOne
+            | Operation::GroupBy
+            | Operation::FindDuplicates => "",
             Operation::CreateOne | Operation::CreateMany => "create",
             Operation::UpdateOne | Operation::UpdateMany => "update",
             Operation::DeleteOne | Operation::DeleteMany => "delete",

@@ -49,6 +49,13 @@ fn signature(object: &Object, operation: Operation) -> (TypeRef, Vec<InputValue>
             connection::list_arguments(object),
         ),
         Operation::FindOne => (one(), vec![filter()]),
+        Operation::FindDuplicates => (
+            TypeRef::named_nn_list_nn(shape::connection(object)),
+            vec![
+                InputValue::new("ids", TypeRef::named_nn_list("UUID")),
+                InputValue::new("data", TypeRef::named_nn_list(create.clone())),
+            ],
+        ),
         Operation::GroupBy => (
             TypeRef::named_nn_list_nn(shape::group_by_connection(object)),
             super::group_by::arguments(object),

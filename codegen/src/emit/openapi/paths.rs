@@ -329,8 +329,54 @@ fn object_paths(object: &Object) -> Vec<(String, PathItem)> {
         )
         .build();
 
+    let duplicates_body = {
+        let records = super::schemas::array(
+            names::schema_ref(&names::create_schema(object)).into(),
+            false,
+        );
+        let ids = super::schemas::array(super::schemas::uuid_schema(false), false);
+        let one_of = |key: &str, value: RefOr<Schema>| -> RefOr<Schema> {
+            utoipa::openapi::schema::ObjectBuilder::new()
+                .schema_type(Type::Object)
+                .property(key, value)
+                .required(key)
+                .additional_properties(Some(
+                    utoipa::openapi::schema::AdditionalProperties::FreeForm(false),
+                ))
+                .into()
+        };
+        body(
+            utoipa::openapi::schema::OneOfBuilder::new()
+                .item(one_of("data", records))
+                .item(one_of("ids", ids))
+                .into(),
+            format!(
+                "The {labels} to find duplicates of: their values (`data`), or existing {labels} by id (`ids`, each excluded from its own matches)."
+            ),
+        )
+    };
+    let duplicates = PathItemBuilder::new()
+        .operation(
+            HttpMethod::Post,
+            op(Spec {
+                operation_id: format!("find{name}Duplicates"),
+                summary: format!("Find {label} duplicates"),
+                description: Some(format!(
+                    "For each given {label}, the live {labels} matching any of the object's duplicate criteria (a criterion's values must all be equal, texts of at least 3 characters): the first page by id, with its total."
+                )),
+                parameters: &[DEPTH, FIELDS],
+                body: Some(duplicates_body),
+                status: "200",
+                response: responses::duplicates(object),
+                by_id: true,
+                conflict: false,
+            }),
+        )
+        .build();
+
     let base = format!("/{}", object.name_plural);
     vec![
+        (format!("{base}/duplicates"), duplicates),
         (format!("{base}/groupBy"), group_by),
         (format!("{base}/{{id}}"), record),
         (format!("{base}/{{id}}/restore"), restore_one),

@@ -341,6 +341,31 @@ pub(super) fn groups(object: &Object) -> Response {
     )
 }
 
+/// The duplicates answer: `{data: [{<singular>Duplicates: [...], totalCount, pageInfo}]}`,
+/// one item per given record.
+pub(super) fn duplicates(object: &Object) -> Response {
+    let key = format!("{}Duplicates", object.name_singular);
+    let item = ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property(&key, records(object))
+        .required(&key)
+        .property("totalCount", typed(Type::Integer, false))
+        .required("totalCount")
+        .property("pageInfo", names::schema_ref(PAGE_INFO))
+        .required("pageInfo");
+    let body = ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property("data", array(RefOr::T(Schema::Object(item.build())), false))
+        .required("data");
+    ok(
+        format!(
+            "Each given {}'s duplicates, in the order given.",
+            object.label_singular
+        ),
+        body.into(),
+    )
+}
+
 /// `<Name>ForResponse`.
 pub(super) fn record(object: &Object) -> RefOr<Schema> {
     names::schema_ref(&names::response_schema(object)).into()

@@ -158,6 +158,7 @@ async fn resolve_root(call: &Call, roots: &Roots, field: &Field<'_>) -> Option<R
         Operation::FindMany => resolvers::find_many(call, object, &args, &field).await,
         Operation::FindOne => resolvers::find_one(call, object, &args, &field).await,
         Operation::GroupBy => resolvers::group_by(call, object, &args, &field).await,
+        Operation::FindDuplicates => resolvers::find_duplicates(call, object, &args, &field).await,
         _ => return None,
     };
     Some(match result {

@@ -1,5 +1,6 @@
 //! The REST API over HTTP on both backends: routes, the filter grammar, ordering, paging,
 //! errors, key scopes and tenant isolation.
+mod duplicates;
 mod errors;
 mod filters;
 mod group_by;
