@@ -50,6 +50,10 @@ pub fn company() -> Object {
         ));
     company.label_identifier = "name".to_owned();
     company.search_fields = vec!["name".to_owned(), "domainName".to_owned()];
+    company.duplicate_criteria = vec![
+        vec!["name".to_owned()],
+        vec!["domainName.primaryLinkUrl".to_owned()],
+    ];
     company.icon = Some("IconBuildingSkyscraper".to_owned());
     company
 }
@@ -83,6 +87,10 @@ pub fn person() -> Object {
         ));
     person.label_identifier = "name".to_owned();
     person.search_fields = vec!["name".to_owned(), "emails".to_owned()];
+    person.duplicate_criteria = vec![
+        vec!["name.firstName".to_owned(), "name.lastName".to_owned()],
+        vec!["emails.primaryEmail".to_owned()],
+    ];
     person
 }
 

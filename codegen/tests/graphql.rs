@@ -116,7 +116,13 @@ fn mutations_have_twentys_names_arguments_and_return_types() {
             "restoreCompanies(filter: CompanyFilterInput!): [Company!]",
         ]
     );
-    assert_eq!(mutations.len(), 20);
+    assert_eq!(mutations.len(), 22);
+    assert!(
+        mutations.contains(
+            &"mergeCompanies(ids: [UUID!]!, conflictPriorityIndex: Int!, dryRun: Boolean): Company"
+                .to_owned()
+        )
+    );
     assert!(mutations.contains(
         &"createPeople(data: [PersonCreateInput!]!, upsert: Boolean): [Person!]".to_owned()
     ));

@@ -216,6 +216,7 @@ fn operation_ids_are_twentys() {
             "GET /companies/groupBy groupByCompanies",
             "GET /companies/{id} findOneCompany",
             "PATCH /companies updateManyCompanies",
+            "PATCH /companies/merge mergeManyCompanies",
             "PATCH /companies/restore restoreManyCompanies",
             "PATCH /companies/{id} UpdateOneCompany",
             "PATCH /companies/{id}/restore restoreOneCompany",

@@ -66,9 +66,14 @@ pub fn rename_fields(objects: &mut Vec<Object>) {
     field(person, "name").name = "fullName".to_owned();
     person.label_identifier = "fullName".to_owned();
     person.search_fields = vec!["fullName".to_owned(), "emails".to_owned()];
+    person.duplicate_criteria[0] = vec![
+        "fullName.firstName".to_owned(),
+        "fullName.lastName".to_owned(),
+    ];
     let company = object(objects, "company");
     field(company, "domainName").name = "site".to_owned();
     company.search_fields = vec!["name".to_owned(), "site".to_owned()];
+    company.duplicate_criteria[1] = vec!["site.primaryLinkUrl".to_owned()];
 }
 
 /// company → organization (relations to it follow the new name).

@@ -451,6 +451,34 @@ async fn write(ctx: &ResolverContext<'_>, name: &str, op: Operation) -> Result<J
                 )
                 .await?
             }
+            Operation::MergeMany => {
+                let ids = match arg(ctx, "ids") {
+                    Some(Value::List(items)) => items
+                        .iter()
+                        .map(|item| match item {
+                            Value::String(s) => uuid::Uuid::parse_str(s).map_err(|_| {
+                                Failure::Graphql(coded(
+                                    "BAD_USER_INPUT",
+                                    "INVALID_ID",
+                                    format!("`{s}` is not a UUID"),
+                                ))
+                            }),
+                            other => Err(Failure::Graphql(coded(
+                                "BAD_USER_INPUT",
+                                "INVALID_ID",
+                                format!("{other} is not a UUID"),
+                            ))),
+                        })
+                        .collect::<Result<Vec<_>, _>>()?,
+                    _ => Vec::new(),
+                };
+                let priority = match arg(ctx, "conflictPriorityIndex") {
+                    Some(Value::Number(n)) => n.as_u64().map_or(usize::MAX, |n| n as usize),
+                    _ => usize::MAX,
+                };
+                let dry_run = matches!(arg(ctx, "dryRun"), Some(Value::Boolean(true)));
+                vec![query::merge(target, schema, name, &ids, priority, dry_run, actor).await?]
+            }
             _ => {
                 let selector = if op.is_many() {
                     filter_selector(ctx, object)?
@@ -481,7 +509,7 @@ async fn write(ctx: &ResolverContext<'_>, name: &str, op: Operation) -> Result<J
     nested::load(call, object, &mut list, field.children())
         .await
         .map_err(query_error)?;
-    if op.is_many() {
+    if op.is_many() && op != Operation::MergeMany {
         return Ok(Json::Array(list.into_iter().map(Json::Object).collect()));
     }
     match list.into_iter().next() {

@@ -28,8 +28,8 @@ pub use exec::{PageInfo, RecordPage, Target, find_many, find_one};
 pub use limits::{MAX_FILTER_TERMS, MAX_NESTING, check_filter, check_json, json_depth};
 pub use relations::{Children, check_fields, embed_written, find_by_ids, find_children, restrict};
 pub use write::{
-    Actor, MAX_MUTATION_RECORDS, Selector, create, delete, destroy, is_email, is_link, restore,
-    update,
+    Actor, MAX_MERGE_RECORDS, MAX_MUTATION_RECORDS, Selector, create, delete, destroy, is_email,
+    is_link, merge, restore, update,
 };
 
 /// Default page size when neither `first` nor `last` is given.

@@ -42,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/rest/batch/{plural}", post(writes::create_many))
         .route("/rest/{plural}/restore", patch(writes::restore_many))
+        .route("/rest/{plural}/merge", patch(writes::merge))
         .route("/rest/{plural}/{id}/restore", patch(writes::restore_one))
 }
 

@@ -499,3 +499,76 @@ pub async fn restore_many(
     .await?;
     reply_many(StatusCode::OK, "restore", call.object, records)
 }
+
+/// `PATCH /rest/{namePlural}/merge` (`{"ids": [...], "conflictPriorityIndex": n,
+/// "dryRun"?: bool}`): merges the records into `ids[conflictPriorityIndex]`; `{data:
+/// {merge<Singular>: record}}` (the singular key, as Twenty's handler answers).
+pub async fn merge(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(plural): Path<String>,
+    RawQuery(raw): RawQuery,
+    body: Bytes,
+) -> Reply {
+    let model = state.model(auth.workspace_id).await?;
+    let call = prepare(&model, &auth, &plural, raw.as_deref(), &["depth", "fields"])?;
+    let mut shape = Shape::read(&call)?;
+    let body = object_body(&body, None)?;
+    if let Some(key) = body
+        .keys()
+        .find(|k| !["ids", "conflictPriorityIndex", "dryRun"].contains(&k.as_str()))
+    {
+        return Err(invalid_body(format!(
+            "unknown key `{key}`: the body is {{\"ids\": [...], \"conflictPriorityIndex\": 0, \"dryRun\": false}}"
+        )));
+    }
+    let ids = match body.get("ids") {
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|item| {
+                item.as_str()
+                    .and_then(|s| uuid::Uuid::parse_str(s).ok())
+                    .ok_or_else(|| invalid_body(format!("ids: {item} is not a UUID")))
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+        _ => {
+            return Err(invalid_body(
+                "`ids` is required: the list of records to merge",
+            ));
+        }
+    };
+    let priority = match body.get("conflictPriorityIndex") {
+        Some(Value::Number(n)) => n.as_u64().map_or(usize::MAX, |n| n as usize),
+        None => {
+            return Err(invalid_body(
+                "`conflictPriorityIndex` is required: the index in `ids` of the record to keep",
+            ));
+        }
+        Some(other) => {
+            return Err(invalid_body(format!(
+                "`conflictPriorityIndex` must be an index in `ids`, got {other}"
+            )));
+        }
+    };
+    let dry_run = match body.get("dryRun") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(other) => {
+            return Err(invalid_body(format!(
+                "`dryRun` must be true or false, got {other}"
+            )));
+        }
+    };
+    let name = call.object.name_singular.as_str();
+    // A preview's relations are the kept record's; its id is not one to read them by.
+    if dry_run {
+        shape.depth = 0;
+    }
+    let records = write(&state, &auth, call.schema, call.object, shape, async |t| {
+        query::merge(t, call.schema, name, &ids, priority, dry_run, &call.actor)
+            .await
+            .map(|record| vec![record])
+    })
+    .await?;
+    reply_one(StatusCode::OK, "merge", call.object, records)
+}

@@ -27,6 +27,8 @@ pub enum Operation {
     DestroyMany,
     RestoreOne,
     RestoreMany,
+    /// `merge<Plural>`: duplicates merged into one record.
+    MergeMany,
 }
 
 impl Operation {
@@ -39,7 +41,7 @@ impl Operation {
     ];
 
     /// The Mutation fields of an object, in schema order.
-    pub const MUTATIONS: [Operation; 10] = [
+    pub const MUTATIONS: [Operation; 11] = [
         Operation::CreateOne,
         Operation::CreateMany,
         Operation::UpdateOne,
@@ -50,6 +52,7 @@ impl Operation {
         Operation::DestroyMany,
         Operation::RestoreOne,
         Operation::RestoreMany,
+        Operation::MergeMany,
     ];
 
     /// Whether the operation acts on many records (its name uses the plural).
@@ -62,6 +65,7 @@ impl Operation {
                 | Operation::DeleteMany
                 | Operation::DestroyMany
                 | Operation::RestoreMany
+                | Operation::MergeMany
         )
     }
 
@@ -83,6 +87,7 @@ impl Operation {
             Operation::DeleteOne | Operation::DeleteMany => "delete",
             Operation::DestroyOne | Operation::DestroyMany => "destroy",
             Operation::RestoreOne | Operation::RestoreMany => "restore",
+            Operation::MergeMany => "merge",
         };
         let name = if self.is_many() {
             &object.name_plural

@@ -77,6 +77,14 @@ fn signature(object: &Object, operation: Operation) -> (TypeRef, Vec<InputValue>
         Operation::DeleteMany | Operation::DestroyMany | Operation::RestoreMany => {
             (many(), vec![filter()])
         }
+        Operation::MergeMany => (
+            one(),
+            vec![
+                InputValue::new("ids", TypeRef::named_nn_list_nn("UUID")),
+                InputValue::new("conflictPriorityIndex", TypeRef::named_nn(TypeRef::INT)),
+                InputValue::new("dryRun", TypeRef::named(TypeRef::BOOLEAN)),
+            ],
+        ),
     }
 }
 
@@ -102,6 +110,10 @@ pub(super) fn build(
         }
         for object in &schema.objects {
             for &operation in operations {
+                // Only objects with duplicate criteria merge.
+                if operation == Operation::MergeMany && object.duplicate_criteria.is_empty() {
+                    continue;
+                }
                 let name = operation.field_name(object);
                 fields.claim(
                     &name,

@@ -374,16 +374,71 @@ fn object_paths(object: &Object) -> Vec<(String, PathItem)> {
         )
         .build();
 
+    let merge_body = body(
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .property(
+                "ids",
+                super::schemas::array(super::schemas::uuid_schema(false), false),
+            )
+            .required("ids")
+            .property(
+                "conflictPriorityIndex",
+                super::schemas::typed(Type::Integer, false)
+                    .minimum(Some(0))
+                    .description(Some("The index in `ids` of the record to keep: its values win conflicts.")),
+            )
+            .required("conflictPriorityIndex")
+            .property(
+                "dryRun",
+                super::schemas::typed(Type::Boolean, false)
+                    .default(Some(false.into()))
+                    .description(Some("`true` writes nothing and answers the merged record as it would be (with a new id, `deletedAt` set, and no relations).")),
+            )
+            .additional_properties(Some(
+                utoipa::openapi::schema::AdditionalProperties::FreeForm(false),
+            ))
+            .into(),
+        format!("The {labels} to merge (2 to 9) and the one to keep."),
+    );
+    let merge = PathItemBuilder::new()
+        .operation(
+            HttpMethod::Patch,
+            op(Spec {
+                operation_id: format!("mergeMany{plural}"),
+                summary: format!("Merge {labels}"),
+                description: Some(format!(
+                    "Merges duplicate {labels} into the one at `conflictPriorityIndex`, in one transaction: its values win, lists and additional emails, phones and links are gathered, every record pointing at the others is re-pointed to it, and the others are destroyed. Only for objects with duplicate criteria."
+                )),
+                parameters: &[DEPTH, FIELDS],
+                body: Some(merge_body),
+                status: "200",
+                response: responses::one(
+                    format!("The merged {label}."),
+                    &format!("merge{name}"),
+                    object,
+                ),
+                by_id: true,
+                conflict: true,
+            }),
+        )
+        .build();
+
     let base = format!("/{}", object.name_plural);
-    vec![
-        (format!("{base}/duplicates"), duplicates),
-        (format!("{base}/groupBy"), group_by),
-        (format!("{base}/{{id}}"), record),
-        (format!("{base}/{{id}}/restore"), restore_one),
-        (format!("{base}/restore"), restore_many),
-        (format!("/batch/{}", object.name_plural), batch),
-        (base, collection),
-    ]
+    // Only objects with duplicate criteria merge.
+    let merge = (!object.duplicate_criteria.is_empty()).then(|| (format!("{base}/merge"), merge));
+    merge
+        .into_iter()
+        .chain([
+            (format!("{base}/duplicates"), duplicates),
+            (format!("{base}/groupBy"), group_by),
+            (format!("{base}/{{id}}"), record),
+            (format!("{base}/{{id}}/restore"), restore_one),
+            (format!("{base}/restore"), restore_many),
+            (format!("/batch/{}", object.name_plural), batch),
+            (base, collection),
+        ])
+        .collect()
 }
 
 fn operation(object: &Object, spec: Spec) -> Operation {

@@ -48,10 +48,12 @@
 mod cascade;
 mod ctx;
 mod input;
+mod merge;
 mod normalize;
 mod tx;
 
 pub use input::{is_email, is_link};
+pub use merge::{MAX_MERGE_RECORDS, merge};
 pub(crate) use normalize::{email as normalize_email, link as normalize_link};
 
 use super::QueryError;

@@ -5,6 +5,7 @@ mod errors;
 mod filters;
 mod group_by;
 mod isolation;
+mod merge;
 pub mod readme;
 mod reads;
 pub mod support;
