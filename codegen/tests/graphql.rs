@@ -86,6 +86,7 @@ fn queries_list_and_find_one_record() {
         block(&crm_sdl(), "type Query"),
         [
             "currentWorkspace: Workspace!",
+            "search(searchInput: String!, limit: Int!, after: String, excludedObjectNameSingulars: [String!], includedObjectNameSingulars: [String!], filter: ObjectRecordFilterInput): SearchResultConnection!",
             "companies(filter: CompanyFilterInput, orderBy: [CompanyOrderByInput], first: Int, last: Int, before: String, after: String): CompanyConnection!",
             "company(filter: CompanyFilterInput!): Company",
             "companiesGroupBy(groupBy: [CompanyGroupByInput!]!, filter: CompanyFilterInput, orderBy: [CompanyOrderByWithGroupByInput!], orderByForRecords: [CompanyOrderByInput!], limit: Int): [CompanyGroupByConnection!]!",

@@ -86,6 +86,7 @@ const RESERVED_OBJECT_NAMES: &[&str] = &[
     "user",
     "users",
     "batch",
+    "search",
     "openApi",
     "graphql",
     "rest",

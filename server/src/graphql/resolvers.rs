@@ -9,6 +9,7 @@ use super::nested::{self, Record, Selected};
 use crate::count_cache::CountKey;
 use crate::query::duplicates::{self, DuplicatesOf};
 use crate::query::group_by::{self, GroupBy};
+use crate::query::search;
 use crate::query::{self, Filter, MAX_MUTATION_RECORDS, QueryError, Selector};
 use async_graphql::dynamic::{FieldFuture, FieldValue, ResolverContext, SchemaBuilder};
 use async_graphql::{Error, Value};
@@ -175,6 +176,69 @@ pub(super) async fn find_duplicates(
             })
             .collect(),
     ))
+}
+
+/// `search(searchInput, limit, after, includedObjectNameSingulars,
+/// excludedObjectNameSingulars, filter)`: a `SearchResultConnection`.
+pub(super) async fn search(call: &Call, args: &Args) -> Result<Json, Error> {
+    let strings = |name: &str| -> Result<Option<Vec<String>>, Error> {
+        match args.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::List(items)) => Ok(Some(
+                items
+                    .iter()
+                    .filter_map(|v| match v {
+                        Value::String(s) => Some(s.clone()),
+                        _ => None,
+                    })
+                    .collect(),
+            )),
+            Some(_) => Err(coded(
+                "BAD_USER_INPUT",
+                "INVALID_VALUE",
+                format!("`{name}` is a list of object names"),
+            )),
+        }
+    };
+    let text = match args.get("searchInput") {
+        Some(Value::String(s)) => s,
+        _ => String::new(),
+    };
+    let limit = match args.get("limit") {
+        Some(Value::Number(n)) => {
+            n.as_u64()
+                .and_then(|n| u32::try_from(n).ok())
+                .ok_or_else(|| {
+                    query_error(QueryError::InvalidPage(format!(
+                        "`limit` {n} is not a count of results"
+                    )))
+                })?
+        }
+        _ => search::DEFAULT_RESULTS,
+    };
+    // The filter names the fields every object has: any object checks it.
+    let filter = match (args.get("filter"), call.schema.objects.first()) {
+        (Some(v), Some(object)) if !matches!(v, Value::Null) => {
+            args::filter(object, &v).map_err(query_error)?
+        }
+        _ => None,
+    };
+    let request = search::Search {
+        text,
+        limit,
+        included: strings("includedObjectNameSingulars")?,
+        excluded: strings("excludedObjectNameSingulars")?.unwrap_or_default(),
+        filter,
+        after: match args.get("after") {
+            Some(Value::String(s)) => Some(s),
+            _ => None,
+        },
+    };
+    let (hits, statements) = search::search(call.target(), &call.schema, &request)
+        .await
+        .map_err(query_error)?;
+    call.count(statements);
+    Ok(search::connection(&hits))
 }
 
 /// A JSON argument with its null members left out (an explicit null is an absent input
@@ -608,6 +672,12 @@ impl Resolvers for EngineResolvers {
     fn current_workspace(&self) -> Resolver {
         Box::new(|ctx: ResolverContext<'_>| {
             FieldFuture::new(async move { to_value(call(&ctx)?.current_workspace().await?) })
+        })
+    }
+
+    fn search(&self) -> Resolver {
+        Box::new(|ctx: ResolverContext<'_>| {
+            FieldFuture::new(async move { to_value(search(call(&ctx)?, &args_of(&ctx)).await?) })
         })
     }
 

@@ -16,6 +16,7 @@ pub mod group_by;
 mod limits;
 mod record;
 mod relations;
+pub mod search;
 pub(crate) mod sql;
 pub mod time;
 mod validate;

@@ -7,6 +7,7 @@ mod group_by;
 mod order;
 mod params;
 mod reads;
+mod search;
 pub(crate) mod writes;
 
 use crate::error::ApiError;
@@ -40,6 +41,7 @@ pub fn routes() -> Router<AppState> {
             "/rest/{plural}/duplicates",
             post(duplicates::find_duplicates),
         )
+        .route("/rest/search", get(search::search))
         .route("/rest/batch/{plural}", post(writes::create_many))
         .route("/rest/{plural}/restore", patch(writes::restore_many))
         .route("/rest/{plural}/merge", patch(writes::merge))

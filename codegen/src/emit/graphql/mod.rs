@@ -18,7 +18,7 @@ mod scalars;
 mod shape;
 
 pub use resolvers::{NoResolvers, Operation, Resolver, Resolvers, parent_value};
-pub use root::{CURRENT_WORKSPACE, MUTATION, QUERY, WORKSPACE};
+pub use root::{CURRENT_WORKSPACE, MUTATION, QUERY, SEARCH, WORKSPACE};
 pub use scalars::{ScalarValue, accepts};
 
 use crate::model::Schema;

@@ -119,6 +119,12 @@ pub trait Resolvers {
         unavailable(super::root::CURRENT_WORKSPACE.to_owned())
     }
 
+    /// The root field `search`, answering a `SearchResultConnection`. By default it has
+    /// no answer.
+    fn search(&self) -> Resolver {
+        unavailable(super::root::SEARCH.to_owned())
+    }
+
     /// Any other output field: plain and foreign-key fields of records, composite
     /// sub-fields, connection, edge and page-info fields. By default it reads
     /// `field_name` from the parent when the parent is a [`Value::Object`].

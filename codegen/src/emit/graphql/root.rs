@@ -20,6 +20,116 @@ pub const CURRENT_WORKSPACE: &str = "currentWorkspace";
 /// The type of [`CURRENT_WORKSPACE`].
 pub const WORKSPACE: &str = "Workspace";
 
+/// The root field searching every searchable object (Twenty's `search`).
+pub const SEARCH: &str = "search";
+/// The filter `search` takes: the fields every object has.
+const SEARCH_FILTER: &str = "ObjectRecordFilterInput";
+
+/// Registers `search`'s types: `SearchRecord`, `SearchResultEdge`,
+/// `SearchResultPageInfo`, `SearchResultConnection` and `ObjectRecordFilterInput`.
+fn register_search(types: &mut Types, resolvers: &impl Resolvers) -> Result<(), GraphqlError> {
+    let origin = || "the search types".to_owned();
+    let field =
+        |owner: &str, name: &str, ty: TypeRef| Field::new(name, ty, resolvers.value(owner, name));
+    types.add(
+        origin(),
+        ObjectType::new("SearchRecord")
+            .description("A record found by `search`.")
+            .field(field("SearchRecord", "recordId", TypeRef::named_nn("UUID")))
+            .field(field(
+                "SearchRecord",
+                "objectNameSingular",
+                TypeRef::named_nn(TypeRef::STRING),
+            ))
+            .field(field(
+                "SearchRecord",
+                "label",
+                TypeRef::named_nn(TypeRef::STRING),
+            ))
+            .field(field(
+                "SearchRecord",
+                "imageUrl",
+                TypeRef::named(TypeRef::STRING),
+            ))
+            .field(field(
+                "SearchRecord",
+                "tsRankCD",
+                TypeRef::named_nn(TypeRef::FLOAT),
+            ))
+            .field(field(
+                "SearchRecord",
+                "tsRank",
+                TypeRef::named_nn(TypeRef::FLOAT),
+            )),
+    )?;
+    types.add(
+        origin(),
+        ObjectType::new("SearchResultEdge")
+            .field(field(
+                "SearchResultEdge",
+                "node",
+                TypeRef::named_nn("SearchRecord"),
+            ))
+            .field(field(
+                "SearchResultEdge",
+                "cursor",
+                TypeRef::named_nn(TypeRef::STRING),
+            )),
+    )?;
+    types.add(
+        origin(),
+        ObjectType::new("SearchResultPageInfo")
+            .field(field(
+                "SearchResultPageInfo",
+                "hasNextPage",
+                TypeRef::named_nn(TypeRef::BOOLEAN),
+            ))
+            .field(field(
+                "SearchResultPageInfo",
+                "endCursor",
+                TypeRef::named(TypeRef::STRING),
+            )),
+    )?;
+    types.add(
+        origin(),
+        ObjectType::new("SearchResultConnection")
+            .field(field(
+                "SearchResultConnection",
+                "edges",
+                TypeRef::named_nn_list_nn("SearchResultEdge"),
+            ))
+            .field(field(
+                "SearchResultConnection",
+                "pageInfo",
+                TypeRef::named_nn("SearchResultPageInfo"),
+            )),
+    )?;
+    types.add(
+        origin(),
+        async_graphql::dynamic::InputObject::new(SEARCH_FILTER)
+            .description("A filter on the fields every object has.")
+            .field(InputValue::new(
+                "and",
+                TypeRef::named_nn_list(SEARCH_FILTER),
+            ))
+            .field(InputValue::new("or", TypeRef::named_nn_list(SEARCH_FILTER)))
+            .field(InputValue::new("not", TypeRef::named(SEARCH_FILTER)))
+            .field(InputValue::new("id", TypeRef::named("UUIDFilter")))
+            .field(InputValue::new(
+                "createdAt",
+                TypeRef::named("DateTimeFilter"),
+            ))
+            .field(InputValue::new(
+                "updatedAt",
+                TypeRef::named("DateTimeFilter"),
+            ))
+            .field(InputValue::new(
+                "deletedAt",
+                TypeRef::named("DateTimeFilter"),
+            )),
+    )
+}
+
 /// Registers the `Workspace` type: `id` and `displayName`.
 pub(super) fn register_shared(
     types: &mut Types,
@@ -30,7 +140,8 @@ pub(super) fn register_shared(
         .description("The workspace of the API key the request is made with.")
         .field(field("id", TypeRef::named_nn("UUID")))
         .field(field("displayName", TypeRef::named_nn(TypeRef::STRING)));
-    types.add("the current workspace's type", workspace)
+    types.add("the current workspace's type", workspace)?;
+    register_search(types, resolvers)
 }
 
 /// The return type and arguments of `operation` on `object`.
@@ -107,6 +218,32 @@ pub(super) fn build(
                 TypeRef::named_nn(WORKSPACE),
                 resolvers.current_workspace(),
             ));
+            fields.claim(SEARCH, "the search across objects".to_owned())?;
+            ty = ty.field(
+                [
+                    InputValue::new("searchInput", TypeRef::named_nn(TypeRef::STRING)),
+                    InputValue::new("limit", TypeRef::named_nn(TypeRef::INT)),
+                    InputValue::new("after", TypeRef::named(TypeRef::STRING)),
+                    InputValue::new(
+                        "excludedObjectNameSingulars",
+                        TypeRef::named_nn_list(TypeRef::STRING),
+                    ),
+                    InputValue::new(
+                        "includedObjectNameSingulars",
+                        TypeRef::named_nn_list(TypeRef::STRING),
+                    ),
+                    InputValue::new("filter", TypeRef::named(SEARCH_FILTER)),
+                ]
+                .into_iter()
+                .fold(
+                    Field::new(
+                        SEARCH,
+                        TypeRef::named_nn("SearchResultConnection"),
+                        resolvers.search(),
+                    ),
+                    Field::argument,
+                ),
+            );
         }
         for object in &schema.objects {
             for &operation in operations {

@@ -27,7 +27,137 @@ pub(super) fn paths(model: &Model) -> Paths {
             builder = builder.path(path, item);
         }
     }
-    builder.path(OPEN_API_PATH, open_api_item()).build()
+    builder
+        .path(SEARCH_PATH, search_item())
+        .path(OPEN_API_PATH, open_api_item())
+        .build()
+}
+
+/// The path of the search across objects.
+pub const SEARCH_PATH: &str = "/search";
+
+/// `GET /search`: the records of every searchable object matching words, ranked.
+fn search_item() -> PathItem {
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    use utoipa::openapi::schema::ObjectBuilder;
+    let string = || -> RefOr<Schema> { super::schemas::typed(Type::String, false).into() };
+    let parameter = |name: &str, required: bool, description: &str, schema: RefOr<Schema>| {
+        ParameterBuilder::new()
+            .name(name)
+            .parameter_in(ParameterIn::Query)
+            .required(if required {
+                Required::True
+            } else {
+                Required::False
+            })
+            .description(Some(description))
+            .schema(Some(schema))
+            .build()
+    };
+    let node = ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property("recordId", super::schemas::uuid_schema(false))
+        .property("objectNameSingular", string())
+        .property("label", string())
+        .property("imageUrl", super::schemas::typed(Type::String, true))
+        .property("tsRankCD", super::schemas::typed(Type::Number, false))
+        .property("tsRank", super::schemas::typed(Type::Number, false));
+    let node = [
+        "recordId",
+        "objectNameSingular",
+        "label",
+        "imageUrl",
+        "tsRankCD",
+        "tsRank",
+    ]
+    .into_iter()
+    .fold(node, ObjectBuilder::required);
+    let answer = ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property(
+            "data",
+            ObjectBuilder::new()
+                .schema_type(Type::Object)
+                .property(
+                    "search",
+                    super::schemas::array(RefOr::T(Schema::Object(node.build())), false),
+                )
+                .required("search"),
+        )
+        .required("data")
+        .property(
+            "pageInfo",
+            ObjectBuilder::new()
+                .schema_type(Type::Object)
+                .property("hasNextPage", super::schemas::typed(Type::Boolean, false))
+                .property("endCursor", super::schemas::typed(Type::String, true))
+                .required("hasNextPage")
+                .required("endCursor"),
+        )
+        .required("pageInfo");
+    let operation = OperationBuilder::new()
+        .tag("search")
+        .operation_id(Some("search"))
+        .summary(Some("Search records of every object"))
+        .description(Some(
+            "The live records of every searchable object whose search document holds every word of `searchInput` as a prefix, best ranked first (the database's full-text search).",
+        ))
+        .parameter(parameter("searchInput", true, "The words to look for.", string()))
+        .parameter(parameter(
+            LIMIT,
+            false,
+            "How many results to return at most (default 60, at most 200).",
+            super::schemas::typed(Type::Integer, false)
+                .minimum(Some(0))
+                .maximum(Some(parameters::MAX_LIMIT))
+                .into(),
+        ))
+        .parameter(parameter("after", false, "The `pageInfo.endCursor` of the previous page.", string()))
+        .parameter(parameter(
+            "includedObjectNameSingulars",
+            false,
+            "Only these objects: a comma list of singular names.",
+            string(),
+        ))
+        .parameter(parameter(
+            "excludedObjectNameSingulars",
+            false,
+            "Not these objects: a comma list of singular names.",
+            string(),
+        ))
+        .parameter(parameter(
+            FILTER,
+            false,
+            "A filter in the list grammar, on the fields every object has (`id`, `createdAt`, `updatedAt`).",
+            string(),
+        ))
+        .response(
+            "200",
+            ResponseBuilder::new()
+                .description("The results, best first.")
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(RefOr::<Schema>::from(answer)))
+                        .build(),
+                )
+                .build(),
+        );
+    let operation = with_errors(
+        operation,
+        &[
+            ErrorResponse::BadRequest,
+            ErrorResponse::Unauthorized,
+            ErrorResponse::Forbidden,
+            ErrorResponse::TooManyRequests,
+            ErrorResponse::InternalError,
+            ErrorResponse::ServiceUnavailable,
+            ErrorResponse::Other,
+        ],
+    );
+    PathItemBuilder::new()
+        .operation(HttpMethod::Get, operation.build())
+        .build()
 }
 
 /// What varies between the operations of an object.

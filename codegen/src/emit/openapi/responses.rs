@@ -311,10 +311,6 @@ pub(super) fn deleted(
 /// The group-by answer: a bare list of `{<aggregate>: value, groupByDimensionValues: [...],
 /// records?: [<Name>ForResponse]}`.
 pub(super) fn groups(object: &Object) -> Response {
-    let value = OneOfBuilder::new()
-        .item(typed(Type::Number, false))
-        .item(typed(Type::String, false))
-        .item(typed(Type::Null, false));
     let group = ObjectBuilder::new()
         .schema_type(Type::Object)
         .property(
@@ -331,7 +327,10 @@ pub(super) fn groups(object: &Object) -> Response {
         )
         .required("groupByDimensionValues")
         .property("records", with_description(records(object), Some("Up to 10 of the group's records, with `include_records_sample=true`.")))
-        .additional_properties(Some(AdditionalProperties::RefOr(RefOr::T(value.into()))));
+        .description(Some(
+            "A group: its dimension values, and each requested aggregate by name (a number; the minimum or maximum of a date as its text; null for an empty group).",
+        ))
+        .additional_properties(Some(AdditionalProperties::FreeForm(true)));
     ok(
         format!(
             "The groups of {}, each with its aggregates by name.",

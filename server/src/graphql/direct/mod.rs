@@ -149,6 +149,16 @@ async fn resolve_root(call: &Call, roots: &Roots, field: &Field<'_>) -> Option<R
             Err(e) => Root::Error(e.into_server_error(field.pos())),
         });
     }
+    if field.name == twenty_codegen::emit::graphql::SEARCH {
+        let args = match field.resolved_arguments() {
+            Ok(args) => Args(args),
+            Err(e) => return Some(Root::Error(e)),
+        };
+        return Some(match resolvers::search(call, &args).await {
+            Ok(json) => Root::Value(json),
+            Err(e) => Root::Error(e.into_server_error(field.pos())),
+        });
+    }
     let (object, op) = roots.0.get(field.name)?;
     let args = match field.resolved_arguments() {
         Ok(args) => Args(args),

@@ -319,8 +319,10 @@ async fn retry_after_is_honoured(backend: Backend) {
         let mut first = None;
         for _ in 0..300 {
             let log = api.deliveries(&hook, &format!("recordId={company}")).await;
+            // The delivery and its attempts are two reads: wait for both to show it.
             if let Some(d) = log.first()
                 && d["attempts"].as_array().is_some_and(|a| !a.is_empty())
+                && d["attemptCount"].as_u64().is_some_and(|n| n >= 1)
             {
                 first = Some(d.clone());
                 break;
