@@ -228,6 +228,7 @@ fn filter_inputs_have_logic_and_one_filter_per_filterable_field() {
             "birthday: DateFilter",
             "interests: PersonInterestsEnumListFilter",
             "tags: ArrayFilter",
+            "company: CompanyFilterInput",
             "companyId: UUIDFilter",
             "createdAt: DateTimeFilter",
             "updatedAt: DateTimeFilter",
@@ -237,10 +238,15 @@ fn filter_inputs_have_logic_and_one_filter_per_filterable_field() {
             "updatedBy: ActorFilter",
         ]
     );
-    // One-to-many relations and the search vector are not filterable.
-    let company = members(&crm_sdl(), "input CompanyFilterInput");
-    assert!(!company.contains(&"people".to_owned()));
-    assert!(!company.contains(&"searchVector".to_owned()));
+    // A one-to-many relation by some / none of its records; the search vector not at all.
+    let sdl = crm_sdl();
+    let company = block(&sdl, "input CompanyFilterInput");
+    assert!(company.contains(&"people: PersonRelationFilter".to_owned()));
+    assert!(!company.iter().any(|l| l.starts_with("searchVector")));
+    assert_eq!(
+        block(&sdl, "input PersonRelationFilter"),
+        ["some: PersonFilterInput", "none: PersonFilterInput"]
+    );
 }
 
 #[test]

@@ -20,7 +20,11 @@ pub fn compiles_or_client_error(filter: &Filter) -> Result<(), TestCaseError> {
         let object = STANDARD.object(name).expect("a standard object");
         for dialect in [Dialect::Postgres, Dialect::Sqlite] {
             let mut sql = crate::query::sql::Sql::new(dialect);
-            if let Err(e) = crate::query::sql::filter(&mut sql, object, filter) {
+            let model = crate::query::sql::Model {
+                schema: &STANDARD,
+                pg_schema: "workspace",
+            };
+            if let Err(e) = crate::query::sql::filter(&mut sql, model, object, filter) {
                 prop_assert!(e.is_client_error(), "{e}");
             }
         }

@@ -2,10 +2,10 @@
 //! `[<Name>OrderByInput]` to [`OrderBy`] keys, `first` / `last` / `before` / `after` to a
 //! [`Page`], write inputs to JSON records. Checks nothing the engine checks itself.
 
-use crate::query::{Comparator, Direction, Filter, OrderBy, Page, QueryError};
+use crate::query::{Comparator, Direction, Filter, OrderBy, Page, Quantifier, QueryError};
 use async_graphql::Value;
 use serde_json::{Map, Value as Json};
-use twenty_codegen::model::Object;
+use twenty_codegen::model::{Object, RelationKind, Schema};
 
 /// A field's arguments by name, variables replaced.
 #[derive(Debug, Default, Clone)]
@@ -71,7 +71,11 @@ fn comparisons(
 }
 
 /// A `<Name>FilterInput` value as an engine filter (`None` for null).
-pub fn filter(object: &Object, value: &Value) -> Result<Option<Filter>, QueryError> {
+pub fn filter(
+    schema: &Schema,
+    object: &Object,
+    value: &Value,
+) -> Result<Option<Filter>, QueryError> {
     match value {
         Value::Null => Ok(None),
         Value::Object(map) => {
@@ -91,7 +95,7 @@ pub fn filter(object: &Object, value: &Value) -> Result<Option<Filter>, QueryErr
                         };
                         let mut parts = Vec::with_capacity(list.len());
                         for item in list {
-                            parts.extend(filter(object, item)?);
+                            parts.extend(filter(schema, object, item)?);
                         }
                         items.push(if key.as_str() == "and" {
                             Filter::And(parts)
@@ -103,9 +107,12 @@ pub fn filter(object: &Object, value: &Value) -> Result<Option<Filter>, QueryErr
                         });
                     }
                     "not" => {
-                        if let Some(inner) = filter(object, value)? {
+                        if let Some(inner) = filter(schema, object, value)? {
                             items.push(Filter::Not(Box::new(inner)));
                         }
+                    }
+                    name if object.field(name).is_some_and(|f| f.relation.is_some()) => {
+                        related(schema, object, name, value, &mut items)?;
                     }
                     name => {
                         let composite = object
@@ -131,6 +138,58 @@ pub fn filter(object: &Object, value: &Value) -> Result<Option<Filter>, QueryErr
             reason: "expected an object".to_owned(),
         }),
     }
+}
+
+/// A relation's filter: the related record's fields (many-to-one), or `some` / `none` of
+/// the related records (one-to-many).
+fn related(
+    schema: &Schema,
+    object: &Object,
+    name: &str,
+    value: &Value,
+    items: &mut Vec<Filter>,
+) -> Result<(), QueryError> {
+    let invalid = |reason: &str| QueryError::InvalidFilter {
+        field: name.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let Some(relation) = object.field(name).and_then(|f| f.relation.as_ref()) else {
+        return Ok(());
+    };
+    let target = schema
+        .object(&relation.target)
+        .ok_or_else(|| QueryError::UnknownObject(relation.target.clone()))?;
+    let Value::Object(map) = value else {
+        return Err(invalid("expected an object"));
+    };
+    match relation.kind {
+        RelationKind::ManyToOne => {
+            if let Some(inner) = filter(schema, target, value)? {
+                items.push(Filter::Related {
+                    field: name.to_owned(),
+                    quantifier: Quantifier::One,
+                    filter: Box::new(inner),
+                });
+            }
+        }
+        RelationKind::OneToMany => {
+            for (key, inner) in map {
+                let quantifier = match key.as_str() {
+                    "some" => Quantifier::Some,
+                    "none" => Quantifier::None,
+                    _ => return Err(invalid("expected `some` or `none`")),
+                };
+                if let Some(inner) = filter(schema, target, inner)? {
+                    items.push(Filter::Related {
+                        field: name.to_owned(),
+                        quantifier,
+                        filter: Box::new(inner),
+                    });
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn direction(field: &str, value: &Value) -> Result<Direction, QueryError> {
@@ -277,7 +336,7 @@ mod tests {
             let value = Value::from_json(json).expect("JSON is a GraphQL value");
             for name in ["company", "person"] {
                 let object = STANDARD.object(name).expect("a standard object");
-                match filter(object, &value) {
+                match filter(&STANDARD, object, &value) {
                     Err(e) => proptest::prop_assert!(e.is_client_error(), "{e}"),
                     Ok(None) => {}
                     Ok(Some(f)) => compiles_or_client_error(&f)?,

@@ -180,13 +180,14 @@ pub fn fields_of<S: Selected>(object: &Object, selection: &[S]) -> Vec<String> {
 
 /// The read of a connection's records for its arguments (filter, orderBy, paging).
 pub fn list_query(
+    schema: &twenty_codegen::model::Schema,
     object: &Object,
     get: impl Fn(&str) -> Option<async_graphql::Value>,
     count: bool,
 ) -> Result<Query, QueryError> {
     let mut query = Query::new(&object.name_singular);
     if let Some(value) = get("filter") {
-        query.set_filter(args::filter(object, &value)?);
+        query.set_filter(args::filter(schema, object, &value)?);
     }
     if let Some(value) = get("orderBy") {
         query.order_by = args::order_by(&value)?;
@@ -284,7 +285,8 @@ pub fn load<'f, S: Selected + 'f>(
                         )));
                     }
                     let given = args::Args(field.arguments()?);
-                    let mut query = list_query(target, |n| given.get(n), wants_count(field))?;
+                    let mut query =
+                        list_query(&call.schema, target, |n| given.get(n), wants_count(field))?;
                     let selection = node_selection(field);
                     query.fields = Some(fields_of(target, &selection));
                     let parents: Vec<String> =

@@ -80,8 +80,13 @@ pub(super) async fn find_many(
     field: &impl Selected,
 ) -> Result<Json, Error> {
     let object = model(call, name)?;
-    let mut query = nested::list_query(object, |n| args.get(n), nested::wants_count(field))
-        .map_err(query_error)?;
+    let mut query = nested::list_query(
+        &call.schema,
+        object,
+        |n| args.get(n),
+        nested::wants_count(field),
+    )
+    .map_err(query_error)?;
     let selection = nested::node_selection(field);
     query.fields = Some(nested::fields_of(object, &selection));
     // The root `totalCount` comes from the count cache REST uses too (same keys).
@@ -219,7 +224,7 @@ pub(super) async fn search(call: &Call, args: &Args) -> Result<Json, Error> {
     // The filter names the fields every object has: any object checks it.
     let filter = match (args.get("filter"), call.schema.objects.first()) {
         (Some(v), Some(object)) if !matches!(v, Value::Null) => {
-            args::filter(object, &v).map_err(query_error)?
+            args::filter(&call.schema, object, &v).map_err(query_error)?
         }
         _ => None,
     };
@@ -279,7 +284,7 @@ pub(super) async fn group_by(
         None => Vec::new(),
     };
     let filter = match args.get("filter") {
-        Some(v) => args::filter(object, &v).map_err(query_error)?,
+        Some(v) => args::filter(&call.schema, object, &v).map_err(query_error)?,
         None => None,
     };
     let limit = match args.get("limit") {
@@ -388,7 +393,7 @@ pub(super) async fn find_one(
     let object = model(call, name)?;
     let mut query = query::Query::new(name);
     query.set_filter(match args.get("filter") {
-        Some(v) => args::filter(object, &v).map_err(query_error)?,
+        Some(v) => args::filter(&call.schema, object, &v).map_err(query_error)?,
         None => None,
     });
     query.page.first = Some(1);
@@ -423,11 +428,12 @@ fn id_selector(ctx: &ResolverContext<'_>) -> Result<Selector, Error> {
 }
 
 /// The required `filter` of the many-record mutations. One that compares nothing
-/// (`{}`, `{id: null}`, `{and: []}`, `{or: []}`) would match every record: refused, as REST refuses a
-/// missing filter.
+/// (`{}`, `{id: null}`, `{and: []}`, `{or: []}`) would match every record: refused, as REST
+/// refuses a missing filter.
 fn filter_selector(ctx: &ResolverContext<'_>, object: &Object) -> Result<Selector, Error> {
+    let schema = &call(ctx)?.schema;
     let filter = match arg(ctx, "filter") {
-        Some(v) => args::filter(object, &v).map_err(query_error)?,
+        Some(v) => args::filter(schema, object, &v).map_err(query_error)?,
         None => None,
     };
     match filter {

@@ -50,11 +50,31 @@ pub enum Filter {
     Not(Box<Filter>),
     Compare {
         field: String,
-        /// The sub-field of a composite field (`name.firstName`).
+        /// The sub-field of a composite field (`name.firstName`); on a many-to-one
+        /// relation, the path in the related record (`name`, `accountOwner.name.firstName`).
         sub_field: Option<String>,
         op: Comparator,
         value: Value,
     },
+    /// The records related through `field` match `filter`: a many-to-one relation's
+    /// record, or (with [`Quantifier::Some`] / [`Quantifier::None`]) some / none of a
+    /// one-to-many relation's records. Only live related records count.
+    Related {
+        field: String,
+        quantifier: Quantifier,
+        filter: Box<Filter>,
+    },
+}
+
+/// How a relation filter counts the related records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quantifier {
+    /// The one related record of a many-to-one relation.
+    One,
+    /// At least one related record of a one-to-many relation.
+    Some,
+    /// No related record of a one-to-many relation.
+    None,
 }
 
 impl Filter {
@@ -84,6 +104,8 @@ impl Filter {
             Filter::And(items) | Filter::Or(items) => items.iter().any(|f| f.mentions(field)),
             Filter::Not(inner) => inner.mentions(field),
             Filter::Compare { field: name, .. } => name == field,
+            // The related records' fields are theirs, not this object's.
+            Filter::Related { .. } => false,
         }
     }
 }

@@ -81,7 +81,7 @@ pub(super) fn select(
     object: &Object,
     columns: &[Column],
     projection: Option<&str>,
-    filter: Option<&Filter>,
+    filter: Option<(&Schema, &Filter)>,
     with_deleted: bool,
 ) -> Result<Sql, QueryError> {
     let dialect = target.dialect();
@@ -104,9 +104,13 @@ pub(super) fn select(
     } else {
         "t.\"deletedAt\" IS NULL"
     });
-    if let Some(f) = filter {
+    if let Some((schema, f)) = filter {
         s.push(" AND ");
-        sql::filter(&mut s, object, f)?;
+        let model = sql::Model {
+            schema,
+            pg_schema: target.pg_schema(),
+        };
+        sql::filter(&mut s, model, object, f)?;
     }
     Ok(s)
 }
@@ -389,7 +393,7 @@ pub async fn find_many(
         object,
         &plan.columns,
         Some(&plan.projection),
-        query.filter.as_ref(),
+        query.filter.as_ref().map(|f| (schema, f)),
         query.with_deleted,
     )?;
     if let Some(values) = &plan.position {
@@ -407,7 +411,7 @@ pub async fn find_many(
             object,
             &plan.columns,
             Some("COUNT(*)"),
-            query.filter.as_ref(),
+            query.filter.as_ref().map(|f| (schema, f)),
             query.with_deleted,
         )?;
         statements += 1;

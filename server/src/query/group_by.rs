@@ -656,7 +656,11 @@ pub async fn group_by(
         });
         if let Some(f) = &request.filter {
             s.push(" AND ");
-            sql::filter(s, object, f)?;
+            let model = sql::Model {
+                schema,
+                pg_schema: target.pg_schema(),
+            };
+            sql::filter(s, model, object, f)?;
         }
         Ok(())
     };
@@ -831,7 +835,11 @@ async fn sample(
     }
     if let Some(f) = &request.filter {
         s.push(" AND ");
-        sql::filter(&mut s, object, f)?;
+        let model = sql::Model {
+            schema,
+            pg_schema: target.pg_schema(),
+        };
+        sql::filter(&mut s, model, object, f)?;
     }
     let limit = s.bind(Param::Int(i64::from(RECORDS_PER_GROUP)));
     s.push(") r WHERE r.rn <= ")

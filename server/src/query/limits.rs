@@ -56,7 +56,7 @@ pub fn check_filter(filter: &Filter) -> Result<(), QueryError> {
                 deepest = deepest.max(depth + 1);
                 stack.extend(items.iter().map(|item| (item, depth + 1)));
             }
-            Filter::Not(inner) => {
+            Filter::Not(inner) | Filter::Related { filter: inner, .. } => {
                 terms += 1;
                 deepest = deepest.max(depth + 1);
                 stack.push((inner, depth + 1));

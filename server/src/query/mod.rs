@@ -22,7 +22,7 @@ pub mod time;
 mod validate;
 mod write;
 
-pub use ast::{Comparator, Direction, Filter, OrderBy, Page, Query};
+pub use ast::{Comparator, Direction, Filter, OrderBy, Page, Quantifier, Query};
 pub use error::QueryError;
 pub use events::{Action, Event, LogPosition, events_after};
 pub use exec::{PageInfo, RecordPage, Target, find_many, find_one};

@@ -280,7 +280,7 @@ pub async fn find_children(
         object,
         &plan.columns,
         Some(&projection),
-        query.filter.as_ref(),
+        query.filter.as_ref().map(|f| (schema, f)),
         query.with_deleted,
     )?;
     inner.push(" AND ");
@@ -330,7 +330,7 @@ pub async fn find_children(
             object,
             &plan.columns,
             Some(&projection),
-            query.filter.as_ref(),
+            query.filter.as_ref().map(|f| (schema, f)),
             query.with_deleted,
         )?;
         c.push(" AND ");

@@ -223,7 +223,11 @@ pub async fn search(
         s.push(&part);
         if let Some(f) = &request.filter {
             s.push(" AND ");
-            sql::filter(&mut s, object, f)?;
+            let model = sql::Model {
+                schema,
+                pg_schema: target.pg_schema(),
+            };
+            sql::filter(&mut s, model, object, f)?;
         }
     }
     s.push(") r");

@@ -8,11 +8,11 @@
 pub use crate::store::statement::{Param, Sql, pg_query, sqlite_query, sqlite_query_after};
 
 use super::QueryError;
-use super::ast::{Comparator, Direction, Filter};
+use super::ast::{Comparator, Direction, Filter, Quantifier};
 use super::validate::{self, Col, Kind, Scalar};
 use serde_json::Value;
 use twenty_codegen::emit::sql::{Dialect, quote};
-use twenty_codegen::model::{FieldType, Object};
+use twenty_codegen::model::{FieldType, Object, RelationKind, Schema};
 
 /// Binding the engine's checked values: an extension of the store's statement builder.
 pub trait Values {
@@ -163,12 +163,108 @@ fn like_to_glob(pattern: &str) -> String {
 
 /// Appends the condition of a filter tree over alias `t` of `object`, after checking the
 /// tree's size ([`super::check_filter`]) so that the recursion below is bounded.
-pub fn filter(sql: &mut Sql, object: &Object, f: &Filter) -> Result<(), QueryError> {
+pub fn filter(
+    sql: &mut Sql,
+    model: Model<'_>,
+    object: &Object,
+    f: &Filter,
+) -> Result<(), QueryError> {
     super::check_filter(f)?;
-    condition(sql, object, f)
+    condition(sql, model, object, f, 0)
 }
 
-fn condition(sql: &mut Sql, object: &Object, f: &Filter) -> Result<(), QueryError> {
+/// What a filter through relations needs besides its object: the workspace's model (the
+/// related objects) and its Postgres schema (their tables).
+#[derive(Debug, Clone, Copy)]
+pub struct Model<'m> {
+    pub schema: &'m Schema,
+    pub pg_schema: &'m str,
+}
+
+/// Most relations one filter condition crosses (`company.accountOwner.name`: two).
+pub const MAX_RELATION_HOPS: usize = 3;
+
+/// The condition that the records related through `field` of `object` match `inner`: an
+/// uncorrelated `IN` over the related table (its alias `t` shadows the outer one inside),
+/// which both databases run as a semi-join.
+fn related(
+    sql: &mut Sql,
+    model: Model<'_>,
+    object: &Object,
+    field: &str,
+    quantifier: Quantifier,
+    inner: &Filter,
+    hops: usize,
+) -> Result<(), QueryError> {
+    let invalid = |reason: String| QueryError::InvalidFilter {
+        field: field.to_owned(),
+        reason,
+    };
+    if hops >= MAX_RELATION_HOPS {
+        return Err(invalid(format!(
+            "a filter crosses at most {MAX_RELATION_HOPS} relations"
+        )));
+    }
+    let model_field = object
+        .field(field)
+        .ok_or_else(|| QueryError::UnknownField {
+            object: object.name_singular.clone(),
+            field: field.to_owned(),
+        })?;
+    let Some(relation) = &model_field.relation else {
+        return Err(invalid("not a relation: compare it directly".to_owned()));
+    };
+    let target = model
+        .schema
+        .object(&relation.target)
+        .ok_or_else(|| QueryError::UnknownObject(relation.target.clone()))?;
+    let (outer, inner_column, negate) = match (relation.kind, quantifier) {
+        (RelationKind::ManyToOne, Quantifier::One) => (
+            model_field
+                .join_column()
+                .ok_or_else(|| invalid("has no join column".to_owned()))?,
+            "id".to_owned(),
+            false,
+        ),
+        (RelationKind::OneToMany, Quantifier::Some | Quantifier::None) => (
+            "id".to_owned(),
+            target
+                .field(&relation.inverse)
+                .and_then(|f| f.join_column())
+                .ok_or_else(|| invalid("its inverse has no join column".to_owned()))?,
+            quantifier == Quantifier::None,
+        ),
+        (RelationKind::ManyToOne, _) => {
+            return Err(invalid(format!(
+                "a many-to-one relation is filtered by its record's fields (`{field}.name[eq]:…`, `{{{field}: {{name: {{eq: …}}}}}}`), not with some / none"
+            )));
+        }
+        (RelationKind::OneToMany, _) => {
+            return Err(invalid(format!(
+                "a one-to-many relation is filtered with some or none (`{field}[some]:(…)`, `{{{field}: {{some: {{…}}}}}}`)"
+            )));
+        }
+    };
+    let table = table(target, sql.dialect, model.pg_schema);
+    sql.push(&format!(
+        "t.{} {}IN (SELECT t.{} FROM {table} t WHERE t.\"deletedAt\" IS NULL AND t.{} IS NOT NULL AND ",
+        quote(&outer),
+        if negate { "NOT " } else { "" },
+        quote(&inner_column),
+        quote(&inner_column),
+    ));
+    condition(sql, model, target, inner, hops + 1)?;
+    sql.push(")");
+    Ok(())
+}
+
+fn condition(
+    sql: &mut Sql,
+    model: Model<'_>,
+    object: &Object,
+    f: &Filter,
+    hops: usize,
+) -> Result<(), QueryError> {
     match f {
         Filter::And(items) | Filter::Or(items) if items.is_empty() => {
             sql.push(if matches!(f, Filter::And(_)) {
@@ -188,14 +284,42 @@ fn condition(sql: &mut Sql, object: &Object, f: &Filter) -> Result<(), QueryErro
                 if i > 0 {
                     sql.push(joiner);
                 }
-                condition(sql, object, item)?;
+                condition(sql, model, object, item, hops)?;
             }
             sql.push(")");
         }
         Filter::Not(inner) => {
             sql.push("NOT (");
-            condition(sql, object, inner)?;
+            condition(sql, model, object, inner, hops)?;
             sql.push(")");
+        }
+        Filter::Related {
+            field,
+            quantifier,
+            filter,
+        } => related(sql, model, object, field, *quantifier, filter, hops)?,
+        // A path through a many-to-one relation: `company.name`, `company.address.addressCity`.
+        Filter::Compare {
+            field,
+            sub_field: Some(path),
+            op,
+            value,
+        } if object
+            .field(field)
+            .and_then(|f| f.relation.as_ref())
+            .is_some() =>
+        {
+            let (head, rest) = match path.split_once('.') {
+                Some((head, rest)) => (head, Some(rest.to_owned())),
+                None => (path.as_str(), None),
+            };
+            let inner = Filter::Compare {
+                field: head.to_owned(),
+                sub_field: rest,
+                op: *op,
+                value: value.clone(),
+            };
+            related(sql, model, object, field, Quantifier::One, &inner, hops)?;
         }
         Filter::Compare {
             field,

@@ -1,11 +1,16 @@
 //! The `filter` query parameter's grammar, parsed into the engine's [`Filter`]:
-//! `field[cmp]:value`, comma lists (and), `and(…)`, `or(…)`, `not(…)`, `field.sub[cmp]:v`.
+//! `field[cmp]:value`, comma lists (and), `and(…)`, `or(…)`, `not(…)`, `field.sub[cmp]:v`,
+//! paths through many-to-one relations (`company.name[eq]:v`), and `rel[some]:(…)` /
+//! `rel[none]:(…)` over one-to-many relations.
 //!
 //! Syntax only: names and value types are checked by the engine against the model. Values
 //! are handed over as strings (bare or quoted alike) or lists of strings; the engine parses
 //! them by the field's type.
 use crate::error::ApiError;
-use crate::query::{Comparator, Filter, MAX_NESTING};
+use crate::query::{Comparator, Filter, MAX_NESTING, Quantifier};
+
+/// Most segments after a field name: three relations and a sub-field.
+const MAX_PATH_SEGMENTS: usize = 4;
 use serde_json::Value;
 
 /// Parses a whole `filter` value (its root is an implicit `and(…)`).
@@ -146,16 +151,23 @@ impl Parser {
                 }
             };
         }
-        let sub_field = if self.peek() == Some('.') {
+        // `field.sub`, or a path through relations: `company.accountOwner.name.firstName`.
+        let mut segments: Vec<String> = Vec::new();
+        while self.peek() == Some('.') {
             self.pos += 1;
             let sub = self.name();
             if sub.is_empty() {
                 return Err(self.error(&format!("expected a sub-field name after `{name}.`")));
             }
-            Some(sub)
-        } else {
-            None
-        };
+            if segments.len() >= MAX_PATH_SEGMENTS {
+                return Err(self.error(&format!(
+                    "`{name}.{}…` is too long a path",
+                    segments.join(".")
+                )));
+            }
+            segments.push(sub);
+        }
+        let sub_field = (!segments.is_empty()).then(|| segments.join("."));
         let path = match &sub_field {
             Some(s) => format!("{name}.{s}"),
             None => name.clone(),
@@ -168,11 +180,45 @@ impl Parser {
             self.error_at(
                 cmp_at,
                 &format!(
-                    "unknown comparator `{cmp}` on `{path}` (expected one of {})",
+                    "unknown comparator `{cmp}` on `{path}` (expected one of {}; `some` / `none` on a one-to-many relation)",
                     Comparator::ALL.map(Comparator::as_str).join(", ")
                 ),
             )
-        })?;
+        });
+        if matches!(cmp.as_str(), "some" | "none") {
+            // `people[some]:(name.firstName[eq]:"Ada")`: some / none of the related records.
+            self.expect(']', &format!("the comparator of `{path}`"))?;
+            self.expect(':', &format!("`{path}[{cmp}]`"))?;
+            self.expect(
+                '(',
+                &format!("`{path}[{cmp}]:` (as in `{path}[{cmp}]:(field[eq]:value)`)"),
+            )?;
+            if depth >= MAX_NESTING {
+                return Err(self.error(&format!("filters nested deeper than {MAX_NESTING} levels")));
+            }
+            let mut items = self.list(depth + 1)?;
+            self.expect(')', &format!("the filter of `{path}[{cmp}]`"))?;
+            if sub_field.is_some() {
+                return Err(self.error_at(
+                    cmp_at,
+                    &format!("`{cmp}` applies to a one-to-many relation itself, not to `{path}`"),
+                ));
+            }
+            return Ok(Filter::Related {
+                field: name,
+                quantifier: if cmp == "some" {
+                    Quantifier::Some
+                } else {
+                    Quantifier::None
+                },
+                filter: Box::new(if items.len() == 1 {
+                    items.remove(0)
+                } else {
+                    Filter::And(items)
+                }),
+            });
+        }
+        let op = op?;
         self.expect(']', &format!("the comparator of `{path}`"))?;
         self.expect(':', &format!("`{path}[{cmp}]`"))?;
         self.skip_ws();

@@ -153,11 +153,37 @@ pub(super) fn register(
                 (field.name.clone(), list)
             }
             Shape::Composite(composite) => (field.name.clone(), shape::composite_filter(composite)),
-            Shape::ManyToOne(_) => (format!("{}Id", field.name), "UUIDFilter".to_owned()),
-            Shape::OneToMany(_) => continue,
+            Shape::ManyToOne(target) => {
+                // The related record's fields: `{company: {name: {eq: "Acme"}}}`.
+                fields.claim(&field.name, origin.clone())?;
+                input = input.field(InputValue::new(
+                    &field.name,
+                    TypeRef::named(shape::filter_input(target)),
+                ));
+                (format!("{}Id", field.name), "UUIDFilter".to_owned())
+            }
+            // Some / none of the related records: `{people: {some: {…}}}`.
+            Shape::OneToMany(target) => (field.name.clone(), relation_filter(target)),
         };
         fields.claim(&field_name, origin)?;
         input = input.field(InputValue::new(field_name, TypeRef::named(filter_type)));
     }
-    types.add(shape::object_origin(object), input)
+    types.add(shape::object_origin(object), input)?;
+    // `<Name>RelationFilter`, for the one-to-many relations pointing at this object.
+    let filter = shape::filter_input(object);
+    types.add(
+        shape::object_origin(object),
+        InputObject::new(relation_filter(object))
+            .description(format!(
+                "A condition on a list of {} records: `some` of them, or `none` of them, match the filter.",
+                object.name_singular
+            ))
+            .field(InputValue::new("some", TypeRef::named(&filter)))
+            .field(InputValue::new("none", TypeRef::named(&filter))),
+    )
+}
+
+/// `Person` → `PersonRelationFilter`.
+fn relation_filter(object: &Object) -> String {
+    format!("{}RelationFilter", object.type_name())
 }

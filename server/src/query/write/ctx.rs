@@ -170,7 +170,7 @@ impl<'a> Ctx<'a> {
                 self.object,
                 &self.columns,
                 projection,
-                Some(&filter),
+                Some((self.schema, &filter)),
                 scope != Scope::Live,
             )?;
             if scope == Scope::Deleted {

@@ -8,6 +8,7 @@ mod isolation;
 mod merge;
 pub mod readme;
 mod reads;
+mod relation_paths;
 mod search;
 pub mod support;
 mod twenty_contract;
