@@ -221,15 +221,28 @@ pub fn order_by(value: &Value) -> Result<Vec<OrderBy>, QueryError> {
             match value {
                 Value::Null => {}
                 Value::Object(subs) => {
-                    for (sub, dir) in subs {
-                        if matches!(dir, Value::Null) {
-                            continue;
+                    // A composite's sub-field, or a path through relations, to any depth
+                    // the engine takes: `{company: {address: {addressCity: AscNullsFirst}}}`.
+                    let mut stack: Vec<(String, &Value)> =
+                        subs.iter().map(|(sub, v)| (sub.to_string(), v)).collect();
+                    stack.reverse();
+                    while let Some((path, value)) = stack.pop() {
+                        match value {
+                            Value::Null => {}
+                            Value::Object(deeper) if path.split('.').count() < 5 => {
+                                let mut more: Vec<(String, &Value)> = deeper
+                                    .iter()
+                                    .map(|(sub, v)| (format!("{path}.{sub}"), v))
+                                    .collect();
+                                more.reverse();
+                                stack.extend(more);
+                            }
+                            dir => keys.push(OrderBy {
+                                field: field.to_string(),
+                                direction: direction(&format!("{field}.{path}"), dir)?,
+                                sub_field: Some(path),
+                            }),
                         }
-                        keys.push(OrderBy {
-                            field: field.to_string(),
-                            sub_field: Some(sub.to_string()),
-                            direction: direction(&format!("{field}.{sub}"), dir)?,
-                        });
                     }
                 }
                 dir => keys.push(OrderBy::new(field, direction(field, dir)?)),

@@ -132,11 +132,38 @@ pub(super) fn check_fields(object: &Object, fields: &[String]) -> Result<(), Que
     Ok(())
 }
 
-/// The ordering keys with `id` as the final tie-breaker.
-fn keys(object: &Object, query: &Query) -> Result<Vec<(Col, Direction)>, QueryError> {
+/// The ordering keys with `id` as the final tie-breaker; a key through many-to-one
+/// relations (`company.name`) reads the related record's value.
+fn keys(
+    target: &Target<'_>,
+    schema: &Schema,
+    object: &Object,
+    query: &Query,
+) -> Result<Vec<(Col, Direction)>, QueryError> {
     let mut keys = Vec::new();
     for o in &query.order_by {
-        let col = validate::column(object, &o.field, o.sub_field.as_deref())?;
+        let through_relation = object
+            .field(&o.field)
+            .and_then(|f| f.relation.as_ref())
+            .is_some();
+        let col = match (&o.sub_field, through_relation) {
+            (Some(path), true) => validate::related_column(
+                schema,
+                target.dialect(),
+                target.pg_schema(),
+                object,
+                &o.field,
+                path,
+            ),
+            _ => validate::column(object, &o.field, o.sub_field.as_deref()),
+        }
+        // In an ordering, a field that cannot be compared cannot be ordered by either.
+        .map_err(|e| match e {
+            QueryError::InvalidFilter { field, reason } => {
+                QueryError::InvalidOrder { field, reason }
+            }
+            other => other,
+        })?;
         if !col.kind.orderable() {
             return Err(QueryError::InvalidOrder {
                 field: col.label,
@@ -153,6 +180,7 @@ fn keys(object: &Object, query: &Query) -> Result<Vec<(Col, Direction)>, QueryEr
         name: "id".to_owned(),
         kind: Kind::Uuid,
         label: "id".to_owned(),
+        expr: None,
     };
     keys.push((id, Direction::AscNullsLast));
     Ok(keys)
@@ -172,8 +200,46 @@ fn projection(
         .iter()
         .map(|c| record::select_expr(c, "t", dialect))
         .collect();
+    // Keys read through relations: their values, for cursors (to the microsecond for a
+    // date-time on Postgres).
+    for (col, _) in keys {
+        let Some((expr, column_type)) = &col.expr else {
+            continue;
+        };
+        let (name, column_type, text) =
+            if dialect == Dialect::Postgres && col.kind == Kind::DateTime {
+                (
+                    cursor::exact_name(&col.name),
+                    ColumnType::Text,
+                    format!(
+                        "to_char(({expr}) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+                    ),
+                )
+            } else {
+                (
+                    col.name.clone(),
+                    *column_type,
+                    record::value_expr(expr, *column_type, dialect),
+                )
+            };
+        exprs.push(format!("{text} AS {}", quote(&name)));
+        decoded.push(Column {
+            name: name.clone(),
+            field_id: twenty_codegen::model::Uuid::nil(),
+            field_name: name,
+            sub_field: None,
+            column_type,
+            nullable: true,
+            default: None,
+            primary_key: false,
+            references: None,
+        });
+    }
     if dialect == Dialect::Postgres {
-        for (col, _) in keys.iter().filter(|(c, _)| c.kind == Kind::DateTime) {
+        for (col, _) in keys
+            .iter()
+            .filter(|(c, _)| c.kind == Kind::DateTime && c.expr.is_none())
+        {
             let Some(mut exact) = columns.iter().find(|c| c.name == col.name).cloned() else {
                 continue;
             };
@@ -244,7 +310,7 @@ pub(super) fn plan<'s>(
         check_fields(object, fields)?;
     }
     let backward = page.last.is_some() || page.before.is_some();
-    let keys = keys(object, query)?;
+    let keys = keys(target, schema, object, query)?;
     let cursor = if backward { &page.before } else { &page.after };
     let position = match cursor {
         Some(c) => Some(cursor::decode(&keys, c)?),

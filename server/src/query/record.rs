@@ -77,8 +77,21 @@ pub fn select_expr(column: &Column, alias: &str, dialect: Dialect) -> String {
 
 /// The expression reading a column of table alias `alias` as [`DbRow::value`] decodes it.
 pub fn column_expr(column: &Column, alias: &str, dialect: Dialect) -> String {
-    let c = format!("{alias}.{}", quote(&column.name));
-    match (Kind::of_column(column.column_type), dialect) {
+    value_expr(
+        &format!("{alias}.{}", quote(&column.name)),
+        column.column_type,
+        dialect,
+    )
+}
+
+/// An expression of a column's type (`c`), read as [`DbRow::value`] decodes that type.
+pub fn value_expr(
+    c: &str,
+    column_type: twenty_codegen::model::ColumnType,
+    dialect: Dialect,
+) -> String {
+    let c = c.to_owned();
+    match (Kind::of_column(column_type), dialect) {
         (Kind::Uuid | Kind::Date | Kind::Json, Dialect::Postgres) => format!("{c}::text"),
         (Kind::Numeric, Dialect::Postgres) => format!("{c}::text"),
         (Kind::Numeric, Dialect::Sqlite) => format!("CAST({c} AS TEXT)"),

@@ -102,7 +102,10 @@ fn pg_type(kind: &Kind) -> &'static str {
 /// A column of alias `t`, collated byte-wise on Postgres when it is text (for ranges and
 /// ordering).
 pub fn col_expr(col: &Col, dialect: Dialect, ordered: bool) -> String {
-    let c = format!("t.{}", quote(&col.name));
+    let c = match &col.expr {
+        Some((expr, _)) => expr.clone(),
+        None => format!("t.{}", quote(&col.name)),
+    };
     let text = matches!(col.kind, Kind::Text | Kind::Select(_));
     if ordered && text && dialect == Dialect::Postgres {
         format!("{c} COLLATE \"C\"")
@@ -552,6 +555,7 @@ mod tests {
             name: name.to_owned(),
             kind,
             label: name.to_owned(),
+            expr: None,
         }
     }
 

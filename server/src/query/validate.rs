@@ -4,6 +4,7 @@
 use super::QueryError;
 use super::ast::Comparator;
 use serde_json::{Number, Value};
+use twenty_codegen::emit::sql::{Dialect, quote};
 use twenty_codegen::model::{
     ColumnType, Object, RelationKind, Schema, ValueKind, composite_column_name,
 };
@@ -94,6 +95,9 @@ pub struct Col {
     pub kind: Kind,
     /// `name.firstName` as the client wrote it, for messages.
     pub label: String,
+    /// A value read through relations (`company.name`): its SQL expression over alias `t`
+    /// and its stored column type; `None` for a column of the object itself.
+    pub expr: Option<(String, ColumnType)>,
 }
 
 /// A checked scalar value, ready to bind.
@@ -145,6 +149,7 @@ pub fn column(object: &Object, field: &str, sub_field: Option<&str>) -> Result<C
             name,
             kind: Kind::Uuid,
             label,
+            expr: None,
         });
     }
     if let Some(composite) = f.field_type.composite() {
@@ -181,6 +186,7 @@ pub fn column(object: &Object, field: &str, sub_field: Option<&str>) -> Result<C
             name: composite_column_name(field, sub),
             kind,
             label,
+            expr: None,
         });
     }
     if let Some(s) = sub_field {
@@ -201,7 +207,107 @@ pub fn column(object: &Object, field: &str, sub_field: Option<&str>) -> Result<C
         name: f.name.clone(),
         kind,
         label,
+        expr: None,
     })
+}
+
+/// Most relations an ordering key crosses (`pointOfContact.company.name`: two).
+pub const MAX_ORDER_HOPS: usize = 3;
+
+/// An ordering key read through many-to-one relations (`company.name`,
+/// `pointOfContact.company.address.addressCity`): a correlated scalar subquery per hop over
+/// the live related record (null when there is none), aliased `r0`, `r1`, … so that no
+/// alias shadows another.
+pub fn related_column(
+    schema: &Schema,
+    dialect: Dialect,
+    pg_schema: &str,
+    object: &Object,
+    field: &str,
+    path: &str,
+) -> Result<Col, QueryError> {
+    let label = format!("{field}.{path}");
+    let mut expr_parts: Vec<(String, String)> = Vec::new();
+    let (mut current, mut field_name, mut rest) = (object, field.to_owned(), path.to_owned());
+    loop {
+        let invalid = |reason: String| QueryError::InvalidOrder {
+            field: label.clone(),
+            reason,
+        };
+        if expr_parts.len() >= MAX_ORDER_HOPS {
+            return Err(invalid(format!(
+                "an ordering crosses at most {MAX_ORDER_HOPS} relations"
+            )));
+        }
+        let f = current
+            .field(&field_name)
+            .ok_or_else(|| QueryError::UnknownField {
+                object: current.name_singular.clone(),
+                field: field_name.clone(),
+            })?;
+        let relation = f
+            .relation
+            .as_ref()
+            .filter(|r| r.kind == RelationKind::ManyToOne)
+            .ok_or_else(|| {
+                invalid(format!(
+                    "`{field_name}` is not a many-to-one relation: only their records' fields order"
+                ))
+            })?;
+        let fk = f
+            .join_column()
+            .ok_or_else(|| invalid("no join column".to_owned()))?;
+        let target = schema
+            .object(&relation.target)
+            .ok_or_else(|| QueryError::UnknownObject(relation.target.clone()))?;
+        let alias = format!("r{}", expr_parts.len());
+        let outer = if expr_parts.is_empty() {
+            "t".to_owned()
+        } else {
+            format!("r{}", expr_parts.len() - 1)
+        };
+        let table = match dialect {
+            Dialect::Postgres => format!("{}.{}", quote(pg_schema), quote(&target.table_name())),
+            Dialect::Sqlite => quote(&target.table_name()),
+        };
+        expr_parts.push((
+            "(SELECT ".to_owned(),
+            format!(
+                " FROM {table} {alias} WHERE {alias}.\"id\" = {outer}.{} AND {alias}.\"deletedAt\" IS NULL)",
+                quote(&fk)
+            ),
+        ));
+        let (head, tail) = match rest.split_once('.') {
+            Some((h, t)) => (h.to_owned(), Some(t.to_owned())),
+            None => (rest.clone(), None),
+        };
+        let next_is_relation = target
+            .field(&head)
+            .and_then(|f| f.relation.as_ref())
+            .is_some();
+        if next_is_relation && let Some(tail) = tail {
+            current = target;
+            field_name = head;
+            rest = tail;
+            continue;
+        }
+        let col = column(target, &head, tail.as_deref())?;
+        let column_type = target
+            .columns(schema)
+            .into_iter()
+            .find(|c| c.name == col.name)
+            .map_or(ColumnType::Text, |c| c.column_type);
+        let mut expr = format!("{alias}.{}", quote(&col.name));
+        for (open, close) in expr_parts.iter().rev() {
+            expr = format!("{open}{expr}{close}");
+        }
+        return Ok(Col {
+            name: label.clone(),
+            kind: col.kind,
+            label,
+            expr: Some((expr, column_type)),
+        });
+    }
 }
 
 /// Checks that `op` applies to the column's kind.

@@ -1,5 +1,6 @@
-//! The `order_by` query parameter: `field[Direction]` or `field.subField[Direction]`,
-//! comma separated, parsed into the engine's [`OrderBy`] (names are checked by the engine).
+//! The `order_by` query parameter: `field[Direction]`, `field.subField[Direction]` or a
+//! path through relations (`company.name[Direction]`), comma separated, parsed into the
+//! engine's [`OrderBy`] (names are checked by the engine).
 use crate::error::ApiError;
 use crate::query::{Direction, OrderBy};
 
@@ -36,13 +37,17 @@ pub fn parse(input: &str) -> Result<Vec<OrderBy>, ApiError> {
                 (path.trim(), direction)
             }
         };
+        // `field`, `field.subField`, or a path through many-to-one relations
+        // (`company.name`, `pointOfContact.company.address.addressCity`).
         let (field, sub_field) = match path.split_once('.') {
             Some((f, s)) => (f, Some(s)),
             None => (path, None),
         };
-        if !is_name(field) || sub_field.is_some_and(|s| !is_name(s)) {
+        let segments_ok =
+            sub_field.is_none_or(|s| s.split('.').count() <= 4 && s.split('.').all(is_name));
+        if !is_name(field) || !segments_ok {
             return Err(invalid(format!(
-                "`{path}` is not a field name (expected `field` or `field.subField`)"
+                "`{path}` is not a field name (expected `field`, `field.subField` or `relation.field`)"
             )));
         }
         keys.push(OrderBy {
@@ -70,7 +75,15 @@ mod tests {
 
     #[test]
     fn malformed_orderings_are_refused() {
-        for bad in ["", "a,", "a[Desc]", "a[AscNullsLast", "a b", "a.b.c"] {
+        for bad in [
+            "",
+            "a,",
+            "a[Desc]",
+            "a[AscNullsLast",
+            "a b",
+            "a..b",
+            "a.b.c.d.e.f",
+        ] {
             let e = parse(bad).expect_err(bad);
             assert_eq!(e.code, "INVALID_ORDER", "{bad}");
         }

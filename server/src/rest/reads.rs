@@ -35,18 +35,6 @@ pub async fn find_many(
     let mut query = Query::new(&object.name_singular);
     query.set_filter(params.filter()?);
     query.order_by = params.order_by()?;
-    for key in &query.order_by {
-        let relation = object.field(&key.field).and_then(|f| f.relation.as_ref());
-        if let (Some(relation), Some(sub)) = (relation, &key.sub_field) {
-            return Err(ApiError::bad_request(
-                "INVALID_ORDER",
-                format!(
-                    "invalid order_by: `{}.{sub}` orders by a field of the related {}, which is not supported; order by this object's own fields",
-                    key.field, relation.target
-                ),
-            ));
-        }
-    }
     let limit = params.limit()?.unwrap_or(query::DEFAULT_LIMIT);
     match (params.get("starting_after"), params.get("ending_before")) {
         (Some(_), Some(_)) => {

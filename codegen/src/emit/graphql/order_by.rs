@@ -54,7 +54,15 @@ pub(super) fn register(
             Shape::Composite(composite) => {
                 (field.name.clone(), shape::composite_order_by(composite))
             }
-            Shape::ManyToOne(_) => (format!("{}Id", field.name), DIRECTION.to_owned()),
+            Shape::ManyToOne(target) => {
+                // By the related record's fields: `{company: {name: AscNullsLast}}`.
+                fields.claim(&field.name, shape::field_origin(object, field))?;
+                input = input.field(InputValue::new(
+                    &field.name,
+                    TypeRef::named(shape::order_by_input(target)),
+                ));
+                (format!("{}Id", field.name), DIRECTION.to_owned())
+            }
             _ => continue,
         };
         fields.claim(&field_name, shape::field_origin(object, field))?;

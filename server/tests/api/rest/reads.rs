@@ -154,7 +154,9 @@ async fn ordering_in_every_direction(backend: Backend) {
         ("employees[DescNullsLast", "INVALID_ORDER"),
         ("employees,", "INVALID_ORDER"),
         ("tags", "UNKNOWN_FIELD"),
+        // A related record's full name orders by one of its sub-fields.
         ("accountOwner.name[DescNullsLast]", "INVALID_ORDER"),
+        ("people.name.firstName", "INVALID_ORDER"),
     ] {
         let response = api
             .get(&format!("/rest/companies?order_by={}", enc(order)))

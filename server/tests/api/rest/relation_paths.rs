@@ -223,3 +223,109 @@ async fn graphql_filters_cross_relations(backend: Backend) {
     );
 }
 both!(graphql_filters_cross_relations);
+
+/// Every page of `path` (a list with `limit=1`), following `endCursor`: the first names.
+async fn pages(api: &Api, path: &str) -> Vec<String> {
+    let mut seen = Vec::new();
+    let mut after: Option<String> = None;
+    for _ in 0..10 {
+        let url = match &after {
+            Some(a) => format!("{path}&starting_after={}", enc(a)),
+            None => path.to_owned(),
+        };
+        let (status, body) = api.get(&url).await;
+        assert_eq!(status, 200, "{body}");
+        for p in body["data"]["people"].as_array().unwrap() {
+            seen.push(p["name"]["firstName"].as_str().unwrap().to_owned());
+        }
+        if body["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = body["pageInfo"]["endCursor"].as_str().map(str::to_owned);
+    }
+    seen
+}
+
+async fn lists_order_by_related_fields_with_exact_cursors(backend: Backend) {
+    let Some(api) = Api::start(backend, "restrelorder").await else {
+        return;
+    };
+    seed(&api).await;
+    let filter = enc("name.firstName[startsWith]:\"Path\"");
+    let asc = pages(
+        &api,
+        &format!(
+            "/rest/people?depth=0&limit=1&filter={filter}&order_by={}",
+            enc("company.name[AscNullsLast],name.firstName")
+        ),
+    )
+    .await;
+    assert_eq!(asc, ["Path C", "Path A", "Path B", "Path D"]);
+    let desc = pages(
+        &api,
+        &format!(
+            "/rest/people?depth=0&limit=1&filter={filter}&order_by={}",
+            enc("company.name[DescNullsFirst],name.firstName[DescNullsLast]")
+        ),
+    )
+    .await;
+    assert_eq!(desc, ["Path D", "Path B", "Path A", "Path C"]);
+    // Into a composite of the related record; two hops.
+    let by_city = pages(
+        &api,
+        &format!(
+            "/rest/people?depth=0&limit=2&filter={filter}&order_by={}",
+            enc("company.address.addressCity[AscNullsLast],name.firstName")
+        ),
+    )
+    .await;
+    assert_eq!(by_city, ["Path A", "Path B", "Path C", "Path D"]);
+    let (status, body) = api
+        .get(&format!(
+            "/rest/opportunities?order_by={}&limit=1",
+            enc("pointOfContact.company.name[AscNullsFirst]")
+        ))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_error(
+        &api.get(&format!("/rest/companies?order_by={}", enc("people.name")))
+            .await,
+        400,
+        "INVALID_ORDER",
+    );
+    assert_error(
+        &api.get(&format!("/rest/people?order_by={}", enc("company.nope")))
+            .await,
+        400,
+        "UNKNOWN_FIELD",
+    );
+
+    // GraphQL: the same ordering, and its cursor.
+    let query = "query($after: String) { people(filter: {name: {firstName: {startsWith: \"Path\"}}}, orderBy: [{company: {name: AscNullsLast}}, {name: {firstName: AscNullsFirst}}], first: 2, after: $after) { edges { node { name { firstName } } } pageInfo { hasNextPage endCursor } } }";
+    let (_, body) = api
+        .send(Method::POST, "/graphql", &json!({"query": query}))
+        .await;
+    let first: Vec<&str> = body["data"]["people"]["edges"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{body}"))
+        .iter()
+        .map(|e| e["node"]["name"]["firstName"].as_str().unwrap())
+        .collect();
+    assert_eq!(first, ["Path C", "Path A"]);
+    let after = body["data"]["people"]["pageInfo"]["endCursor"].clone();
+    let (_, body) = api
+        .send(
+            Method::POST,
+            "/graphql",
+            &json!({"query": query, "variables": {"after": after}}),
+        )
+        .await;
+    let second: Vec<&str> = body["data"]["people"]["edges"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{body}"))
+        .iter()
+        .map(|e| e["node"]["name"]["firstName"].as_str().unwrap())
+        .collect();
+    assert_eq!(second, ["Path B", "Path D"]);
+}
+both!(lists_order_by_related_fields_with_exact_cursors);
