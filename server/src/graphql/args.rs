@@ -252,7 +252,8 @@ pub fn order_by(value: &Value) -> Result<Vec<OrderBy>, QueryError> {
     Ok(keys)
 }
 
-fn count(name: &str, value: Option<&Value>) -> Result<Option<u32>, QueryError> {
+/// A count argument (`first`, `limit`): a non-negative integer, or none.
+pub fn count(name: &str, value: Option<&Value>) -> Result<Option<u32>, QueryError> {
     match value {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => n

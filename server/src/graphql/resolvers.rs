@@ -209,18 +209,9 @@ pub(super) async fn search(call: &Call, args: &Args) -> Result<Json, Error> {
         Some(Value::String(s)) => s,
         _ => String::new(),
     };
-    let limit = match args.get("limit") {
-        Some(Value::Number(n)) => {
-            n.as_u64()
-                .and_then(|n| u32::try_from(n).ok())
-                .ok_or_else(|| {
-                    query_error(QueryError::InvalidPage(format!(
-                        "`limit` {n} is not a count of results"
-                    )))
-                })?
-        }
-        _ => search::DEFAULT_RESULTS,
-    };
+    let limit = args::count("limit", args.get("limit").as_ref())
+        .map_err(query_error)?
+        .unwrap_or(search::DEFAULT_RESULTS);
     // The filter names the fields every object has: any object checks it.
     let filter = match (args.get("filter"), call.schema.objects.first()) {
         (Some(v), Some(object)) if !matches!(v, Value::Null) => {
@@ -287,23 +278,9 @@ pub(super) async fn group_by(
         Some(v) => args::filter(&call.schema, object, &v).map_err(query_error)?,
         None => None,
     };
-    let limit = match args.get("limit") {
-        None | Some(Value::Null) => group_by::DEFAULT_GROUPS,
-        Some(Value::Number(n)) => {
-            n.as_u64()
-                .and_then(|n| u32::try_from(n).ok())
-                .ok_or_else(|| {
-                    query_error(QueryError::InvalidPage(format!(
-                        "`limit` {n} is not a count of groups"
-                    )))
-                })?
-        }
-        Some(other) => {
-            return Err(query_error(QueryError::InvalidPage(format!(
-                "`limit` {other} is not a count of groups"
-            ))));
-        }
-    };
+    let limit = args::count("limit", args.get("limit").as_ref())
+        .map_err(query_error)?
+        .unwrap_or(group_by::DEFAULT_GROUPS);
     let children = field.children();
     let edges = children.iter().any(|f| f.name() == "edges");
     let records = if edges {

@@ -183,13 +183,12 @@ fn dimension(object: &Object, columns: &[Column], item: &Value) -> Result<Dimens
         other => Err(invalid(format!("`{label}`: expected true, got {other}"))),
     };
     // A join column (`companyId`).
-    if let Some((field, _)) = object
+    if object
         .many_to_one()
-        .find(|(f, _)| f.join_column().as_deref() == Some(name.as_str()))
+        .any(|(f, _)| f.join_column().as_deref() == Some(name.as_str()))
     {
         expect_true(name)?;
         let c = column(name).ok_or_else(|| invalid(format!("`{name}` has no column")))?;
-        let _ = field;
         return Ok(plain(c, name.clone()));
     }
     let Some(field) = object.field(name) else {

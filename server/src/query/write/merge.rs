@@ -11,19 +11,17 @@
 //! chosen primary and gather every other record's primary and additional values as
 //! additional ones, without repeats (phones by number, links by URL).
 
-use super::ctx::{Ctx, Scope, keys, row_id};
-use super::input::{self, Assign, Mode, Val};
+use super::ctx::{Ctx, Scope, row_id};
+use super::input::{self, Mode, Val};
 use super::tx::Tx;
 use super::{Actor, Selector};
 use crate::query::ast::{Comparator, Filter};
-use crate::query::events::{Action, Event};
-use crate::query::exec::{Target, select};
-use crate::query::sql::Values;
-use crate::query::validate::{self, Kind};
+use crate::query::events::Action;
+use crate::query::exec::Target;
+use crate::query::validate;
 use crate::query::{QueryError, time};
 use serde_json::{Map, Value, json};
-use twenty_codegen::emit::sql::quote;
-use twenty_codegen::model::{ColumnType, FieldType, Object, RelationKind, Schema};
+use twenty_codegen::model::{FieldType, Object, RelationKind, Schema};
 
 /// Most records one merge takes (Twenty's `MUTATION_MAX_MERGE_RECORDS`).
 pub const MAX_MERGE_RECORDS: usize = 9;
@@ -246,67 +244,6 @@ fn check(object: &Object, ids: &[uuid::Uuid], priority: usize) -> Result<(), Que
     Ok(())
 }
 
-impl Ctx<'_> {
-    /// Points every record of any object that references one of `from` at `to` instead
-    /// (an `updated` event each).
-    async fn repoint_dependents(
-        &self,
-        tx: &mut Tx,
-        from: &[String],
-        to: &str,
-        events: &mut Vec<Event>,
-    ) -> Result<(), QueryError> {
-        for other in &self.schema.objects {
-            for (field, relation) in other.many_to_one() {
-                let Some(fk) = field.join_column() else {
-                    continue;
-                };
-                if relation.target != self.object.name_singular {
-                    continue;
-                }
-                let dep = self.other(other);
-                let mut s = select(&dep.target, other, &dep.columns, None, None, true)?;
-                s.push(" AND ");
-                let cond = s.in_list(&format!("t.{}", quote(&fk)), &Kind::Uuid, &keys(from));
-                s.push(&cond);
-                let rows = tx
-                    .fetch(&s, &dep.columns)
-                    .await
-                    .map_err(|e| dep.err(e, None))?;
-                // Records merged away are destroyed: their own references need nothing.
-                let rows: Vec<_> = rows
-                    .into_iter()
-                    .filter(|r| {
-                        !(other.name_singular == self.object.name_singular
-                            && from.contains(&row_id(r)))
-                    })
-                    .collect();
-                if rows.is_empty() {
-                    continue;
-                }
-                let dep_ids = super::ctx::ids(&rows);
-                let mut assigns = vec![Assign {
-                    column: fk.clone(),
-                    column_type: ColumnType::Uuid,
-                    value: Val::Text(to.to_owned()),
-                }];
-                assigns.extend(dep.touch());
-                dep.update_rows(tx, &dep_ids, &assigns).await?;
-                let after = dep.rows_by_id(tx, &dep_ids).await?;
-                for b in &rows {
-                    let a = after.iter().find(|a| row_id(a) == row_id(b));
-                    events.push(dep.event(
-                        Action::Updated,
-                        Some(dep.record(b)),
-                        a.map(|a| dep.record(a)),
-                    ));
-                }
-            }
-        }
-        Ok(())
-    }
-}
-
 /// Merges the live records `ids` of `object` into `ids[priority]` (see the module); the
 /// merged record, or with `dry_run` its preview.
 pub async fn merge(
@@ -359,8 +296,19 @@ pub async fn merge(
     let kept = order[0].clone();
     let others: Vec<String> = order[1..].to_vec();
     let mut events = Vec::new();
-    ctx.repoint_dependents(&mut tx, &others, &kept, &mut events)
-        .await?;
+    // Every record pointing at the others points at the kept one.
+    for group in ctx.referrers(&mut tx, &others).await? {
+        group
+            .ctx
+            .set_key(
+                &mut tx,
+                &group.rows,
+                &group.fk,
+                Val::Text(kept.clone()),
+                &mut events,
+            )
+            .await?;
+    }
     ctx.delete_rows(&mut tx, &others).await?;
     events.extend(
         records[1..]
