@@ -93,6 +93,53 @@ pub struct Dimension {
     /// An IANA name (`Europe/Paris`), `UTC` or a fixed offset (`+02:00`).
     pub time_zone: Option<String>,
     pub week_start: WeekStart,
+    /// The many-to-one relations crossed to reach the column (`{"company": {"name":
+    /// true}}`), from the grouped object on: each a join column and the related table.
+    pub via: Vec<Hop>,
+}
+
+/// One many-to-one relation a dimension crosses.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hop {
+    /// The join column, on the previous table.
+    pub fk: String,
+    /// The related object's table name.
+    pub table: String,
+}
+
+/// Most relations a dimension crosses.
+const MAX_HOPS: usize = 3;
+
+/// The alias of the table a dimension's column is read from: `t`, or its last hop's.
+fn dimension_alias(index: usize, d: &Dimension) -> String {
+    match d.via.len() {
+        0 => "t".to_owned(),
+        n => format!("g{index}_{}", n - 1),
+    }
+}
+
+/// The `LEFT JOIN`s the dimensions' relations need (live related records only).
+fn joins(dimensions: &[Dimension], dialect: Dialect, pg_schema: &str) -> String {
+    let mut out = String::new();
+    for (i, d) in dimensions.iter().enumerate() {
+        for (k, hop) in d.via.iter().enumerate() {
+            let alias = format!("g{i}_{k}");
+            let previous = if k == 0 {
+                "t".to_owned()
+            } else {
+                format!("g{i}_{}", k - 1)
+            };
+            let table = match dialect {
+                Dialect::Postgres => format!("{}.{}", quote(pg_schema), quote(&hop.table)),
+                Dialect::Sqlite => quote(&hop.table),
+            };
+            out.push_str(&format!(
+                " LEFT JOIN {table} {alias} ON {alias}.\"id\" = {previous}.{} AND {alias}.\"deletedAt\" IS NULL",
+                quote(&hop.fk)
+            ));
+        }
+    }
+    out
 }
 
 /// How the groups are ordered.
@@ -150,10 +197,9 @@ pub fn dimensions(
     if items.len() > 8 {
         return Err(invalid("at most 8 dimensions per group-by"));
     }
-    let columns = object.columns(schema);
     items
         .iter()
-        .map(|item| dimension(object, &columns, item))
+        .map(|item| dimension(schema, object, item, 0))
         .collect()
 }
 
@@ -168,8 +214,14 @@ fn single(value: &Value) -> Result<(&String, &Value), QueryError> {
     }
 }
 
-fn dimension(object: &Object, columns: &[Column], item: &Value) -> Result<Dimension, QueryError> {
+fn dimension(
+    schema: &Schema,
+    object: &Object,
+    item: &Value,
+    hops: usize,
+) -> Result<Dimension, QueryError> {
     let (name, spec) = single(item)?;
+    let columns = object.columns(schema);
     let column = |name: &str| columns.iter().find(|c| c.name == name).cloned();
     let plain = |column: Column, label: String| Dimension {
         column,
@@ -177,6 +229,7 @@ fn dimension(object: &Object, columns: &[Column], item: &Value) -> Result<Dimens
         granularity: None,
         time_zone: None,
         week_start: WeekStart::Monday,
+        via: Vec::new(),
     };
     let expect_true = |label: &str| match spec {
         Value::Bool(true) => Ok(()),
@@ -198,9 +251,30 @@ fn dimension(object: &Object, columns: &[Column], item: &Value) -> Result<Dimens
         });
     };
     if let Some(relation) = &field.relation {
+        // A related record's field: `{"company": {"name": true}}`.
+        if relation.kind == RelationKind::ManyToOne
+            && spec.is_object()
+            && let (Some(fk), Some(target)) = (field.join_column(), schema.object(&relation.target))
+        {
+            if hops + 1 > MAX_HOPS {
+                return Err(invalid(format!(
+                    "`{name}`: a dimension crosses at most {MAX_HOPS} relations"
+                )));
+            }
+            let mut inner = dimension(schema, target, spec, hops + 1)?;
+            inner.label = format!("{name}.{}", inner.label);
+            inner.via.insert(
+                0,
+                Hop {
+                    fk,
+                    table: target.table_name(),
+                },
+            );
+            return Ok(inner);
+        }
         return Err(invalid(match relation.kind {
             RelationKind::ManyToOne => format!(
-                "`{name}`: group by the related record's id with {{\"{name}Id\": true}} (its fields cannot be grouped by yet)"
+                "`{name}`: group by a field of the related record ({{\"{name}\": {{\"name\": true}}}}) or by its id ({{\"{name}Id\": true}})"
             ),
             RelationKind::OneToMany => {
                 format!("`{name}` is a one-to-many relation and cannot be grouped by")
@@ -422,11 +496,11 @@ fn offset_minutes(zone: &str) -> Option<i64> {
 }
 
 /// The SQL of one dimension over table alias `t`, binding its time zone.
-fn dimension_expr(s: &mut Sql, d: &Dimension) -> Result<String, QueryError> {
+fn dimension_expr(s: &mut Sql, d: &Dimension, alias: &str) -> Result<String, QueryError> {
     let dialect = s.dialect;
-    let c = format!("t.{}", quote(&d.column.name));
+    let c = format!("{alias}.{}", quote(&d.column.name));
     let Some(granularity) = d.granularity else {
-        let expr = record::column_expr(&d.column, "t", dialect);
+        let expr = record::column_expr(&d.column, alias, dialect);
         let text = matches!(Kind::of_column(d.column.column_type), Kind::Text);
         return Ok(if text && dialect == Dialect::Postgres {
             // Grouped and ordered byte-wise, as SQLite does (and as lists order).
@@ -667,8 +741,8 @@ pub async fn group_by(
     // The groups: dimensions, the requested aggregates, then those only ordered by.
     let mut s = Sql::new(dialect);
     let mut dims = Vec::with_capacity(request.dimensions.len());
-    for d in &request.dimensions {
-        dims.push(dimension_expr(&mut s, d)?);
+    for (i, d) in request.dimensions.iter().enumerate() {
+        dims.push(dimension_expr(&mut s, d, &dimension_alias(i, d))?);
     }
     let mut computed: Vec<Aggregate> = request.aggregates.clone();
     for o in &request.order {
@@ -696,7 +770,8 @@ pub async fn group_by(
         .push(&select.join(", "))
         .push(" FROM ")
         .push(&table)
-        .push(" t");
+        .push(" t")
+        .push(&joins(&request.dimensions, dialect, target.pg_schema()));
     live(&mut s)?;
     if !dims.is_empty() {
         let ordinals: Vec<String> = (1..=dims.len()).map(|i| i.to_string()).collect();
@@ -794,8 +869,8 @@ async fn sample(
     let dialect = target.dialect();
     let mut s = Sql::new(dialect);
     let mut dims = Vec::with_capacity(request.dimensions.len());
-    for d in &request.dimensions {
-        dims.push(dimension_expr(&mut s, d)?);
+    for (i, d) in request.dimensions.iter().enumerate() {
+        dims.push(dimension_expr(&mut s, d, &dimension_alias(i, d))?);
     }
     let columns = record::read_columns(object, schema);
     let mut keys = Vec::with_capacity(order.len() + 1);
@@ -826,7 +901,8 @@ async fn sample(
     sql::order_by(&mut s, &keys);
     s.push(") AS rn FROM ")
         .push(&sql::table(object, dialect, target.pg_schema()))
-        .push(" t");
+        .push(" t")
+        .push(&joins(&request.dimensions, dialect, target.pg_schema()));
     if request.with_deleted {
         s.push(" WHERE 1=1");
     } else {

@@ -126,11 +126,23 @@ pub(super) fn register(
     let mut order = InputObject::new(&order_name);
     for field in &object.fields {
         let (name, group_ty, order_ty) = match shape::shape(schema, object, field)? {
-            Shape::ManyToOne(_) => (
-                format!("{}Id", field.name),
-                TypeRef::BOOLEAN.to_owned(),
-                DIRECTION.to_owned(),
-            ),
+            Shape::ManyToOne(target) => {
+                // A related record's field: `{company: {name: true}}`.
+                group_fields.claim(&field.name, shape::field_origin(object, field))?;
+                group = group.field(InputValue::new(
+                    &field.name,
+                    TypeRef::named(shape::group_by_input(target)),
+                ));
+                order = order.field(InputValue::new(
+                    &field.name,
+                    TypeRef::named(shape::order_by_input(target)),
+                ));
+                (
+                    format!("{}Id", field.name),
+                    TypeRef::BOOLEAN.to_owned(),
+                    DIRECTION.to_owned(),
+                )
+            }
             _ if !is_groupable(field) => continue,
             Shape::Composite(composite) => (
                 field.name.clone(),

@@ -329,3 +329,75 @@ async fn lists_order_by_related_fields_with_exact_cursors(backend: Backend) {
     assert_eq!(second, ["Path B", "Path D"]);
 }
 both!(lists_order_by_related_fields_with_exact_cursors);
+
+async fn groups_by_related_records_fields(backend: Backend) {
+    let Some(api) = Api::start(backend, "restrelgroup").await else {
+        return;
+    };
+    seed(&api).await;
+    let groups = |group_by: &str, order_by: &str| {
+        let api = &api;
+        let path = format!(
+            "/rest/people/groupBy?group_by={}&aggregate={}&order_by={}&filter={}",
+            enc(group_by),
+            enc("[\"countAll\"]"),
+            enc(order_by),
+            enc("name.firstName[startsWith]:\"Path\"")
+        );
+        async move { api.get(&path).await }
+    };
+    let (status, body) = groups(
+        r#"[{"company":{"name":true}}]"#,
+        r#"[{"company":{"name":"AscNullsLast"}}]"#,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body,
+        json!([
+            {"countAll": 1, "groupByDimensionValues": ["OtherCo"]},
+            {"countAll": 2, "groupByDimensionValues": ["PathCo"]},
+            {"countAll": 1, "groupByDimensionValues": [null]},
+        ])
+    );
+    let (status, body) = groups(
+        r#"[{"company":{"address":{"addressCity":true}}},{"company":{"name":true}}]"#,
+        "[]",
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let dims: Vec<Value> = body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["groupByDimensionValues"].clone())
+        .collect();
+    assert_eq!(
+        dims,
+        [
+            json!([null, null]),
+            json!(["Lyon", "PathCo"]),
+            json!(["Nice", "OtherCo"])
+        ]
+    );
+    assert_error(
+        &groups(r#"[{"company":{"people":true}}]"#, "[]").await,
+        400,
+        "INVALID_GROUP_BY",
+    );
+
+    let (status, body) = api
+        .send(
+            Method::POST,
+            "/graphql",
+            &json!({"query": "{ peopleGroupBy(groupBy: [{company: {name: true}}], filter: {name: {firstName: {startsWith: \"Path\"}}}, orderBy: [{aggregate: {totalCount: DescNullsLast}}]) { groupByDimensionValues totalCount } }"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["data"]["peopleGroupBy"][0],
+        json!({"groupByDimensionValues": ["PathCo"], "totalCount": 2}),
+        "{body}"
+    );
+}
+both!(groups_by_related_records_fields);
