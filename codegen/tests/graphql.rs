@@ -89,11 +89,11 @@ fn queries_list_and_find_one_record() {
             "search(searchInput: String!, limit: Int!, after: String, excludedObjectNameSingulars: [String!], includedObjectNameSingulars: [String!], filter: ObjectRecordFilterInput): SearchResultConnection!",
             "companies(filter: CompanyFilterInput, orderBy: [CompanyOrderByInput], first: Int, last: Int, before: String, after: String): CompanyConnection!",
             "company(filter: CompanyFilterInput!): Company",
-            "companiesGroupBy(groupBy: [CompanyGroupByInput!]!, filter: CompanyFilterInput, orderBy: [CompanyOrderByWithGroupByInput!], orderByForRecords: [CompanyOrderByInput!], limit: Int): [CompanyGroupByConnection!]!",
+            "companiesGroupBy(groupBy: [CompanyGroupByInput!]!, filter: CompanyFilterInput, orderBy: [CompanyOrderByWithGroupByInput!], orderByForRecords: [CompanyOrderByInput!], limit: Int, offsetForRecords: Int): [CompanyGroupByConnection!]!",
             "companyDuplicates(ids: [UUID!], data: [CompanyCreateInput!]): [CompanyConnection!]!",
             "people(filter: PersonFilterInput, orderBy: [PersonOrderByInput], first: Int, last: Int, before: String, after: String): PersonConnection!",
             "person(filter: PersonFilterInput!): Person",
-            "peopleGroupBy(groupBy: [PersonGroupByInput!]!, filter: PersonFilterInput, orderBy: [PersonOrderByWithGroupByInput!], orderByForRecords: [PersonOrderByInput!], limit: Int): [PersonGroupByConnection!]!",
+            "peopleGroupBy(groupBy: [PersonGroupByInput!]!, filter: PersonFilterInput, orderBy: [PersonOrderByWithGroupByInput!], orderByForRecords: [PersonOrderByInput!], limit: Int, offsetForRecords: Int): [PersonGroupByConnection!]!",
             "personDuplicates(ids: [UUID!], data: [PersonCreateInput!]): [PersonConnection!]!",
         ]
     );

@@ -130,6 +130,7 @@ pub(super) async fn find_many(
             order: Vec::new(),
             limit: 1,
             records: None,
+            records_offset: 0,
         };
         let (groups, statements) = group_by::group_by(call.target(), &call.schema, name, &request)
             .await
@@ -293,6 +294,9 @@ pub(super) async fn group_by(
     };
     let mut aggregates = vec![group_by::aggregate(object, "totalCount").map_err(query_error)?];
     aggregates.extend(nested::aggregate_selection(object, field));
+    let records_offset = args::count("offsetForRecords", args.get("offsetForRecords").as_ref())
+        .map_err(query_error)?
+        .unwrap_or(0);
     let request = GroupBy {
         with_deleted: filter.as_ref().is_some_and(|f| f.mentions("deletedAt")),
         dimensions,
@@ -301,6 +305,7 @@ pub(super) async fn group_by(
         order,
         limit,
         records,
+        records_offset,
     };
     let (groups, statements) = group_by::group_by(call.target(), &call.schema, name, &request)
         .await

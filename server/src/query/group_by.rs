@@ -164,6 +164,8 @@ pub struct GroupBy {
     pub limit: u32,
     /// A sample of each group's records, ordered so (`id` last), when asked for.
     pub records: Option<Vec<OrderBy>>,
+    /// Records of each group skipped before the sample (GraphQL's `offsetForRecords`).
+    pub records_offset: u32,
 }
 
 /// One group of the answer.
@@ -916,10 +918,13 @@ async fn sample(
         };
         sql::filter(&mut s, model, object, f)?;
     }
-    let limit = s.bind(Param::Int(i64::from(RECORDS_PER_GROUP)));
-    s.push(") r WHERE r.rn <= ")
-        .push(&limit)
-        .push(" ORDER BY r.rn");
+    let from = s.bind(Param::Int(i64::from(request.records_offset)));
+    let to = s.bind(Param::Int(
+        i64::from(request.records_offset) + i64::from(RECORDS_PER_GROUP),
+    ));
+    s.push(&format!(
+        ") r WHERE r.rn > {from} AND r.rn <= {to} ORDER BY r.rn"
+    ));
     let rows = fetch_rows(target, &s).await.map_err(zone_error)?;
     let dim_columns: Vec<Column> = request.dimensions.iter().map(dimension_column).collect();
     for group in groups.iter_mut() {

@@ -86,6 +86,7 @@ pub async fn group_by(
         order,
         limit: params.limit()?.unwrap_or(DEFAULT_GROUPS),
         records,
+        records_offset: 0,
     };
     let db = state
         .store

@@ -1,7 +1,7 @@
 //! Group-by and aggregates in GraphQL, as Twenty names them: the aggregate fields of
 //! `<Name>Connection` (`sumEmployees`, `percentageEmptyName`, …, from the model's table
 //! `aggregates`), and the root `<plural>GroupBy(groupBy, filter, orderBy,
-//! orderByForRecords, limit)` answering `[<Name>GroupByConnection!]!`, with its inputs:
+//! orderByForRecords, limit, offsetForRecords)` answering `[<Name>GroupByConnection!]!`, with its inputs:
 //! `<Name>GroupByInput`, `<Name>OrderByWithGroupByInput`, `<Name>AggregateOrderByInput`,
 //! and the shared date granularity types.
 
@@ -224,5 +224,6 @@ pub(super) fn arguments(object: &Object) -> Vec<InputValue> {
             TypeRef::named_nn_list(shape::order_by_input(object)),
         ),
         InputValue::new("limit", TypeRef::named(TypeRef::INT)),
+        InputValue::new("offsetForRecords", TypeRef::named(TypeRef::INT)),
     ]
 }

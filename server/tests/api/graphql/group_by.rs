@@ -109,6 +109,19 @@ async fn group_records_come_with_edges_only(backend: Backend) {
         ])
     );
     assert_eq!(first["pageInfo"]["hasNextPage"], false);
+    // `offsetForRecords` pages inside each group.
+    let data = gql
+        .data(
+            "{ peopleGroupBy(groupBy: [{companyId: true}], orderByForRecords: [{name: {firstName: DescNullsLast}}], orderBy: [{aggregate: {totalCount: DescNullsLast}}], offsetForRecords: 1) {
+                 totalCount edges { node { name { firstName } } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        data["peopleGroupBy"][0]["edges"],
+        json!([{"node": {"name": {"firstName": "Ada"}}}])
+    );
+    assert_eq!(data["peopleGroupBy"][0]["totalCount"], 2);
     gql.stop().await;
 }
 both!(group_records_come_with_edges_only);
