@@ -223,17 +223,7 @@ fn projection(
                 )
             };
         exprs.push(format!("{text} AS {}", quote(&name)));
-        decoded.push(Column {
-            name: name.clone(),
-            field_id: twenty_codegen::model::Uuid::nil(),
-            field_name: name,
-            sub_field: None,
-            column_type,
-            nullable: true,
-            default: None,
-            primary_key: false,
-            references: None,
-        });
+        decoded.push(record::computed_column(&name, column_type));
     }
     if dialect == Dialect::Postgres {
         for (col, _) in keys

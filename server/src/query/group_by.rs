@@ -688,20 +688,13 @@ fn aggregate_expr(dialect: Dialect, object: &Object, schema: &Schema, a: &Aggreg
 /// The column an aggregate's value is decoded as: a double (counts included; an integral
 /// value is answered as an integer), or the text of a date.
 fn aggregate_column(a: &Aggregate) -> Column {
-    Column {
-        name: a.name.clone(),
-        field_id: twenty_codegen::model::Uuid::nil(),
-        field_name: a.name.clone(),
-        sub_field: None,
-        column_type: match a.value {
+    record::computed_column(
+        &a.name,
+        match a.value {
             AggregateValue::Int | AggregateValue::Float => ColumnType::Double,
             AggregateValue::DateTime | AggregateValue::Date => ColumnType::Text,
         },
-        nullable: true,
-        default: None,
-        primary_key: false,
-        references: None,
-    }
+    )
 }
 
 /// Runs `request` on `object`: the groups, and the number of statements issued.
@@ -722,23 +715,6 @@ pub async fn group_by(
         });
     }
     let dialect = target.dialect();
-    let table = sql::table(object, dialect, target.pg_schema());
-    let live = |s: &mut Sql| -> Result<(), QueryError> {
-        s.push(if request.with_deleted {
-            " WHERE 1=1"
-        } else {
-            " WHERE t.\"deletedAt\" IS NULL"
-        });
-        if let Some(f) = &request.filter {
-            s.push(" AND ");
-            let model = sql::Model {
-                schema,
-                pg_schema: target.pg_schema(),
-            };
-            sql::filter(s, model, object, f)?;
-        }
-        Ok(())
-    };
 
     // The groups: dimensions, the requested aggregates, then those only ordered by.
     let mut s = Sql::new(dialect);
@@ -768,13 +744,8 @@ pub async fn group_by(
     if select.is_empty() {
         select.push("COUNT(*) AS a0".to_owned());
     }
-    s.push("SELECT ")
-        .push(&select.join(", "))
-        .push(" FROM ")
-        .push(&table)
-        .push(" t")
-        .push(&joins(&request.dimensions, dialect, target.pg_schema()));
-    live(&mut s)?;
+    s.push("SELECT ").push(&select.join(", "));
+    from_where(&mut s, &target, schema, object, request)?;
     if !dims.is_empty() {
         let ordinals: Vec<String> = (1..=dims.len()).map(|i| i.to_string()).collect();
         s.push(" GROUP BY ").push(&ordinals.join(", "));
@@ -835,6 +806,36 @@ pub async fn group_by(
         statements += 1;
     }
     Ok((groups, statements))
+}
+
+/// ` FROM <table> t <the dimensions' joins> WHERE <live> AND <filter>`: the rows both
+/// statements of a group-by read.
+fn from_where(
+    s: &mut Sql,
+    target: &Target<'_>,
+    schema: &Schema,
+    object: &Object,
+    request: &GroupBy,
+) -> Result<(), QueryError> {
+    let dialect = s.dialect;
+    s.push(" FROM ")
+        .push(&sql::table(object, dialect, target.pg_schema()))
+        .push(" t")
+        .push(&joins(&request.dimensions, dialect, target.pg_schema()))
+        .push(if request.with_deleted {
+            " WHERE 1=1"
+        } else {
+            " WHERE t.\"deletedAt\" IS NULL"
+        });
+    if let Some(f) = &request.filter {
+        s.push(" AND ");
+        let model = sql::Model {
+            schema,
+            pg_schema: target.pg_schema(),
+        };
+        sql::filter(s, model, object, f)?;
+    }
+    Ok(())
 }
 
 fn order_key(position: usize, dir: Direction) -> String {
@@ -901,23 +902,8 @@ async fn sample(
         s.push("PARTITION BY ").push(&dims.join(", "));
     }
     sql::order_by(&mut s, &keys);
-    s.push(") AS rn FROM ")
-        .push(&sql::table(object, dialect, target.pg_schema()))
-        .push(" t")
-        .push(&joins(&request.dimensions, dialect, target.pg_schema()));
-    if request.with_deleted {
-        s.push(" WHERE 1=1");
-    } else {
-        s.push(" WHERE t.\"deletedAt\" IS NULL");
-    }
-    if let Some(f) = &request.filter {
-        s.push(" AND ");
-        let model = sql::Model {
-            schema,
-            pg_schema: target.pg_schema(),
-        };
-        sql::filter(&mut s, model, object, f)?;
-    }
+    s.push(") AS rn");
+    from_where(&mut s, target, schema, object, request)?;
     let from = s.bind(Param::Int(i64::from(request.records_offset)));
     let to = s.bind(Param::Int(
         i64::from(request.records_offset) + i64::from(RECORDS_PER_GROUP),

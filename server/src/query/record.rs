@@ -167,6 +167,22 @@ fn pg_object(pairs: &[String]) -> String {
         .join(" || ")
 }
 
+/// A column the engine computes in a statement (an aggregate, a value read through a
+/// relation, a search result's member), decoded as `column_type` under `name`.
+pub fn computed_column(name: &str, column_type: twenty_codegen::model::ColumnType) -> Column {
+    Column {
+        name: name.to_owned(),
+        field_id: twenty_codegen::model::Uuid::nil(),
+        field_name: name.to_owned(),
+        sub_field: None,
+        column_type,
+        nullable: true,
+        default: None,
+        primary_key: false,
+        references: None,
+    }
+}
+
 /// The stored columns of an object that are read (not the search document).
 pub fn read_columns(object: &Object, schema: &Schema) -> Vec<Column> {
     object

@@ -6,13 +6,13 @@
 
 use super::ast::Filter;
 use super::exec::{Target, fetch_rows};
-use super::record::DbRow;
+use super::record::{self, DbRow};
 use super::sql::{self, Param, Sql};
 use super::{QueryError, validate};
 use base64::Engine;
 use serde_json::{Value, json};
 use twenty_codegen::emit::sql::{Dialect, fts_table_name, quote};
-use twenty_codegen::model::{Column, ColumnType, FieldType, Object, Schema};
+use twenty_codegen::model::{ColumnType, FieldType, Object, Schema};
 
 /// Most results one search answers.
 pub const MAX_RESULTS: u32 = 200;
@@ -105,20 +105,6 @@ fn logo(url: &str) -> Option<String> {
         .unwrap_or_default()
         .trim_start_matches("www.");
     (!host.is_empty()).then(|| format!("https://twenty-icons.com/{host}"))
-}
-
-fn text_column(name: &str, column_type: ColumnType) -> Column {
-    Column {
-        name: name.to_owned(),
-        field_id: twenty_codegen::model::Uuid::nil(),
-        field_name: name.to_owned(),
-        sub_field: None,
-        column_type,
-        nullable: true,
-        default: None,
-        primary_key: false,
-        references: None,
-    }
 }
 
 /// Decodes a cursor: (rank, object, id).
@@ -248,13 +234,13 @@ pub async fn search(
     let rows = fetch_rows(&target, &s).await?;
     let text = |row: &DbRow, i: usize| -> Result<Option<String>, QueryError> {
         Ok(row
-            .value(i, &text_column("t", ColumnType::Text))?
+            .value(i, &record::computed_column("t", ColumnType::Text))?
             .as_str()
             .map(str::to_owned))
     };
     let number = |row: &DbRow, i: usize| -> Result<f64, QueryError> {
         Ok(row
-            .value(i, &text_column("n", ColumnType::Double))?
+            .value(i, &record::computed_column("n", ColumnType::Double))?
             .as_f64()
             .unwrap_or(0.0))
     };

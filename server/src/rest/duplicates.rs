@@ -2,7 +2,7 @@
 //! (`crate::query::duplicates`), for records' values (`{"data": [...]}`) or existing
 //! records (`{"ids": [...]}`).
 use super::params::Params;
-use super::writes::json_body;
+use super::writes::{invalid_body, json_body};
 use super::{object, query_error, target};
 use crate::auth::Auth;
 use crate::error::ApiError;
@@ -12,10 +12,6 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use serde_json::{Map, Value, json};
-
-fn invalid(message: impl Into<String>) -> ApiError {
-    ApiError::bad_request("INVALID_BODY", message)
-}
 
 /// `POST /rest/{namePlural}/duplicates` (`?depth=0|1`, `?fields=`): `{data: [{
 /// <singular>Duplicates: [...], totalCount, pageInfo}]}`, one item per given record.
@@ -34,13 +30,13 @@ pub async fn find_duplicates(
     let body = match json_body(&body)? {
         Value::Object(map) => map,
         _ => {
-            return Err(invalid(
+            return Err(invalid_body(
                 "the body must be an object: {\"data\": [...]} or {\"ids\": [...]}",
             ));
         }
     };
     if let Some(key) = body.keys().find(|k| *k != "data" && *k != "ids") {
-        return Err(invalid(format!(
+        return Err(invalid_body(format!(
             "unknown key `{key}`: the body is {{\"data\": [...]}} or {{\"ids\": [...]}}"
         )));
     }

@@ -50,7 +50,8 @@ fn prepare<'s>(
     })
 }
 
-fn invalid_body(message: impl Into<String>) -> ApiError {
+/// A 400 `INVALID_BODY`.
+pub(crate) fn invalid_body(message: impl Into<String>) -> ApiError {
     ApiError::bad_request("INVALID_BODY", message)
 }
 
