@@ -167,6 +167,9 @@ where
                 state.rate.failed(peer);
             }
         })?;
+        if let Some(seen) = parts.extensions.get::<crate::metrics::Seen>() {
+            seen.workspace(auth.workspace_id);
+        }
         let slot = parts.extensions.get::<QuotaSlot>();
         match state.rate.hit_key(auth.key_id) {
             Verdict::Allowed(quota) => {

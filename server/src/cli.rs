@@ -54,6 +54,7 @@ impl SettingsArgs {
             auth_failure_limit: env("TWENTY_AUTH_FAILURE_LIMIT"),
             min_free_disk: env("TWENTY_MIN_FREE_DISK"),
             no_worker,
+            cors_origins: env("TWENTY_CORS_ORIGINS"),
             webhook_allowed_hosts: env("TWENTY_WEBHOOK_ALLOWED_HOSTS"),
             webhook_timeout: env("TWENTY_WEBHOOK_TIMEOUT"),
             webhook_retry_schedule: env("TWENTY_WEBHOOK_RETRY_SCHEDULE"),

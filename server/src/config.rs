@@ -35,6 +35,53 @@ pub struct Config {
     pub webhooks: WebhookSettings,
     /// Whether this process delivers webhooks (`serve --no-worker` turns it off).
     pub worker: bool,
+    /// The browser origins allowed to call the API (`TWENTY_CORS_ORIGINS`).
+    pub cors: CorsOrigins,
+}
+
+/// The browser origins allowed to call the API from their pages (`TWENTY_CORS_ORIGINS`):
+/// a comma list of origins, `*` for any (development), unset for none (no CORS headers;
+/// browsers then refuse cross-origin calls).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum CorsOrigins {
+    #[default]
+    Off,
+    Any,
+    /// Each as a browser sends it in `Origin`: `scheme://host[:port]`, lower case.
+    List(Vec<String>),
+}
+
+impl CorsOrigins {
+    fn parse(value: &str) -> Result<CorsOrigins, ConfigError> {
+        let value = value.trim();
+        if value.is_empty() {
+            return Ok(CorsOrigins::Off);
+        }
+        if value == "*" {
+            return Ok(CorsOrigins::Any);
+        }
+        let invalid = |reason: String| ConfigError::Cors {
+            value: value.to_owned(),
+            reason,
+        };
+        let mut origins = Vec::new();
+        for item in value.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+            if item == "*" {
+                return Err(invalid("`*` must be the whole value".to_owned()));
+            }
+            let url = url::Url::parse(item).map_err(|e| invalid(format!("{item:?}: {e}")))?;
+            if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+                return Err(invalid(format!("{item:?} is not an http(s) origin")));
+            }
+            if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+                return Err(invalid(format!(
+                    "{item:?} has a path, query or fragment; an origin is scheme://host[:port]"
+                )));
+            }
+            origins.push(url.origin().ascii_serialization());
+        }
+        Ok(CorsOrigins::List(origins))
+    }
 }
 
 /// Webhook delivery (`TWENTY_WEBHOOK_*`).
@@ -323,6 +370,11 @@ pub enum ConfigError {
         value: String,
         expected: &'static str,
     },
+    /// A CORS origin list that cannot be used.
+    #[error(
+        "invalid TWENTY_CORS_ORIGINS {value:?}: expected `*` or a comma list of origins such as https://app.example.com,http://localhost:5173 ({reason})"
+    )]
+    Cors { value: String, reason: String },
     /// A rate limit that is not `off` or `N/PERIOD`.
     #[error(
         "invalid {name} {value:?}: expected `off` or a count and a period such as 100/1s (1 to 1000000 per 1s to 1d)"
@@ -367,6 +419,8 @@ pub struct RawSettings {
     pub min_free_disk: Option<String>,
     /// `serve --no-worker`.
     pub no_worker: bool,
+    /// `TWENTY_CORS_ORIGINS`.
+    pub cors_origins: Option<String>,
     /// `TWENTY_WEBHOOK_ALLOWED_HOSTS`, `_TIMEOUT`, `_RETRY_SCHEDULE`, `_RETENTION`,
     /// `_CONCURRENCY`, `_DISABLE_AFTER`, `_POLL_INTERVAL`.
     pub webhook_allowed_hosts: Option<String>,
@@ -630,6 +684,10 @@ pub fn environment() -> Vec<(&'static str, String)> {
         ("TWENTY_LOG_FORMAT", "text (or json)".to_owned()),
         ("TWENTY_MIN_FREE_DISK", DEFAULT_MIN_FREE_DISK.to_string()),
         (
+            "TWENTY_CORS_ORIGINS",
+            "unset: no cross-origin calls (a comma list of origins, or * for any)".to_owned(),
+        ),
+        (
             "TWENTY_WEBHOOK_ALLOWED_HOSTS",
             "none (private, loopback and link-local targets are refused)".to_owned(),
         ),
@@ -793,6 +851,7 @@ impl RawSettings {
             min_free_disk,
             webhooks,
             worker: !self.no_worker,
+            cors: CorsOrigins::parse(self.cors_origins.as_deref().unwrap_or(""))?,
         })
     }
 }
@@ -811,6 +870,43 @@ mod tests {
                 data_dir: PathBuf::from("./.twenty")
             }
         );
+    }
+
+    #[test]
+    fn cors_origins_are_off_any_or_a_list_of_origins() {
+        let cors = |value: &str| {
+            RawSettings {
+                cors_origins: Some(value.to_owned()),
+                ..Default::default()
+            }
+            .resolve()
+            .map(|c| c.cors)
+        };
+        assert_eq!(
+            RawSettings::default().resolve().unwrap().cors,
+            CorsOrigins::Off
+        );
+        assert_eq!(cors(" "), Ok(CorsOrigins::Off));
+        assert_eq!(cors("*"), Ok(CorsOrigins::Any));
+        assert_eq!(
+            cors("https://App.Example.com, http://localhost:5173/"),
+            Ok(CorsOrigins::List(vec![
+                "https://app.example.com".into(),
+                "http://localhost:5173".into()
+            ]))
+        );
+        for bad in [
+            "https://a.example.com/app",
+            "ftp://a.example.com",
+            "*,https://a.example.com",
+            "localhost:5173",
+        ] {
+            let error = cors(bad).unwrap_err().to_string();
+            assert!(
+                error.starts_with("invalid TWENTY_CORS_ORIGINS"),
+                "{bad}: {error}"
+            );
+        }
     }
 
     #[test]

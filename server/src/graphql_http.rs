@@ -172,15 +172,12 @@ fn is_stale(reply: &crate::graphql::Reply) -> bool {
 }
 
 /// `GET /graphql/schema.graphql`: the SDL of the caller's workspace.
-async fn schema_sdl(State(state): State<AppState>, auth: Auth) -> Result<Response, ApiError> {
+async fn schema_sdl(
+    State(state): State<AppState>,
+    auth: Auth,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, ApiError> {
     let model = state.model(auth.workspace_id).await?;
     let built = state.graphql_of(auth.workspace_id, &model).await?;
-    Ok((
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/graphql; charset=utf-8"),
-        )],
-        built.sdl.clone(),
-    )
-        .into_response())
+    Ok(built.sdl_document().respond(&headers))
 }

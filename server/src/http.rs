@@ -12,6 +12,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use std::time::Duration;
 use tower_http::LatencyUnit;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate, SizeAbove};
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
@@ -38,6 +41,9 @@ pub fn routes() -> Router<AppState> {
         .route("/healthz/ready", get(ready))
         .route("/healthz/live", get(live))
         .route("/rest/open-api/core", get(open_api_core))
+        .route("/metrics", get(metrics))
+        .route("/rest/docs", get(crate::api_docs::page))
+        .route("/rest/docs/assets/{file}", get(crate::api_docs::asset))
 }
 
 /// Gives `routes` its state and wraps them in the layers every route gets: body limit,
@@ -48,7 +54,16 @@ pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
     // after a route's own layers have run.
     let body_timeout = state.body_timeout;
     let versions = state.versions.clone();
+    let metrics = state.metrics.clone();
+    let cors = cors_layer(&state.cors);
+    let classes = state.versions.clone();
+    let class_of = move |workspace| match classes.last(workspace) {
+        Some(0) => "standard",
+        Some(_) => "custom",
+        None => "unknown",
+    };
     let routed = routes
+        .route_layer(middleware::from_fn(crate::metrics::note_route))
         .with_state(state)
         .layer(middleware::from_fn(move |request, next| {
             retry_stale(versions.clone(), request, next)
@@ -60,6 +75,16 @@ pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
         .fallback_service(routed)
         .layer(middleware::from_fn(quota_headers))
         .layer(middleware::from_fn(json_error_bodies))
+        .layer(tower::util::option_layer(cors))
+        .layer(middleware::from_fn(move |request, next| {
+            crate::metrics::count(metrics.clone(), class_of.clone(), request, next)
+        }))
+        .layer(
+            CompressionLayer::new()
+                .gzip(true)
+                .br(true)
+                .compress_when(DefaultPredicate::new().and(SizeAbove::new(COMPRESS_ABOVE))),
+        )
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(
             TraceLayer::new_for_http()
@@ -71,6 +96,54 @@ pub fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
                 ),
         )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// Answers smaller than this are sent as they are, whatever the client accepts.
+pub const COMPRESS_ABOVE: u16 = 1024;
+
+/// The headers a browser page may read from an answer (besides the CORS-safelisted ones).
+const EXPOSED_HEADERS: [&str; 5] = [
+    "x-request-id",
+    "ratelimit-limit",
+    "ratelimit-remaining",
+    "ratelimit-reset",
+    "retry-after",
+];
+
+/// The CORS layer for `origins` (`None`: off, no CORS headers at all). Preflights are
+/// answered before any route (no key needed); requests carry their key in
+/// `Authorization`, not in cookies, so credentials are never allowed.
+fn cors_layer(origins: &crate::config::CorsOrigins) -> Option<CorsLayer> {
+    use crate::config::CorsOrigins;
+    use axum::http::Method;
+    let allow = match origins {
+        CorsOrigins::Off => return None,
+        CorsOrigins::Any => AllowOrigin::any(),
+        CorsOrigins::List(list) => AllowOrigin::list(
+            list.iter()
+                .filter_map(|origin| HeaderValue::from_str(origin).ok()),
+        ),
+    };
+    Some(
+        CorsLayer::new()
+            .allow_origin(allow)
+            .allow_methods([
+                Method::GET,
+                Method::POST,
+                Method::PUT,
+                Method::PATCH,
+                Method::DELETE,
+            ])
+            .allow_headers([
+                header::AUTHORIZATION,
+                header::CONTENT_TYPE,
+                header::IF_NONE_MATCH,
+                axum::http::HeaderName::from_static("x-request-id"),
+                axum::http::HeaderName::from_static("traceparent"),
+            ])
+            .expose_headers(EXPOSED_HEADERS.map(axum::http::HeaderName::from_static))
+            .max_age(Duration::from_secs(3600)),
+    )
 }
 
 fn request_span<B>(request: &Request<B>) -> tracing::Span {
@@ -149,6 +222,27 @@ async fn retry_stale(
     }
 }
 
+/// `GET /metrics`: the counters in Prometheus' text format (no key: the labels name no
+/// workspace; see [`crate::metrics`]).
+async fn metrics(State(state): State<AppState>) -> Response {
+    let (pools, open_workspaces) = state.store.pool_use().await;
+    let (bytes, entries) = state.models.usage();
+    let gauges = crate::metrics::Gauges {
+        pools,
+        open_workspaces,
+        model_cache_bytes: bytes as u64,
+        model_cache_entries: entries as u64,
+    };
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+        )],
+        state.metrics.render(&gauges),
+    )
+        .into_response()
+}
+
 /// `GET /healthz/live`: the process answers (it does not touch the database), for a
 /// liveness probe that restarts a stuck process.
 async fn live() -> Response {
@@ -216,14 +310,7 @@ async fn open_api_core(
         // The document now counts in the cache's budget.
         state.models.resize(workspace, &model);
     }
-    Ok((
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        document,
-    )
-        .into_response())
+    Ok(document.respond(&parts.headers))
 }
 
 /// Reads the request's body whole before the handler runs: at most [`MAX_BODY_BYTES`]

@@ -1,11 +1,13 @@
 //! The Twenty server: configuration, storage of workspaces and API keys, authentication,
 //! and the HTTP application. The binary (`main.rs`) is a thin CLI over this library.
+pub mod api_docs;
 pub mod auth;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod conn;
 pub mod count_cache;
+pub mod document;
 pub mod error;
 pub mod graphql;
 pub mod graphql_http;
@@ -13,6 +15,7 @@ pub mod http;
 pub mod key_cache;
 pub mod metadata;
 pub mod metadata_http;
+pub mod metrics;
 pub mod models;
 #[cfg(test)]
 mod properties;

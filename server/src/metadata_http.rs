@@ -4,6 +4,7 @@
 //! GraphiQL at `GET /metadata`) and `GET /rest/open-api/metadata`. Reading needs any key;
 //! changing the model needs the `admin` scope. The work is `crate::metadata`'s.
 use crate::auth::Auth;
+use crate::document::Document;
 use crate::error::ApiError;
 use crate::metadata::change::{self, CreateField, CreateObject, UpdateField, UpdateObject};
 use crate::metadata::{Applied, shape};
@@ -12,7 +13,7 @@ use crate::store::metadata::Catalog;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::de::DeserializeOwned;
@@ -54,15 +55,10 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// `GET /metadata/schema.graphql`: the metadata API's SDL (the same for every workspace).
-async fn metadata_sdl() -> Response {
-    (
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/graphql; charset=utf-8"),
-        )],
-        graphql::sdl(),
-    )
-        .into_response()
+async fn metadata_sdl(headers: axum::http::HeaderMap) -> Response {
+    static SDL: std::sync::OnceLock<Document> = std::sync::OnceLock::new();
+    SDL.get_or_init(|| Document::new(graphql::sdl(), "application/graphql; charset=utf-8"))
+        .respond(&headers)
 }
 
 /// Most items a metadata list answers per page (and its default).
@@ -344,16 +340,4 @@ pub(crate) fn object_of(applied: &Applied) -> Result<Value, ApiError> {
 /// The field a change was about, as it is after the change.
 pub(crate) fn field_of(applied: &Applied) -> Result<Value, ApiError> {
     shape::field_by_id(&applied.catalog, applied.subject)
-}
-
-/// A JSON document with its content type.
-fn json_document(bytes: Vec<u8>) -> Response {
-    (
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        bytes,
-    )
-        .into_response()
 }

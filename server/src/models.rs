@@ -8,8 +8,8 @@
 //! Workspaces without custom objects share the standard entry, built once at start-up and
 //! never counted against the budget: a thousand plain workspaces cost one model.
 
+use crate::document::Document;
 use crate::graphql::Built;
-use axum::body::Bytes;
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -31,7 +31,7 @@ pub struct WorkspaceModel {
     /// The executable GraphQL schema, its SDL and the direct executor's roots: built on
     /// the first GraphQL request (REST needs only the model), once.
     graphql: tokio::sync::OnceCell<Arc<Built>>,
-    openapi: OnceLock<Bytes>,
+    openapi: OnceLock<Document>,
     /// What the entry is estimated to hold, in bytes (grows when the GraphQL schema or
     /// the OpenAPI document is built).
     size: AtomicUsize,
@@ -99,12 +99,12 @@ impl WorkspaceModel {
     }
 
     /// The workspace's OpenAPI document, rendered once.
-    pub fn openapi(&self) -> Bytes {
+    pub fn openapi(&self) -> Document {
         self.openapi
             .get_or_init(|| {
-                let document = Bytes::from(twenty_codegen::emit::openapi::to_json(&self.schema));
-                self.grow(document.len());
-                document
+                let json = twenty_codegen::emit::openapi::to_json(&self.schema);
+                self.grow(json.len());
+                Document::new(json, "application/json")
             })
             .clone()
     }
@@ -317,6 +317,11 @@ impl Versions {
         (read.elapsed() < VERSION_CHECK_INTERVAL).then_some(*version)
     }
 
+    /// The version of `workspace` as last read, however long ago (`None`: never read).
+    pub fn last(&self, workspace: Uuid) -> Option<u64> {
+        self.lock().get(&workspace).map(|(version, _)| *version)
+    }
+
     /// Records `version` as `workspace`'s, read now (never lowering a newer one still
     /// fresh: a change made here is newer than a read that started before it).
     pub fn set(&self, workspace: Uuid, version: u64) {
@@ -500,7 +505,11 @@ mod tests {
     fn the_openapi_document_is_rendered_once_on_first_use() {
         let model = WorkspaceModel::build(Arc::new(custom("pet", 1_000)), 1).expect("builds");
         let first = model.openapi();
-        assert!(std::str::from_utf8(&first).unwrap().contains("\"/pets\""));
-        assert_eq!(first.as_ptr(), model.openapi().as_ptr());
+        assert!(
+            std::str::from_utf8(&first.bytes)
+                .unwrap()
+                .contains("\"/pets\"")
+        );
+        assert_eq!(first.bytes.as_ptr(), model.openapi().bytes.as_ptr());
     }
 }

@@ -107,7 +107,8 @@ impl Server {
         let state = AppState::with_limits(Arc::new(store), config.graphql)
             .with_rate_limits(config.rate)
             .with_body_timeout(config.conn.body_timeout)
-            .with_min_free_disk(config.min_free_disk);
+            .with_min_free_disk(config.min_free_disk)
+            .with_cors(config.cors.clone());
         let (shutdown, stopped) = watch::channel(false);
         let worker = match config.worker {
             true => {
@@ -115,6 +116,7 @@ impl Server {
                     state.store.clone(),
                     config.webhooks.clone(),
                     state.webhook_signals.clone(),
+                    state.metrics.clone(),
                 )
                 .map_err(|e| ServerError::Io(std::io::Error::other(e)))?;
                 Some(Arc::new(worker).spawn(stopped.clone()))
@@ -163,8 +165,9 @@ pub async fn work(config: Config) -> Result<(), ServerError> {
     let store = Arc::new(Store::open(&config.database).await?);
     prepare_workspaces(&store, config.no_migrate).await?;
     let signals = Arc::new(crate::webhooks::Signals::default());
-    let worker = crate::webhooks::Worker::new(store, config.webhooks.clone(), signals)
-        .map_err(|e| ServerError::Io(std::io::Error::other(e)))?;
+    let worker =
+        crate::webhooks::Worker::new(store, config.webhooks.clone(), signals, Arc::default())
+            .map_err(|e| ServerError::Io(std::io::Error::other(e)))?;
     let (stop, stopped) = watch::channel(false);
     let task = Arc::new(worker).spawn(stopped);
     println!("Delivering webhooks (stop with Ctrl-C)");
@@ -207,6 +210,18 @@ pub async fn serve(config: Config) -> Result<(), ServerError> {
             workspace.name, workspace.id, key.secret, workspace.id
         );
     }
-    println!("Listening on http://{}", server.addr);
+    let base = format!("http://{}", server.addr);
+    println!("Listening on {base}");
+    println!("  REST API reference: {base}/rest/docs");
+    println!("  GraphQL (GraphiQL): {base}/graphql");
+    match &config.database {
+        crate::config::Database::Sqlite { data_dir } => {
+            let shown = std::fs::canonicalize(data_dir).unwrap_or_else(|_| data_dir.clone());
+            println!("  Data directory:     {}", shown.display());
+        }
+        crate::config::Database::Postgres { .. } => {
+            println!("  Database:           Postgres (DATABASE_URL)");
+        }
+    }
     server.run_until_signal().await
 }

@@ -33,6 +33,10 @@ pub struct AppState {
     pub body_timeout: Duration,
     /// Free bytes the embedded store's disk needs for the server to report itself ready.
     pub min_free_disk: u64,
+    /// The browser origins allowed to call the API.
+    pub cors: crate::config::CorsOrigins,
+    /// Requests, deliveries and the rest `/metrics` reports.
+    pub metrics: Arc<crate::metrics::Metrics>,
     /// Wake-ups of this process's webhook worker (raised by writes, through `counts`,
     /// and by changes of webhooks).
     pub webhook_signals: Arc<crate::webhooks::Signals>,
@@ -62,6 +66,8 @@ impl AppState {
             rate: Arc::new(RateLimiter::new(RateLimits::default())),
             body_timeout: ConnLimits::default().body_timeout,
             min_free_disk: crate::config::DEFAULT_MIN_FREE_DISK,
+            cors: crate::config::CorsOrigins::Off,
+            metrics: Arc::default(),
             webhook_signals,
         }
     }
@@ -75,6 +81,12 @@ impl AppState {
     /// The same state with this body timeout.
     pub fn with_body_timeout(mut self, timeout: Duration) -> Self {
         self.body_timeout = timeout;
+        self
+    }
+
+    /// The same state, answering browsers of these origins.
+    pub fn with_cors(mut self, cors: crate::config::CorsOrigins) -> Self {
+        self.cors = cors;
         self
     }
 

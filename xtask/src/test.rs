@@ -1,5 +1,5 @@
-//! `cargo xtask test`: sets up what the tests need on a fresh machine (PostgreSQL, the
-//! Node packages, openapi-generator), then runs the drift check, every Rust test, the
+//! `cargo xtask test`: sets up what the tests need on a fresh machine (PostgreSQL,
+//! Chromium, the Node packages, openapi-generator), then runs the drift check, every Rust test, the
 //! TypeScript SDK's tests and the Zapier connector's. Under `CI=true` nothing may be
 //! skipped, so a missing service is an error instead of a skip.
 
@@ -14,6 +14,8 @@ pub fn run(root: &Path) -> Result<(), String> {
     let ci = std::env::var("CI").is_ok_and(|v| v == "true");
     step("PostgreSQL");
     ensure_postgres(root, ci)?;
+    step("Chromium (the browser tests)");
+    ensure_chromium(root, ci)?;
     step("Node packages (tools/spec-check, sdk-ts, zapier)");
     let node = ensure_node_tools(root, ci)?;
     step("openapi-generator (tools/spec-check/.venv)");
@@ -142,6 +144,36 @@ pub(crate) fn ensure_postgres(root: &Path, ci: bool) -> Result<(), String> {
         Err(message)
     } else {
         println!("warning: {message}; the Postgres tests will print `skipped`");
+        Ok(())
+    }
+}
+
+/// Installs Debian's Chromium for the browser tests when absent. Outside CI a failure
+/// only makes those tests print `skipped`.
+fn ensure_chromium(root: &Path, ci: bool) -> Result<(), String> {
+    let installed = || {
+        Command::new("chromium")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if installed() {
+        println!("Chromium is installed");
+        return Ok(());
+    }
+    let script = root.join("scripts/ensure-chromium.sh");
+    let done = Command::new("bash")
+        .arg(&script)
+        .status()
+        .is_ok_and(|s| s.success());
+    if done && installed() {
+        return Ok(());
+    }
+    let message = format!("Chromium is not installed and {} failed", script.display());
+    if ci {
+        Err(message)
+    } else {
+        println!("warning: {message}; the browser tests will print `skipped`");
         Ok(())
     }
 }

@@ -87,6 +87,7 @@ const RESERVED_OBJECT_NAMES: &[&str] = &[
     "users",
     "batch",
     "search",
+    "docs",
     "openApi",
     "graphql",
     "rest",

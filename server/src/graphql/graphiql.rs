@@ -3,7 +3,7 @@
 //! Paste the API key into the headers tab as `{"Authorization": "Bearer twk_…"}`.
 
 use axum::extract::Path;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
 const PAGE: &str = r#"<!doctype html>
@@ -18,6 +18,7 @@ const PAGE: &str = r#"<!doctype html>
   <script src="/graphql/assets/graphiql.min.js"></script>
 </head>
 <body>
+  <a href="/rest/docs" style="position: fixed; right: 1em; bottom: .6em; z-index: 10; font: 13px sans-serif;">REST API reference</a>
   <div id="graphiql">Loading GraphiQL…</div>
   <script>
     // The page serves both APIs: records at /graphql, the model at /metadata.
@@ -76,24 +77,7 @@ pub async fn page() -> Response {
 }
 
 /// `GET /graphql/assets/{file}`: one vendored file, cacheable for a day.
-pub async fn asset(Path(file): Path<String>) -> Response {
-    match ASSETS.iter().find(|(name, _, _)| *name == file) {
-        Some((_, content_type, bytes)) => (
-            [
-                (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
-                (
-                    header::CACHE_CONTROL,
-                    HeaderValue::from_static("public, max-age=86400"),
-                ),
-            ],
-            *bytes,
-        )
-            .into_response(),
-        None => crate::error::ApiError::new(
-            StatusCode::NOT_FOUND,
-            "NOT_FOUND",
-            format!("no GraphiQL asset named `{file}`"),
-        )
-        .into_response(),
-    }
+pub async fn asset(Path(file): Path<String>, headers: axum::http::HeaderMap) -> Response {
+    static FILES: crate::document::Assets = crate::document::Assets::new("GraphiQL", &ASSETS);
+    FILES.respond(&file, &headers)
 }

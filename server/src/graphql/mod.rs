@@ -33,6 +33,8 @@ pub struct Built {
     pub model: Arc<Schema>,
     /// The read root fields the direct executor answers.
     roots: direct::Roots,
+    /// The SDL as `GET /graphql/schema.graphql` answers it (made on its first request).
+    sdl_document: std::sync::OnceLock<crate::document::Document>,
 }
 
 impl Built {
@@ -45,7 +47,20 @@ impl Built {
             schema,
             sdl,
             model,
+            sdl_document: std::sync::OnceLock::new(),
         })
+    }
+
+    /// The SDL as a document with its ETag.
+    pub fn sdl_document(&self) -> crate::document::Document {
+        self.sdl_document
+            .get_or_init(|| {
+                crate::document::Document::new(
+                    self.sdl.clone(),
+                    "application/graphql; charset=utf-8",
+                )
+            })
+            .clone()
     }
 }
 

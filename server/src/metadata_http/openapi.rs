@@ -1,11 +1,16 @@
 //! `GET /rest/open-api/metadata`: an OpenAPI 3.1 document of the metadata REST API.
-use super::json_document;
 use axum::response::Response;
 use serde_json::{Value, json};
 
 /// The document (the same for every workspace: objects and fields are its data).
-pub async fn document() -> Response {
-    json_document(serde_json::to_vec(&spec()).unwrap_or_default())
+pub async fn document(headers: axum::http::HeaderMap) -> Response {
+    static DOCUMENT: std::sync::OnceLock<crate::document::Document> = std::sync::OnceLock::new();
+    DOCUMENT
+        .get_or_init(|| {
+            let json = serde_json::to_vec(&spec()).unwrap_or_default();
+            crate::document::Document::new(json, "application/json")
+        })
+        .respond(&headers)
 }
 
 fn error_responses() -> Value {

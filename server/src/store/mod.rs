@@ -270,6 +270,23 @@ impl Store {
         }
     }
 
+    /// The connection pools' use, and (SQLite) how many workspace files are open, for
+    /// `/metrics`.
+    pub async fn pool_use(&self) -> (Vec<crate::metrics::PoolUse>, Option<u64>) {
+        let of = |pool: &'static str, p: &sqlx::PgPool| crate::metrics::PoolUse {
+            pool,
+            open: u64::from(p.size()),
+            idle: p.num_idle() as u64,
+        };
+        match self {
+            Store::Sqlite(s) => {
+                let (pools, open) = s.pool_use().await;
+                (pools, Some(open))
+            }
+            Store::Postgres(s) => (vec![of("reads", s.pool()), of("writes", s.writes())], None),
+        }
+    }
+
     /// Checks the database answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
         dispatch!(self, s => s.ping().await)

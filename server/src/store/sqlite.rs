@@ -130,6 +130,28 @@ impl SqliteStore {
         Ok(db)
     }
 
+    /// The core pool's use, the workspace files' pools' use summed, and how many files
+    /// are open.
+    pub(super) async fn pool_use(&self) -> (Vec<crate::metrics::PoolUse>, u64) {
+        let of = |pool: &'static str, p: &sqlx::SqlitePool| crate::metrics::PoolUse {
+            pool,
+            open: u64::from(p.size()),
+            idle: p.num_idle() as u64,
+        };
+        let pools = self.pools.lock().await;
+        let mut workspaces = crate::metrics::PoolUse {
+            pool: "workspaces",
+            open: 0,
+            idle: 0,
+        };
+        for db in pools.values() {
+            let one = of("workspaces", &db.pool);
+            workspaces.open += one.open;
+            workspaces.idle += one.idle;
+        }
+        (vec![of("core", &self.core), workspaces], pools.len() as u64)
+    }
+
     /// Closes a workspace file's connections (they are opened again on its next use).
     pub async fn release_workspace(&self, id: Uuid) {
         let db = self.pools.lock().await.remove(&id);

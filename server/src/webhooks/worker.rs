@@ -61,6 +61,7 @@ pub struct Worker {
     settings: WebhookSettings,
     signals: Arc<Signals>,
     client: Client,
+    metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl Worker {
@@ -69,6 +70,7 @@ impl Worker {
         store: Arc<Store>,
         settings: WebhookSettings,
         signals: Arc<Signals>,
+        metrics: Arc<crate::metrics::Metrics>,
     ) -> Result<Worker, String> {
         let client = Client::new(
             Guard::new(settings.allowed_hosts.clone()),
@@ -81,6 +83,7 @@ impl Worker {
             settings,
             signals,
             client,
+            metrics,
         })
     }
 
@@ -350,6 +353,12 @@ impl Worker {
     ) -> Result<(), StoreError> {
         let mut by_hook: HashMap<&str, (bool, Option<&AttemptOutcome>)> = HashMap::new();
         for o in done {
+            self.metrics.delivery(match o.status {
+                DeliveryStatus::Delivered => "delivered",
+                DeliveryStatus::Pending => "retrying",
+                DeliveryStatus::DeadLettered => "dead_lettered",
+                DeliveryStatus::Cancelled => "cancelled",
+            });
             let entry = by_hook.entry(o.webhook_id.as_str()).or_default();
             if o.status == DeliveryStatus::Delivered {
                 entry.0 = true;

@@ -4,6 +4,7 @@ mod support;
 
 mod abuse;
 mod auth;
+mod browser;
 mod cli;
 mod connections;
 mod graphql;
@@ -11,6 +12,7 @@ mod health;
 mod metadata;
 mod metadata_api;
 mod migrations;
+mod ops;
 mod query;
 mod readback;
 mod rest;

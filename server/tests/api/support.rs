@@ -162,6 +162,7 @@ impl TestDb {
             min_free_disk: twenty_server::config::DEFAULT_MIN_FREE_DISK,
             webhooks: test_webhook_settings(),
             worker: true,
+            cors: twenty_server::config::CorsOrigins::Off,
         }
     }
 
