@@ -11,6 +11,9 @@ pub struct Cli {
     /// Global settings.
     #[command(flatten)]
     pub settings: SettingsArgs,
+    /// Address to listen on, HOST:PORT (`localhost:3000` works) (serving only).
+    #[arg(long, env = "TWENTY_LISTEN")]
+    pub listen: Option<String>,
     /// What to do (default: serve).
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -22,9 +25,6 @@ pub struct SettingsArgs {
     /// Postgres URL; without it the embedded SQLite store is used.
     #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
-    /// Address to listen on.
-    #[arg(long, global = true, env = "TWENTY_LISTEN")]
-    pub listen: Option<String>,
     /// Directory of the embedded SQLite store.
     #[arg(long, global = true, env = "TWENTY_DATA_DIR")]
     pub data_dir: Option<String>,
@@ -32,11 +32,11 @@ pub struct SettingsArgs {
 
 impl SettingsArgs {
     /// The raw settings, with `PG_DATABASE_URL` read from the environment.
-    pub fn raw(self, no_migrate: bool, no_worker: bool) -> RawSettings {
+    pub fn raw(self, listen: Option<String>, no_migrate: bool, no_worker: bool) -> RawSettings {
         RawSettings {
             database_url: self.database_url,
             pg_database_url: std::env::var("PG_DATABASE_URL").ok(),
-            listen: self.listen,
+            listen,
             data_dir: self.data_dir,
             no_migrate,
             graphql_max_depth: env("TWENTY_GRAPHQL_MAX_DEPTH"),
@@ -75,6 +75,9 @@ fn env(name: &str) -> Option<String> {
 pub enum Command {
     /// Serve the API (the default).
     Serve {
+        /// Address to listen on, HOST:PORT (`localhost:3000` works).
+        #[arg(long, env = "TWENTY_LISTEN")]
+        listen: Option<String>,
         /// Refuse to start when migrations are pending instead of applying them.
         #[arg(long)]
         no_migrate: bool,
@@ -116,6 +119,13 @@ pub enum Command {
         /// The directory to write the package into (created when absent).
         #[arg(long)]
         out: std::path::PathBuf,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout,
+    /// e.g. `twenty-server completions bash > ~/.local/share/bash-completion/completions/twenty-server`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
     },
 }
 

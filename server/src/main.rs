@@ -79,16 +79,27 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), String> {
-    let (no_migrate, no_worker) = match cli.command {
+    if let Some(Command::Completions { shell }) = cli.command {
+        use clap::CommandFactory;
+        clap_complete::generate(
+            shell,
+            &mut Cli::command(),
+            "twenty-server",
+            &mut std::io::stdout(),
+        );
+        return Ok(());
+    }
+    let (listen, no_migrate, no_worker) = match cli.command {
         Some(Command::Serve {
+            ref listen,
             no_migrate,
             no_worker,
-        }) => (no_migrate, no_worker),
-        _ => (false, false),
+        }) => (listen.clone().or(cli.listen), no_migrate, no_worker),
+        _ => (cli.listen, false, false),
     };
     let config = cli
         .settings
-        .raw(no_migrate, no_worker)
+        .raw(listen, no_migrate, no_worker)
         .resolve()
         .map_err(|e| e.to_string())?;
     let command = match cli.command {
@@ -114,7 +125,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             lang,
             out: dir,
         } => commands::sdk(&store, &workspace, lang, &dir, &mut out).await,
-        Command::Serve { .. } | Command::Worker => Ok(()),
+        Command::Serve { .. } | Command::Worker | Command::Completions { .. } => Ok(()),
     };
     result.map_err(|e| e.to_string())
 }

@@ -9,7 +9,7 @@ pub mod objects;
 
 pub use objects::*;
 use twenty_codegen::WorkspaceEntity;
-use twenty_codegen::model::{Object, Schema};
+use twenty_codegen::model::{Object, Schema, ValidationErrors};
 
 /// The standard objects as declared (without system fields), in a stable order: the
 /// CRM core first, then junctions and activity, then messaging, calendar and workflow.
@@ -43,6 +43,12 @@ pub fn objects() -> Vec<Object> {
 /// When the declarations above are invalid. They are compiled in, so that is a bug in
 /// this crate (the test suite asserts it never happens), never a user error.
 pub fn schema() -> Schema {
+    try_schema().unwrap_or_else(|errors| panic!("the standard objects are invalid: {errors}"))
+}
+
+/// The standard schema, or every problem of the declarations (a wrong inverse, a reused
+/// id, a relation to an object missing from [`objects`], …): what `cargo xtask codegen`
+/// reports, without a panic, while the declarations are being edited.
+pub fn try_schema() -> Result<Schema, ValidationErrors> {
     Schema::new(objects())
-        .unwrap_or_else(|errors| panic!("the standard objects are invalid: {errors}"))
 }

@@ -47,9 +47,21 @@ struct Output {
     note: Option<String>,
 }
 
+/// The model, or the message `cargo xtask codegen` stops with (exit status 1, no panic):
+/// every problem of the declarations, and where to fix them.
+fn validated(
+    schema: Result<twenty_codegen::model::Schema, twenty_codegen::model::ValidationErrors>,
+) -> Result<twenty_codegen::model::Schema, String> {
+    schema.map_err(|errors| {
+        format!(
+            "the standard objects (standard-objects/src/objects/, registered in standard-objects/src/lib.rs) are invalid: {errors}"
+        )
+    })
+}
+
 /// Generates (or checks) every output of the standard set under `root`.
 pub fn run(root: &Path, options: Options) -> Result<(), String> {
-    let schema = twenty_standard_objects::schema();
+    let schema = validated(twenty_standard_objects::try_schema())?;
     println!(
         "standard objects: {} objects, {} fields",
         schema.objects.len(),
@@ -272,6 +284,39 @@ fn write(path: &Path, contents: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use twenty_codegen::model::Schema;
+
+    #[test]
+    fn cross_object_mistakes_stop_codegen_with_a_message_not_a_panic() {
+        let objects = twenty_standard_objects::objects;
+        // A relation to an object that is not registered.
+        let unregistered = objects()
+            .into_iter()
+            .filter(|o| o.name_singular != "company")
+            .collect();
+        let message = validated(Schema::new(unregistered)).unwrap_err();
+        assert!(message.contains("standard-objects/src/lib.rs"), "{message}");
+        assert!(
+            message.contains("`company`") || message.contains("company"),
+            "{message}"
+        );
+        // An id used twice.
+        let mut reused = objects();
+        reused[1].id = reused[0].id;
+        let message = validated(Schema::new(reused)).unwrap_err();
+        assert!(message.contains(&objects()[0].id.to_string()), "{message}");
+        // An inverse that names no field of the target.
+        let mut wrong = objects();
+        let relation = wrong
+            .iter_mut()
+            .flat_map(|o| o.fields.iter_mut())
+            .find_map(|f| f.relation.as_mut())
+            .expect("a relation");
+        relation.inverse = "noSuchField".into();
+        let message = validated(Schema::new(wrong)).unwrap_err();
+        assert!(message.contains("noSuchField"), "{message}");
+        assert!(validated(Schema::new(objects())).is_ok());
+    }
 
     #[test]
     fn headers_name_the_command_in_each_format() {

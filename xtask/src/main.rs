@@ -1,9 +1,11 @@
 //! The project's task runner: `cargo xtask codegen [--check] [--allow-destructive]`,
-//! `cargo xtask test` and `cargo xtask bench`. Owns the I/O around the pure compiler; no
+//! `cargo xtask test`, `cargo xtask docker` and `cargo xtask bench`. Owns the I/O around the pure compiler; no
 //! emitter logic lives here.
 
 mod bench;
 mod codegen;
+mod docker;
+mod new_object;
 mod test;
 
 use std::ffi::OsString;
@@ -27,6 +29,14 @@ commands:
       the codegen drift check, the Rust tests (Postgres and SQLite legs), the doc tests and
       the TypeScript SDK's tests (tsc, the OpenAPI agreement, node --test, the live server)
       and the Zapier connector's (schema validation, the app tester against the live server).
+  new-object <nameSingular> [--plural <namePlural>]
+      Scaffolds a standard object: standard-objects/src/objects/<name>.rs with fresh
+      stable ids and a `name` field, registered in objects/mod.rs and lib.rs's list; add
+      its fields, then run `cargo xtask codegen`.
+  docker
+      Checks the packaging: lints the Dockerfile (hadolint) and validates compose.yaml
+      (the compose-spec schema), then, where a Docker daemon answers, builds the image and
+      runs its binary as the image's non-root user.
   bench [--duration 10s] [--warmup 2s] [--connections 16] [--backend sqlite|postgres|both]
         [--people 10000] [--only rest-list-20,graphql-list-20,…]
       Builds the release server, seeds a fresh store, and measures REST list / get / filter /
@@ -45,6 +55,12 @@ fn main() -> ExitCode {
         Some("test") => match args.get(1) {
             None => test::run(&workspace_root()),
             Some(extra) => Err(format!("`test` takes no arguments (got `{extra}`)")),
+        },
+        Some("new-object") => new_object::Options::parse(&args[1..])
+            .and_then(|options| new_object::run(&workspace_root(), &options)),
+        Some("docker") => match args.get(1) {
+            None => docker::run(&workspace_root()),
+            Some(extra) => Err(format!("`docker` takes no arguments (got `{extra}`)")),
         },
         Some("bench") => {
             bench::Options::parse(&args[1..]).and_then(|o| bench::run(&workspace_root(), o))

@@ -28,6 +28,16 @@ pub fn run(root: &Path) -> Result<(), String> {
             allow_destructive: false,
         },
     )?;
+    step("packaging (Dockerfile: hadolint; compose.yaml: the compose-spec schema)");
+    let python = Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if python || ci {
+        crate::docker::lint(root)?;
+    } else {
+        println!("skipped: python3 is not installed");
+    }
     // The live tests (the Rust SDK's and, below, the TypeScript SDK's) start the real server
     // and the Rust SDK's README example: built once, here, into the target dir.
     step("binaries the live tests start (twenty-server, the Rust SDK's README example)");
@@ -209,16 +219,23 @@ fn ensure_openapi_generator(root: &Path, ci: bool) -> Result<(), String> {
             Ok(())
         };
     }
-    let dir = root.join("tools/spec-check");
+    ensure_venv(root, "tools/spec-check", OPENAPI_GENERATOR)
+}
+
+/// Installs `<tool_dir>/requirements.txt` (pinned, hashes checked) into
+/// `<tool_dir>/.venv` unless `bin` (relative to the root) exists and the venv was built
+/// from the same requirements.
+pub(crate) fn ensure_venv(root: &Path, tool_dir: &str, bin: &str) -> Result<(), String> {
+    let dir = root.join(tool_dir);
     let venv = dir.join(".venv");
     let requirements = std::fs::read_to_string(dir.join("requirements.txt"))
-        .map_err(|e| format!("cannot read tools/spec-check/requirements.txt: {e}"))?;
+        .map_err(|e| format!("cannot read {tool_dir}/requirements.txt: {e}"))?;
     // A copy of the requirements the venv was built from: a change rebuilds it.
     let installed = venv.join("installed-requirements.txt");
-    if root.join(OPENAPI_GENERATOR).exists()
+    if root.join(bin).exists()
         && std::fs::read_to_string(&installed).is_ok_and(|i| i == requirements)
     {
-        println!("tools/spec-check/.venv: up to date");
+        println!("{tool_dir}/.venv: up to date");
         return Ok(());
     }
     run_command(
@@ -239,13 +256,13 @@ fn ensure_openapi_generator(root: &Path, ci: bool) -> Result<(), String> {
                 "-r",
             ])
             .arg(dir.join("requirements.txt")),
-        "pip install -r tools/spec-check/requirements.txt",
+        &format!("pip install -r {tool_dir}/requirements.txt"),
     )?;
     std::fs::write(&installed, requirements)
         .map_err(|e| format!("cannot write {}: {e}", installed.display()))
 }
 
-fn run_command(command: &mut Command, what: &str) -> Result<(), String> {
+pub(crate) fn run_command(command: &mut Command, what: &str) -> Result<(), String> {
     let status = command
         .status()
         .map_err(|e| format!("cannot run {what}: {e}"))?;

@@ -65,12 +65,16 @@ pub struct ApiKey {
     /// What it may do.
     pub scope: Scope,
     /// Expiry, Unix milliseconds.
+    #[serde(serialize_with = "super::instant::option")]
     pub expires_at: Option<i64>,
     /// Revocation time, Unix milliseconds.
+    #[serde(serialize_with = "super::instant::option")]
     pub revoked_at: Option<i64>,
     /// Last successful use, Unix milliseconds.
+    #[serde(serialize_with = "super::instant::option")]
     pub last_used_at: Option<i64>,
     /// Creation time, Unix milliseconds.
+    #[serde(serialize_with = "super::instant::serialize")]
     pub created_at: i64,
 }
 

@@ -39,6 +39,10 @@ pub enum StoreError {
     /// A database error.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// The Postgres server of the database URL cannot be reached or refused the
+    /// connection.
+    #[error("cannot connect to Postgres at {target} (DATABASE_URL): {reason}")]
+    Connect { target: String, reason: String },
     /// A file-system error under the data directory.
     #[error("{path}: {source}")]
     Io {
@@ -198,6 +202,29 @@ pub fn pg_write_pool_size(pool_size: u32) -> u32 {
 /// on a thread of its own, so more readers than cores only add thread switches.
 pub fn sqlite_readers() -> u32 {
     crate::config::cores().max(2)
+}
+
+/// Serde: Unix milliseconds written as RFC 3339 UTC instants with milliseconds
+/// (`2026-12-08T00:27:27.553Z`), as the API writes them (used by the CLI's `--json`).
+pub(crate) mod instant {
+    use serde::Serializer;
+
+    fn text(ms: i64) -> String {
+        let time = std::time::UNIX_EPOCH
+            + std::time::Duration::from_millis(u64::try_from(ms).unwrap_or(0));
+        humantime::format_rfc3339_millis(time).to_string()
+    }
+
+    pub fn serialize<S: Serializer>(ms: &i64, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&text(*ms))
+    }
+
+    pub fn option<S: Serializer>(ms: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
+        match ms {
+            Some(ms) => s.serialize_str(&text(*ms)),
+            None => s.serialize_none(),
+        }
+    }
 }
 
 /// Unix milliseconds now.

@@ -25,6 +25,54 @@ CREATE TABLE IF NOT EXISTS "core"."apiKey" (
 );
 "#;
 
+/// Connects once, to tell an operator what is wrong in terms of the URL's host, port and
+/// database (a pool would only say it timed out).
+async fn check_connection(url: &str) -> Result<(), StoreError> {
+    use sqlx::{ConnectOptions, Connection};
+    use std::str::FromStr;
+    let options =
+        sqlx::postgres::PgConnectOptions::from_str(url).map_err(|e| StoreError::Connect {
+            target: "the URL".to_owned(),
+            reason: format!("the URL cannot be read: {e}"),
+        })?;
+    let database = options
+        .get_database()
+        .unwrap_or(options.get_username())
+        .to_owned();
+    let target = format!(
+        "{}:{}, database {database:?}",
+        options.get_host(),
+        options.get_port()
+    );
+    let failed = |reason: String| StoreError::Connect {
+        target: target.clone(),
+        reason,
+    };
+    let connection = tokio::time::timeout(Duration::from_secs(5), options.connect())
+        .await
+        .map_err(|_| failed("no answer within 5 s".to_owned()))?
+        .map_err(|e| {
+            failed(match &e {
+                sqlx::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
+                    "connection refused: is PostgreSQL running and listening there?".to_owned()
+                }
+                sqlx::Error::Io(io) => io.to_string(),
+                sqlx::Error::Database(db) => match db.code().as_deref() {
+                    Some("3D000") => format!(
+                        "the database does not exist; create it (createdb {database}) or name another in the URL"
+                    ),
+                    Some("28P01" | "28000") => {
+                        format!("authentication failed: {}", db.message())
+                    }
+                    _ => db.message().to_owned(),
+                },
+                other => other.to_string(),
+            })
+        })?;
+    let _ = connection.close().await;
+    Ok(())
+}
+
 /// The Postgres store.
 #[derive(Debug)]
 pub struct PgStore {
@@ -38,6 +86,7 @@ impl PgStore {
     /// [`super::pg_write_pool_size`] for the engine's writes) and creates the core schema
     /// and tables when absent.
     pub async fn open(url: &str, pool_size: u32) -> Result<Self, StoreError> {
+        check_connection(url).await?;
         let options = || PgPoolOptions::new().acquire_timeout(Duration::from_secs(5));
         let pool = options().max_connections(pool_size).connect(url).await?;
         let writes = options()

@@ -15,6 +15,7 @@ pub struct Workspace {
     /// Its display name.
     pub name: String,
     /// Creation time, Unix milliseconds.
+    #[serde(serialize_with = "super::instant::serialize")]
     pub created_at: i64,
 }
 

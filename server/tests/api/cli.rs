@@ -131,7 +131,17 @@ fn api_keys_are_created_listed_and_revoked() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let expires = key["expiresAt"].as_i64().unwrap();
+    // Instants are RFC 3339, as the API writes them.
+    let expires = key["expiresAt"].as_str().unwrap();
+    assert!(expires.ends_with('Z') && expires.len() == 24, "{expires}");
+    let expires = humantime::parse_rfc3339(expires).unwrap();
+    let expires = i64::try_from(
+        expires
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis(),
+    )
+    .unwrap();
     let in_30_days = twenty_server::store::now_ms() + 30 * 86_400_000;
     assert!(
         (expires - in_30_days).abs() < 60_000,
@@ -162,7 +172,11 @@ fn api_keys_are_created_listed_and_revoked() {
         .unwrap()
         .clone();
     assert_eq!(row["status"], "revoked");
-    assert!(row["revokedAt"].is_i64());
+    assert!(
+        humantime::parse_rfc3339(row["revokedAt"].as_str().unwrap()).is_ok(),
+        "{row}"
+    );
+    assert!(row["lastUsedAt"].is_null(), "{row}");
 
     let again = run(dir.path(), &["api-key", "revoke", key_id]);
     assert!(!again.status.success());
@@ -172,7 +186,7 @@ fn api_keys_are_created_listed_and_revoked() {
 #[test]
 fn bad_arguments_and_settings_stop_with_one_message_naming_them() {
     let dir = tempfile::tempdir().unwrap();
-    let cases: [Case; 5] = [
+    let cases: [Case; 6] = [
         (
             &["serve"],
             &[("TWENTY_LISTEN", "not-an-address")],
@@ -187,6 +201,11 @@ fn bad_arguments_and_settings_stop_with_one_message_naming_them() {
             &["workspace", "list"],
             &[("DATABASE_URL", "mysql://localhost/x")],
             "error: invalid DATABASE_URL",
+        ),
+        (
+            &["workspace", "list"],
+            &[("DATABASE_URL", "postgres://postgres@127.0.0.1:1/crm")],
+            "error: cannot connect to Postgres at 127.0.0.1:1, database \"crm\" (DATABASE_URL): connection refused",
         ),
         (
             &["api-key", "create", "--workspace", "nope", "--name", "x"],
@@ -223,6 +242,28 @@ fn bad_arguments_and_settings_stop_with_one_message_naming_them() {
         assert_eq!(stderr.lines().count(), 1, "{stderr}");
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
+}
+
+#[tokio::test]
+async fn a_missing_postgres_database_is_named_with_how_to_create_it() {
+    // Reach the test server first: the message below needs one that answers.
+    let Some(pg) = crate::support::fresh_postgres("missingdb").await else {
+        return;
+    };
+    let url = pg.url.rsplit_once('/').unwrap().0.to_owned() + "/twenty_no_such_database";
+    let output = Command::new(env!("CARGO_BIN_EXE_twenty-server"))
+        .args(["workspace", "list"])
+        .env("DATABASE_URL", &url)
+        .env_remove("PG_DATABASE_URL")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(", database \"twenty_no_such_database\" (DATABASE_URL): the database does not exist; create it (createdb twenty_no_such_database)"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
 
 #[test]
@@ -316,6 +357,32 @@ async fn migrate_reports_a_failing_workspace_and_goes_on_with_the_others() {
     assert!(
         stderr.contains("error: 1 of 2 workspaces failed to migrate"),
         "{stderr}"
+    );
+}
+
+#[test]
+fn completions_are_printed_for_each_shell_and_listen_is_only_a_serving_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let bash = ok(dir.path(), &["completions", "bash"]);
+    assert!(bash.contains("complete -F _twenty__server"), "{bash}");
+    for word in ["api-key", "workspace", "migrate", "--data-dir", "--listen"] {
+        assert!(bash.contains(word), "bash completions lack {word}");
+    }
+    for shell in ["zsh", "fish", "elvish", "powershell"] {
+        let script = ok(dir.path(), &["completions", shell]);
+        assert!(script.contains("api-key"), "{shell}: {script}");
+    }
+    let refused = run(dir.path(), &["completions", "tcsh"]);
+    assert_eq!(refused.status.code(), Some(2));
+    // --listen belongs to serving: other commands refuse it rather than ignore it.
+    let refused = run(dir.path(), &["migrate", "--listen", "127.0.0.1:1"]);
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("--listen"), "{stderr}");
+    let help = ok(dir.path(), &["migrate", "--help"]);
+    assert!(
+        !help.contains("--listen") && help.contains("--data-dir"),
+        "{help}"
     );
 }
 
