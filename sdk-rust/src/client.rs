@@ -44,12 +44,24 @@ pub struct Client {
     base: Url,
     token: Option<String>,
     retry: Retry,
+    timeout: Option<Duration>,
 }
+
+/// How long one attempt of a request may take by default, body included: 30 s.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl Client {
     /// A client of the server at `url` (e.g. `https://crm.example.com`). The API key is
     /// `TWENTY_API_KEY` from the environment until [`Client::api_key`] sets one.
     pub fn new(url: &str) -> Result<Client, Error> {
+        let http = reqwest::Client::builder().build().map_err(Error::Network)?;
+        Client::with_http_client(url, http)
+    }
+
+    /// A client of the server at `url` sending its requests through `http`, the caller's
+    /// own `reqwest::Client` (its proxy, TLS roots, connection pool; this client's
+    /// timeout still applies per request, see [`Client::timeout`]).
+    pub fn with_http_client(url: &str, http: reqwest::Client) -> Result<Client, Error> {
         let base = Url::parse(url).map_err(|e| {
             Error::InvalidInput(format!(
                 "the server URL {url:?} is not an absolute URL such as http://127.0.0.1:3000: {e}"
@@ -65,7 +77,6 @@ impl Client {
                 "the server URL {url:?} must not have a query string or fragment"
             )));
         }
-        let http = reqwest::Client::builder().build().map_err(Error::Network)?;
         let token = std::env::var("TWENTY_API_KEY")
             .ok()
             .filter(|k| !k.is_empty());
@@ -74,7 +85,16 @@ impl Client {
             base,
             token,
             retry: Retry::default(),
+            timeout: Some(DEFAULT_TIMEOUT),
         })
+    }
+
+    /// Each attempt of a request may take this long, body included (default
+    /// [`DEFAULT_TIMEOUT`]); past it the call fails with an [`Error::Network`] whose
+    /// `is_timeout()` is true. `None`: no limit.
+    pub fn timeout(mut self, timeout: Option<Duration>) -> Client {
+        self.timeout = timeout;
+        self
     }
 
     /// Authenticates with this API key (instead of `TWENTY_API_KEY`).
@@ -170,6 +190,9 @@ impl Client {
                 .header("accept", "application/json");
             if let Some(token) = &self.token {
                 request = request.bearer_auth(token);
+            }
+            if let Some(timeout) = self.timeout {
+                request = request.timeout(timeout);
             }
             if let Some(body) = &body {
                 request = request.json(body);
@@ -506,7 +529,21 @@ impl<'a, O: Object> FindMany<'a, O> {
 
     /// Sends the request: one page.
     pub async fn send(&self) -> Result<Page<O>, Error> {
-        let query = self.query()?;
+        self.page(None).await
+    }
+
+    /// One page of only these fields (and `id`; a relation brings its `…Id` column), each
+    /// record read as `R` — a struct of yours with those fields (`#[serde(rename_all =
+    /// "camelCase")]`).
+    pub async fn select<R: DeserializeOwned>(&self, fields: &[&str]) -> Result<Page<R>, Error> {
+        self.page(Some(fields)).await
+    }
+
+    async fn page<R: DeserializeOwned>(&self, fields: Option<&[&str]>) -> Result<Page<R>, Error> {
+        let mut query = self.query()?;
+        if let Some(fields) = fields {
+            query.push(("fields", fields_param(fields)?));
+        }
         let body = self
             .objects
             .client
@@ -609,6 +646,46 @@ impl<O: Object> FindOne<'_, O> {
         self.depth = Some(depth);
         self
     }
+
+    /// Only these fields (and `id`), the record read as `R` — a struct of yours with them.
+    pub async fn select<R: DeserializeOwned>(self, fields: &[&str]) -> Result<R, Error> {
+        self.get(Some(fields)).await
+    }
+
+    async fn get<R: DeserializeOwned>(self, fields: Option<&[&str]>) -> Result<R, Error> {
+        let mut query: Vec<(&str, String)> = self
+            .depth
+            .map(|d| vec![("depth", d.as_str().to_owned())])
+            .unwrap_or_default();
+        if let Some(fields) = fields {
+            query.push(("fields", fields_param(fields)?));
+        }
+        let body = self
+            .objects
+            .client
+            .request(
+                Method::GET,
+                &self.objects.record_path(self.id),
+                &query,
+                None,
+            )
+            .await?;
+        envelope(body, O::KEYS.find_one)
+    }
+}
+
+/// The `fields` parameter of a selection.
+fn fields_param(fields: &[&str]) -> Result<String, Error> {
+    if fields.iter().any(|f| f.is_empty() || f.contains(',')) {
+        return Err(Error::InvalidInput(format!(
+            "fields: field names, without commas (got {fields:?})"
+        )));
+    }
+    Ok(if fields.is_empty() {
+        "id".to_owned()
+    } else {
+        fields.join(",")
+    })
 }
 
 impl<'a, O: Object> IntoFuture for FindOne<'a, O> {
@@ -616,23 +693,7 @@ impl<'a, O: Object> IntoFuture for FindOne<'a, O> {
     type IntoFuture = BoxFuture<'a, O>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let query: Vec<(&str, String)> = self
-                .depth
-                .map(|d| vec![("depth", d.as_str().to_owned())])
-                .unwrap_or_default();
-            let body = self
-                .objects
-                .client
-                .request(
-                    Method::GET,
-                    &self.objects.record_path(self.id),
-                    &query,
-                    None,
-                )
-                .await?;
-            envelope(body, O::KEYS.find_one)
-        })
+        Box::pin(async move { self.get(None).await })
     }
 }
 

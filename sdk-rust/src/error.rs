@@ -7,9 +7,12 @@ use serde_json::Value;
 pub struct ApiError {
     /// The HTTP status.
     pub status: u16,
-    /// The server's code (`BAD_REQUEST`, `UNAUTHENTICATED`, `FORBIDDEN`, `NOT_FOUND`, …),
-    /// or one derived from the status when the body names none.
+    /// The server's code (`INVALID_FILTER`, `UNAUTHENTICATED`, `NOT_FOUND`, … — for
+    /// GraphQL, its `extensions.twentyCode`), or the documented code of the status when the
+    /// body names none. [`ApiError::error_code`] gives it as an enum.
     pub code: String,
+    /// For a GraphQL error: its `extensions.code` (`BAD_USER_INPUT`, …).
+    pub graphql_code: Option<String>,
     /// The server's messages (never empty).
     pub messages: Vec<String>,
     /// The kind of error the server named (`BadRequestException`, …).
@@ -18,6 +21,14 @@ pub struct ApiError {
     pub request_id: Option<String>,
     /// The response body, as received (JSON when it parsed, else a string).
     pub body: Value,
+}
+
+impl ApiError {
+    /// [`ApiError::code`] as the enum of the documented codes (`Unknown` for a code newer
+    /// than this SDK).
+    pub fn error_code(&self) -> crate::ErrorCode {
+        crate::ErrorCode::parse(&self.code)
+    }
 }
 
 impl std::fmt::Display for ApiError {
@@ -67,6 +78,15 @@ impl Error {
         }
     }
 
+    /// The code of an API error as the enum of the documented codes (`None` for the
+    /// others), to `match` on.
+    pub fn error_code(&self) -> Option<crate::ErrorCode> {
+        match self {
+            Error::Api(api) => Some(api.error_code()),
+            _ => None,
+        }
+    }
+
     /// The messages of an API error (empty for the others).
     pub fn messages(&self) -> &[String] {
         match self {
@@ -79,15 +99,18 @@ impl Error {
 /// The code used when the server sent none: derived from the status.
 fn code_of_status(status: u16) -> &'static str {
     match status {
-        400 => "BAD_REQUEST",
+        400 => "INVALID_REQUEST",
         401 => "UNAUTHENTICATED",
         403 => "FORBIDDEN",
         404 => "NOT_FOUND",
-        409 => "CONFLICT",
+        405 => "METHOD_NOT_ALLOWED",
+        408 => "REQUEST_TIMEOUT",
         413 => "PAYLOAD_TOO_LARGE",
-        429 => "TOO_MANY_REQUESTS",
+        414 => "URI_TOO_LONG",
+        429 => "RATE_LIMITED",
+        431 => "HEADERS_TOO_LARGE",
         503 => "SERVICE_UNAVAILABLE",
-        s if s >= 500 => "INTERNAL_SERVER_ERROR",
+        s if s >= 500 => "INTERNAL_ERROR",
         _ => "HTTP_ERROR",
     }
 }
@@ -131,6 +154,7 @@ pub(crate) fn from_response(status: u16, text: &str, request_id: Option<String>)
         return Error::Api(Box::new(ApiError {
             status,
             code,
+            graphql_code: None,
             messages,
             kind,
             request_id,
@@ -146,6 +170,7 @@ pub(crate) fn from_response(status: u16, text: &str, request_id: Option<String>)
     Error::Api(Box::new(ApiError {
         status,
         code: code_of_status(status).to_owned(),
+        graphql_code: None,
         messages: vec![message],
         kind: None,
         request_id,
@@ -165,13 +190,18 @@ pub(crate) fn from_graphql(
         .and_then(Value::as_array)
         .map(|errors| errors.iter().filter_map(Value::as_object).collect())
         .unwrap_or_default();
-    let code = errors
-        .first()
-        .and_then(|e| e.get("extensions"))
+    let extensions = errors.first().and_then(|e| e.get("extensions"));
+    let graphql_code = extensions
         .and_then(|x| x.get("code"))
         .and_then(Value::as_str)
-        .unwrap_or("GRAPHQL_ERROR")
-        .to_owned();
+        .map(str::to_owned);
+    // The stable code (`twentyCode`) first, as the REST API would answer.
+    let code = extensions
+        .and_then(|x| x.get("twentyCode"))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .or_else(|| graphql_code.clone())
+        .unwrap_or_else(|| "GRAPHQL_ERROR".to_owned());
     let mut messages: Vec<String> = errors
         .iter()
         .flat_map(|e| strings(e.get("message")))
@@ -182,6 +212,7 @@ pub(crate) fn from_graphql(
     Error::Api(Box::new(ApiError {
         status,
         code,
+        graphql_code,
         messages,
         kind: None,
         request_id,
@@ -217,10 +248,31 @@ mod tests {
         assert_eq!(error.code(), Some("FORBIDDEN"));
         assert_eq!(error.messages(), ["Forbidden"]);
         let error = from_response(502, "<html>bad gateway</html>", None);
-        assert_eq!(error.code(), Some("INTERNAL_SERVER_ERROR"));
+        assert_eq!(error.code(), Some("INTERNAL_ERROR"));
+        assert_eq!(error.error_code(), Some(crate::ErrorCode::InternalError));
         assert_eq!(error.messages(), ["<html>bad gateway</html>"]);
         let error = from_response(429, "", None);
-        assert_eq!(error.code(), Some("TOO_MANY_REQUESTS"));
+        assert_eq!(error.code(), Some("RATE_LIMITED"));
         assert_eq!(error.messages(), ["request failed with status 429"]);
+    }
+
+    #[test]
+    fn codes_are_an_enum_with_an_unknown_variant() {
+        let error = from_response(400, r#"{"code":"INVALID_FILTER","messages":["x"]}"#, None);
+        assert_eq!(error.error_code(), Some(crate::ErrorCode::InvalidFilter));
+        let error = from_response(400, r#"{"code":"SOMETHING_NEWER","messages":["x"]}"#, None);
+        assert_eq!(
+            error.error_code(),
+            Some(crate::ErrorCode::Unknown("SOMETHING_NEWER".to_owned()))
+        );
+        assert_eq!(
+            crate::ErrorCode::UniqueViolation.as_str(),
+            "UNIQUE_VIOLATION"
+        );
+        let graphql = serde_json::json!({"errors": [{"message": "too many", "extensions": {"code": "BAD_USER_INPUT", "twentyCode": "LIMIT_EXCEEDED"}}]});
+        let error = from_graphql(200, graphql.as_object().unwrap(), None);
+        assert_eq!(error.error_code(), Some(crate::ErrorCode::LimitExceeded));
+        let Error::Api(api) = error else { panic!() };
+        assert_eq!(api.graphql_code.as_deref(), Some("BAD_USER_INPUT"));
     }
 }

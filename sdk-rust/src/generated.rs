@@ -35,6 +35,10 @@ pub enum ActorSource {
     Webhook,
     #[serde(rename = "APPLICATION")]
     Application,
+    /// A value this SDK does not know (an option added after it was generated): the
+    /// record still reads; sent back, the server refuses it.
+    #[serde(other)]
+    UnknownValue,
 }
 
 impl SelectValue for ActorSource {
@@ -50,6 +54,206 @@ impl SelectValue for ActorSource {
             Self::System => "SYSTEM",
             Self::Webhook => "WEBHOOK",
             Self::Application => "APPLICATION",
+            Self::UnknownValue => "UnknownValue",
+        }
+    }
+}
+
+/// A documented error code of the server's API (`ApiError::error_code`); a code newer than this SDK is `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    /// 400 — a query parameter the route does not take
+    UnknownParameter,
+    /// 400 — a malformed or repeated query parameter
+    InvalidParameter,
+    /// 400 — `limit` above its maximum
+    LimitExceeded,
+    /// 400 — a malformed `filter` (the message gives the character position)
+    InvalidFilter,
+    /// 400 — a `filter` with more terms, or more `in` values, than the maximum
+    FilterTooLarge,
+    /// 400 — a `filter` or a body nested more than 32 levels deep
+    NestingTooDeep,
+    /// 400 — a malformed `order_by`
+    InvalidOrder,
+    /// 400 — a malformed group-by request: `group_by`, `aggregate`, its `order_by`, or a date granularity or time zone
+    InvalidGroupBy,
+    /// 400 — a malformed cursor, or one from another ordering
+    InvalidCursor,
+    /// 400 — a path id that is not a UUID
+    InvalidId,
+    /// 400 — no body, malformed JSON, or the wrong shape (an object for one record, a list for a batch)
+    InvalidBody,
+    /// 400 — a many-record update, delete or restore without `filter`
+    MissingFilter,
+    /// 400 — a field the object does not have, in `filter`, `order_by`, `fields` or the body
+    UnknownField,
+    /// 400 — a sub-field the composite field does not have
+    UnknownSubField,
+    /// 400 — a value of the wrong type, or not one of the field's options
+    InvalidValue,
+    /// 400 — a body setting a field the server sets (`id` on update, `createdAt`, `createdBy`, …)
+    ReadOnlyField,
+    /// 400 — a required field missing on create, or set to null
+    RequiredField,
+    /// 400 — a relation's id naming no live record of the target object
+    InvalidRelation,
+    /// 400 — a batch, or a many-record write's match, over the maximum of records per call
+    TooManyRecords,
+    /// 400 — a request refused before it reaches the API, e.g. a path that is not valid percent-encoding
+    InvalidRequest,
+    /// 400 — a webhook that is not valid: its target URL, an operation naming an unknown object or action, its secret
+    InvalidWebhook,
+    /// 400 — a metadata change that is not valid (a name, type, option, default or relation), naming the object and field
+    InvalidMetadata,
+    /// 401 — a missing, malformed, unknown, expired or revoked API key
+    Unauthenticated,
+    /// 403 — a key not allowed to do this, e.g. a write with a read-only key
+    Forbidden,
+    /// 404 — no object of the workspace has this plural name
+    UnknownObject,
+    /// 404 — no live record has this id (restore: no soft-deleted one); an unknown path
+    NotFound,
+    /// 405 — a known path with another method (the `Allow` header lists the methods)
+    MethodNotAllowed,
+    /// 408 — the request was not received in time
+    RequestTimeout,
+    /// 409 — another live record already has this value of a unique field
+    UniqueViolation,
+    /// 409 — a destroy of a record other records still reference
+    StillReferenced,
+    /// 409 — a metadata change the workspace's data or model forbids (records using a removed option, nulls in a field made required, an active object deleted), with the count or the dependents
+    MetadataRefused,
+    /// 409 — a metadata change that raced another change of the same workspace's model; retry
+    ModelChanged,
+    /// 413 — a body over the size limit
+    PayloadTooLarge,
+    /// 414 — a URI (path and query) over the length limit
+    UriTooLong,
+    /// 429 — too many requests: retry after `Retry-After` seconds (the `RateLimit-*` headers say the quota)
+    RateLimited,
+    /// 431 — request headers over the size limit
+    HeadersTooLarge,
+    /// 500 — the server or the database failed (the details are only in the server's log)
+    InternalError,
+    /// 503 — no database connection came free in time, or the workspace's model changed under the request three times running: retry after `Retry-After` seconds
+    ServiceUnavailable,
+    /// GraphQL — the document does not parse, or does not fit the schema
+    InvalidQuery,
+    /// GraphQL — selections nested deeper than TWENTY_GRAPHQL_MAX_DEPTH
+    QueryTooDeep,
+    /// GraphQL — more fields selected than TWENTY_GRAPHQL_MAX_FIELDS
+    TooManyFields,
+    /// GraphQL — more root fields than TWENTY_GRAPHQL_MAX_ROOT_FIELDS
+    TooManyRootFields,
+    /// GraphQL — more aliased fields than TWENTY_GRAPHQL_MAX_ALIASES
+    TooManyAliases,
+    /// GraphQL — an alias inside introspection, or its lists nested more than twice
+    IntrospectionTooComplex,
+    /// A code this SDK does not know, as the server sent it.
+    Unknown(String),
+}
+
+impl ErrorCode {
+    /// The code of `text`.
+    pub fn parse(text: &str) -> ErrorCode {
+        match text {
+            "UNKNOWN_PARAMETER" => ErrorCode::UnknownParameter,
+            "INVALID_PARAMETER" => ErrorCode::InvalidParameter,
+            "LIMIT_EXCEEDED" => ErrorCode::LimitExceeded,
+            "INVALID_FILTER" => ErrorCode::InvalidFilter,
+            "FILTER_TOO_LARGE" => ErrorCode::FilterTooLarge,
+            "NESTING_TOO_DEEP" => ErrorCode::NestingTooDeep,
+            "INVALID_ORDER" => ErrorCode::InvalidOrder,
+            "INVALID_GROUP_BY" => ErrorCode::InvalidGroupBy,
+            "INVALID_CURSOR" => ErrorCode::InvalidCursor,
+            "INVALID_ID" => ErrorCode::InvalidId,
+            "INVALID_BODY" => ErrorCode::InvalidBody,
+            "MISSING_FILTER" => ErrorCode::MissingFilter,
+            "UNKNOWN_FIELD" => ErrorCode::UnknownField,
+            "UNKNOWN_SUB_FIELD" => ErrorCode::UnknownSubField,
+            "INVALID_VALUE" => ErrorCode::InvalidValue,
+            "READ_ONLY_FIELD" => ErrorCode::ReadOnlyField,
+            "REQUIRED_FIELD" => ErrorCode::RequiredField,
+            "INVALID_RELATION" => ErrorCode::InvalidRelation,
+            "TOO_MANY_RECORDS" => ErrorCode::TooManyRecords,
+            "INVALID_REQUEST" => ErrorCode::InvalidRequest,
+            "INVALID_WEBHOOK" => ErrorCode::InvalidWebhook,
+            "INVALID_METADATA" => ErrorCode::InvalidMetadata,
+            "UNAUTHENTICATED" => ErrorCode::Unauthenticated,
+            "FORBIDDEN" => ErrorCode::Forbidden,
+            "UNKNOWN_OBJECT" => ErrorCode::UnknownObject,
+            "NOT_FOUND" => ErrorCode::NotFound,
+            "METHOD_NOT_ALLOWED" => ErrorCode::MethodNotAllowed,
+            "REQUEST_TIMEOUT" => ErrorCode::RequestTimeout,
+            "UNIQUE_VIOLATION" => ErrorCode::UniqueViolation,
+            "STILL_REFERENCED" => ErrorCode::StillReferenced,
+            "METADATA_REFUSED" => ErrorCode::MetadataRefused,
+            "MODEL_CHANGED" => ErrorCode::ModelChanged,
+            "PAYLOAD_TOO_LARGE" => ErrorCode::PayloadTooLarge,
+            "URI_TOO_LONG" => ErrorCode::UriTooLong,
+            "RATE_LIMITED" => ErrorCode::RateLimited,
+            "HEADERS_TOO_LARGE" => ErrorCode::HeadersTooLarge,
+            "INTERNAL_ERROR" => ErrorCode::InternalError,
+            "SERVICE_UNAVAILABLE" => ErrorCode::ServiceUnavailable,
+            "INVALID_QUERY" => ErrorCode::InvalidQuery,
+            "QUERY_TOO_DEEP" => ErrorCode::QueryTooDeep,
+            "TOO_MANY_FIELDS" => ErrorCode::TooManyFields,
+            "TOO_MANY_ROOT_FIELDS" => ErrorCode::TooManyRootFields,
+            "TOO_MANY_ALIASES" => ErrorCode::TooManyAliases,
+            "INTROSPECTION_TOO_COMPLEX" => ErrorCode::IntrospectionTooComplex,
+            other => ErrorCode::Unknown(other.to_owned()),
+        }
+    }
+
+    /// The code as the server writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ErrorCode::UnknownParameter => "UNKNOWN_PARAMETER",
+            ErrorCode::InvalidParameter => "INVALID_PARAMETER",
+            ErrorCode::LimitExceeded => "LIMIT_EXCEEDED",
+            ErrorCode::InvalidFilter => "INVALID_FILTER",
+            ErrorCode::FilterTooLarge => "FILTER_TOO_LARGE",
+            ErrorCode::NestingTooDeep => "NESTING_TOO_DEEP",
+            ErrorCode::InvalidOrder => "INVALID_ORDER",
+            ErrorCode::InvalidGroupBy => "INVALID_GROUP_BY",
+            ErrorCode::InvalidCursor => "INVALID_CURSOR",
+            ErrorCode::InvalidId => "INVALID_ID",
+            ErrorCode::InvalidBody => "INVALID_BODY",
+            ErrorCode::MissingFilter => "MISSING_FILTER",
+            ErrorCode::UnknownField => "UNKNOWN_FIELD",
+            ErrorCode::UnknownSubField => "UNKNOWN_SUB_FIELD",
+            ErrorCode::InvalidValue => "INVALID_VALUE",
+            ErrorCode::ReadOnlyField => "READ_ONLY_FIELD",
+            ErrorCode::RequiredField => "REQUIRED_FIELD",
+            ErrorCode::InvalidRelation => "INVALID_RELATION",
+            ErrorCode::TooManyRecords => "TOO_MANY_RECORDS",
+            ErrorCode::InvalidRequest => "INVALID_REQUEST",
+            ErrorCode::InvalidWebhook => "INVALID_WEBHOOK",
+            ErrorCode::InvalidMetadata => "INVALID_METADATA",
+            ErrorCode::Unauthenticated => "UNAUTHENTICATED",
+            ErrorCode::Forbidden => "FORBIDDEN",
+            ErrorCode::UnknownObject => "UNKNOWN_OBJECT",
+            ErrorCode::NotFound => "NOT_FOUND",
+            ErrorCode::MethodNotAllowed => "METHOD_NOT_ALLOWED",
+            ErrorCode::RequestTimeout => "REQUEST_TIMEOUT",
+            ErrorCode::UniqueViolation => "UNIQUE_VIOLATION",
+            ErrorCode::StillReferenced => "STILL_REFERENCED",
+            ErrorCode::MetadataRefused => "METADATA_REFUSED",
+            ErrorCode::ModelChanged => "MODEL_CHANGED",
+            ErrorCode::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
+            ErrorCode::UriTooLong => "URI_TOO_LONG",
+            ErrorCode::RateLimited => "RATE_LIMITED",
+            ErrorCode::HeadersTooLarge => "HEADERS_TOO_LARGE",
+            ErrorCode::InternalError => "INTERNAL_ERROR",
+            ErrorCode::ServiceUnavailable => "SERVICE_UNAVAILABLE",
+            ErrorCode::InvalidQuery => "INVALID_QUERY",
+            ErrorCode::QueryTooDeep => "QUERY_TOO_DEEP",
+            ErrorCode::TooManyFields => "TOO_MANY_FIELDS",
+            ErrorCode::TooManyRootFields => "TOO_MANY_ROOT_FIELDS",
+            ErrorCode::TooManyAliases => "TOO_MANY_ALIASES",
+            ErrorCode::IntrospectionTooComplex => "INTROSPECTION_TOO_COMPLEX",
+            ErrorCode::Unknown(code) => code,
         }
     }
 }
@@ -732,6 +936,10 @@ pub enum OpportunityStage {
     Proposal,
     #[serde(rename = "CUSTOMER")]
     Customer,
+    /// A value this SDK does not know (an option added after it was generated): the
+    /// record still reads; sent back, the server refuses it.
+    #[serde(other)]
+    UnknownValue,
 }
 
 impl SelectValue for OpportunityStage {
@@ -742,6 +950,7 @@ impl SelectValue for OpportunityStage {
             Self::Meeting => "MEETING",
             Self::Proposal => "PROPOSAL",
             Self::Customer => "CUSTOMER",
+            Self::UnknownValue => "UnknownValue",
         }
     }
 }
@@ -1143,6 +1352,10 @@ pub enum TaskStatus {
     InProgress,
     #[serde(rename = "DONE")]
     Done,
+    /// A value this SDK does not know (an option added after it was generated): the
+    /// record still reads; sent back, the server refuses it.
+    #[serde(other)]
+    UnknownValue,
 }
 
 impl SelectValue for TaskStatus {
@@ -1151,6 +1364,7 @@ impl SelectValue for TaskStatus {
             Self::Todo => "TODO",
             Self::InProgress => "IN_PROGRESS",
             Self::Done => "DONE",
+            Self::UnknownValue => "UnknownValue",
         }
     }
 }
@@ -1723,6 +1937,10 @@ pub enum AttachmentFileCategory {
     Video,
     #[serde(rename = "OTHER")]
     Other,
+    /// A value this SDK does not know (an option added after it was generated): the
+    /// record still reads; sent back, the server refuses it.
+    #[serde(other)]
+    UnknownValue,
 }
 
 impl SelectValue for AttachmentFileCategory {
@@ -1736,6 +1954,7 @@ impl SelectValue for AttachmentFileCategory {
             Self::TextDocument => "TEXT_DOCUMENT",
             Self::Video => "VIDEO",
             Self::Other => "OTHER",
+            Self::UnknownValue => "UnknownValue",
         }
     }
 }
@@ -2507,6 +2726,10 @@ pub enum WorkspaceMemberDateFormat {
     DayFirst,
     #[serde(rename = "YEAR_FIRST")]
     YearFirst,
+    /// A value this SDK does not know (an option added after it was generated): the
+    /// record still reads; sent back, the server refuses it.
+    #[serde(other)]
+    UnknownValue,
 }
 
 impl SelectValue for WorkspaceMemberDateFormat {
@@ -2516,6 +2739,7 @@ impl SelectValue for WorkspaceMemberDateFormat {
             Self::MonthFirst => "MONTH_FIRST",
             Self::DayFirst => "DAY_FIRST",
             Self::YearFirst => "YEAR_FIRST",
+            Self::UnknownValue => "UnknownValue",
         }
     }
 }
@@ -2529,6 +2753,10 @@ pub enum WorkspaceMemberTimeFormat {
     Hour24,
     #[serde(rename = "HOUR_12")]
     Hour12,
+    /// A value this SDK does not know (an option added after it was generated): the
+    /// record still reads; sent back, the server refuses it.
+    #[serde(other)]
+    UnknownValue,
 }
 
 impl SelectValue for WorkspaceMemberTimeFormat {
@@ -2537,6 +2765,7 @@ impl SelectValue for WorkspaceMemberTimeFormat {
             Self::System => "SYSTEM",
             Self::Hour24 => "HOUR_24",
             Self::Hour12 => "HOUR_12",
+            Self::UnknownValue => "UnknownValue",
         }
     }
 }
@@ -2554,6 +2783,10 @@ pub enum WorkspaceMemberNumberFormat {
     DotsAndComma,
     #[serde(rename = "APOSTROPHE_AND_DOT")]
     ApostropheAndDot,
+    /// A value this SDK does not know (an option added after it was generated): the
+    /// record still reads; sent back, the server refuses it.
+    #[serde(other)]
+    UnknownValue,
 }
 
 impl SelectValue for WorkspaceMemberNumberFormat {
@@ -2564,6 +2797,7 @@ impl SelectValue for WorkspaceMemberNumberFormat {
             Self::SpacesAndComma => "SPACES_AND_COMMA",
             Self::DotsAndComma => "DOTS_AND_COMMA",
             Self::ApostropheAndDot => "APOSTROPHE_AND_DOT",
+            Self::UnknownValue => "UnknownValue",
         }
     }
 }
@@ -3400,6 +3634,10 @@ pub enum MessageParticipantRole {
     Cc,
     #[serde(rename = "BCC")]
     Bcc,
+    /// A value this SDK does not know (an option added after it was generated): the
+    /// record still reads; sent back, the server refuses it.
+    #[serde(other)]
+    UnknownValue,
 }
 
 impl SelectValue for MessageParticipantRole {
@@ -3409,6 +3647,7 @@ impl SelectValue for MessageParticipantRole {
             Self::To => "TO",
             Self::Cc => "CC",
             Self::Bcc => "BCC",
+            Self::UnknownValue => "UnknownValue",
         }
     }
 }
@@ -3881,6 +4120,10 @@ pub enum CalendarEventParticipantResponseStatus {
     Tentative,
     #[serde(rename = "ACCEPTED")]
     Accepted,
+    /// A value this SDK does not know (an option added after it was generated): the
+    /// record still reads; sent back, the server refuses it.
+    #[serde(other)]
+    UnknownValue,
 }
 
 impl SelectValue for CalendarEventParticipantResponseStatus {
@@ -3890,6 +4133,7 @@ impl SelectValue for CalendarEventParticipantResponseStatus {
             Self::Declined => "DECLINED",
             Self::Tentative => "TENTATIVE",
             Self::Accepted => "ACCEPTED",
+            Self::UnknownValue => "UnknownValue",
         }
     }
 }
@@ -4109,6 +4353,10 @@ pub enum WorkflowStatuses {
     Active,
     #[serde(rename = "DEACTIVATED")]
     Deactivated,
+    /// A value this SDK does not know (an option added after it was generated): the
+    /// record still reads; sent back, the server refuses it.
+    #[serde(other)]
+    UnknownValue,
 }
 
 impl SelectValue for WorkflowStatuses {
@@ -4117,6 +4365,7 @@ impl SelectValue for WorkflowStatuses {
             Self::Draft => "DRAFT",
             Self::Active => "ACTIVE",
             Self::Deactivated => "DEACTIVATED",
+            Self::UnknownValue => "UnknownValue",
         }
     }
 }

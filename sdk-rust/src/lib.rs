@@ -12,7 +12,8 @@ mod types;
 mod generated;
 
 pub use client::{
-    Client, Create, CreateMany, FindMany, FindOne, Objects, Page, PageInfo, Retry, retry_after,
+    Client, Create, CreateMany, DEFAULT_TIMEOUT, FindMany, FindOne, Objects, Page, PageInfo, Retry,
+    retry_after,
 };
 pub use error::{ApiError, Error};
 pub use filter::Filter;

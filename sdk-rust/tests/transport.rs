@@ -219,3 +219,132 @@ async fn a_stream_refuses_what_it_cannot_page_and_stops_on_an_error() {
         [("limit".to_owned(), "200".to_owned())]
     );
 }
+
+/// A server answering `/rest/opportunities` after `delay` with one record holding `stage`
+/// and only the fields asked for; it notes the query it got and the client's user agent.
+async fn opportunities(delay: Duration, stage: &'static str) -> (String, Arc<Mutex<Vec<String>>>) {
+    let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+    let noted = seen.clone();
+    let app = Router::new().route(
+        "/rest/opportunities",
+        get(move |RawQuery(query): RawQuery, headers: HeaderMap| {
+            let noted = noted.clone();
+            async move {
+                let agent = headers
+                    .get("user-agent")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
+                    .to_owned();
+                noted
+                    .lock()
+                    .unwrap()
+                    .push(format!("{}&agent={agent}", query.unwrap_or_default()));
+                tokio::time::sleep(delay).await;
+                let body = format!(
+                    r#"{{"data":{{"opportunities":[{{"id":"00000000-0000-4000-8000-000000000001","name":"Deal","stage":"{stage}"}}]}},"totalCount":1,"pageInfo":{{"hasNextPage":false,"hasPreviousPage":false,"startCursor":null,"endCursor":null}}}}"#
+                );
+                ([("content-type", "application/json")], body)
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, seen)
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct DealName {
+    id: uuid::Uuid,
+    name: String,
+    stage: twenty_sdk::OpportunityStage,
+}
+
+#[tokio::test]
+async fn select_asks_for_the_fields_and_reads_them_into_the_callers_type() {
+    let (url, seen) = opportunities(Duration::ZERO, "MEETING").await;
+    let client = Client::new(&url).unwrap().api_key("twk_test");
+    let page = client
+        .opportunities()
+        .find_many()
+        .limit(5)
+        .select::<DealName>(&["name", "stage"])
+        .await
+        .unwrap();
+    assert_eq!(page.records[0].name, "Deal");
+    assert_eq!(page.records[0].stage, twenty_sdk::OpportunityStage::Meeting);
+    assert_eq!(
+        page.records[0].id.to_string(),
+        "00000000-0000-4000-8000-000000000001"
+    );
+    let query = seen.lock().unwrap()[0].clone();
+    assert!(
+        url_pairs(&query).contains(&("fields".into(), "name,stage".into())),
+        "{query}"
+    );
+    let refused = client
+        .opportunities()
+        .find_many()
+        .select::<DealName>(&["name,stage"])
+        .await;
+    assert!(
+        matches!(refused, Err(Error::InvalidInput(_))),
+        "{refused:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_option_newer_than_the_sdk_reads_as_unknown_value() {
+    let (url, _) = opportunities(Duration::ZERO, "LOST_TO_A_COMPETITOR").await;
+    let client = Client::new(&url).unwrap().api_key("twk_test");
+    let page = client
+        .opportunities()
+        .find_many()
+        .select::<DealName>(&["name", "stage"])
+        .await
+        .expect("the page reads despite the unknown option");
+    assert_eq!(
+        page.records[0].stage,
+        twenty_sdk::OpportunityStage::UnknownValue
+    );
+}
+
+#[tokio::test]
+async fn each_attempt_is_bounded_by_the_timeout_and_a_callers_client_is_used() {
+    let (url, seen) = opportunities(Duration::from_millis(600), "NEW").await;
+    let http = reqwest::Client::builder()
+        .user_agent("the-callers-client")
+        .build()
+        .unwrap();
+    let client = Client::with_http_client(&url, http)
+        .unwrap()
+        .api_key("twk_test")
+        .timeout(Some(Duration::from_millis(100)));
+    let started = std::time::Instant::now();
+    let error = client
+        .opportunities()
+        .find_many()
+        .select::<DealName>(&["name", "stage"])
+        .await
+        .unwrap_err();
+    let Error::Network(network) = &error else {
+        panic!("{error:?}")
+    };
+    assert!(network.is_timeout(), "{network}");
+    assert!(started.elapsed() < Duration::from_millis(550));
+    let slow = client.timeout(None);
+    let page = slow
+        .opportunities()
+        .find_many()
+        .select::<DealName>(&["name", "stage"])
+        .await
+        .unwrap();
+    assert_eq!(page.total_count, 1);
+    assert!(
+        seen.lock()
+            .unwrap()
+            .iter()
+            .all(|q| q.ends_with("&agent=the-callers-client")),
+        "{seen:?}"
+    );
+}

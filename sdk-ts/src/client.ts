@@ -4,7 +4,7 @@
 import { TwentyError, graphqlError } from "./errors.js";
 import { OBJECTS, type TwentyObjects } from "./generated/objects.js";
 import { ObjectClient } from "./object-client.js";
-import { Transport, type FetchLike, type RetryOptions } from "./transport.js";
+import { Transport, type CallOptions, type FetchLike, type RetryOptions } from "./transport.js";
 
 export interface TwentyClientOptions {
   /** The server, e.g. `https://crm.example.com` (the REST API is under `/rest`, GraphQL at `/graphql`). */
@@ -17,6 +17,8 @@ export interface TwentyClientOptions {
   headers?: Readonly<Record<string, string>>;
   /** Retries of 429 and 503 responses (default: 3 retries, 500 ms doubling, at most 30 s). */
   retry?: RetryOptions;
+  /** Milliseconds each attempt of a call may take, body included (default 30,000; 0: no limit); each call may set its own. */
+  timeoutMs?: number;
 }
 
 // The per-object properties (`people`, `companies`, …) are declared by the generated
@@ -37,9 +39,14 @@ export class TwentyClient {
     }
   }
 
-  /** Runs a GraphQL operation (POST /graphql) and returns its `data`; GraphQL errors reject with a TwentyError. */
-  async graphql<T = unknown>(query: string, variables?: Readonly<Record<string, unknown>>): Promise<T> {
+  /**
+   * Runs a GraphQL operation (POST /graphql) and returns its `data`; GraphQL errors reject
+   * with a TwentyError. For typed operations, generate `T` from the server's SDL
+   * (`GET /graphql/schema.graphql`) with a GraphQL code generator (see the README).
+   */
+  async graphql<T = unknown>(query: string, variables?: Readonly<Record<string, unknown>>, options: CallOptions = {}): Promise<T> {
     const { body, requestId } = await this.#transport.send("POST", "/graphql", {
+      ...options,
       body: variables === undefined ? { query } : { query, variables },
     });
     if (typeof body !== "object" || body === null) {

@@ -3,7 +3,7 @@
 
 import { TwentyError } from "./errors.js";
 import { serializeFilter, serializeOrderBy } from "./serialize.js";
-import type { Transport } from "./transport.js";
+import type { CallOptions, Transport } from "./transport.js";
 
 /** The types of one object, as generated (`PersonTypes`, …). */
 export interface ObjectTypes {
@@ -12,6 +12,8 @@ export interface ObjectTypes {
   update: object;
   filter: object;
   orderBy: string | object;
+  /** The record's relation fields (absent from records read at `depth: 0`). */
+  relations: string;
 }
 
 /** What the runtime needs of an object (generated in `OBJECTS`). */
@@ -55,7 +57,30 @@ export interface Page<R> {
   pageInfo: PageInfo;
 }
 
-export interface FindManyOptions<T extends ObjectTypes> {
+/** A field a `fields` list may name (`id` always comes). */
+export type FieldName<T extends ObjectTypes> = Exclude<keyof T["record"] & string, "id">;
+
+/** The fields and depth a read asks for, each inferred from the call. */
+export interface Selection<T extends ObjectTypes, F extends readonly FieldName<T>[] | undefined, D extends Depth | undefined> {
+  /** Only these fields (and `id`; a relation brings its `…Id` column): the result's type follows. */
+  fields?: F;
+  /** `0`: no related records (the result's type has no relation fields); `1`: the server's default. */
+  depth?: D;
+}
+
+/**
+ * What a read answers: the record, narrowed to `id`, the named fields and the named
+ * relations' `…Id` columns when `fields` is given, without relation fields at `depth: 0`.
+ */
+export type Selected<T extends ObjectTypes, F extends readonly FieldName<T>[] | undefined, D extends Depth | undefined> = WithoutRelations<
+  T,
+  F extends readonly (infer K extends string)[] ? Pick<T["record"], Extract<K | "id" | `${K}Id`, keyof T["record"]>> : T["record"],
+  D
+>;
+
+type WithoutRelations<T extends ObjectTypes, R, D> = [D] extends [0] ? Omit<R, T["relations"]> : R;
+
+export interface FindManyOptions<T extends ObjectTypes> extends CallOptions {
   filter?: T["filter"];
   /** One sort key or several; `id` is always the last tiebreaker. */
   orderBy?: T["orderBy"] | readonly T["orderBy"][];
@@ -65,15 +90,33 @@ export interface FindManyOptions<T extends ObjectTypes> {
   startingAfter?: string;
   /** The `pageInfo.startCursor` of the current page, to page backwards. */
   endingBefore?: string;
-  depth?: Depth;
 }
 
-export interface IterateOptions<T extends ObjectTypes> {
+export interface IterateOptions<T extends ObjectTypes> extends CallOptions {
   filter?: T["filter"];
   orderBy?: T["orderBy"] | readonly T["orderBy"][];
   /** Records fetched per request: 1 to 200 (default 200). */
   pageSize?: number;
-  depth?: Depth;
+}
+
+/** Options of a write: `fields` narrows the record it answers (and its type). */
+export interface WriteOptions<T extends ObjectTypes, F extends readonly FieldName<T>[] | undefined> extends CallOptions {
+  /** Only these fields of the answered record (and `id`). */
+  fields?: F;
+}
+
+/** The `fields` query parameter of a selection. */
+function fieldsParam(fields: readonly string[] | undefined): string | undefined {
+  if (fields === undefined) return undefined;
+  if (!Array.isArray(fields) || fields.some((f) => typeof f !== "string" || f === "" || f.includes(","))) {
+    throw new TypeError("fields: a list of field names");
+  }
+  return fields.length === 0 ? "id" : fields.join(",");
+}
+
+/** The signal and timeout of a call's options. */
+function call(options: CallOptions): CallOptions {
+  return { signal: options.signal, timeoutMs: options.timeoutMs };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -129,9 +172,13 @@ export class ObjectClient<T extends ObjectTypes> {
   }
 
   /** One page of the records matching `filter`, in `orderBy` order. */
-  async findMany(options: FindManyOptions<T> = {}): Promise<Page<T["record"]>> {
+  async findMany<const F extends readonly FieldName<T>[] | undefined = undefined, const D extends Depth | undefined = undefined>(
+    options: FindManyOptions<T> & Selection<T, F, D> = {},
+  ): Promise<Page<Selected<T, F, D>>> {
     const body = await this.#transport.request("GET", this.#path, {
+      ...call(options),
       query: {
+        fields: fieldsParam(options.fields),
         filter: this.#filter(options.filter),
         order_by: serializeOrderBy(options.orderBy),
         limit: options.limit,
@@ -140,7 +187,7 @@ export class ObjectClient<T extends ObjectTypes> {
         depth: options.depth,
       },
     });
-    const records = many<T["record"]>(body, this.#object.keys.findMany);
+    const records = many<Selected<T, F, D>>(body, this.#object.keys.findMany);
     if (!isRecord(body) || typeof body.totalCount !== "number" || !isRecord(body.pageInfo)) {
       throw unexpected("totalCount and pageInfo", body);
     }
@@ -148,18 +195,22 @@ export class ObjectClient<T extends ObjectTypes> {
   }
 
   /** Every record matching `filter`, page after page (cursors, so each record comes exactly once). */
-  async *iterate(options: IterateOptions<T> = {}): AsyncGenerator<T["record"], void, undefined> {
+  async *iterate<const F extends readonly FieldName<T>[] | undefined = undefined, const D extends Depth | undefined = undefined>(
+    options: IterateOptions<T> & Selection<T, F, D> = {},
+  ): AsyncGenerator<Selected<T, F, D>, void, undefined> {
     const limit = options.pageSize ?? 200;
     if (!Number.isInteger(limit) || limit < 1) throw new TypeError(`iterate: pageSize must be a positive integer (got ${limit})`);
     let startingAfter: string | undefined;
     for (;;) {
-      const page = await this.findMany({
+      const page: Page<Selected<T, F, D>> = await this.findMany<F, D>({
+        ...call(options),
         filter: options.filter,
         orderBy: options.orderBy,
-        depth: options.depth,
+        ...(options.fields === undefined ? {} : { fields: options.fields }),
+        ...(options.depth === undefined ? {} : { depth: options.depth }),
         limit,
         startingAfter,
-      });
+      } as FindManyOptions<T> & Selection<T, F, D>);
       yield* page.records;
       const next = page.pageInfo.endCursor;
       if (!page.pageInfo.hasNextPage || next === null || page.records.length === 0) return;
@@ -168,58 +219,86 @@ export class ObjectClient<T extends ObjectTypes> {
   }
 
   /** The record with this id (a 404 TwentyError when there is none). */
-  async findOne(id: string, options: { depth?: Depth } = {}): Promise<T["record"]> {
-    const body = await this.#transport.request("GET", `${this.#path}/${checkId(id)}`, { query: { depth: options.depth } });
+  async findOne<const F extends readonly FieldName<T>[] | undefined = undefined, const D extends Depth | undefined = undefined>(
+    id: string,
+    options: Selection<T, F, D> & CallOptions = {},
+  ): Promise<Selected<T, F, D>> {
+    const body = await this.#transport.request("GET", `${this.#path}/${checkId(id)}`, {
+      ...call(options),
+      query: { depth: options.depth, fields: fieldsParam(options.fields) },
+    });
     return one(body, this.#object.keys.findOne);
   }
 
   /** Creates a record; with `upsert`, updates the one with the same id or unique value instead. */
-  async create(data: T["create"], options: { upsert?: boolean } = {}): Promise<T["record"]> {
+  async create<const F extends readonly FieldName<T>[] | undefined = undefined>(
+    data: T["create"],
+    options: WriteOptions<T, F> & { upsert?: boolean } = {},
+  ): Promise<Selected<T, F, undefined>> {
     const body = await this.#transport.request("POST", this.#path, {
-      query: { upsert: options.upsert },
+      ...call(options),
+      query: { upsert: options.upsert, fields: fieldsParam(options.fields) },
       body: data,
     });
     return one(body, this.#object.keys.create);
   }
 
   /** Creates several records in one request (all or none). */
-  async createMany(data: readonly T["create"][], options: { upsert?: boolean } = {}): Promise<T["record"][]> {
+  async createMany<const F extends readonly FieldName<T>[] | undefined = undefined>(
+    data: readonly T["create"][],
+    options: WriteOptions<T, F> & { upsert?: boolean } = {},
+  ): Promise<Selected<T, F, undefined>[]> {
     const body = await this.#transport.request("POST", `/rest/batch/${encodeURIComponent(this.#object.namePlural)}`, {
-      query: { upsert: options.upsert },
+      ...call(options),
+      query: { upsert: options.upsert, fields: fieldsParam(options.fields) },
       body: data,
     });
     return many(body, this.#object.keys.createMany);
   }
 
   /** Changes the given fields of a record (`null` clears a nullable one). */
-  async update(id: string, data: T["update"]): Promise<T["record"]> {
-    const body = await this.#transport.request("PATCH", `${this.#path}/${checkId(id)}`, { body: data });
+  async update<const F extends readonly FieldName<T>[] | undefined = undefined>(
+    id: string,
+    data: T["update"],
+    options: WriteOptions<T, F> = {},
+  ): Promise<Selected<T, F, undefined>> {
+    const body = await this.#transport.request("PATCH", `${this.#path}/${checkId(id)}`, {
+      ...call(options),
+      query: { fields: fieldsParam(options.fields) },
+      body: data,
+    });
     return one(body, this.#object.keys.update);
   }
 
   /** Changes the given fields of every record matching `filter` (which may not be empty). */
-  async updateMany(filter: T["filter"], data: T["update"]): Promise<T["record"][]> {
+  async updateMany(filter: T["filter"], data: T["update"], options: CallOptions = {}): Promise<T["record"][]> {
     const text = this.#filter(filter);
     if (text === undefined) throw new TypeError("updateMany: the filter holds no condition; refusing to update every record");
-    const body = await this.#transport.request("PATCH", this.#path, { query: { filter: text }, body: data });
+    const body = await this.#transport.request("PATCH", this.#path, { ...call(options), query: { filter: text }, body: data });
     return many(body, this.#object.keys.updateMany);
   }
 
   /** Soft-deletes a record: it can be restored. */
-  async delete(id: string): Promise<T["record"]> {
-    const body = await this.#transport.request("DELETE", `${this.#path}/${checkId(id)}`, { query: { soft_delete: true } });
+  async delete(id: string, options: CallOptions = {}): Promise<T["record"]> {
+    const body = await this.#transport.request("DELETE", `${this.#path}/${checkId(id)}`, { ...call(options), query: { soft_delete: true } });
     return one(body, this.#object.keys.delete);
   }
 
   /** Deletes a record for good. */
-  async destroy(id: string): Promise<T["record"]> {
-    const body = await this.#transport.request("DELETE", `${this.#path}/${checkId(id)}`);
+  async destroy(id: string, options: CallOptions = {}): Promise<T["record"]> {
+    const body = await this.#transport.request("DELETE", `${this.#path}/${checkId(id)}`, call(options));
     return one(body, this.#object.keys.delete);
   }
 
   /** Restores a soft-deleted record. */
-  async restore(id: string): Promise<T["record"]> {
-    const body = await this.#transport.request("PATCH", `${this.#path}/${checkId(id)}/restore`);
+  async restore<const F extends readonly FieldName<T>[] | undefined = undefined>(
+    id: string,
+    options: WriteOptions<T, F> = {},
+  ): Promise<Selected<T, F, undefined>> {
+    const body = await this.#transport.request("PATCH", `${this.#path}/${checkId(id)}/restore`, {
+      ...call(options),
+      query: { fields: fieldsParam(options.fields) },
+    });
     return one(body, this.#object.keys.restore);
   }
 }

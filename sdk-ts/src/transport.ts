@@ -19,10 +19,21 @@ export interface RetryOptions {
 /** A value of a query parameter; `undefined` leaves the parameter out. */
 export type QueryValue = string | number | boolean | undefined;
 
-export interface RequestOptions {
+/** What every call accepts to bound it: an `AbortSignal` and a timeout. */
+export interface CallOptions {
+  /** Aborts the call (a TwentyError with code `ABORTED`), retries included. */
+  signal?: AbortSignal | undefined;
+  /** Milliseconds each attempt may take, body included (default: the client's `timeoutMs`; 0: none); past it, a TwentyError with code `TIMEOUT`. */
+  timeoutMs?: number | undefined;
+}
+
+export interface RequestOptions extends CallOptions {
   query?: Readonly<Record<string, QueryValue>>;
   body?: unknown;
 }
+
+/** The client's default timeout of one attempt: 30 s. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
 
 const RETRYABLE = new Set([429, 503]);
 
@@ -42,8 +53,54 @@ export function retryAfterMs(header: string | null, now: number = Date.now()): n
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`, or rejects with the signal's reason when it aborts first. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+function checkTimeout(where: string, value: number): number {
+  if (!Number.isFinite(value) || value < 0) {
+    throw new TypeError(`${where}: \`timeoutMs\` must be a non-negative number of milliseconds (got ${value})`);
+  }
+  return value;
+}
+
+/** One attempt's signal: aborted by the caller's signal or by its timeout (0: none). */
+class AttemptSignal {
+  readonly controller = new AbortController();
+  timedOut = false;
+  readonly #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #caller: AbortSignal | undefined;
+  readonly #onAbort = () => this.controller.abort(this.#caller?.reason);
+
+  constructor(caller: AbortSignal | undefined, timeoutMs: number) {
+    this.#caller = caller;
+    if (caller?.aborted) this.controller.abort(caller.reason);
+    else caller?.addEventListener("abort", this.#onAbort, { once: true });
+    this.#timer =
+      timeoutMs > 0
+        ? setTimeout(() => {
+            this.timedOut = true;
+            this.controller.abort(new Error(`timed out after ${timeoutMs} ms`));
+          }, timeoutMs)
+        : undefined;
+  }
+
+  done(): void {
+    clearTimeout(this.#timer);
+    this.#caller?.removeEventListener("abort", this.#onAbort);
+  }
 }
 
 export class Transport {
@@ -54,6 +111,7 @@ export class Transport {
   readonly #retries: number;
   readonly #minDelayMs: number;
   readonly #maxDelayMs: number;
+  readonly #timeoutMs: number;
 
   constructor(options: {
     url: string;
@@ -61,6 +119,7 @@ export class Transport {
     fetch?: FetchLike | undefined;
     headers?: Readonly<Record<string, string>> | undefined;
     retry?: RetryOptions | undefined;
+    timeoutMs?: number | undefined;
   }) {
     let parsed: URL;
     try {
@@ -93,6 +152,7 @@ export class Transport {
     this.#retries = Math.floor(retries);
     this.#minDelayMs = minDelayMs;
     this.#maxDelayMs = maxDelayMs;
+    this.#timeoutMs = checkTimeout("TwentyClient", options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   }
 
   /** Sends a request to `path` (below the server URL) and returns the parsed JSON body of a 2xx response. */
@@ -113,28 +173,52 @@ export class Transport {
       headers["content-type"] = "application/json";
       body = JSON.stringify(options.body);
     }
+    const timeoutMs = options.timeoutMs === undefined ? this.#timeoutMs : checkTimeout(`${method} ${path}`, options.timeoutMs);
+    const caller = options.signal;
+    const failed = (cause: unknown, timedOut: boolean): TwentyError => {
+      const reason = cause instanceof Error ? cause.message : String(cause);
+      if (timedOut) {
+        return new TwentyError({ status: 0, code: "TIMEOUT", messages: [`${method} ${url.href}: no complete answer within ${timeoutMs} ms`], cause });
+      }
+      if (caller?.aborted) {
+        return new TwentyError({ status: 0, code: "ABORTED", messages: [`${method} ${url.href} was aborted: ${reason}`], cause: caller.reason });
+      }
+      return new TwentyError({ status: 0, code: "NETWORK_ERROR", messages: [`${method} ${url.href} failed: ${reason}`], cause });
+    };
     for (let attempt = 0; ; attempt++) {
-      let response: Response;
+      const signal = new AttemptSignal(caller, timeoutMs);
+      const init: RequestInit = { method, headers, signal: signal.controller.signal };
+      if (body !== undefined) init.body = body;
       try {
-        response = await this.#fetch(url.href, body === undefined ? { method, headers } : { method, headers, body });
-      } catch (cause) {
-        throw new TwentyError({
-          status: 0,
-          code: "NETWORK_ERROR",
-          messages: [`${method} ${url.href} failed: ${cause instanceof Error ? cause.message : String(cause)}`],
-          cause,
-        });
-      }
-      if (RETRYABLE.has(response.status) && attempt < this.#retries) {
-        const delay = this.#delay(attempt, response.headers.get("retry-after"));
-        if (delay !== undefined) {
-          // Free the connection before waiting.
-          await response.body?.cancel().catch(() => undefined);
-          await sleep(delay);
-          continue;
+        let response: Response;
+        try {
+          response = await this.#fetch(url.href, init);
+        } catch (cause) {
+          throw failed(cause, signal.timedOut);
         }
+        if (RETRYABLE.has(response.status) && attempt < this.#retries) {
+          const delay = this.#delay(attempt, response.headers.get("retry-after"));
+          if (delay !== undefined) {
+            // Free the connection before waiting.
+            await response.body?.cancel().catch(() => undefined);
+            signal.done();
+            try {
+              await sleep(delay, caller);
+            } catch (cause) {
+              throw failed(cause, false);
+            }
+            continue;
+          }
+        }
+        try {
+          return await this.#read(response);
+        } catch (cause) {
+          if (cause instanceof TwentyError) throw cause;
+          throw failed(cause, signal.timedOut);
+        }
+      } finally {
+        signal.done();
       }
-      return this.#read(response);
     }
   }
 

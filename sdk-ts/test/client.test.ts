@@ -168,7 +168,7 @@ describe("errors", () => {
       json(
         response,
         400,
-        { statusCode: 400, error: "BadRequestException", messages: ["unknown field `nope`"], code: "BAD_REQUEST" },
+        { statusCode: 400, error: "BadRequestException", messages: ["unknown field `nope`"], code: "UNKNOWN_FIELD" },
         { "x-request-id": "req-1" },
       );
     const error = await client().people.findMany().then(
@@ -177,11 +177,22 @@ describe("errors", () => {
     );
     assert.ok(error instanceof TwentyError);
     assert.equal(error.status, 400);
-    assert.equal(error.code, "BAD_REQUEST");
+    assert.equal(error.code, "UNKNOWN_FIELD");
+    assert.equal(error.serverCode, "UNKNOWN_FIELD");
     assert.deepEqual(error.messages, ["unknown field `nope`"]);
     assert.equal(error.kind, "BadRequestException");
     assert.equal(error.requestId, "req-1");
-    assert.match(error.message, /^400 BAD_REQUEST: unknown field `nope`$/);
+    assert.match(error.message, /^400 UNKNOWN_FIELD: unknown field `nope`$/);
+  });
+
+  it("a code this SDK does not know is UNKNOWN, the server's kept in serverCode", async () => {
+    handler = (_r, response) => json(response, 400, { statusCode: 400, error: "BadRequestException", messages: ["new"], code: "SOMETHING_NEWER" });
+    await assert.rejects(client().people.findMany(), (e: unknown) => {
+      assert.ok(e instanceof TwentyError);
+      assert.equal(e.code, "UNKNOWN");
+      assert.equal(e.serverCode, "SOMETHING_NEWER");
+      return true;
+    });
   });
 
   it("a non-JSON error keeps its status and text", async () => {
@@ -192,7 +203,7 @@ describe("errors", () => {
     await assert.rejects(client().people.findMany(), (e: unknown) => {
       assert.ok(e instanceof TwentyError);
       assert.equal(e.status, 502);
-      assert.equal(e.code, "INTERNAL_SERVER_ERROR");
+      assert.equal(e.code, "INTERNAL_ERROR");
       assert.deepEqual(e.messages, ["bad gateway"]);
       return true;
     });
@@ -207,11 +218,17 @@ describe("errors", () => {
   it("graphql returns data, and rejects GraphQL errors with their code", async () => {
     handler = (request, response) => {
       const body = request.body as { query: string; variables?: Record<string, unknown> };
+      if (body.query.includes("limit")) {
+        return json(response, 200, {
+          data: null,
+          errors: [{ message: "limit 500 exceeds the maximum of 200", extensions: { code: "BAD_USER_INPUT", twentyCode: "LIMIT_EXCEEDED" } }],
+        });
+      }
       if (body.query.includes("boom")) {
         return json(
           response,
           200,
-          { data: null, errors: [{ message: "Cannot query field boom", extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }] },
+          { data: null, errors: [{ message: "Cannot query field boom", extensions: { code: "GRAPHQL_VALIDATION_FAILED", twentyCode: "INVALID_QUERY" } }] },
           { "x-request-id": "gql-1" },
         );
       }
@@ -222,11 +239,61 @@ describe("errors", () => {
     assert.equal(seen[0]?.url.pathname, "/graphql");
     await assert.rejects(client().graphql("{ boom }"), (e: unknown) => {
       assert.ok(e instanceof TwentyError);
-      assert.equal(e.code, "GRAPHQL_VALIDATION_FAILED");
+      assert.equal(e.code, "INVALID_QUERY");
+      assert.equal(e.graphqlCode, "GRAPHQL_VALIDATION_FAILED");
       assert.deepEqual(e.messages, ["Cannot query field boom"]);
       assert.equal(e.requestId, "gql-1");
       return true;
     });
+    await assert.rejects(client().graphql("{ limit }"), (e: unknown) => {
+      assert.ok(e instanceof TwentyError);
+      assert.equal(e.code, "LIMIT_EXCEEDED");
+      assert.equal(e.graphqlCode, "BAD_USER_INPUT");
+      return true;
+    });
+  });
+});
+
+describe("abort and timeouts", () => {
+  it("a timeout rejects with TIMEOUT; the client's default is overridden per call", async () => {
+    handler = (_r, response) => {
+      setTimeout(() => json(response, 200, { data: { company: { id: "late" } } }), 300);
+    };
+    await assert.rejects(client({ timeoutMs: 50 }).companies.findOne("late"), (e: unknown) => {
+      assert.ok(e instanceof TwentyError);
+      assert.equal(e.code, "TIMEOUT");
+      assert.equal(e.status, 0);
+      assert.match(e.message, /within 50 ms/);
+      return true;
+    });
+    const found = await client({ timeoutMs: 50 }).companies.findOne("late", { timeoutMs: 2000 });
+    assert.deepEqual(found, { id: "late" });
+  });
+
+  it("an AbortSignal aborts the request, and a retry's wait", async () => {
+    handler = (_r, response) => {
+      setTimeout(() => json(response, 200, { data: { people: [] }, totalCount: 0, pageInfo: {} }), 300);
+    };
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error("user left")), 30);
+    await assert.rejects(client().people.findMany({ signal: controller.signal }), (e: unknown) => {
+      assert.ok(e instanceof TwentyError);
+      assert.equal(e.code, "ABORTED");
+      assert.match(e.message, /user left/);
+      return true;
+    });
+    handler = (_r, response) => json(response, 503, { statusCode: 503, error: "ServiceUnavailable", messages: ["later"], code: "SERVICE_UNAVAILABLE" }, { "retry-after": "5" });
+    const waiting = new AbortController();
+    const started = Date.now();
+    setTimeout(() => waiting.abort(), 50);
+    await assert.rejects(client().companies.create({ name: "x" }, { signal: waiting.signal }), (e: unknown) => e instanceof TwentyError && e.code === "ABORTED");
+    assert.ok(Date.now() - started < 2000, "the wait for Retry-After was cut short");
+    const already = AbortSignal.abort();
+    await assert.rejects(client().graphql("{ x }", undefined, { signal: already }), (e: unknown) => e instanceof TwentyError && e.code === "ABORTED");
+  });
+
+  it("timeoutMs must be a non-negative number", () => {
+    assert.throws(() => new TwentyClient({ url, timeoutMs: -1 }), /timeoutMs/);
   });
 });
 
@@ -235,7 +302,7 @@ describe("retries", () => {
     let calls = 0;
     handler = (_r, response) => {
       calls++;
-      if (calls === 1) return json(response, 429, { statusCode: 429, error: "TooManyRequests", messages: ["slow down"], code: "TOO_MANY_REQUESTS" });
+      if (calls === 1) return json(response, 429, { statusCode: 429, error: "TooManyRequests", messages: ["slow down"], code: "RATE_LIMITED" });
       if (calls === 2) return json(response, 503, { statusCode: 503, error: "ServiceUnavailable", messages: ["db down"], code: "SERVICE_UNAVAILABLE" });
       json(response, 200, { data: { company: { id: "ok" } } });
     };
@@ -252,7 +319,7 @@ describe("retries", () => {
     let calls = 0;
     handler = (_r, response) => {
       calls++;
-      if (calls === 1) return json(response, 429, { statusCode: 429, error: "TooManyRequests", messages: ["wait"], code: "TOO_MANY_REQUESTS" }, { "retry-after": "1" });
+      if (calls === 1) return json(response, 429, { statusCode: 429, error: "TooManyRequests", messages: ["wait"], code: "RATE_LIMITED" }, { "retry-after": "1" });
       json(response, 200, { data: { company: { id: "ok" } } });
     };
     await client({ retry: { minDelayMs: 1 } }).companies.findOne("ok");
@@ -265,13 +332,13 @@ describe("retries", () => {
     await assert.rejects(client({ retry: { retries: 2, minDelayMs: 1 } }).people.findMany(), (e: unknown) => e instanceof TwentyError && e.status === 503);
     assert.equal(seen.length, 3);
     seen.length = 0;
-    handler = (_r, response) => json(response, 500, { statusCode: 500, error: "Internal", messages: ["x"], code: "INTERNAL_SERVER_ERROR" });
+    handler = (_r, response) => json(response, 500, { statusCode: 500, error: "Internal", messages: ["x"], code: "INTERNAL_ERROR" });
     await assert.rejects(client().people.findMany(), (e: unknown) => e instanceof TwentyError && e.status === 500);
     assert.equal(seen.length, 1);
   });
 
   it("a Retry-After longer than maxDelayMs is not waited for", async () => {
-    handler = (_r, response) => json(response, 429, { statusCode: 429, error: "TooManyRequests", messages: ["later"], code: "TOO_MANY_REQUESTS" }, { "retry-after": "3600" });
+    handler = (_r, response) => json(response, 429, { statusCode: 429, error: "TooManyRequests", messages: ["later"], code: "RATE_LIMITED" }, { "retry-after": "3600" });
     const started = Date.now();
     await assert.rejects(client({ retry: { maxDelayMs: 1000 } }).people.findMany(), (e: unknown) => e instanceof TwentyError && e.status === 429);
     assert.equal(seen.length, 1);

@@ -82,7 +82,8 @@ for (const backend of ["sqlite", "postgres"] as const satisfies readonly Backend
       const withPeople = await client.companies.findOne(acme.id, { depth: 1 });
       assert.deepEqual(withPeople.people?.map((p) => p.id).sort(), people.map((p) => p.id).sort());
       const own = await client.people.findOne(people[0]!.id, { depth: 0 });
-      assert.equal(own.company, undefined);
+      // Absent at depth 0, in the value and in its type.
+      assert.equal((own as Record<string, unknown>).company, undefined);
       assert.equal(own.name.firstName, "Ada");
     });
 
@@ -93,9 +94,11 @@ for (const backend of ["sqlite", "postgres"] as const satisfies readonly Backend
       ];
       for (const [plural, id] of checks) {
         const keys = RECORD_KEYS[plural]!;
-        const flat = await client[plural].findOne(id, { depth: 0 });
+        // One call for either object: its records' keys are what the test compares.
+        const objects = client[plural] as unknown as { findOne(id: string, options: { depth: 0 | 1 }): Promise<object> };
+        const flat = await objects.findOne(id, { depth: 0 });
         assert.deepEqual(Object.keys(flat).sort(), [...keys.depth0].sort(), `${plural} at depth 0`);
-        const deep = await client[plural].findOne(id, { depth: 1 });
+        const deep = await objects.findOne(id, { depth: 1 });
         assert.deepEqual(Object.keys(deep).sort(), [...keys.depth0, ...keys.relations].sort(), `${plural} at depth 1`);
       }
     });
@@ -231,7 +234,8 @@ for (const backend of ["sqlite", "postgres"] as const satisfies readonly Backend
         rest.records.map((p) => p.id),
       );
       const error = await rejection(client.graphql("{ people { edges { node { nickname } } } }"));
-      assert.equal(error.code, "GRAPHQL_VALIDATION_FAILED");
+      assert.equal(error.code, "INVALID_QUERY");
+      assert.equal(error.graphqlCode, "GRAPHQL_VALIDATION_FAILED");
       assert.ok(error.requestId, "the x-request-id of the response");
       assert.ok(error.messages.join(" ").includes("nickname"), error.message);
     });

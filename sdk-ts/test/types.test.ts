@@ -19,6 +19,7 @@ import type {
   PersonCreateInput,
   PersonFilter,
   TwentyClient,
+  TwentyError,
 } from "../src/index.js";
 
 export const accepted: [PersonFilter, CompanyFilter, OpportunityFilter, CompanyOrderBy[], CompanyUpdateInput] = [
@@ -104,3 +105,40 @@ it("the published declarations never use `any`", async () => {
     assert.doesNotMatch(code, /\bany\b/, file);
   }
 });
+
+/** What `fields` and `depth` make of a read's type (compiled only: never called). */
+export async function selections(client: TwentyClient): Promise<void> {
+  const page = await client.people.findMany({ fields: ["jobTitle", "company"], depth: 0 });
+  const person = page.records[0]!;
+  const kept: [string, string | null, string | null] = [person.id, person.jobTitle, person.companyId];
+  void kept;
+  // @ts-expect-error: not in `fields`
+  void person.city;
+  // @ts-expect-error: relations are absent at depth 0
+  void person.company;
+  const deep = await client.people.findOne("x", { fields: ["company"] });
+  const company: Company | null | undefined = deep.company;
+  void company;
+  // @ts-expect-error: not in `fields`
+  void deep.emails;
+  const shallow = await client.companies.findOne("x", { depth: 0 });
+  void shallow.name;
+  // @ts-expect-error: relations are absent at depth 0
+  void shallow.people;
+  const created = await client.companies.create({ name: "x" }, { fields: ["name"] });
+  void created.name;
+  // @ts-expect-error: not in `fields`
+  void created.employees;
+  // @ts-expect-error: no such field
+  await client.people.findMany({ fields: ["nickname"] });
+  const whole: Person = (await client.people.findMany()).records[0]!;
+  void whole;
+}
+
+/** Error codes are a union of the documented ones: a typo does not compile. */
+export function isRateLimited(error: TwentyError): boolean {
+  if (error.code === "RATE_LIMITED" || error.code === "TIMEOUT") return true;
+  // @ts-expect-error: not a documented code
+  return error.code === "RATE_LIMTED";
+}
+

@@ -8,15 +8,24 @@ use twenty_codegen::model::Schema;
 /// The language of an SDK.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Lang {
-    /// The TypeScript package (`twenty-sdk`, ESM, no dependencies).
+    /// The TypeScript package (`twenty-rs-sdk`, ESM and CommonJS, no dependencies).
     Ts,
     /// The Rust crate (`twenty-sdk`).
     Rust,
 }
 
 /// The hand-written files of the TypeScript package.
-const TS_FILES: [(&str, &str); 7] = [
+const TS_FILES: [(&str, &str); 10] = [
+    ("README.md", include_str!("../../sdk-ts/README.md")),
     ("tsconfig.json", include_str!("../../sdk-ts/tsconfig.json")),
+    (
+        "tsconfig.cjs.json",
+        include_str!("../../sdk-ts/tsconfig.cjs.json"),
+    ),
+    (
+        "scripts/cjs-package.mjs",
+        include_str!("../../sdk-ts/scripts/cjs-package.mjs"),
+    ),
     ("src/client.ts", include_str!("../../sdk-ts/src/client.ts")),
     ("src/errors.ts", include_str!("../../sdk-ts/src/errors.ts")),
     ("src/index.ts", include_str!("../../sdk-ts/src/index.ts")),
@@ -58,7 +67,7 @@ const RUST_FILES: [(&str, &str); 8] = [
 /// The TypeScript package's manifest (the checked-in one's build settings; its dev tools
 /// are only `typescript`).
 const TS_PACKAGE: &str = r#"{
-  "name": "twenty-sdk",
+  "name": "twenty-rs-sdk",
   "version": "0.1.0",
   "description": "Typed client of a twenty-rs (Twenty CRM) workspace's REST and GraphQL APIs, written by `twenty-server sdk` for that workspace's model.",
   "type": "module",
@@ -66,19 +75,28 @@ const TS_PACKAGE: &str = r#"{
     "node": ">=18"
   },
   "sideEffects": false,
-  "main": "./dist/index.js",
+  "main": "./dist/cjs/index.js",
+  "module": "./dist/index.js",
   "types": "./dist/index.d.ts",
   "exports": {
     ".": {
-      "types": "./dist/index.d.ts",
-      "import": "./dist/index.js"
-    }
+      "import": {
+        "types": "./dist/index.d.ts",
+        "default": "./dist/index.js"
+      },
+      "require": {
+        "types": "./dist/cjs/index.d.ts",
+        "default": "./dist/cjs/index.js"
+      }
+    },
+    "./package.json": "./package.json"
   },
   "files": [
-    "dist"
+    "dist",
+    "README.md"
   ],
   "scripts": {
-    "build": "tsc -p tsconfig.json"
+    "build": "tsc -p tsconfig.json && tsc -p tsconfig.cjs.json && node scripts/cjs-package.mjs"
   },
   "devDependencies": {
     "typescript": "5.9.3"
@@ -96,7 +114,9 @@ edition = "2024"
 publish = false
 
 [features]
-# HTTPS with rustls (off by default to keep builds lean; plain http works without it).
+default = ["rustls"]
+# HTTPS with rustls (reqwest's own TLS: the aws-lc-rs provider, the system's roots).
+# `default-features = false` leaves plain http only, for the leanest build.
 rustls = ["reqwest/rustls"]
 
 [dependencies]

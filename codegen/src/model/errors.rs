@@ -207,6 +207,35 @@ pub const ERROR_CODES: &[ErrorCode] = &[
     },
 ];
 
+/// The `twentyCode`s only the GraphQL API answers with (besides those of [`ERROR_CODES`]):
+/// refusals of a document. The SDKs' code types include them.
+pub const GRAPHQL_ONLY_CODES: &[(&str, &str)] = &[
+    (
+        "INVALID_QUERY",
+        "the document does not parse, or does not fit the schema",
+    ),
+    (
+        "QUERY_TOO_DEEP",
+        "selections nested deeper than TWENTY_GRAPHQL_MAX_DEPTH",
+    ),
+    (
+        "TOO_MANY_FIELDS",
+        "more fields selected than TWENTY_GRAPHQL_MAX_FIELDS",
+    ),
+    (
+        "TOO_MANY_ROOT_FIELDS",
+        "more root fields than TWENTY_GRAPHQL_MAX_ROOT_FIELDS",
+    ),
+    (
+        "TOO_MANY_ALIASES",
+        "more aliased fields than TWENTY_GRAPHQL_MAX_ALIASES",
+    ),
+    (
+        "INTROSPECTION_TOO_COMPLEX",
+        "an alias inside introspection, or its lists nested more than twice",
+    ),
+];
+
 /// The name Twenty's error bodies carry in `error` for each status this API answers with:
 /// the NestJS exception class (`BadRequestException`), or `UNAUTHENTICATED` for a refused
 /// key, as Twenty's auth guard answers. Clients written for Twenty compare these names.

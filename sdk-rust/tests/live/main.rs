@@ -121,7 +121,19 @@ async fn graphql(server: &LiveServer, client: &Client, acme: &Company) {
     assert_eq!(data["company"]["name"], serde_json::json!(acme.name));
 
     let bad = expect_api_error(client.graphql("{ companies { nope } }", None).await);
-    assert_eq!(bad.code(), Some("GRAPHQL_VALIDATION_FAILED"), "{bad}");
+    assert_eq!(bad.code(), Some("INVALID_QUERY"), "{bad}");
+    assert_eq!(
+        bad.error_code(),
+        Some(twenty_sdk::ErrorCode::InvalidQuery),
+        "{bad}"
+    );
+    let twenty_sdk::Error::Api(api) = &bad else {
+        panic!("{bad}")
+    };
+    assert_eq!(
+        api.graphql_code.as_deref(),
+        Some("GRAPHQL_VALIDATION_FAILED")
+    );
     assert!(bad.messages()[0].contains("nope"), "{bad}");
 
     let read_only = Client::new(&server.url)

@@ -101,6 +101,7 @@ export interface CompanyTypes extends ObjectTypes {
   update: CompanyUpdateInput;
   filter: CompanyFilter;
   orderBy: CompanyOrderBy;
+  relations: "people" | "accountOwner" | "taskTargets" | "noteTargets" | "opportunities" | "favorites" | "attachments" | "timelineActivities";
 }
 
 /** The types of Person records. */
@@ -110,6 +111,7 @@ export interface PersonTypes extends ObjectTypes {
   update: PersonUpdateInput;
   filter: PersonFilter;
   orderBy: PersonOrderBy;
+  relations: "company" | "pointOfContactForOpportunities" | "taskTargets" | "noteTargets" | "favorites" | "attachments" | "messageParticipants" | "calendarEventParticipants" | "timelineActivities";
 }
 
 /** The types of Opportunity records. */
@@ -119,6 +121,7 @@ export interface OpportunityTypes extends ObjectTypes {
   update: OpportunityUpdateInput;
   filter: OpportunityFilter;
   orderBy: OpportunityOrderBy;
+  relations: "pointOfContact" | "company" | "owner" | "favorites" | "taskTargets" | "noteTargets" | "attachments" | "timelineActivities";
 }
 
 /** The types of Note records. */
@@ -128,6 +131,7 @@ export interface NoteTypes extends ObjectTypes {
   update: NoteUpdateInput;
   filter: NoteFilter;
   orderBy: NoteOrderBy;
+  relations: "noteTargets" | "attachments" | "timelineActivities" | "favorites";
 }
 
 /** The types of Task records. */
@@ -137,6 +141,7 @@ export interface TaskTypes extends ObjectTypes {
   update: TaskUpdateInput;
   filter: TaskFilter;
   orderBy: TaskOrderBy;
+  relations: "assignee" | "taskTargets" | "attachments" | "timelineActivities" | "favorites";
 }
 
 /** The types of Note Target records. */
@@ -146,6 +151,7 @@ export interface NoteTargetTypes extends ObjectTypes {
   update: NoteTargetUpdateInput;
   filter: NoteTargetFilter;
   orderBy: NoteTargetOrderBy;
+  relations: "note" | "person" | "company" | "opportunity";
 }
 
 /** The types of Task Target records. */
@@ -155,6 +161,7 @@ export interface TaskTargetTypes extends ObjectTypes {
   update: TaskTargetUpdateInput;
   filter: TaskTargetFilter;
   orderBy: TaskTargetOrderBy;
+  relations: "task" | "person" | "company" | "opportunity";
 }
 
 /** The types of Attachment records. */
@@ -164,6 +171,7 @@ export interface AttachmentTypes extends ObjectTypes {
   update: AttachmentUpdateInput;
   filter: AttachmentFilter;
   orderBy: AttachmentOrderBy;
+  relations: "task" | "note" | "person" | "company" | "opportunity" | "workflow";
 }
 
 /** The types of Favorite records. */
@@ -173,6 +181,7 @@ export interface FavoriteTypes extends ObjectTypes {
   update: FavoriteUpdateInput;
   filter: FavoriteFilter;
   orderBy: FavoriteOrderBy;
+  relations: "forWorkspaceMember" | "person" | "company" | "opportunity" | "workflow" | "task" | "note";
 }
 
 /** The types of Timeline Activity records. */
@@ -182,6 +191,7 @@ export interface TimelineActivityTypes extends ObjectTypes {
   update: TimelineActivityUpdateInput;
   filter: TimelineActivityFilter;
   orderBy: TimelineActivityOrderBy;
+  relations: "workspaceMember" | "person" | "company" | "opportunity" | "note" | "task" | "workflow";
 }
 
 /** The types of Workspace Member records. */
@@ -191,6 +201,7 @@ export interface WorkspaceMemberTypes extends ObjectTypes {
   update: WorkspaceMemberUpdateInput;
   filter: WorkspaceMemberFilter;
   orderBy: WorkspaceMemberOrderBy;
+  relations: "assignedTasks" | "accountOwnerForCompanies" | "ownedOpportunities" | "favorites" | "connectedAccounts" | "messageParticipants" | "calendarEventParticipants" | "timelineActivities";
 }
 
 /** The types of Connected Account records. */
@@ -200,6 +211,7 @@ export interface ConnectedAccountTypes extends ObjectTypes {
   update: ConnectedAccountUpdateInput;
   filter: ConnectedAccountFilter;
   orderBy: ConnectedAccountOrderBy;
+  relations: "accountOwner";
 }
 
 /** The types of Message records. */
@@ -209,6 +221,7 @@ export interface MessageTypes extends ObjectTypes {
   update: MessageUpdateInput;
   filter: MessageFilter;
   orderBy: MessageOrderBy;
+  relations: "messageThread" | "messageParticipants";
 }
 
 /** The types of Message Thread records. */
@@ -218,6 +231,7 @@ export interface MessageThreadTypes extends ObjectTypes {
   update: MessageThreadUpdateInput;
   filter: MessageThreadFilter;
   orderBy: MessageThreadOrderBy;
+  relations: "messages";
 }
 
 /** The types of Message Participant records. */
@@ -227,6 +241,7 @@ export interface MessageParticipantTypes extends ObjectTypes {
   update: MessageParticipantUpdateInput;
   filter: MessageParticipantFilter;
   orderBy: MessageParticipantOrderBy;
+  relations: "message" | "person" | "workspaceMember";
 }
 
 /** The types of Calendar event records. */
@@ -236,6 +251,7 @@ export interface CalendarEventTypes extends ObjectTypes {
   update: CalendarEventUpdateInput;
   filter: CalendarEventFilter;
   orderBy: CalendarEventOrderBy;
+  relations: "calendarEventParticipants";
 }
 
 /** The types of Calendar event participant records. */
@@ -245,6 +261,7 @@ export interface CalendarEventParticipantTypes extends ObjectTypes {
   update: CalendarEventParticipantUpdateInput;
   filter: CalendarEventParticipantFilter;
   orderBy: CalendarEventParticipantOrderBy;
+  relations: "calendarEvent" | "person" | "workspaceMember";
 }
 
 /** The types of Workflow records. */
@@ -254,6 +271,7 @@ export interface WorkflowTypes extends ObjectTypes {
   update: WorkflowUpdateInput;
   filter: WorkflowFilter;
   orderBy: WorkflowOrderBy;
+  relations: "favorites" | "timelineActivities" | "attachments";
 }
 
 /** The client's per-object properties, keyed by `namePlural`. */

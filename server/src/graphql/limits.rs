@@ -358,6 +358,32 @@ pub fn check(document: &ExecutableDocument, limits: &Limits) -> Result<(), Limit
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_limit_code_is_documented_for_the_sdks() {
+        use twenty_codegen::model::{ERROR_CODES, GRAPHQL_ONLY_CODES};
+        let errors = [
+            LimitError::Depth { depth: 2, max: 1 },
+            LimitError::Fields { count: 2, max: 1 },
+            LimitError::RootFields { count: 2, max: 1 },
+            LimitError::Aliases { count: 2, max: 1 },
+            LimitError::Text { max: 1 },
+            LimitError::Introspection { reason: "x" },
+        ];
+        for error in errors {
+            let code = error.code();
+            assert!(
+                ERROR_CODES.iter().any(|e| e.code == code)
+                    || GRAPHQL_ONLY_CODES.iter().any(|(c, _)| *c == code),
+                "{code}"
+            );
+        }
+        assert!(
+            GRAPHQL_ONLY_CODES
+                .iter()
+                .any(|(c, _)| *c == "INVALID_QUERY")
+        );
+    }
+
     use super::*;
     use async_graphql::parser::parse_query;
 

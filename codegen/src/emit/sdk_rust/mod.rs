@@ -41,6 +41,7 @@ fn generated(schema: &Schema) -> String {
         "Where a change came from (the `source` of an `Actor`).",
         &ACTOR_SOURCES,
     ));
+    out.push_str(&error_code_enum());
     out.push_str(&composites());
     for object in &schema.objects {
         for field in &object.fields {
@@ -209,30 +210,87 @@ fn value_variant(value: &str) -> String {
     out
 }
 
-/// An enum of select values, serialized as the values themselves.
+/// An enum of select values, serialized as the values themselves, with a catch-all
+/// variant for a value this SDK does not know (an option added to the model after it was
+/// generated): a record holding one still reads.
 fn select_enum(name: &str, summary: &str, values: &[&str]) -> String {
+    let variants: Vec<String> = values.iter().map(|v| value_variant(v)).collect();
+    let unknown = (0..)
+        .map(|n| match n {
+            0 => "UnknownValue".to_owned(),
+            n => format!("UnknownValue{n}"),
+        })
+        .find(|candidate| !variants.contains(candidate))
+        .unwrap_or_default();
     let mut out = doc("", summary);
     out.push_str(
         "#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 ",
     );
     let _ = writeln!(out, "pub enum {name} {{");
-    for value in values {
+    for (value, variant) in values.iter().zip(&variants) {
         let _ = writeln!(out, "    #[serde(rename = {})]", literal(value));
-        let _ = writeln!(out, "    {},", value_variant(value));
+        let _ = writeln!(out, "    {variant},");
     }
+    out.push_str(
+        "    /// A value this SDK does not know (an option added after it was generated): the\n    /// record still reads; sent back, the server refuses it.\n    #[serde(other)]\n",
+    );
+    let _ = writeln!(out, "    {unknown},");
     out.push_str("}\n\n");
     let _ = writeln!(out, "impl SelectValue for {name} {{");
     out.push_str("    fn as_str(&self) -> &'static str {\n        match self {\n");
-    for value in values {
-        let _ = writeln!(
-            out,
-            "            Self::{} => {},",
-            value_variant(value),
-            literal(value)
-        );
+    for (value, variant) in values.iter().zip(&variants) {
+        let _ = writeln!(out, "            Self::{variant} => {},", literal(value));
     }
+    let _ = writeln!(out, "            Self::{unknown} => {:?},", unknown);
     out.push_str("        }\n    }\n}\n\n");
+    out
+}
+
+/// The server's documented error codes as an enum, with a variant for a code this SDK does
+/// not know.
+fn error_code_enum() -> String {
+    let codes: Vec<(&str, String)> = crate::model::ERROR_CODES
+        .iter()
+        .map(|e| (e.code, format!("{} — {}", e.status, e.when)))
+        .chain(
+            crate::model::GRAPHQL_ONLY_CODES
+                .iter()
+                .map(|(code, when)| (*code, format!("GraphQL — {when}"))),
+        )
+        .collect();
+    let variant = |code: &str| {
+        code.split('_')
+            .map(|w| {
+                let mut chars = w.chars();
+                chars.next().map_or(String::new(), |c| {
+                    c.to_ascii_uppercase().to_string() + &chars.as_str().to_ascii_lowercase()
+                })
+            })
+            .collect::<String>()
+    };
+    let mut out = doc(
+        "",
+        "A documented error code of the server's API (`ApiError::error_code`); a code newer than this SDK is `Unknown`.",
+    );
+    out.push_str("#[derive(Debug, Clone, PartialEq, Eq, Hash)]\npub enum ErrorCode {\n");
+    for (code, when) in &codes {
+        let _ = writeln!(out, "    /// {when}");
+        let _ = writeln!(out, "    {},", variant(code));
+    }
+    out.push_str("    /// A code this SDK does not know, as the server sent it.\n    Unknown(String),\n}\n\n");
+    out.push_str("impl ErrorCode {\n    /// The code of `text`.\n    pub fn parse(text: &str) -> ErrorCode {\n        match text {\n");
+    for (code, _) in &codes {
+        let _ = writeln!(out, "            {code:?} => ErrorCode::{},", variant(code));
+    }
+    out.push_str(
+        "            other => ErrorCode::Unknown(other.to_owned()),\n        }\n    }\n\n",
+    );
+    out.push_str("    /// The code as the server writes it.\n    pub fn as_str(&self) -> &str {\n        match self {\n");
+    for (code, _) in &codes {
+        let _ = writeln!(out, "            ErrorCode::{} => {code:?},", variant(code));
+    }
+    out.push_str("            ErrorCode::Unknown(code) => code,\n        }\n    }\n}\n\n");
     out
 }
 

@@ -36,6 +36,10 @@ pub fn files(schema: &Schema) -> Vec<(String, String)> {
             finished(&objects::objects(schema)),
         ),
         (
+            "src/generated/errors.ts".to_owned(),
+            finished(&error_codes()),
+        ),
+        (
             "test/generated/openapi-agreement.ts".to_owned(),
             finished(&agreement::agreement(schema)),
         ),
@@ -48,6 +52,37 @@ pub fn files(schema: &Schema) -> Vec<(String, String)> {
             finished(&filter::comparator_cases(schema)),
         ),
     ]
+}
+
+/// The server's documented error codes (`model::ERROR_CODES`) as a union type and a list.
+fn error_codes() -> String {
+    use std::fmt::Write as _;
+    let codes: Vec<(&str, String)> = crate::model::ERROR_CODES
+        .iter()
+        .map(|e| (e.code, format!("{} — {}", e.status, e.when)))
+        .chain(
+            crate::model::GRAPHQL_ONLY_CODES
+                .iter()
+                .map(|(code, when)| (*code, format!("GraphQL — {when}"))),
+        )
+        .collect();
+    let mut out = String::from(
+        "/** Every `code` the server's API answers with (GraphQL: `twentyCode`), as its documentation lists them. */\nexport type ServerErrorCode =\n",
+    );
+    for (i, (code, when)) in codes.iter().enumerate() {
+        let end = if i + 1 == codes.len() { ";" } else { "" };
+        let _ = writeln!(
+            out,
+            "  /** {} */\n  | {code:?}{end}",
+            when.replace("*/", "* /")
+        );
+    }
+    out.push_str("\n/** The same codes, for checks at run time. */\nexport const SERVER_ERROR_CODES: readonly ServerErrorCode[] = [\n");
+    for (code, _) in &codes {
+        let _ = writeln!(out, "  {code:?},");
+    }
+    out.push_str("];\n");
+    out
 }
 
 /// `body` with one trailing newline (`cargo xtask codegen` gives the file its header).

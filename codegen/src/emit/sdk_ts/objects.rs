@@ -40,6 +40,17 @@ pub(super) fn objects(schema: &Schema) -> String {
         let _ = writeln!(out, "  update: {name}UpdateInput;");
         let _ = writeln!(out, "  filter: {name}Filter;");
         let _ = writeln!(out, "  orderBy: {name}OrderBy;");
+        let relations: Vec<String> = object
+            .fields
+            .iter()
+            .filter(|f| f.relation.is_some())
+            .map(|f| format!("{:?}", f.name))
+            .collect();
+        let relations = match relations.is_empty() {
+            true => "never".to_owned(),
+            false => relations.join(" | "),
+        };
+        let _ = writeln!(out, "  relations: {relations};");
         out.push_str("}\n\n");
     }
 
