@@ -355,3 +355,84 @@ async fn metrics_count_requests_by_route_status_and_class(backend: Backend) {
     server.stop().await.unwrap();
 }
 both!(metrics_count_requests_by_route_status_and_class);
+
+async fn metrics_count_webhook_deliveries_and_custom_workspaces(backend: Backend) {
+    use crate::webhooks::{Api, Receiver, wait_for};
+    let Some(db) = TestDb::new(backend, "metricshooks").await else {
+        return;
+    };
+    let (server, key) = start_with(&db, CorsOrigins::Off).await;
+    let mut receiver = Receiver::start().await;
+    let api = Api::new(server.addr, &key);
+    api.webhook(&receiver.url(), &["company.created"]).await;
+    api.create("companies", serde_json::json!({"name": "Counted"}))
+        .await;
+    assert!(
+        wait_for(std::time::Duration::from_secs(10), || !receiver
+            .all()
+            .is_empty())
+        .await,
+        "the delivery arrives"
+    );
+    let delivered = "twenty_webhook_deliveries_total{outcome=\"delivered\"}";
+    let mut counted = None;
+    for _ in 0..50 {
+        let text = reqwest::get(url(server.addr, "/metrics"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        counted = sample(&text, delivered);
+        if counted.is_some_and(|n| n >= 1.0) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(counted.is_some_and(|n| n >= 1.0), "{counted:?}");
+
+    // A workspace that changed its model counts as `custom`.
+    api.expect(
+        reqwest::Method::POST,
+        "/rest/metadata/fields",
+        Some(serde_json::json!({
+            "objectMetadataId": company_object_id(&api).await,
+            "type": "TEXT",
+            "name": "motto",
+            "label": "Motto",
+        })),
+        201,
+    )
+    .await;
+    api.expect(reqwest::Method::GET, "/rest/companies?limit=1", None, 200)
+        .await;
+    let text = reqwest::get(url(server.addr, "/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let custom = r#"route="/rest/{plural}",method="GET",status="200",class="custom""#;
+    assert_eq!(
+        sample(&text, &format!("twenty_http_requests_total{{{custom}}}")),
+        Some(1.0),
+        "{text}"
+    );
+    receiver.stop().await;
+    server.stop().await.unwrap();
+}
+both!(metrics_count_webhook_deliveries_and_custom_workspaces);
+
+/// The id of the company object in the workspace of `api`'s key.
+async fn company_object_id(api: &crate::webhooks::Api) -> String {
+    let body = api
+        .expect(reqwest::Method::GET, "/rest/metadata/objects", None, 200)
+        .await;
+    body["data"]["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["nameSingular"] == "company")
+        .map(|o| o["id"].as_str().unwrap().to_owned())
+        .expect("the company object")
+}
