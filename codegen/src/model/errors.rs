@@ -236,6 +236,21 @@ pub const GRAPHQL_ONLY_CODES: &[(&str, &str)] = &[
     ),
 ];
 
+/// Every code a client of either API can meet, in order — [`ERROR_CODES`], then
+/// [`GRAPHQL_ONLY_CODES`] — each with a line saying when (`400 — …`, `GraphQL — …`): what
+/// the SDKs' code types list.
+pub fn client_codes() -> Vec<(&'static str, String)> {
+    ERROR_CODES
+        .iter()
+        .map(|e| (e.code, format!("{} — {}", e.status, e.when)))
+        .chain(
+            GRAPHQL_ONLY_CODES
+                .iter()
+                .map(|(code, when)| (*code, format!("GraphQL — {when}"))),
+        )
+        .collect()
+}
+
 /// The name Twenty's error bodies carry in `error` for each status this API answers with:
 /// the NestJS exception class (`BadRequestException`), or `UNAUTHENTICATED` for a refused
 /// key, as Twenty's auth guard answers. Clients written for Twenty compare these names.

@@ -21,8 +21,8 @@ pub use aggregate::{
 pub use body::{Body, Presence};
 pub use column::{Column, ColumnDefault, ColumnType, ForeignKey, composite_column_name};
 pub use errors::{
-    ERROR_CODES, ERROR_NAMES, ErrorCode, GRAPHQL_ONLY_CODES, error_code, error_codes_with_status,
-    error_name,
+    ERROR_CODES, ERROR_NAMES, ErrorCode, GRAPHQL_ONLY_CODES, client_codes, error_code,
+    error_codes_with_status, error_name,
 };
 pub use field_type::{
     ACTOR_SOURCES, COMPOSITES, CompositeType, FieldType, Items, RATING_VALUES, SubField,

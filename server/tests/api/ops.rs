@@ -245,6 +245,13 @@ async fn documents_are_compressed_and_revalidated_by_etag(backend: Backend) {
 }
 both!(documents_are_compressed_and_revalidated_by_etag);
 
+/// The text `/metrics` answers now.
+async fn metrics_text(addr: std::net::SocketAddr) -> String {
+    let response = reqwest::get(url(addr, "/metrics")).await.unwrap();
+    assert_eq!(response.status(), 200);
+    response.text().await.unwrap()
+}
+
 /// The value of the sample `name{labels}` in a Prometheus text answer.
 fn sample(text: &str, name_and_labels: &str) -> Option<f64> {
     text.lines()
@@ -377,13 +384,7 @@ async fn metrics_count_webhook_deliveries_and_custom_workspaces(backend: Backend
     let delivered = "twenty_webhook_deliveries_total{outcome=\"delivered\"}";
     let mut counted = None;
     for _ in 0..50 {
-        let text = reqwest::get(url(server.addr, "/metrics"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        counted = sample(&text, delivered);
+        counted = sample(&metrics_text(server.addr).await, delivered);
         if counted.is_some_and(|n| n >= 1.0) {
             break;
         }
@@ -406,12 +407,7 @@ async fn metrics_count_webhook_deliveries_and_custom_workspaces(backend: Backend
     .await;
     api.expect(reqwest::Method::GET, "/rest/companies?limit=1", None, 200)
         .await;
-    let text = reqwest::get(url(server.addr, "/metrics"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = metrics_text(server.addr).await;
     let custom = r#"route="/rest/{plural}",method="GET",status="200",class="custom""#;
     assert_eq!(
         sample(&text, &format!("twenty_http_requests_total{{{custom}}}")),

@@ -250,15 +250,7 @@ fn select_enum(name: &str, summary: &str, values: &[&str]) -> String {
 /// The server's documented error codes as an enum, with a variant for a code this SDK does
 /// not know.
 fn error_code_enum() -> String {
-    let codes: Vec<(&str, String)> = crate::model::ERROR_CODES
-        .iter()
-        .map(|e| (e.code, format!("{} — {}", e.status, e.when)))
-        .chain(
-            crate::model::GRAPHQL_ONLY_CODES
-                .iter()
-                .map(|(code, when)| (*code, format!("GraphQL — {when}"))),
-        )
-        .collect();
+    let codes = crate::model::client_codes();
     let variant = |code: &str| {
         code.split('_')
             .map(|w| {

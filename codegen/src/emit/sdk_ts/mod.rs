@@ -57,15 +57,7 @@ pub fn files(schema: &Schema) -> Vec<(String, String)> {
 /// The server's documented error codes (`model::ERROR_CODES`) as a union type and a list.
 fn error_codes() -> String {
     use std::fmt::Write as _;
-    let codes: Vec<(&str, String)> = crate::model::ERROR_CODES
-        .iter()
-        .map(|e| (e.code, format!("{} — {}", e.status, e.when)))
-        .chain(
-            crate::model::GRAPHQL_ONLY_CODES
-                .iter()
-                .map(|(code, when)| (*code, format!("GraphQL — {when}"))),
-        )
-        .collect();
+    let codes = crate::model::client_codes();
     let mut out = String::from(
         "/** Every `code` the server's API answers with (GraphQL: `twentyCode`), as its documentation lists them. */\nexport type ServerErrorCode =\n",
     );
