@@ -2,6 +2,9 @@
 //! hand-written axum handler running one prepared sqlx statement and serializing the
 //! rows with serde_json. It reads the same rows, columns and ordering as the REST list
 //! (with the same pool sizes as the server), so the ratio to it measures our overhead.
+//! `GET /nested` is the floor of the nested GraphQL query: one hand-written statement in
+//! which the database builds the same JSON document (20 companies, each with its people's
+//! count and first 10 people, each with its company), answered as the database wrote it.
 
 use crate::seed::FloorSource;
 use axum::extract::State;
@@ -27,6 +30,39 @@ struct Floor {
     /// The statement: every stored column of `person` read as text.
     sql: Arc<str>,
     columns: Vec<String>,
+    /// The nested query's statement: one row, one column, the whole answer's JSON.
+    nested: Arc<str>,
+}
+
+/// The nested GraphQL query's answer (`run::GRAPHQL_NESTED`), built by one statement.
+/// `q` quotes a table name (with its schema on Postgres); the JSON functions differ.
+fn nested_sql(postgres: bool, q: impl Fn(&str) -> String) -> String {
+    let (object, array, empty) = match postgres {
+        true => ("json_build_object", "json_agg", "'[]'::json"),
+        false => ("json_object", "json_group_array", "json('[]')"),
+    };
+    // SQLite's JSON values lose their JSON-ness through a subquery: `json(…)` restores it.
+    let json = |sql: String| match postgres {
+        true => sql,
+        false => format!("json({sql})"),
+    };
+    let (company, person) = (q("company"), q("person"));
+    let people = json(format!(
+        "(SELECT COALESCE({array}({object}('node', {object}('id', p.\"id\", \
+           'name', {object}('firstName', p.\"nameFirstName\", 'lastName', p.\"nameLastName\"), \
+           'city', p.\"city\", 'company', {object}('id', c.\"id\", 'name', c.\"name\")))), {empty}) \
+         FROM (SELECT * FROM {person} p WHERE p.\"companyId\" = c.\"id\" AND p.\"deletedAt\" IS NULL \
+               ORDER BY p.\"createdAt\" ASC NULLS FIRST, p.\"id\" ASC LIMIT 10) p)"
+    ));
+    let companies = json(format!(
+        "(SELECT COALESCE({array}({object}('node', {object}('id', c.\"id\", 'name', c.\"name\", 'people', \
+           {object}('totalCount', (SELECT count(*) FROM {person} n WHERE n.\"companyId\" = c.\"id\" AND n.\"deletedAt\" IS NULL), \
+                    'edges', {people})))), {empty}) \
+         FROM (SELECT * FROM {company} c WHERE c.\"deletedAt\" IS NULL \
+               ORDER BY c.\"name\" ASC NULLS FIRST, c.\"id\" ASC LIMIT 20) c)"
+    ));
+    let cast = if postgres { "::text" } else { "" };
+    format!("SELECT {object}('data', {object}('companies', {object}('edges', {companies}))){cast}")
 }
 
 /// Serves `GET /people` on `listen` until the process ends.
@@ -34,6 +70,7 @@ pub async fn serve(source: FloorSource, listen: SocketAddr) -> Result<(), String
     let floor = Arc::new(Floor::open(source).await?);
     let app = Router::new()
         .route("/people", get(people))
+        .route("/nested", get(nested))
         .with_state(floor);
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -79,6 +116,7 @@ impl Floor {
                     pool: Pool::Postgres(pool),
                     sql: sql.into(),
                     columns,
+                    nested: nested_sql(true, |t| format!("\"{schema}\".\"{t}\"")).into(),
                 })
             }
             FloorSource::Sqlite { file } => {
@@ -109,6 +147,7 @@ impl Floor {
                     pool: Pool::Sqlite(pool),
                     sql: sql.into(),
                     columns,
+                    nested: nested_sql(false, |t| format!("\"{t}\"")).into(),
                 })
             }
         }
@@ -149,4 +188,77 @@ async fn people(State(floor): State<Arc<Floor>>) -> Result<Json<Value>, (StatusC
             .collect(),
     };
     Ok(Json(json!({ "data": { "people": records } })))
+}
+
+async fn nested(
+    State(floor): State<Arc<Floor>>,
+) -> Result<axum::response::Response, (StatusCode, String)> {
+    use axum::response::IntoResponse;
+    let failed = |e: sqlx::Error| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string());
+    let sql = AssertSqlSafe(floor.nested.clone());
+    let json: String = match &floor.pool {
+        Pool::Postgres(pool) => sqlx::query_scalar(sql)
+            .fetch_one(pool)
+            .await
+            .map_err(failed)?,
+        Pool::Sqlite(pool) => sqlx::query_scalar(sql)
+            .fetch_one(pool)
+            .await
+            .map_err(failed)?,
+    };
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        json,
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The nested floor's statement on SQLite: the nested query's document, ordered and
+    /// limited as GraphQL answers it.
+    #[test]
+    fn the_nested_statement_builds_the_nested_document_on_sqlite() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let pool = sqlx::SqlitePool::connect("sqlite::memory:").await.unwrap();
+            sqlx::raw_sql(
+                r#"CREATE TABLE "company" ("id" TEXT, "name" TEXT, "deletedAt" TEXT);
+                CREATE TABLE "person" ("id" TEXT, "nameFirstName" TEXT, "nameLastName" TEXT, "city" TEXT,
+                  "companyId" TEXT, "createdAt" TEXT, "deletedAt" TEXT);
+                INSERT INTO "company" VALUES ('c2', 'Beta', NULL), ('c1', 'Acme', NULL), ('c3', 'Gone', '2026-01-01');
+                INSERT INTO "person" VALUES
+                  ('p2', 'Grace', 'Hopper', NULL, 'c1', '2026-01-02', NULL),
+                  ('p1', 'Ada', 'Lovelace', 'London', 'c1', '2026-01-01', NULL),
+                  ('p3', 'Old', 'Deleted', NULL, 'c1', '2026-01-03', '2026-02-01');"#,
+            )
+            .execute(&pool)
+            .await
+            .unwrap();
+            let json: String = sqlx::query_scalar(AssertSqlSafe(nested_sql(false, |t| format!("\"{t}\""))))
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            let value: Value = serde_json::from_str(&json).unwrap();
+            let person = |id: &str, first: &str, last: &str, city: Value| {
+                json!({"node": {"id": id, "name": {"firstName": first, "lastName": last}, "city": city,
+                    "company": {"id": "c1", "name": "Acme"}}})
+            };
+            assert_eq!(
+                value,
+                json!({"data": {"companies": {"edges": [
+                    {"node": {"id": "c1", "name": "Acme", "people": {"totalCount": 2, "edges": [
+                        person("p1", "Ada", "Lovelace", json!("London")),
+                        person("p2", "Grace", "Hopper", Value::Null),
+                    ]}}},
+                    {"node": {"id": "c2", "name": "Beta", "people": {"totalCount": 0, "edges": []}}},
+                ]}}})
+            );
+        });
+    }
 }

@@ -28,6 +28,8 @@ pub const MIN_DELIVERIES_PER_SEC: f64 = 1000.0;
 pub const MAX_DELIVERY_P99_MS: f64 = 500.0;
 /// REST creates with three webhooks subscribed against creates without.
 pub const MIN_HOOKED_CREATE_RATIO: f64 = 0.90;
+/// The nested GraphQL query against the nested floor (one hand-written statement).
+pub const MIN_NESTED_FLOOR_RATIO: f64 = 0.50;
 
 /// Scenarios with targets of their own (not the standard p99 one).
 fn own_targets(name: &str) -> bool {
@@ -205,6 +207,19 @@ pub fn targets(run: &BackendRun, connections: usize) -> Vec<(String, Verdict)> {
         }
         _ => not_measured(),
     };
+    let nested = match (
+        run.scenario(Target::Graphql, "nested"),
+        run.scenario(Target::Floor, "nested"),
+    ) {
+        (Some(g), Some(f)) if f.outcome.rps() > 0.0 => {
+            let r = g.outcome.rps() / f.outcome.rps();
+            Verdict {
+                pass: Some(r >= MIN_NESTED_FLOOR_RATIO),
+                detail: format!("{:.0} % of the nested floor", r * 100.0),
+            }
+        }
+        _ => not_measured(),
+    };
     let hooked = ratio_to(
         crate::run::CREATE_WEBHOOKS,
         run.scenario(Target::Rest, "create"),
@@ -225,6 +240,13 @@ pub fn targets(run: &BackendRun, connections: usize) -> Vec<(String, Verdict)> {
                 MIN_GRAPHQL_RATIO * 100.0
             ),
             graphql,
+        ),
+        (
+            format!(
+                "GraphQL nested ≥ {:.0} % of the nested floor's req/s",
+                MIN_NESTED_FLOOR_RATIO * 100.0
+            ),
+            nested,
         ),
         (
             format!("p99 < {MAX_P99_MS:.0} ms at {connections} connections (every REST scenario)"),

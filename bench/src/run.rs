@@ -230,6 +230,7 @@ async fn run_backend(backend: Backend, options: &Options) -> Result<BackendRun, 
     );
 
     same_rows(&floor_url, &server_url, &seeded).await?;
+    same_nested(&format!("http://{floor_addr}/nested"), &server_url, &seeded).await?;
 
     let receiver = match WEBHOOK_SCENARIOS
         .iter()
@@ -245,10 +246,14 @@ async fn run_backend(backend: Backend, options: &Options) -> Result<BackendRun, 
     for (target, name, request, expected_rows, requests) in
         scenarios_of(&seeded.ids, &workspace_keys)
     {
-        if target != Target::Floor
-            && !options.only.is_empty()
-            && !options.only.iter().any(|o| *o == scenario_id(target, name))
-        {
+        // The floor's list always runs; its nested query with the GraphQL one.
+        let wanted = |id: &str| options.only.is_empty() || options.only.iter().any(|o| o == id);
+        let selected = match target {
+            Target::Floor if name == "nested" => wanted(&scenario_id(Target::Graphql, "nested")),
+            Target::Floor => true,
+            _ => wanted(&scenario_id(target, name)),
+        };
+        if !selected {
             continue;
         }
         progress(
@@ -499,6 +504,13 @@ fn scenarios_of(ids: &[String], workspace_keys: &[String]) -> Vec<Scenario> {
             get("/people".to_owned()),
         ),
         (
+            Target::Floor,
+            "nested",
+            "GET /nested (one statement building the nested query's JSON)".to_owned(),
+            20,
+            get("/nested".to_owned()),
+        ),
+        (
             Target::Rest,
             "list-20",
             format!("GET /rest/people?{LIST_QUERY}"),
@@ -611,6 +623,38 @@ pub const WEBHOOK_SCENARIOS: [&str; 3] = [CREATE_WEBHOOKS, DELIVERIES, LATENCY];
 
 /// The model-change scenario, measured by [`models::measure_changes`] rather than driven.
 pub const ADD_FIELD: &str = "add-field";
+
+/// Checks that the nested floor answers the nested GraphQL query's document exactly.
+async fn same_nested(floor_url: &str, server_url: &str, seeded: &Seeded) -> Result<(), String> {
+    let client = reqwest::Client::new();
+    let floor: serde_json::Value = client
+        .get(floor_url)
+        .send()
+        .await
+        .map_err(|e| format!("the nested floor failed: {e}"))?
+        .json()
+        .await
+        .map_err(|e| format!("the nested floor's answer is not JSON: {e}"))?;
+    let graphql: serde_json::Value = client
+        .post(format!("{server_url}/graphql"))
+        .bearer_auth(&seeded.api_key)
+        .json(&serde_json::json!({ "query": GRAPHQL_NESTED }))
+        .send()
+        .await
+        .map_err(|e| format!("the nested GraphQL query failed: {e}"))?
+        .json()
+        .await
+        .map_err(|e| format!("the nested GraphQL answer is not JSON: {e}"))?;
+    if floor != graphql {
+        let preview = |v: &serde_json::Value| v.to_string().chars().take(400).collect::<String>();
+        return Err(format!(
+            "the nested floor does not answer the GraphQL query's document:\n  floor:   {}\n  GraphQL: {}",
+            preview(&floor),
+            preview(&graphql)
+        ));
+    }
+    Ok(())
+}
 
 /// Checks that the REST list and the floor return the same people in the same order.
 async fn same_rows(floor_url: &str, server_url: &str, seeded: &Seeded) -> Result<(), String> {
