@@ -30,6 +30,8 @@ pub const MAX_DELIVERY_P99_MS: f64 = 500.0;
 pub const MIN_HOOKED_CREATE_RATIO: f64 = 0.90;
 /// The nested GraphQL query against the nested floor (one hand-written statement).
 pub const MIN_NESTED_FLOOR_RATIO: f64 = 0.50;
+/// The server's CPU per GraphQL get-by-id and create against the same REST call's.
+pub const MAX_GRAPHQL_CPU_RATIO: f64 = 1.3;
 
 /// Scenarios with targets of their own (not the standard p99 one).
 fn own_targets(name: &str) -> bool {
@@ -220,6 +222,23 @@ pub fn targets(run: &BackendRun, connections: usize) -> Vec<(String, Verdict)> {
         }
         _ => not_measured(),
     };
+    // The server's CPU per request of GraphQL's get-by-id and create against REST's.
+    let cpu_ratio = |name: &str| {
+        let server_cpu = |target| {
+            run.scenario(target, name)
+                .and_then(cpu_per_request)
+                .map(|[t, _, _]| t)
+        };
+        match (server_cpu(Target::Graphql), server_cpu(Target::Rest)) {
+            (Some(g), Some(r)) if r > 0.0 => Verdict {
+                pass: Some(g / r <= MAX_GRAPHQL_CPU_RATIO),
+                detail: format!("{:.2}× ({g:.0} µs vs {r:.0} µs)", g / r),
+            },
+            _ => not_measured(),
+        }
+    };
+    let cpu_get = cpu_ratio("get-by-id");
+    let cpu_create = cpu_ratio("create");
     let hooked = ratio_to(
         crate::run::CREATE_WEBHOOKS,
         run.scenario(Target::Rest, "create"),
@@ -247,6 +266,14 @@ pub fn targets(run: &BackendRun, connections: usize) -> Vec<(String, Verdict)> {
                 MIN_NESTED_FLOOR_RATIO * 100.0
             ),
             nested,
+        ),
+        (
+            format!("GraphQL get-by-id ≤ {MAX_GRAPHQL_CPU_RATIO}× REST's server CPU per request"),
+            cpu_get,
+        ),
+        (
+            format!("GraphQL create ≤ {MAX_GRAPHQL_CPU_RATIO}× REST's server CPU per request"),
+            cpu_create,
         ),
         (
             format!("p99 < {MAX_P99_MS:.0} ms at {connections} connections (every REST scenario)"),

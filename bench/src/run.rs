@@ -90,7 +90,17 @@ pub const FILTER_QUERY: &str =
 
 /// The GraphQL list: the REST list's 20 people, every scalar and composite field, and
 /// `totalCount` as REST answers it.
-pub const GRAPHQL_LIST: &str = "{ people(first: 20, orderBy: {createdAt: AscNullsFirst}) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id name { firstName lastName } emails { primaryEmail additionalEmails } linkedinLink { primaryLinkUrl primaryLinkLabel secondaryLinks } xLink { primaryLinkUrl primaryLinkLabel secondaryLinks } jobTitle phones { primaryPhoneNumber primaryPhoneCountryCode primaryPhoneCallingCode additionalPhones } city avatarUrl companyId createdAt updatedAt deletedAt position createdBy { source workspaceMemberId name context } updatedBy { source workspaceMemberId name context } } } } }";
+/// Every scalar and composite field of a person, as GraphQL selects them.
+macro_rules! person_fields {
+    () => {
+        "id name { firstName lastName } emails { primaryEmail additionalEmails } linkedinLink { primaryLinkUrl primaryLinkLabel secondaryLinks } xLink { primaryLinkUrl primaryLinkLabel secondaryLinks } jobTitle phones { primaryPhoneNumber primaryPhoneCountryCode primaryPhoneCallingCode additionalPhones } city avatarUrl companyId createdAt updatedAt deletedAt position createdBy { source workspaceMemberId name context } updatedBy { source workspaceMemberId name context }"
+    };
+}
+pub const GRAPHQL_LIST: &str = concat!(
+    "{ people(first: 20, orderBy: {createdAt: AscNullsFirst}) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ",
+    person_fields!(),
+    " } } } }"
+);
 /// The nested GraphQL query: 20 companies with 10 people each (and each person's company).
 pub const GRAPHQL_NESTED: &str = "{ companies(first: 20, orderBy: {name: AscNullsFirst}) { edges { node { id name people(first: 10, orderBy: {createdAt: AscNullsFirst}) { totalCount edges { node { id name { firstName lastName } city company { id name } } } } } } } }";
 
@@ -455,6 +465,7 @@ fn get(path: String) -> Requests {
 /// seeded rows. Paths are sent to the floor's or the server's address by target.
 fn scenarios_of(ids: &[String], workspace_keys: &[String]) -> Vec<Scenario> {
     let ids: Arc<[String]> = ids.into();
+    let gql_ids = ids.clone();
     let by_id: Requests = Arc::new(move |n| Request {
         method: "GET",
         path: match ids.len() {
@@ -485,6 +496,35 @@ fn scenarios_of(ids: &[String], workspace_keys: &[String]) -> Vec<Scenario> {
             0 => None,
             len => Some(keys[(n as usize) % len].clone()),
         },
+    });
+    // GraphQL's get-by-id and create: the REST ones' records, every field selected.
+    let graphql_by_id: Requests = Arc::new(move |n| {
+        let id = match gql_ids.len() {
+            0 => String::new(),
+            len => gql_ids[(n as usize) % len].clone(),
+        };
+        let query = format!(
+            "{{ person(filter: {{id: {{eq: \"{id}\"}}}}) {{ {} }} }}",
+            person_fields!()
+        );
+        Request {
+            method: "POST",
+            path: "/graphql".to_owned(),
+            body: Some(serde_json::json!({ "query": query }).to_string()),
+            bearer: None,
+        }
+    });
+    let graphql_create: Requests = Arc::new(move |n| {
+        let query = format!(
+            "mutation {{ createPerson(data: {{name: {{firstName: \"Bench\", lastName: \"GraphQL {n}\"}}, emails: {{primaryEmail: \"gqlcreated{n}@example.com\"}}, city: \"Oslo\"}}) {{ {} }} }}",
+            person_fields!()
+        );
+        Request {
+            method: "POST",
+            path: "/graphql".to_owned(),
+            body: Some(serde_json::json!({ "query": query }).to_string()),
+            bearer: None,
+        }
     });
     let graphql = |query: &'static str| -> Requests {
         let body = serde_json::json!({ "query": query }).to_string();
@@ -546,11 +586,25 @@ fn scenarios_of(ids: &[String], workspace_keys: &[String]) -> Vec<Scenario> {
             graphql(GRAPHQL_NESTED),
         ),
         (
+            Target::Graphql,
+            "get-by-id",
+            "POST /graphql person(filter: {id: {eq: …}}), every field".to_owned(),
+            1,
+            graphql_by_id,
+        ),
+        (
             Target::Rest,
             "create",
             "POST /rest/people".to_owned(),
             1,
             create,
+        ),
+        (
+            Target::Graphql,
+            "create",
+            "POST /graphql createPerson(data: …), every field".to_owned(),
+            1,
+            graphql_create,
         ),
         (
             Target::Rest,

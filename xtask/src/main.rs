@@ -42,9 +42,9 @@ commands:
       Builds the release server, seeds a fresh store, and measures REST list / get / filter /
       create and a minimal axum + sqlx floor on 127.0.0.1; prints req/s, p50, p99, the ratio
       to the floor and the server's peak RSS against the targets, and writes
-      <target dir>/bench/report.md. --only runs the named scenarios (and the floor):
-      rest-list-20, rest-get-by-id, rest-list-filter, graphql-list-20, graphql-nested,
-      rest-create.
+      <target dir>/bench/report.md. --only runs the named scenarios (and the floor): those
+      of bench/scenarios.txt (rest-list-20, graphql-nested, graphql-get-by-id, rest-create,
+      graphql-create, the runtime-model and the webhook scenarios, …).
 ";
 
 fn main() -> ExitCode {
