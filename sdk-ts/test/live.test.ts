@@ -103,6 +103,17 @@ for (const backend of ["sqlite", "postgres"] as const satisfies readonly Backend
       }
     });
 
+    it("answers only the selected fields, as their types say", async () => {
+      const page = await client.people.findMany({ filter: { companyId: { eq: acme.id } }, fields: ["city", "company"], depth: 0, limit: 1 });
+      assert.deepEqual(Object.keys(page.records[0]!).sort(), ["city", "companyId", "id"]);
+      const one = await client.companies.findOne(acme.id, { fields: ["name"] });
+      assert.deepEqual(Object.keys(one).sort(), ["id", "name"]);
+      const created = await client.companies.create({ name: "Selected" }, { fields: ["name"] });
+      assert.deepEqual(created, { id: created.id, name: "Selected" });
+      const updated = await client.companies.update(created.id, { employees: 3 }, { fields: ["employees"] });
+      assert.deepEqual(updated, { id: created.id, employees: 3 });
+    });
+
     it("filters with nested or / and on composite sub-fields, in order", async () => {
       const page = await client.people.findMany({
         filter: {

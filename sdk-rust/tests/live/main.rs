@@ -104,8 +104,35 @@ async fn scenario(backend: Backend) {
     bad_input(&client).await;
     comparators_are_accepted(&client).await;
     select_values_are_enums(&client, &acme).await;
+    select_fields(&client, &acme).await;
     graphql(&server, &client, &acme).await;
     keys(&server, &acme).await;
+}
+
+/// `select` asks the server for some fields only and reads them into the caller's type.
+async fn select_fields(client: &Client, acme: &Company) {
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    struct NameOnly {
+        id: Uuid,
+        name: Option<String>,
+    }
+    let one: NameOnly = client
+        .companies()
+        .find_one(acme.id)
+        .select(&["name"])
+        .await
+        .expect("one record, two fields");
+    assert_eq!(one.id, acme.id);
+    assert_eq!(one.name, acme.name);
+    let page = client
+        .companies()
+        .find_many()
+        .limit(2)
+        .select::<NameOnly>(&["name"])
+        .await
+        .expect("a page of two fields");
+    assert!(!page.records.is_empty());
 }
 
 /// The raw GraphQL call reads the records REST wrote, and its errors are typed.
