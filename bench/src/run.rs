@@ -497,34 +497,48 @@ fn scenarios_of(ids: &[String], workspace_keys: &[String]) -> Vec<Scenario> {
             len => Some(keys[(n as usize) % len].clone()),
         },
     });
-    // GraphQL's get-by-id and create: the REST ones' records, every field selected.
+    // GraphQL's get-by-id and create: the REST ones' records, every field selected; one
+    // document each with variables, as clients send them (the server keeps parsed
+    // documents by their text).
+    let by_id_query = concat!(
+        "query($id: UUID!) { person(filter: {id: {eq: $id}}) { ",
+        person_fields!(),
+        " } }"
+    );
     let graphql_by_id: Requests = Arc::new(move |n| {
         let id = match gql_ids.len() {
             0 => String::new(),
             len => gql_ids[(n as usize) % len].clone(),
         };
-        let query = format!(
-            "{{ person(filter: {{id: {{eq: \"{id}\"}}}}) {{ {} }} }}",
-            person_fields!()
-        );
         Request {
             method: "POST",
             path: "/graphql".to_owned(),
-            body: Some(serde_json::json!({ "query": query }).to_string()),
+            body: Some(
+                serde_json::json!({ "query": by_id_query, "variables": { "id": id } }).to_string(),
+            ),
             bearer: None,
         }
     });
-    let graphql_create: Requests = Arc::new(move |n| {
-        let query = format!(
-            "mutation {{ createPerson(data: {{name: {{firstName: \"Bench\", lastName: \"GraphQL {n}\"}}, emails: {{primaryEmail: \"gqlcreated{n}@example.com\"}}, city: \"Oslo\"}}) {{ {} }} }}",
-            person_fields!()
-        );
-        Request {
-            method: "POST",
-            path: "/graphql".to_owned(),
-            body: Some(serde_json::json!({ "query": query }).to_string()),
-            bearer: None,
-        }
+    let create_query = concat!(
+        "mutation($data: PersonCreateInput!) { createPerson(data: $data) { ",
+        person_fields!(),
+        " } }"
+    );
+    let graphql_create: Requests = Arc::new(move |n| Request {
+        method: "POST",
+        path: "/graphql".to_owned(),
+        body: Some(
+            serde_json::json!({
+                "query": create_query,
+                "variables": { "data": {
+                    "name": { "firstName": "Bench", "lastName": format!("GraphQL {n}") },
+                    "emails": { "primaryEmail": format!("gqlcreated{n}@example.com") },
+                    "city": "Oslo",
+                } },
+            })
+            .to_string(),
+        ),
+        bearer: None,
     });
     let graphql = |query: &'static str| -> Requests {
         let body = serde_json::json!({ "query": query }).to_string();
@@ -588,7 +602,7 @@ fn scenarios_of(ids: &[String], workspace_keys: &[String]) -> Vec<Scenario> {
         (
             Target::Graphql,
             "get-by-id",
-            "POST /graphql person(filter: {id: {eq: …}}), every field".to_owned(),
+            "POST /graphql person(filter: {id: {eq: $id}}), every field".to_owned(),
             1,
             graphql_by_id,
         ),
@@ -602,7 +616,7 @@ fn scenarios_of(ids: &[String], workspace_keys: &[String]) -> Vec<Scenario> {
         (
             Target::Graphql,
             "create",
-            "POST /graphql createPerson(data: …), every field".to_owned(),
+            "POST /graphql createPerson(data: $data), every field".to_owned(),
             1,
             graphql_create,
         ),
