@@ -1,6 +1,7 @@
-//! The axum application: `/healthz` (readiness, and `/healthz/live`), `/rest/open-api/core`, and the layers
-//! around every route (the body read within its limits, request ids, tracing with
-//! latency, `RateLimit-*` headers, JSON error bodies).
+//! The axum application: `/healthz` (readiness, and `/healthz/live`), `/rest/open-api/core`,
+//! `/rest/docs`, `/metrics`, and the layers around every route (the body read within its
+//! limits, request ids, tracing with latency, compression, the request counters, CORS,
+//! `RateLimit-*` headers, JSON error bodies).
 use crate::error::ApiError;
 use crate::rate::QuotaSlot;
 use crate::state::AppState;
