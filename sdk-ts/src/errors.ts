@@ -47,6 +47,7 @@ export class TwentyError extends Error {
   constructor(init: {
     status: number;
     code: string;
+    serverCode?: string | undefined;
     graphqlCode?: string | undefined;
     messages: readonly string[];
     kind?: string | undefined;
@@ -59,7 +60,7 @@ export class TwentyError extends Error {
     this.name = "TwentyError";
     this.status = init.status;
     this.code = known(init.code);
-    this.serverCode = init.status === 0 || init.code === "INVALID_RESPONSE" ? undefined : init.code;
+    this.serverCode = init.serverCode;
     this.graphqlCode = init.graphqlCode;
     this.messages = messages;
     this.kind = init.kind;
@@ -119,6 +120,7 @@ export function errorFromResponse(status: number, body: unknown, text: string, r
     return new TwentyError({
       status,
       code: typeof body.code === "string" ? body.code : codeOfStatus(status),
+      serverCode: typeof body.code === "string" ? body.code : undefined,
       messages: messages.length > 0 ? messages : kind !== undefined ? [kind] : [],
       kind,
       requestId,
@@ -144,6 +146,7 @@ export function graphqlError(status: number, body: Record<string, unknown>, requ
   return new TwentyError({
     status,
     code: twentyCode ?? (graphqlCode === "UNAUTHENTICATED" || graphqlCode === "FORBIDDEN" || graphqlCode === "NOT_FOUND" ? graphqlCode : codeOfStatus(status === 200 ? 400 : status)),
+    serverCode: twentyCode,
     graphqlCode,
     messages: errors.flatMap((e) => strings(e.message)),
     requestId,

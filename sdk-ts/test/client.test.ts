@@ -204,6 +204,7 @@ describe("errors", () => {
       assert.ok(e instanceof TwentyError);
       assert.equal(e.status, 502);
       assert.equal(e.code, "INTERNAL_ERROR");
+      assert.equal(e.serverCode, undefined, "the server sent no code");
       assert.deepEqual(e.messages, ["bad gateway"]);
       return true;
     });
