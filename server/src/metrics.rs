@@ -4,7 +4,7 @@
 //! workspace id or a record id: a route is its template (`/rest/{object}/{id}`), so the
 //! series stay few however many workspaces and records there are.
 use axum::extract::MatchedPath;
-use axum::http::Request;
+use axum::http::{Method, Request};
 use axum::middleware::Next;
 use axum::response::Response;
 use std::collections::HashMap;
@@ -22,8 +22,8 @@ const BUCKETS: [f64; 12] = [
 /// The outcomes of a webhook delivery attempt counted.
 pub const DELIVERY_OUTCOMES: [&str; 4] = ["delivered", "retrying", "dead_lettered", "cancelled"];
 
-/// What a request was, as its series' labels.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// What a request was, as its series' labels (when rendered).
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct Series {
     route: Arc<str>,
     method: String,
@@ -31,7 +31,10 @@ struct Series {
     class: &'static str,
 }
 
-#[derive(Debug, Default)]
+/// A route's series: by method, status and workspace class.
+type RouteSeries = HashMap<(Method, u16, &'static str), Latencies>;
+
+#[derive(Debug, Default, Clone, Copy)]
 struct Latencies {
     count: u64,
     sum: f64,
@@ -42,7 +45,8 @@ struct Latencies {
 /// The counters of one process.
 #[derive(Debug, Default)]
 pub struct Metrics {
-    requests: Mutex<HashMap<Series, Latencies>>,
+    /// By route template (looked up by `&str`: a request allocates nothing to be counted).
+    requests: Mutex<HashMap<Arc<str>, RouteSeries>>,
     deliveries: [AtomicU64; DELIVERY_OUTCOMES.len()],
 }
 
@@ -53,7 +57,7 @@ pub struct Seen(Arc<SeenInner>);
 
 #[derive(Debug, Default)]
 struct SeenInner {
-    route: OnceLock<Arc<str>>,
+    route: OnceLock<MatchedPath>,
     workspace: OnceLock<Uuid>,
 }
 
@@ -86,13 +90,24 @@ pub struct Gauges {
 
 impl Metrics {
     /// Counts one answered request.
-    fn observe(&self, series: Series, seconds: f64) {
+    fn observe(
+        &self,
+        route: &str,
+        method: &Method,
+        status: u16,
+        class: &'static str,
+        seconds: f64,
+    ) {
         let bucket = BUCKETS
             .iter()
             .position(|b| seconds <= *b)
             .unwrap_or(BUCKETS.len());
         let mut requests = self.requests.lock().unwrap_or_else(PoisonError::into_inner);
-        let latencies = requests.entry(series).or_default();
+        let by_route = match requests.get_mut(route) {
+            Some(by_route) => by_route,
+            None => requests.entry(Arc::from(route)).or_default(),
+        };
+        let latencies = by_route.entry((method.clone(), status, class)).or_default();
         latencies.count += 1;
         latencies.sum += seconds;
         if let Some(b) = latencies.buckets.get_mut(bucket) {
@@ -115,13 +130,16 @@ impl Metrics {
             let requests = self.requests.lock().unwrap_or_else(PoisonError::into_inner);
             requests
                 .iter()
-                .map(|(s, l)| {
-                    let copy = Latencies {
-                        count: l.count,
-                        sum: l.sum,
-                        buckets: l.buckets,
-                    };
-                    (s.clone(), copy)
+                .flat_map(|(route, by_route)| {
+                    by_route.iter().map(|((method, status, class), l)| {
+                        let series = Series {
+                            route: route.clone(),
+                            method: method.as_str().to_owned(),
+                            status: *status,
+                            class,
+                        };
+                        (series, *l)
+                    })
                 })
                 .collect()
         };
@@ -240,22 +258,15 @@ pub async fn count(
     let started = Instant::now();
     let seen = Seen::default();
     request.extensions_mut().insert(seen.clone());
-    let method = request.method().as_str().to_owned();
+    let method = request.method().clone();
     let response = next.run(request).await;
-    let route = seen
-        .0
-        .route
-        .get()
-        .cloned()
-        .unwrap_or_else(|| Arc::from("unmatched"));
+    let route = seen.0.route.get().map_or("unmatched", MatchedPath::as_str);
     let class = seen.0.workspace.get().map_or("anonymous", |w| class_of(*w));
     metrics.observe(
-        Series {
-            route,
-            method,
-            status: response.status().as_u16(),
-            class,
-        },
+        route,
+        &method,
+        response.status().as_u16(),
+        class,
         started.elapsed().as_secs_f64(),
     );
     response
@@ -268,7 +279,7 @@ pub async fn note_route(request: Request<axum::body::Body>, next: Next) -> Respo
         request.extensions().get::<Seen>(),
         request.extensions().get::<MatchedPath>(),
     ) {
-        let _ = seen.0.route.set(Arc::from(path.as_str()));
+        let _ = seen.0.route.set(path.clone());
     }
     next.run(request).await
 }
@@ -280,15 +291,9 @@ mod tests {
     #[test]
     fn a_histogram_is_cumulative_and_counts_every_request() {
         let metrics = Metrics::default();
-        let series = Series {
-            route: Arc::from("/rest/{object}"),
-            method: "GET".into(),
-            status: 200,
-            class: "standard",
-        };
-        metrics.observe(series.clone(), 0.0004);
-        metrics.observe(series.clone(), 0.003);
-        metrics.observe(series, 9.0);
+        for seconds in [0.0004, 0.003, 9.0] {
+            metrics.observe("/rest/{object}", &Method::GET, 200, "standard", seconds);
+        }
         metrics.delivery("delivered");
         let text = metrics.render(&Gauges::default());
         let labels = r#"route="/rest/{object}",method="GET",status="200",class="standard""#;
