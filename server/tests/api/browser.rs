@@ -8,7 +8,6 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use twenty_server::Server;
 use twenty_server::config::{Config, CorsOrigins};
 
 /// Chromium's path (`CHROMIUM`, else `chromium` on the PATH); `None` outside CI when it
@@ -148,17 +147,11 @@ async fn a_page_of_an_allowed_origin_calls_the_api_and_another_is_refused() {
     // Two origins serve the same page; the API allows the first only.
     let allowed = serve_page(CALLING_PAGE).await;
     let refused = serve_page(CALLING_PAGE).await;
-    let server = Server::start(&Config {
+    let (server, key) = crate::support::start_keyed(&Config {
         cors: CorsOrigins::List(vec![format!("http://{allowed}")]),
         ..db.config()
     })
-    .await
-    .unwrap();
-    let key = server
-        .first_workspace
-        .as_ref()
-        .map(|(_, k)| k.secret.clone())
-        .unwrap();
+    .await;
     let page =
         |origin: SocketAddr| format!("http://{origin}/?api=http://{}&key={key}", server.addr);
 

@@ -11,18 +11,12 @@ use twenty_server::config::{Config, ConnLimits, RateLimits, Window};
 
 /// A server over `db` with these connection limits and rate limits.
 async fn start(db: &TestDb, conn: ConnLimits, rate: RateLimits) -> (Server, String) {
-    let config = Config {
+    crate::support::start_keyed(&Config {
         conn,
         rate,
         ..db.config()
-    };
-    let server = Server::start(&config).await.expect("the server starts");
-    let key = server
-        .first_workspace
-        .as_ref()
-        .map(|(_, key)| key.secret.clone())
-        .expect("a first workspace");
-    (server, key)
+    })
+    .await
 }
 
 fn short_timeouts(max_connections: usize) -> ConnLimits {

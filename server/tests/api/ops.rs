@@ -5,20 +5,23 @@ use crate::support::{Backend, TestDb, url};
 use twenty_server::Server;
 use twenty_server::config::{Config, CorsOrigins};
 
-/// A server over `db` with these origins, and the first workspace's key (empty when the
-/// store had a workspace already).
+/// A server over `db` (an empty store) with these origins, and its first workspace's key.
 async fn start_with(db: &TestDb, cors: CorsOrigins) -> (Server, String) {
-    let config = Config {
+    crate::support::start_keyed(&Config {
         cors,
         ..db.config()
-    };
-    let server = Server::start(&config).await.expect("the server starts");
-    let key = server
-        .first_workspace
-        .as_ref()
-        .map(|(_, key)| key.secret.clone())
-        .unwrap_or_default();
-    (server, key)
+    })
+    .await
+}
+
+/// A server over `db` again (its workspace exists already), with these origins.
+async fn restart_with(db: &TestDb, cors: CorsOrigins) -> Server {
+    Server::start(&Config {
+        cors,
+        ..db.config()
+    })
+    .await
+    .expect("the server starts")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -142,7 +145,7 @@ async fn cors_preflights_and_answers_name_only_allowed_origins(backend: Backend)
     server.stop().await.unwrap();
 
     // Off (the default): no CORS header at all.
-    let (server, _) = start_with(&db, CorsOrigins::Off).await;
+    let server = restart_with(&db, CorsOrigins::Off).await;
     let response = client
         .get(url(server.addr, "/healthz"))
         .header("origin", allowed)
@@ -156,7 +159,7 @@ async fn cors_preflights_and_answers_name_only_allowed_origins(backend: Backend)
     );
     server.stop().await.unwrap();
     // `*`: any origin.
-    let (server, _) = start_with(&db, CorsOrigins::Any).await;
+    let server = restart_with(&db, CorsOrigins::Any).await;
     let response = client
         .get(url(server.addr, "/healthz"))
         .header("origin", "http://anywhere.example.test")

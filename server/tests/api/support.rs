@@ -199,6 +199,18 @@ pub fn test_webhook_settings() -> twenty_server::config::WebhookSettings {
     }
 }
 
+/// Starts the real server with `config` (an empty store), with the key its first start
+/// printed.
+pub async fn start_keyed(config: &Config) -> (Server, String) {
+    let server = Server::start(config).await.expect("the server starts");
+    let key = server
+        .first_workspace
+        .as_ref()
+        .map(|(_, key)| key.secret.clone())
+        .expect("a first workspace");
+    (server, key)
+}
+
 /// `http://addr{path}`.
 pub fn url(addr: SocketAddr, path: &str) -> String {
     format!("http://{addr}{path}")
